@@ -1,0 +1,81 @@
+import type { Curve } from './curve.js';
+import type { Intent } from './intent.js';
+import type { JsonSchema } from './json-schema.js';
+import type { KeyBackend, KeyRef } from './key-backend.js';
+
+/** The plugin API version this core defines. A plugin declaring another version is refused at startup. */
+export const CHAIN_PLUGIN_API_VERSION = 1 as const;
+
+/** A configured signing key as a chain plugin sees it. */
+export interface ChainKey {
+  readonly label: string;
+  readonly chain: string;
+  readonly curve: Curve;
+  readonly ref: KeyRef;
+  /** Raw public key from the backend (32-byte ed25519, 33-byte compressed secp256k1). */
+  readonly publicKey: Uint8Array;
+  /** The chain address derived by the plugin from the public key. */
+  readonly address: string;
+  /** Per-key chain options from config (e.g. a Cosmos bech32 prefix, an expected network). */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** What `decode` returns: the decoded transaction, its policy facts and the exact bytes that will be signed. */
+export interface DecodedRequest<D = unknown> {
+  readonly decoded: D;
+  readonly intent: Intent;
+  /** Exactly what the key backend will sign (or hash and sign); the replay cache and the audit log key on it. */
+  readonly signingBytes: Uint8Array;
+}
+
+/** What `sign` returns. */
+export interface SignedResponse {
+  /** The JSON response body sent to the client, using the chain's wire names (e.g. `signature_b64`). */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The raw signature bytes, for the audit record's hash. */
+  readonly signature: Uint8Array;
+}
+
+/**
+ * What a chain plugin implements. A plugin never sees tokens, policy configuration or HTTP objects:
+ * it turns a validated request body into facts, and decoded bytes into a signature through the backend.
+ *
+ * Both methods fail closed by throwing OpenKmsError (decode_failed, signer_mismatch, chain_id_mismatch, …).
+ */
+export interface ChainSigner<Req = Record<string, unknown>, D = unknown> {
+  /** Route segment: POST /sign/<chain>. Lower-case letters, digits and dashes. */
+  readonly chain: string;
+  readonly apiVersion: typeof CHAIN_PLUGIN_API_VERSION;
+  readonly curve: Curve;
+  /** JSON Schema of the sign-request body. Must require `label` (string). */
+  readonly requestSchema: JsonSchema;
+  /** JSON Schema of the 200 response body. */
+  readonly responseSchema: JsonSchema;
+  /** A one-line description for the OpenAPI document. */
+  readonly summary: string;
+  /** The chain address of a public key (for /keys and for checking that the key is the signer). */
+  address(publicKey: Uint8Array, options: Readonly<Record<string, unknown>>): string;
+  decode(request: Req, key: ChainKey): Promise<DecodedRequest<D>> | DecodedRequest<D>;
+  sign(decoded: DecodedRequest<D>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse>;
+}
+
+/** The `openkms` block a plugin package declares in its package.json. */
+export interface PluginManifest {
+  readonly plugin: 'chain';
+  readonly apiVersion: number;
+}
+
+/**
+ * What a plugin package's main module exports as default: a factory, so one installed package can be
+ * configured (options come from the signer's config, `[plugins.<chain>]`).
+ */
+export interface ChainPlugin {
+  readonly apiVersion: typeof CHAIN_PLUGIN_API_VERSION;
+  readonly chain: string;
+  create(options: Readonly<Record<string, unknown>>): ChainSigner<any, any>;
+}
+
+/** Identity helper that type-checks a plugin definition. */
+export function defineChainPlugin(plugin: ChainPlugin): ChainPlugin {
+  return plugin;
+}

@@ -1,0 +1,99 @@
+/**
+ * Stable machine-readable error codes shared by every openKMS package.
+ *
+ * A code never changes meaning once released; new failure modes get new codes. The human message may change.
+ * HTTP status mapping lives in the signer app, not here.
+ */
+export const ErrorCode = {
+  // request shape and routing
+  invalidRequest: 'invalid_request',
+  malformedJson: 'malformed_json',
+  payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  notFound: 'not_found',
+  methodNotAllowed: 'method_not_allowed',
+  unknownLabel: 'unknown_label',
+  unknownChain: 'unknown_chain',
+  // authentication and authorisation
+  unauthorized: 'unauthorized',
+  forbiddenScope: 'forbidden_scope',
+  // chain decoding (fail closed)
+  decodeFailed: 'decode_failed',
+  chainIdMismatch: 'chain_id_mismatch',
+  signerMismatch: 'signer_mismatch',
+  unknownInstruction: 'unknown_instruction',
+  wrongChain: 'wrong_chain',
+  // policy
+  policyDenied: 'policy_denied',
+  keyDisabled: 'key_disabled',
+  globalDisabled: 'global_disabled',
+  programNotAllowed: 'program_not_allowed',
+  messageNotAllowed: 'message_not_allowed',
+  recipientNotAllowed: 'recipient_not_allowed',
+  contractNotAllowed: 'contract_not_allowed',
+  methodNotAllowedByPolicy: 'method_not_allowed_by_policy',
+  perTxCapExceeded: 'per_tx_cap_exceeded',
+  windowCapExceeded: 'window_cap_exceeded',
+  feeCapExceeded: 'fee_cap_exceeded',
+  rateLimited: 'rate_limited',
+  unknownInstructionDenied: 'unknown_instruction_denied',
+  undecodableDenied: 'undecodable_denied',
+  // key backend
+  keyNotFound: 'key_not_found',
+  backendUnavailable: 'backend_unavailable',
+  backendError: 'backend_error',
+  backendTimeout: 'backend_timeout',
+  signatureVerificationFailed: 'signature_verification_failed',
+  // audit
+  auditWriteFailed: 'audit_write_failed',
+  auditChainBroken: 'audit_chain_broken',
+  // load and lifecycle
+  overloaded: 'overloaded',
+  deadlineExceeded: 'deadline_exceeded',
+  shuttingDown: 'shutting_down',
+  // configuration and plugins
+  configInvalid: 'config_invalid',
+  pluginIncompatible: 'plugin_incompatible',
+  pluginInvalid: 'plugin_invalid',
+  insecureFile: 'insecure_file',
+  conflict: 'conflict',
+  internal: 'internal_error',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** True when `code` is one of the stable codes above. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && KNOWN_CODES.has(code);
+}
+
+/** Structured context attached to an error. Must never contain secrets (tokens, passwords, key material). */
+export type ErrorContext = Readonly<Record<string, string | number | boolean | null | undefined | readonly string[]>>;
+
+/** The one error type every openKMS package throws for expected failures. */
+export class OpenKmsError extends Error {
+  readonly code: ErrorCode;
+  readonly context: ErrorContext;
+
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OpenKmsError';
+    this.code = code;
+    this.context = context;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; context: ErrorContext } {
+    return { code: this.code, message: this.message, context: this.context };
+  }
+}
+
+export function isOpenKmsError(err: unknown): err is OpenKmsError {
+  return err instanceof OpenKmsError || (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'OpenKmsError' && isErrorCode((err as { code?: unknown }).code));
+}
+
+/** Shorthand used across packages: `throw openKmsError('decode_failed', 'bad base64', { field: 'message_b64' })`. */
+export function openKmsError(code: ErrorCode, message: string, context?: ErrorContext, cause?: unknown): OpenKmsError {
+  return new OpenKmsError(code, message, context, cause === undefined ? undefined : { cause });
+}
