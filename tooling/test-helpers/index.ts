@@ -1,0 +1,1 @@
+export * from './software-key-backend.js';
