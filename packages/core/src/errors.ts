@@ -58,6 +58,9 @@ export const ErrorCode = {
   insecureFile: 'insecure_file',
   conflict: 'conflict',
   internal: 'internal_error',
+  // policy (appended)
+  /** A transfer of an asset with no cap, under `deny_uncapped_assets = true`. */
+  uncappedAssetDenied: 'uncapped_asset_denied',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
