@@ -1,14 +1,14 @@
 import { YubiHsmProtocolError } from './errors.js';
 
-/** Domains 1–16, as a list, 'all', or a raw u16 mask (domain n = bit n−1). */
-export type Domains = readonly number[] | 'all' | { readonly mask: number };
+/** Domains 1–16, as a list, 'all', or a raw u16 mask (a number, or `{ mask }`) where domain n = bit n−1. */
+export type Domains = readonly number[] | 'all' | number | { readonly mask: number };
 
 export const ALL_DOMAINS_MASK = 0xffff;
 
 export function domainMask(domains: Domains): number {
   if (domains === 'all') return ALL_DOMAINS_MASK;
   if (!Array.isArray(domains)) {
-    const { mask } = domains as { mask: number };
+    const mask = typeof domains === 'number' ? domains : (domains as { mask: number }).mask;
     if (!Number.isInteger(mask) || mask < 0 || mask > 0xffff) throw new YubiHsmProtocolError('invalid_argument', 'domain mask out of range');
     return mask;
   }
