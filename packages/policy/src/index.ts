@@ -1,1 +1,12 @@
-export {};
+export * from './atomic-write.js';
+export * from './decision.js';
+export * from './key-policy.js';
+export * from './merge-policy.js';
+export * from './parse-policy.js';
+export * from './policy-engine.js';
+export * from './policy-json-schema.js';
+export * from './policy-state-store.js';
+export * from './policy-version.js';
+export * from './reservation.js';
+export * from './runtime-state.js';
+export { DAY_MS, HOUR_MS, MINUTE_MS } from './evaluate-policy.js';

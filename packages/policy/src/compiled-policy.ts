@@ -1,0 +1,60 @@
+import type { KeyPolicy } from './key-policy.js';
+import { computePolicyVersion } from './policy-version.js';
+
+export interface CompiledMessage {
+  readonly typeUrl: string;
+  readonly recipients?: ReadonlySet<string>;
+  readonly contracts?: ReadonlySet<string>;
+  readonly methods?: ReadonlySet<string>;
+  /** Asset id (`denom:<denom>`) → cap per transaction on transfers through this message type. */
+  readonly caps: ReadonlyMap<string, { readonly cap: bigint; readonly denom: string }>;
+}
+
+export interface CompiledRecipients {
+  readonly index: number;
+  readonly program?: string;
+  readonly asset?: string;
+  readonly addresses: ReadonlySet<string>;
+}
+
+/** A normalised policy turned into lookup structures, with its version hash. Internal to the engine. */
+export interface CompiledPolicy {
+  readonly policy: KeyPolicy;
+  readonly version: string;
+  readonly perTxCaps: ReadonlyMap<string, bigint>;
+  readonly windowCaps: ReadonlyMap<string, bigint>;
+  readonly feeCaps: ReadonlyMap<string, bigint>;
+  readonly programs: ReadonlySet<string>;
+  readonly messages: ReadonlyMap<string, CompiledMessage>;
+  readonly recipients: readonly CompiledRecipients[];
+}
+
+export function compilePolicy(policy: KeyPolicy): CompiledPolicy {
+  const caps = (m: Readonly<Record<string, string>>) => new Map(Object.entries(m).map(([k, v]) => [k, BigInt(v)]));
+  return {
+    policy,
+    version: computePolicyVersion(policy),
+    perTxCaps: caps(policy.per_tx_caps),
+    windowCaps: caps(policy.window_caps),
+    feeCaps: caps(policy.fee_caps),
+    programs: new Set(policy.allowed_programs.map((p) => p.id)),
+    messages: new Map(
+      policy.allowed_messages.map((m) => [
+        m.type_url,
+        {
+          typeUrl: m.type_url,
+          ...(m.allowed_recipients === undefined ? {} : { recipients: new Set(m.allowed_recipients) }),
+          ...(m.allowed_contracts === undefined ? {} : { contracts: new Set(m.allowed_contracts) }),
+          ...(m.allowed_methods === undefined ? {} : { methods: new Set(m.allowed_methods) }),
+          caps: new Map(Object.entries(m.per_tx_cap ?? {}).map(([denom, v]) => [`denom:${denom}`, { cap: BigInt(v), denom }])),
+        },
+      ]),
+    ),
+    recipients: policy.allowed_recipients.map((r, index) => ({
+      index,
+      ...(r.program === undefined ? {} : { program: r.program }),
+      ...(r.asset === undefined ? {} : { asset: r.asset }),
+      addresses: new Set(r.addresses),
+    })),
+  };
+}

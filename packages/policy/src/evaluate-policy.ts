@@ -1,0 +1,381 @@
+import type { ErrorCode, Intent } from '@openkms/core';
+import type { CompiledPolicy } from './compiled-policy.js';
+import type { Decision, DenialKind, RuleVerdict } from './decision.js';
+import type { SpendEntry } from './policy-state-store.js';
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** The rolling windows of the sign-count limits, in evaluation order. */
+export const RATE_WINDOWS = [
+  { field: 'max_signs_per_minute', view: 'per_minute', ms: MINUTE_MS },
+  { field: 'max_signs_per_hour', view: 'per_hour', ms: HOUR_MS },
+  { field: 'max_signs_per_day', view: 'per_day', ms: DAY_MS },
+] as const;
+
+/** Everything a decision depends on besides the intent. */
+export interface EvaluationContext {
+  readonly label: string;
+  /** The chain the key is configured for. */
+  readonly chain: string;
+  readonly compiled: CompiledPolicy;
+  readonly globalEnabled: boolean;
+  /** The per-key kill switch (false = disabled by an operator). */
+  readonly keySwitchOn: boolean;
+  readonly now: number;
+  /** Reserved and committed sign times of this key within the last `windowMs`, oldest first. */
+  signTimes(windowMs: number): readonly number[];
+  /** Reserved and committed spend of `asset` by this key within the rolling 24 h window, oldest first. */
+  spends(asset: string): readonly SpendEntry[];
+}
+
+/** Evaluates every rule in order and builds the decision. Pure: consumes nothing. */
+export function evaluatePolicy(ctx: EvaluationContext, intent: Intent): Decision {
+  const facts = intentFacts(intent);
+  const rules: RuleVerdict[] = [
+    // kill switches
+    globalEnabled(ctx),
+    keyEnabled(ctx),
+    // allowlists and decoding flags
+    chainMatches(ctx, intent),
+    decodable(facts, intent),
+    accountsResolved(facts),
+    unknownInstructions(ctx, facts),
+    allowedPrograms(ctx, facts),
+    allowedMessages(ctx, facts),
+    allowedRecipients(ctx, facts),
+    allowedContracts(ctx, facts),
+    allowedMethods(ctx, facts),
+    // per-transaction caps
+    uncappedAssets(ctx, facts),
+    perTxCaps(ctx, facts),
+    messageCaps(ctx, facts),
+    feeCaps(ctx, facts),
+    // rate limits, then rolling window caps
+    ...RATE_WINDOWS.map((w) => signRate(ctx, w.field, w.ms)),
+    windowCaps(ctx, facts),
+  ];
+  const failing = rules.filter((r) => !r.ok);
+  const version = ctx.compiled.version;
+  if (failing.length === 0) return { allowed: true, kind: 'allow', rules, policyVersion: version };
+  const primary = failing.find((r) => r.kind === 'forbidden') ?? failing[0]!;
+  const kind = primary.kind ?? 'forbidden';
+  const retry = kind === 'limited' ? Math.max(1, ...failing.map((r) => r.retryAfterSeconds ?? 1)) : undefined;
+  return {
+    allowed: false,
+    kind,
+    code: primary.code ?? 'policy_denied',
+    message: primary.message ?? `denied by rule ${primary.rule}`,
+    ...(retry === undefined ? {} : { retryAfterSeconds: retry }),
+    rules,
+    policyVersion: version,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Intent facts, read defensively (a plugin bug must not turn into an allow).
+
+interface TransferFact {
+  readonly index: number;
+  readonly asset: string;
+  readonly amount: bigint;
+  readonly to: string;
+  readonly via: string;
+}
+
+interface Facts {
+  readonly transfers: readonly TransferFact[];
+  readonly fees: readonly { readonly asset: string; readonly amount: bigint }[];
+  readonly programs: readonly string[];
+  readonly messageTypes: readonly string[];
+  readonly contracts: readonly { readonly contract: string; readonly method?: string; readonly via: string }[];
+  readonly unknownActions: readonly string[];
+  readonly flags: ReadonlySet<string>;
+  /** Amounts that are not non-negative bigints: the intent is not trustworthy. */
+  readonly badAmounts: readonly string[];
+}
+
+function intentFacts(intent: Intent): Facts {
+  const badAmounts: string[] = [];
+  const amountOf = (v: unknown, where: string): bigint => {
+    if (typeof v === 'bigint' && v >= 0n) return v;
+    badAmounts.push(where);
+    return 0n;
+  };
+  const transfers = (intent.transfers ?? []).map((t, index) => ({
+    index,
+    asset: String(t.asset),
+    amount: amountOf(t.amount, `transfers[${index}]`),
+    to: String(t.to),
+    via: String(t.via),
+  }));
+  const fees = (intent.fees ?? []).map((f, i) => ({ asset: String(f.asset), amount: amountOf(f.amount, `fees[${i}]`) }));
+  const messageTypes = unique(intent.messageTypes ?? []);
+  const messageSet = new Set(messageTypes);
+  const actions = intent.actions ?? [];
+  // every action's program must be allowed, even one the plugin forgot to list in `programs`
+  const programs = unique([...(intent.programs ?? []), ...actions.map((a) => a.program).filter((p) => !messageSet.has(p))]);
+  return {
+    transfers,
+    fees,
+    programs,
+    messageTypes,
+    contracts: intent.contracts ?? [],
+    unknownActions: actions.filter((a) => a.known !== true).map((a) => `${a.program}:${a.kind}`),
+    flags: new Set(intent.flags ?? []),
+    badAmounts,
+  };
+}
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}
+
+function sumBy<T>(items: readonly T[], key: (t: T) => string, amount: (t: T) => bigint): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0n) + amount(item));
+  return out;
+}
+
+/** Asset id → total amount moved by the intent's transfers (never summed across assets). */
+export function transferTotals(intent: Intent): Map<string, bigint> {
+  return sumBy(intentFacts(intent).transfers, (t) => t.asset, (t) => t.amount);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Verdict helpers
+
+function pass(rule: string, message?: string, detail?: Record<string, unknown>): RuleVerdict {
+  return { rule, ok: true, ...(message === undefined ? {} : { message }), ...(detail === undefined ? {} : { detail }) };
+}
+
+function deny(rule: string, code: ErrorCode, message: string, detail?: Record<string, unknown>, kind: DenialKind = 'forbidden', retryAfterSeconds?: number): RuleVerdict {
+  return {
+    rule,
+    ok: false,
+    code,
+    message,
+    kind,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    ...(detail === undefined ? {} : { detail }),
+  };
+}
+
+/** One verdict from a list of violations: the first one is the message, all are in the detail. */
+function fromViolations(rule: string, code: ErrorCode, violations: readonly string[], okMessage: string, detail: Record<string, unknown> = {}): RuleVerdict {
+  if (violations.length === 0) return pass(rule, okMessage, Object.keys(detail).length === 0 ? undefined : detail);
+  return deny(rule, code, violations[0]!, { ...detail, violations });
+}
+
+function retrySeconds(expiresAt: number, now: number): number {
+  return Math.max(1, Math.ceil((expiresAt - now) / 1000));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules
+
+function globalEnabled(ctx: EvaluationContext): RuleVerdict {
+  return ctx.globalEnabled ? pass('global_enabled') : deny('global_enabled', 'global_disabled', 'signing is disabled globally (kill switch)');
+}
+
+function keyEnabled(ctx: EvaluationContext): RuleVerdict {
+  const detail = { policy_enabled: ctx.compiled.policy.enabled, kill_switch: ctx.keySwitchOn ? 'on' : 'off' };
+  if (!ctx.keySwitchOn) return deny('key_enabled', 'key_disabled', `key ${ctx.label} is disabled (kill switch)`, detail);
+  if (!ctx.compiled.policy.enabled) return deny('key_enabled', 'key_disabled', `key ${ctx.label} is disabled by its policy (enabled = false)`, detail);
+  return pass('key_enabled', undefined, detail);
+}
+
+function chainMatches(ctx: EvaluationContext, intent: Intent): RuleVerdict {
+  if (intent.chain === ctx.chain) return pass('chain');
+  return deny('chain', 'wrong_chain', `key ${ctx.label} is a ${ctx.chain} key but the transaction is for ${String(intent.chain)}`, { key_chain: ctx.chain, intent_chain: String(intent.chain) });
+}
+
+function decodable(facts: Facts, intent: Intent): RuleVerdict {
+  if (facts.flags.has('undecodable')) return deny('decodable', 'undecodable_denied', 'part of the transaction could not be decoded', { flags: [...facts.flags] });
+  if (facts.badAmounts.length > 0) {
+    return deny('decodable', 'undecodable_denied', `the decoded transaction has invalid amounts (${facts.badAmounts.join(', ')})`, { invalid_amounts: facts.badAmounts });
+  }
+  if (typeof intent.chain !== 'string') return deny('decodable', 'undecodable_denied', 'the decoded transaction has no chain');
+  return pass('decodable');
+}
+
+function accountsResolved(facts: Facts): RuleVerdict {
+  if (facts.flags.has('unresolved_accounts')) {
+    return deny('accounts_resolved', 'undecodable_denied', 'the transaction uses accounts that could not be resolved (e.g. an address lookup table that was not supplied)');
+  }
+  return pass('accounts_resolved');
+}
+
+function unknownInstructions(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const unknown = facts.unknownActions.length > 0 || facts.flags.has('unknown_instruction');
+  const detail = { allow_unknown_instructions: ctx.compiled.policy.allow_unknown_instructions, unknown_actions: facts.unknownActions };
+  if (!unknown) return pass('unknown_instructions', undefined, detail);
+  if (ctx.compiled.policy.allow_unknown_instructions) return pass('unknown_instructions', 'unknown instructions allowed by allow_unknown_instructions = true', detail);
+  const what = facts.unknownActions.length > 0 ? facts.unknownActions.join(', ') : 'flagged by the chain plugin';
+  return deny('unknown_instructions', 'unknown_instruction_denied', `the transaction contains instructions that could not be decoded (${what}) and allow_unknown_instructions is false`, detail);
+}
+
+function allowedPrograms(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const denied = facts.programs.filter((p) => !ctx.compiled.programs.has(p));
+  return fromViolations(
+    'allowed_programs',
+    'program_not_allowed',
+    denied.map((p) => `program ${p} is not in allowed_programs`),
+    facts.programs.length === 0 ? 'no programs invoked' : 'all invoked programs are allowed',
+    { checked: facts.programs },
+  );
+}
+
+function allowedMessages(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const denied = facts.messageTypes.filter((m) => !ctx.compiled.messages.has(m));
+  return fromViolations(
+    'allowed_messages',
+    'message_not_allowed',
+    denied.map((m) => `message type ${m} is not in allowed_messages`),
+    facts.messageTypes.length === 0 ? 'no messages' : 'all message types are allowed',
+    { checked: facts.messageTypes },
+  );
+}
+
+function allowedRecipients(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const violations: string[] = [];
+  for (const t of facts.transfers) {
+    const what = `transfer #${t.index} of ${t.amount} ${t.asset} via ${t.via} to ${t.to}`;
+    for (const r of ctx.compiled.recipients) {
+      const applies = (r.program === undefined || r.program === t.via) && (r.asset === undefined || r.asset === t.asset);
+      if (applies && !r.addresses.has(t.to)) violations.push(`recipient not allowed: ${what} is not in allowed_recipients[${r.index}]`);
+    }
+    const m = ctx.compiled.messages.get(t.via);
+    if (m?.recipients !== undefined && !m.recipients.has(t.to)) {
+      violations.push(`recipient not allowed: ${what} is not in allowed_messages[${m.typeUrl}].allowed_recipients`);
+    }
+  }
+  return fromViolations('allowed_recipients', 'recipient_not_allowed', violations, facts.transfers.length === 0 ? 'no transfers' : 'all recipients are allowed');
+}
+
+function allowedContracts(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const violations: string[] = [];
+  for (const c of facts.contracts) {
+    const m = ctx.compiled.messages.get(c.via);
+    if (m?.contracts !== undefined && !m.contracts.has(c.contract)) {
+      violations.push(`contract ${c.contract} is not in allowed_messages[${m.typeUrl}].allowed_contracts`);
+    }
+  }
+  return fromViolations('allowed_contracts', 'contract_not_allowed', violations, facts.contracts.length === 0 ? 'no contract calls' : 'all contracts are allowed');
+}
+
+function allowedMethods(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const violations: string[] = [];
+  for (const c of facts.contracts) {
+    const m = ctx.compiled.messages.get(c.via);
+    if (m?.methods === undefined) continue;
+    if (c.method === undefined) violations.push(`call to ${c.contract} has no decodable method but allowed_messages[${m.typeUrl}].allowed_methods is set`);
+    else if (!m.methods.has(c.method)) violations.push(`method ${c.method} of ${c.contract} is not in allowed_messages[${m.typeUrl}].allowed_methods`);
+  }
+  return fromViolations('allowed_methods', 'method_not_allowed_by_policy', violations, facts.contracts.length === 0 ? 'no contract calls' : 'all methods are allowed');
+}
+
+function uncappedAssets(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const c = ctx.compiled;
+  const uncapped = unique(
+    facts.transfers
+      .filter((t) => !c.perTxCaps.has(t.asset) && !c.windowCaps.has(t.asset) && c.messages.get(t.via)?.caps.has(t.asset) !== true)
+      .map((t) => t.asset),
+  );
+  const detail = { deny_uncapped_assets: c.policy.deny_uncapped_assets, uncapped };
+  if (uncapped.length === 0 || !c.policy.deny_uncapped_assets) {
+    return pass('uncapped_assets', uncapped.length === 0 ? 'every transferred asset has a cap' : `uncapped assets allowed: ${uncapped.join(', ')}`, detail);
+  }
+  return deny('uncapped_assets', 'uncapped_asset_denied', `asset ${uncapped[0]} has no cap (per_tx_caps, window_caps or allowed_messages[].per_tx_cap) and deny_uncapped_assets = true`, detail);
+}
+
+function capCheck(rule: string, code: ErrorCode, totals: ReadonlyMap<string, bigint>, cap: (asset: string) => { cap: bigint; name: string } | undefined): RuleVerdict {
+  const checked: { asset: string; cap: string; attempted: string }[] = [];
+  const violations: string[] = [];
+  for (const [asset, attempted] of totals) {
+    const c = cap(asset);
+    if (c === undefined) continue;
+    checked.push({ asset, cap: c.cap.toString(), attempted: attempted.toString() });
+    if (attempted > c.cap) violations.push(`${c.name} exceeded: cap=${c.cap} attempted=${attempted} asset=${asset}`);
+  }
+  return fromViolations(rule, code, violations, checked.length === 0 ? 'no capped asset moved' : 'within caps', { checked });
+}
+
+function perTxCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const totals = sumBy(facts.transfers, (t) => t.asset, (t) => t.amount);
+  return capCheck('per_tx_caps', 'per_tx_cap_exceeded', totals, (asset) => {
+    const cap = ctx.compiled.perTxCaps.get(asset);
+    return cap === undefined ? undefined : { cap, name: `per_tx_caps.${asset}` };
+  });
+}
+
+function messageCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const checked: unknown[] = [];
+  const violations: string[] = [];
+  for (const m of ctx.compiled.messages.values()) {
+    if (m.caps.size === 0) continue;
+    const via = facts.transfers.filter((t) => t.via === m.typeUrl);
+    const v = capCheck('allowed_messages.per_tx_cap', 'per_tx_cap_exceeded', sumBy(via, (t) => t.asset, (t) => t.amount), (asset) => {
+      const c = m.caps.get(asset);
+      return c === undefined ? undefined : { cap: c.cap, name: `allowed_messages[${m.typeUrl}].per_tx_cap.${c.denom}` };
+    });
+    checked.push(...((v.detail?.checked as unknown[]) ?? []).map((x) => ({ type_url: m.typeUrl, ...(x as object) })));
+    violations.push(...((v.detail?.violations as string[]) ?? []));
+  }
+  return fromViolations('allowed_messages.per_tx_cap', 'per_tx_cap_exceeded', violations, checked.length === 0 ? 'no capped asset moved' : 'within caps', { checked });
+}
+
+function feeCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const totals = sumBy(facts.fees, (f) => f.asset, (f) => f.amount);
+  return capCheck('fee_caps', 'fee_cap_exceeded', totals, (asset) => {
+    const cap = ctx.compiled.feeCaps.get(asset);
+    return cap === undefined ? undefined : { cap, name: `fee_caps.${asset}` };
+  });
+}
+
+function signRate(ctx: EvaluationContext, field: (typeof RATE_WINDOWS)[number]['field'], windowMs: number): RuleVerdict {
+  const limit = ctx.compiled.policy[field];
+  if (limit === undefined) return pass(field, 'no limit configured');
+  const times = ctx.signTimes(windowMs);
+  const used = times.length;
+  const detail = { limit, used, window_secs: windowMs / 1000 };
+  if (used < limit) return pass(field, undefined, detail);
+  // the (used - limit + 1)-th oldest signature has to leave the window first
+  const retry = retrySeconds(times[used - limit]! + windowMs, ctx.now);
+  return deny(field, 'rate_limited', `${field} exceeded: limit=${limit} used=${used} window_secs=${windowMs / 1000}; retry in ${retry} s`, detail, 'limited', retry);
+}
+
+function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const totals = sumBy(facts.transfers, (t) => t.asset, (t) => t.amount);
+  const checked: { asset: string; cap: string; spent: string; attempted: string }[] = [];
+  const violations: { message: string; kind: DenialKind; retry?: number }[] = [];
+  for (const [asset, attempted] of totals) {
+    const cap = ctx.compiled.windowCaps.get(asset);
+    if (cap === undefined) continue;
+    const entries = ctx.spends(asset);
+    const spent = entries.reduce((s, e) => s + e.amount, 0n);
+    checked.push({ asset, cap: cap.toString(), spent: spent.toString(), attempted: attempted.toString() });
+    if (spent + attempted <= cap) continue;
+    const base = `window_caps.${asset} exceeded: cap=${cap} spent=${spent} attempted=${attempted} asset=${asset}`;
+    if (attempted > cap) {
+      violations.push({ message: `${base} (more than the whole rolling 24 h cap)`, kind: 'forbidden' });
+      continue;
+    }
+    let remaining = spent;
+    let retry = retrySeconds(ctx.now + DAY_MS, ctx.now);
+    for (const e of entries) {
+      remaining -= e.amount;
+      if (remaining + attempted <= cap) {
+        retry = retrySeconds(e.time + DAY_MS, ctx.now);
+        break;
+      }
+    }
+    violations.push({ message: `${base} (rolling 24 h); retry in ${retry} s`, kind: 'limited', retry });
+  }
+  if (violations.length === 0) return pass('window_caps', checked.length === 0 ? 'no capped asset moved' : 'within caps', { checked });
+  const forbidden = violations.find((v) => v.kind === 'forbidden');
+  const first = forbidden ?? violations[0]!;
+  const retry = forbidden === undefined ? Math.max(...violations.map((v) => v.retry ?? 1)) : undefined;
+  return deny('window_caps', 'window_cap_exceeded', first.message, { checked, violations: violations.map((v) => v.message) }, first.kind, retry);
+}

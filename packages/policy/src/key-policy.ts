@@ -1,0 +1,67 @@
+/**
+ * The policy of one key, in its normalised JSON form: snake_case field names as written in TOML, caps as decimal
+ * strings in base units, aliases folded (`per_tx_cap_lamports` → `per_tx_caps.native`), defaults filled in.
+ *
+ * This one shape is what `parsePolicy` returns, what the engine evaluates (after compiling it), what `view()` shows
+ * and what `policyVersion` hashes. Objects returned by `parsePolicy` are deeply frozen.
+ */
+export interface KeyPolicy {
+  /** False stops every signature of this key (the per-key kill switch can only disable on top of it). */
+  readonly enabled: boolean;
+  readonly max_signs_per_minute?: number;
+  readonly max_signs_per_hour?: number;
+  readonly max_signs_per_day?: number;
+  /** Asset id → cap per transaction (sum of all transfers of that asset in one transaction). */
+  readonly per_tx_caps: Readonly<Record<string, string>>;
+  /** Asset id → cap over a rolling 24 h window (reserved + committed signatures). */
+  readonly window_caps: Readonly<Record<string, string>>;
+  /** Fee asset id → cap on the fees of one transaction. */
+  readonly fee_caps: Readonly<Record<string, string>>;
+  /** When true, a transfer of an asset that has no per-tx or window cap (nor a per-message cap) is denied. */
+  readonly deny_uncapped_assets: boolean;
+  /** When false (the default), an action the chain plugin could not decode denies the transaction. */
+  readonly allow_unknown_instructions: boolean;
+  /** Programs (Solana program ids, or EVM contracts) a transaction may invoke. Empty: none. */
+  readonly allowed_programs: readonly AllowedProgram[];
+  /** Message type URLs (Cosmos) a transaction may contain, each with its own restrictions. Empty: none. */
+  readonly allowed_messages: readonly AllowedMessage[];
+  /** Recipient allowlists per asset and/or per program. */
+  readonly allowed_recipients: readonly AllowedRecipients[];
+}
+
+export interface AllowedProgram {
+  readonly id: string;
+  readonly comment?: string;
+}
+
+export interface AllowedMessage {
+  readonly type_url: string;
+  /** When present, every transfer made through this message type must go to one of these addresses. */
+  readonly allowed_recipients?: readonly string[];
+  /** When present, every contract call made through this message type must target one of these contracts. */
+  readonly allowed_contracts?: readonly string[];
+  /** When present, every contract call made through this message type must use one of these methods. */
+  readonly allowed_methods?: readonly string[];
+  /** Bare denom (`uatom`, `ibc/…`) → cap per transaction on transfers through this message type. */
+  readonly per_tx_cap?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A recipient allowlist. It applies to a transfer when `program` (if given) equals the transfer's `via` and `asset`
+ * (if given) equals its asset; with neither, it applies to every transfer. A transfer must satisfy every entry that
+ * applies to it.
+ */
+export interface AllowedRecipients {
+  readonly program?: string;
+  readonly asset?: string;
+  readonly addresses: readonly string[];
+}
+
+type Patch<T> = T extends readonly unknown[] ? T : T extends Readonly<Record<string, string>> ? Readonly<Record<string, string | null>> : T;
+
+/**
+ * A partial policy as sent to PATCH /admin/keys/{label}/policy and stored as a runtime overlay.
+ * `null` clears the field from the overlay (the config value applies again); inside the cap maps `null` clears one
+ * asset. Aliases are folded as in `KeyPolicy`. Stored overlays never contain `null`.
+ */
+export type PolicyOverlay = { readonly [K in keyof KeyPolicy]?: Patch<KeyPolicy[K]> | null };

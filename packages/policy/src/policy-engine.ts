@@ -1,0 +1,275 @@
+import { openKmsError, parseAmount } from '@openkms/core';
+import type { Intent } from '@openkms/core';
+import { compilePolicy } from './compiled-policy.js';
+import type { CompiledPolicy } from './compiled-policy.js';
+import type { Decision } from './decision.js';
+import { DAY_MS, RATE_WINDOWS, evaluatePolicy, transferTotals } from './evaluate-policy.js';
+import type { KeyPolicy } from './key-policy.js';
+import { applyOverlay } from './merge-policy.js';
+import { parsePolicy } from './parse-policy.js';
+import { MemoryPolicyStateStore } from './policy-state-store.js';
+import type { PolicyStateStore } from './policy-state-store.js';
+import { Reservation } from './reservation.js';
+import { RuntimeState } from './runtime-state.js';
+
+/** One configured key as the engine sees it. `policy` may be raw (TOML-derived) or already parsed. */
+export interface PolicyKeyConfig {
+  readonly chain: string;
+  readonly policy: KeyPolicy | Readonly<Record<string, unknown>>;
+}
+
+export interface PolicyEngineOptions {
+  readonly keys: Readonly<Record<string, PolicyKeyConfig>>;
+  /** Sign counts and rolling spend. Default: a new MemoryPolicyStateStore. */
+  readonly state?: PolicyStateStore;
+  /** Kill switches and overlays. Default: RuntimeState.inMemory(). */
+  readonly runtime?: RuntimeState;
+  /** Milliseconds since the epoch. Default: Date.now. */
+  readonly now?: () => number;
+}
+
+export interface AuthorizeResult {
+  readonly decision: Decision;
+  /** Present exactly when the decision allows: commit it after signing, release it if signing fails. */
+  readonly reservation?: Reservation;
+}
+
+/** A durable audit record of a decision, as far as restore needs it. */
+export interface RestoreRecord {
+  readonly time: string | Date | number;
+  readonly label: string;
+  /** Only `allow` counts (not `deny`, not `replay`). */
+  readonly decision: string;
+  readonly intent?: { readonly transfers?: readonly { readonly asset: string; readonly amount: string | bigint }[] } | null;
+}
+
+export interface RestoreSummary {
+  /** Records that were counted (allow, inside the 24 h window). */
+  readonly counted: number;
+  /** Records that were read but did not count. */
+  readonly ignored: number;
+}
+
+export interface SignCountView {
+  readonly limit: number | null;
+  readonly used: number;
+  readonly window_secs: number;
+}
+
+export interface SpendView {
+  readonly asset: string;
+  readonly spent: string;
+  readonly cap: string | null;
+  readonly remaining: string | null;
+  /** When the oldest spend still in the rolling window expires (ISO 8601), or null if nothing is spent. */
+  readonly resets_at: string | null;
+}
+
+/** What GET /policy/{label} shows (the signer adds chain and address). */
+export interface PolicyView {
+  readonly label: string;
+  readonly effective_enabled: boolean;
+  readonly policy_version: string;
+  readonly policy: KeyPolicy;
+  readonly runtime: {
+    readonly global_enabled: boolean;
+    readonly key_switch_enabled: boolean;
+    readonly sign_counts: { readonly per_minute: SignCountView; readonly per_hour: SignCountView; readonly per_day: SignCountView };
+    readonly spend: readonly SpendView[];
+  };
+}
+
+interface KeyEntry {
+  readonly chain: string;
+  readonly policy: KeyPolicy;
+}
+
+interface CacheEntry {
+  readonly config: KeyPolicy;
+  readonly revision: number;
+  readonly compiled: CompiledPolicy;
+}
+
+/**
+ * The policy engine: decides on intents, reserves budgets, explains decisions, shows runtime usage.
+ * All decision methods are synchronous; `authorize` checks and reserves in one turn of the event loop, so
+ * concurrent requests can never overshoot a limit.
+ */
+export class PolicyEngine {
+  readonly state: PolicyStateStore;
+  readonly runtime: RuntimeState;
+  readonly #now: () => number;
+  #keys: ReadonlyMap<string, KeyEntry>;
+  readonly #cache = new Map<string, CacheEntry>();
+
+  constructor(options: PolicyEngineOptions) {
+    this.#keys = parseKeys(options.keys);
+    this.state = options.state ?? new MemoryPolicyStateStore();
+    this.runtime = options.runtime ?? RuntimeState.inMemory();
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Labels of the configured keys. */
+  labels(): string[] {
+    return [...this.#keys.keys()];
+  }
+
+  hasKey(label: string): boolean {
+    return this.#keys.has(label);
+  }
+
+  /**
+   * Decides, and on allow reserves one sign count and the spend of every transferred asset.
+   * Throws `unknown_label` for a label that is not configured.
+   */
+  authorize(label: string, intent: Intent): AuthorizeResult {
+    const now = this.#now();
+    this.state.prune(now - DAY_MS);
+    const decision = this.#evaluate(label, intent, now);
+    if (!decision.allowed) return { decision };
+    const id = this.state.reserve(label, { time: now, spend: transferTotals(intent) });
+    return { decision, reservation: new Reservation(this.state, label, id) };
+  }
+
+  /** Dry run: the same decision `authorize` would make now, with every rule's verdict, consuming nothing. */
+  explain(label: string, intent: Intent): Decision {
+    return this.#evaluate(label, intent, this.#now());
+  }
+
+  /** The effective policy (config ⊕ overlay). */
+  effectivePolicy(label: string): KeyPolicy {
+    return this.#compiled(label).policy;
+  }
+
+  /** SHA-256 (hex) of the canonical effective policy JSON; goes into audit records. */
+  policyVersion(label: string): string {
+    return this.#compiled(label).version;
+  }
+
+  /** The key's effective policy and runtime usage, JSON-safe. */
+  view(label: string): PolicyView {
+    const compiled = this.#compiled(label);
+    const now = this.#now();
+    const policy = compiled.policy;
+    const globalEnabled = this.runtime.isGlobalEnabled();
+    const keySwitch = this.runtime.isKeyEnabled(label);
+    const counts = Object.fromEntries(
+      RATE_WINDOWS.map((w) => [w.view, { limit: policy[w.field] ?? null, used: this.state.signTimes(label, now - w.ms).length, window_secs: w.ms / 1000 }]),
+    ) as unknown as PolicyView['runtime']['sign_counts'];
+    const assets = new Set(compiled.windowCaps.keys());
+    for (const asset of this.state.spentAssets(label, now - DAY_MS)) assets.add(asset);
+    const spend = [...assets].sort().map((asset): SpendView => {
+      const entries = this.state.spends(label, asset, now - DAY_MS);
+      const spent = entries.reduce((s, e) => s + e.amount, 0n);
+      const cap = compiled.windowCaps.get(asset);
+      const oldest = entries[0];
+      return {
+        asset,
+        spent: spent.toString(),
+        cap: cap === undefined ? null : cap.toString(),
+        remaining: cap === undefined ? null : (cap > spent ? cap - spent : 0n).toString(),
+        resets_at: oldest === undefined ? null : new Date(oldest.time + DAY_MS).toISOString(),
+      };
+    });
+    return {
+      label,
+      effective_enabled: globalEnabled && keySwitch && policy.enabled,
+      policy_version: compiled.version,
+      policy,
+      runtime: { global_enabled: globalEnabled, key_switch_enabled: keySwitch, sign_counts: counts, spend },
+    };
+  }
+
+  /**
+   * Rebuilds sign counts and rolling spend from the durable audit records of accepted signatures (call at startup,
+   * before serving). Only `allow` records inside the last 24 h count; pending reservations of a crashed process are
+   * not in the records and so are rightly forgotten. A record with an unreadable time or amount throws
+   * `config_invalid` (it is never counted as zero).
+   */
+  async restore(records: Iterable<RestoreRecord> | AsyncIterable<RestoreRecord>): Promise<RestoreSummary> {
+    const since = this.#now() - DAY_MS;
+    let counted = 0;
+    let ignored = 0;
+    let n = 0;
+    for await (const record of records) {
+      const where = `audit record #${n++}`;
+      if (record === null || typeof record !== 'object' || record.decision !== 'allow') {
+        ignored++;
+        continue;
+      }
+      const time = record.time instanceof Date ? record.time.getTime() : typeof record.time === 'number' ? record.time : Date.parse(String(record.time));
+      if (!Number.isFinite(time)) throw openKmsError('config_invalid', `${where} has an unreadable time`, { path: 'time', record: n - 1 });
+      if (typeof record.label !== 'string' || record.label === '') throw openKmsError('config_invalid', `${where} has no label`, { path: 'label', record: n - 1 });
+      if (time <= since) {
+        ignored++;
+        continue;
+      }
+      const spend = new Map<string, bigint>();
+      (record.intent?.transfers ?? []).forEach((t, i) => {
+        const amount = typeof t.amount === 'bigint' ? t.amount : parseAmount(t.amount);
+        if (amount === undefined || amount < 0n || typeof t.asset !== 'string') {
+          throw openKmsError('config_invalid', `${where} has an unreadable transfer amount`, { path: `intent.transfers[${i}].amount`, record: n - 1 });
+        }
+        spend.set(t.asset, (spend.get(t.asset) ?? 0n) + amount);
+      });
+      this.state.add(record.label, { time, spend });
+      counted++;
+    }
+    return { counted, ignored };
+  }
+
+  /**
+   * Replaces the key configuration (e.g. on SIGHUP). Counters, spend, kill switches and overlays are kept.
+   * An invalid configuration throws `config_invalid` (with context.path) and leaves the running one untouched.
+   */
+  reload(keys: Readonly<Record<string, PolicyKeyConfig>>): void {
+    const next = parseKeys(keys);
+    // the overlays must still apply cleanly to the new config policies
+    for (const [label, entry] of next) applyOverlay(entry.policy, this.runtime.getOverlay(label), `keys.${label}.policy`);
+    this.#keys = next;
+    this.#cache.clear();
+  }
+
+  #evaluate(label: string, intent: Intent, now: number): Decision {
+    const compiled = this.#compiled(label);
+    const key = this.#keys.get(label)!;
+    return evaluatePolicy(
+      {
+        label,
+        chain: key.chain,
+        compiled,
+        globalEnabled: this.runtime.isGlobalEnabled(),
+        keySwitchOn: this.runtime.isKeyEnabled(label),
+        now,
+        signTimes: (windowMs) => this.state.signTimes(label, now - windowMs),
+        spends: (asset) => this.state.spends(label, asset, now - DAY_MS),
+      },
+      intent,
+    );
+  }
+
+  #compiled(label: string): CompiledPolicy {
+    const key = this.#keys.get(label);
+    if (key === undefined) throw openKmsError('unknown_label', `no key labelled ${label}`, { label });
+    const revision = this.runtime.revision;
+    const cached = this.#cache.get(label);
+    if (cached !== undefined && cached.config === key.policy && cached.revision === revision) return cached.compiled;
+    const effective = applyOverlay(key.policy, this.runtime.getOverlay(label), `keys.${label}.policy`);
+    const compiled = compilePolicy(effective);
+    this.#cache.set(label, { config: key.policy, revision, compiled });
+    return compiled;
+  }
+}
+
+function parseKeys(keys: Readonly<Record<string, PolicyKeyConfig>>): Map<string, KeyEntry> {
+  if (typeof keys !== 'object' || keys === null) throw openKmsError('config_invalid', 'keys: must be a table', { path: 'keys' });
+  const out = new Map<string, KeyEntry>();
+  for (const [label, cfg] of Object.entries(keys)) {
+    if (typeof cfg !== 'object' || cfg === null) throw openKmsError('config_invalid', `keys.${label}: must be a table`, { path: `keys.${label}` });
+    if (typeof cfg.chain !== 'string' || cfg.chain === '') {
+      throw openKmsError('config_invalid', `keys.${label}.chain: must be a non-empty string`, { path: `keys.${label}.chain` });
+    }
+    out.set(label, { chain: cfg.chain, policy: parsePolicy(cfg.policy ?? {}, `keys.${label}.policy`) });
+  }
+  return out;
+}
