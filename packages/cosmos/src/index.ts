@@ -1,1 +1,11 @@
-export {};
+export { cosmosPlugin as default, cosmosPlugin } from './plugin.js';
+export * from './bank-msg-send.js';
+export * from './coin-amount.js';
+export * from './cosmos-address.js';
+export * from './cosmos-chain-signer.js';
+export * from './cosmos-intent.js';
+export * from './secp256k1-verify.js';
+export * from './sign-doc-decoder.js';
+export * from './sign-request-schema.js';
+export * from './signer-public-keys.js';
+export * from './strict-proto.js';
