@@ -1,1 +1,10 @@
-export {};
+export * from './simulator.js';
+export * from './connector-server.js';
+export * from './simulator-cli.js';
+export * from './fault-injector.js';
+export * from './latency-model.js';
+export type { AuditOptions } from './device-state.js';
+export { FACTORY_AUTH_KEY_CAPABILITIES } from './device-state.js';
+export { SUPPORTED_ALGORITHMS } from './command-handlers.js';
+export { wrapObject, unwrapObject, WRAP_HEADER_LENGTH, WRAP_NONCE_LENGTH, WRAP_TAG_LENGTH } from './wrap-format.js';
+export type { DeviceObject } from './object-store.js';

@@ -1,0 +1,527 @@
+/**
+ * Handlers for the commands the simulator implements. Each takes the (inner) payload and returns the response
+ * payload, or throws DeviceFailure. Capability, domain and wrap rules follow reference §7.
+ */
+import { ByteReader, ByteWriter } from '@openkms/yubihsm';
+import { encodeLogEntry } from './audit-log.js';
+import {
+  deleteCapabilityFor,
+  isSubset,
+  requireCreatable,
+  requireObjectCapability,
+  requireSessionCapability,
+  requireVisible,
+  sharesDomain,
+  type SessionAuthority,
+} from './capability-rules.js';
+import type { CommandContext } from './command-context.js';
+import { Algorithm, CapabilityBit, Command, DeviceError, DeviceOption, LABEL_LENGTH, MAX_FRAME_LENGTH, ObjectType, Origin } from './device-codes.js';
+import { fail } from './device-failure.js';
+import { AUDITABLE_COMMANDS } from './device-state.js';
+import {
+  ecPublicKey,
+  ed25519ExpandSeed,
+  generateEcScalar,
+  checkEcScalar,
+  isEcAlgorithm,
+  isSupportedAsymmetricAlgorithm,
+  signEcdsaDigest,
+  signEd25519Expanded,
+} from './key-material.js';
+import { objectLength, type DeviceObject } from './object-store.js';
+import { unwrapObject, wrapKeyLength, wrapObject } from './wrap-format.js';
+
+export type CommandHandler = (payload: Uint8Array, ctx: CommandContext) => Uint8Array;
+
+const EMPTY = new Uint8Array(0);
+
+/** Largest response payload that still fits a SessionMessage response frame. */
+const MAX_INNER_RESPONSE_PAYLOAD = MAX_FRAME_LENGTH - 3 - 1 - 8 - 16 - 3;
+
+/** Algorithms listed by DeviceInfo: the ones this simulator implements. */
+export const SUPPORTED_ALGORITHMS: readonly number[] = [
+  Algorithm.ecp256,
+  Algorithm.eck256,
+  Algorithm.aes128CcmWrap,
+  Algorithm.aes128YubicoAuthentication,
+  Algorithm.aes192CcmWrap,
+  Algorithm.aes256CcmWrap,
+  Algorithm.ed25519,
+];
+
+function authority(ctx: CommandContext): SessionAuthority {
+  if (!ctx.session) return fail(DeviceError.invalidCommand, 'command needs a session');
+  return ctx.session.authority;
+}
+
+function expectLength(payload: Uint8Array, ...lengths: number[]): void {
+  if (!lengths.includes(payload.length)) fail(DeviceError.wrongLength, 'wrong payload length');
+}
+
+function u16(n: number): Uint8Array {
+  return Uint8Array.of((n >> 8) & 0xff, n & 0xff);
+}
+
+/** id(2) ‖ label(40) ‖ domains(2) ‖ caps(8) ‖ alg(1): the common header of the Put and Generate commands. */
+interface NewObjectHeader {
+  id: number;
+  label: Uint8Array;
+  domains: number;
+  capabilities: bigint;
+  algorithm: number;
+}
+
+function readNewObjectHeader(r: ByteReader): NewObjectHeader {
+  const id = r.u16();
+  const label = r.bytes(LABEL_LENGTH);
+  const domains = r.u16();
+  const capabilities = r.u64();
+  const algorithm = r.u8();
+  if (id > 0xfffe) fail(DeviceError.invalidId, 'object id out of range');
+  return { id, label, domains, capabilities, algorithm };
+}
+
+function visibleObject(ctx: CommandContext, id: number, type: number): DeviceObject {
+  return requireVisible(authority(ctx), ctx.state.objects.get(id, type));
+}
+
+// ---- clear or session ----------------------------------------------------------------------------------------
+
+const echo: CommandHandler = (payload) => payload;
+
+const deviceInfo: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 0, 1);
+  const page = payload.length === 0 ? 0 : payload[0]!;
+  if (page === 0) {
+    const [major, minor, patch] = ctx.identity.firmware;
+    return new ByteWriter()
+      .u8(major)
+      .u8(minor)
+      .u8(patch)
+      .u32(ctx.identity.serial >>> 0)
+      .u8(ctx.state.log.total)
+      .u8(ctx.state.log.used)
+      .bytes(Uint8Array.from(SUPPORTED_ALGORITHMS))
+      .finish();
+  }
+  if (page === 1) return new TextEncoder().encode(ctx.identity.partNumber);
+  return fail(DeviceError.invalidData, 'unknown DeviceInfo page');
+};
+
+// ---- session housekeeping --------------------------------------------------------------------------------------
+
+const closeSession: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 0);
+  authority(ctx);
+  ctx.after = 'close-session';
+  return EMPTY;
+};
+
+const blinkDevice: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 1);
+  authority(ctx);
+  return EMPTY;
+};
+
+const getPseudoRandom: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 2);
+  requireSessionCapability(authority(ctx), CapabilityBit.getPseudoRandom);
+  const n = new ByteReader(payload).u16();
+  if (n > MAX_INNER_RESPONSE_PAYLOAD) fail(DeviceError.invalidData, 'too many random bytes requested');
+  return ctx.random(n);
+};
+
+const resetDevice: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 0);
+  requireSessionCapability(authority(ctx), CapabilityBit.resetDevice);
+  ctx.after = 'reset-device';
+  return EMPTY;
+};
+
+// ---- object listing and info -----------------------------------------------------------------------------------
+
+const listObjects: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  const r = new ByteReader(payload, 'ListObjects filter');
+  let id: number | undefined;
+  let type: number | undefined;
+  let domains: number | undefined;
+  let caps: bigint | undefined;
+  let algorithm: number | undefined;
+  let label: Uint8Array | undefined;
+  while (r.remaining > 0) {
+    const tag = r.u8();
+    switch (tag) {
+      case 0x01:
+        id = r.u16();
+        break;
+      case 0x02:
+        type = r.u8();
+        break;
+      case 0x03:
+        domains = r.u16();
+        break;
+      case 0x04:
+        caps = r.u64();
+        break;
+      case 0x05:
+        algorithm = r.u8();
+        break;
+      case 0x06:
+        label = r.bytes(LABEL_LENGTH);
+        break;
+      default:
+        fail(DeviceError.invalidData, 'unknown ListObjects filter');
+    }
+  }
+  const w = new ByteWriter();
+  for (const o of ctx.state.objects.all()) {
+    if (!sharesDomain(o.domains, session.domains)) continue;
+    if (id !== undefined && o.id !== id) continue;
+    if (type !== undefined && o.type !== type) continue;
+    if (domains !== undefined && (o.domains & domains) === 0) continue;
+    if (caps !== undefined && (o.capabilities & caps) !== caps) continue;
+    if (algorithm !== undefined && o.algorithm !== algorithm) continue;
+    if (label !== undefined && !Buffer.from(o.label).equals(label)) continue;
+    w.u16(o.id).u8(o.type).u8(o.sequence);
+  }
+  return w.finish();
+};
+
+const getObjectInfo: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 3);
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const type = r.u8();
+  const o = visibleObject(ctx, id, type);
+  ctx.targetKey = id;
+  return new ByteWriter()
+    .u64(o.capabilities)
+    .u16(o.id)
+    .u16(objectLength(o))
+    .u16(o.domains)
+    .u8(o.type)
+    .u8(o.algorithm)
+    .u8(o.sequence)
+    .u8(o.origin)
+    .bytes(o.label)
+    .u64(o.delegated)
+    .finish();
+};
+
+const getPublicKey: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 2, 3);
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const type = payload.length === 3 ? r.u8() : ObjectType.asymmetricKey;
+  ctx.targetKey = id;
+  if (type !== ObjectType.asymmetricKey) fail(DeviceError.objectNotFound, 'only asymmetric keys have public keys here');
+  const o = visibleObject(ctx, id, type);
+  ctx.algorithm = o.algorithm;
+  const pub = isEcAlgorithm(o.algorithm) ? ecPublicKey(o.algorithm, o.secret) : o.secret.slice(64, 96);
+  return new ByteWriter().u8(o.algorithm).bytes(pub).finish();
+};
+
+// ---- asymmetric keys -------------------------------------------------------------------------------------------
+
+function asymmetricSecret(algorithm: number, key: Uint8Array): { secret: Uint8Array; seed?: Uint8Array } {
+  if (isEcAlgorithm(algorithm)) {
+    checkEcScalar(algorithm, key);
+    return { secret: key };
+  }
+  if (algorithm === Algorithm.ed25519) {
+    if (key.length !== 32) fail(DeviceError.invalidData, 'Ed25519 key must be the 32-byte seed');
+    return { secret: ed25519ExpandSeed(key), seed: key };
+  }
+  return fail(DeviceError.invalidData, 'unsupported asymmetric algorithm');
+}
+
+const generateAsymmetricKey: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 53);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.generateAsymmetricKey);
+  const h = readNewObjectHeader(new ByteReader(payload));
+  ctx.algorithm = h.algorithm;
+  if (!isSupportedAsymmetricAlgorithm(h.algorithm)) fail(DeviceError.invalidData, 'unsupported asymmetric algorithm');
+  requireCreatable(session, h.domains, h.capabilities);
+  const key = h.algorithm === Algorithm.ed25519 ? ctx.random(32) : generateEcScalar(h.algorithm, ctx.random);
+  const stored = ctx.state.objects.insert({
+    ...h,
+    type: ObjectType.asymmetricKey,
+    delegated: 0n,
+    origin: Origin.generated,
+    ...asymmetricSecret(h.algorithm, key),
+  });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+const putAsymmetricKey: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putAsymmetricKey);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  ctx.algorithm = h.algorithm;
+  const key = r.rest();
+  if (!isSupportedAsymmetricAlgorithm(h.algorithm)) fail(DeviceError.invalidData, 'unsupported asymmetric algorithm');
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({
+    ...h,
+    type: ObjectType.asymmetricKey,
+    delegated: 0n,
+    origin: Origin.imported,
+    ...asymmetricSecret(h.algorithm, key),
+  });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+const signEcdsa: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  if (payload.length < 3) fail(DeviceError.wrongLength, 'missing digest');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const digest = r.rest();
+  ctx.targetKey = id;
+  requireSessionCapability(session, CapabilityBit.signEcdsa);
+  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
+  ctx.algorithm = o.algorithm;
+  requireObjectCapability(o, CapabilityBit.signEcdsa);
+  if (!isEcAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an ECDSA key');
+  if (digest.length > 66) fail(DeviceError.wrongLength, 'digest too long');
+  return signEcdsaDigest(o.algorithm, o.secret, digest, ctx.random);
+};
+
+const signEddsa: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing key id');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const message = r.rest();
+  ctx.targetKey = id;
+  requireSessionCapability(session, CapabilityBit.signEddsa);
+  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
+  ctx.algorithm = o.algorithm;
+  requireObjectCapability(o, CapabilityBit.signEddsa);
+  if (o.algorithm !== Algorithm.ed25519) fail(DeviceError.invalidData, 'not an Ed25519 key');
+  return signEd25519Expanded(o.secret, message);
+};
+
+// ---- authentication and wrap keys -----------------------------------------------------------------------------
+
+const putAuthenticationKey: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 93);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putAuthenticationKey);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const delegated = r.u64();
+  const secret = r.bytes(32);
+  if (h.algorithm !== Algorithm.aes128YubicoAuthentication) fail(DeviceError.invalidData, 'unsupported authentication key algorithm');
+  requireCreatable(session, h.domains, h.capabilities, delegated);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.authenticationKey, delegated, origin: Origin.imported, secret });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+const putWrapKey: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putWrapKey);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const delegated = r.u64();
+  const secret = r.rest();
+  const len = wrapKeyLength(h.algorithm);
+  if (len === undefined) fail(DeviceError.invalidData, 'unsupported wrap key algorithm');
+  if (secret.length !== len) fail(DeviceError.wrongLength, 'wrap key length does not match its algorithm');
+  requireCreatable(session, h.domains, h.capabilities, delegated);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.wrapKey, delegated, origin: Origin.imported, secret });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+const generateWrapKey: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 61);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.generateWrapKey);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const delegated = r.u64();
+  const len = wrapKeyLength(h.algorithm);
+  if (len === undefined) fail(DeviceError.invalidData, 'unsupported wrap key algorithm');
+  requireCreatable(session, h.domains, h.capabilities, delegated);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.wrapKey, delegated, origin: Origin.generated, secret: ctx.random(len) });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+const exportWrapped: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 5, 6);
+  const session = authority(ctx);
+  const r = new ByteReader(payload);
+  const wrapId = r.u16();
+  const type = r.u8();
+  const id = r.u16();
+  const format = payload.length === 6 ? r.u8() : 0;
+  ctx.targetKey = wrapId;
+  ctx.secondKey = id;
+  requireSessionCapability(session, CapabilityBit.exportWrapped);
+  if (format > 1) fail(DeviceError.invalidData, 'unknown export format');
+  const wrapKey = visibleObject(ctx, wrapId, ObjectType.wrapKey);
+  requireObjectCapability(wrapKey, CapabilityBit.exportWrapped);
+  const target = visibleObject(ctx, id, type);
+  requireObjectCapability(target, CapabilityBit.exportableUnderWrap);
+  if (!isSubset(target.capabilities, wrapKey.delegated) || !isSubset(target.delegated, wrapKey.delegated)) {
+    fail(DeviceError.insufficientPermissions, 'object capabilities exceed the wrap key delegated set');
+  }
+  return wrapObject(wrapKey, target, format, ctx.random(13));
+};
+
+const importWrapped: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing wrap key id');
+  const r = new ByteReader(payload);
+  const wrapId = r.u16();
+  const blob = r.rest();
+  ctx.targetKey = wrapId;
+  requireSessionCapability(session, CapabilityBit.importWrapped);
+  const wrapKey = visibleObject(ctx, wrapId, ObjectType.wrapKey);
+  requireObjectCapability(wrapKey, CapabilityBit.importWrapped);
+  const obj = unwrapObject(wrapKey, blob);
+  ctx.secondKey = obj.id;
+  ctx.algorithm = obj.algorithm;
+  if (!isSubset(obj.capabilities, wrapKey.delegated) || !isSubset(obj.delegated, wrapKey.delegated)) {
+    fail(DeviceError.insufficientPermissions, 'wrapped object capabilities exceed the wrap key delegated set');
+  }
+  if (obj.id === 0 || obj.domains === 0) fail(DeviceError.invalidData, 'wrapped object has no id or no domains');
+  const stored = ctx.state.objects.insert({ ...obj, origin: Origin.importedWrapped | (obj.origin & 0x0f) }, true);
+  ctx.mutated = true;
+  return new ByteWriter().u8(stored.type).u16(stored.id).finish();
+};
+
+const deleteObject: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 3);
+  const session = authority(ctx);
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const type = r.u8();
+  ctx.targetKey = id;
+  const bit = deleteCapabilityFor(type);
+  if (bit === undefined) fail(DeviceError.invalidData, 'unknown object type');
+  requireSessionCapability(session, bit);
+  visibleObject(ctx, id, type);
+  ctx.state.objects.delete(id, type);
+  ctx.mutated = true;
+  return EMPTY;
+};
+
+// ---- audit log and options ------------------------------------------------------------------------------------
+
+const getLogEntries: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 0);
+  requireSessionCapability(authority(ctx), CapabilityBit.getLogEntries);
+  const log = ctx.state.log;
+  const w = new ByteWriter().u16(log.unloggedBoot).u16(log.unloggedAuth).u8(log.used);
+  for (const e of log.list()) w.bytes(encodeLogEntry(e));
+  return w.finish();
+};
+
+const setLogIndex: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 2);
+  requireSessionCapability(authority(ctx), CapabilityBit.getLogEntries);
+  const index = new ByteReader(payload).u16();
+  ctx.state.log.setIndex(index);
+  ctx.state.log.unloggedBoot = 0;
+  ctx.state.log.unloggedAuth = 0;
+  ctx.mutated = true;
+  return EMPTY;
+};
+
+const getOption: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 1);
+  requireSessionCapability(authority(ctx), CapabilityBit.getOption);
+  const option = payload[0]!;
+  switch (option) {
+    case DeviceOption.forceAudit:
+      return Uint8Array.of(ctx.state.audit.forceAudit);
+    case DeviceOption.commandAudit: {
+      const w = new ByteWriter();
+      for (const c of AUDITABLE_COMMANDS) w.u8(c).u8(ctx.state.audit.commandAudit.get(c) ?? 0);
+      return w.finish();
+    }
+    case DeviceOption.algorithmToggle: {
+      const w = new ByteWriter();
+      for (const a of SUPPORTED_ALGORITHMS) w.u8(a).u8(1);
+      return w.finish();
+    }
+    default:
+      // fips-mode (5) included: this is a non-FIPS device.
+      return fail(DeviceError.invalidData, 'unsupported option');
+  }
+};
+
+const setOption: CommandHandler = (payload, ctx) => {
+  requireSessionCapability(authority(ctx), CapabilityBit.setOption);
+  const r = new ByteReader(payload);
+  const option = r.u8();
+  const len = r.u16();
+  const value = r.bytes(len);
+  r.end();
+  const audit = ctx.state.audit;
+  switch (option) {
+    case DeviceOption.forceAudit:
+      if (value.length !== 1 || value[0]! > 2) fail(DeviceError.invalidData);
+      if (audit.forceAudit === 2) fail(DeviceError.invalidData, 'force-audit is fixed');
+      audit.forceAudit = value[0]!;
+      break;
+    case DeviceOption.commandAudit:
+      if (value.length % 2 !== 0) fail(DeviceError.invalidData);
+      for (let i = 0; i < value.length; i += 2) {
+        const cmd = value[i]!;
+        const v = value[i + 1]!;
+        if (!audit.commandAudit.has(cmd) || v > 2) fail(DeviceError.invalidData, 'bad command-audit entry');
+        if (audit.commandAudit.get(cmd) === 2) fail(DeviceError.invalidData, 'command audit is fixed');
+      }
+      for (let i = 0; i < value.length; i += 2) audit.commandAudit.set(value[i]!, value[i + 1]!);
+      break;
+    default:
+      fail(DeviceError.invalidData, 'unsupported option');
+  }
+  ctx.mutated = true;
+  return EMPTY;
+};
+
+/** Handlers by command code. Commands missing here answer INVALID_COMMAND. */
+export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<number, CommandHandler>([
+  [Command.echo, echo],
+  [Command.deviceInfo, deviceInfo],
+  [Command.closeSession, closeSession],
+  [Command.blinkDevice, blinkDevice],
+  [Command.getPseudoRandom, getPseudoRandom],
+  [Command.resetDevice, resetDevice],
+  [Command.listObjects, listObjects],
+  [Command.getObjectInfo, getObjectInfo],
+  [Command.getPublicKey, getPublicKey],
+  [Command.generateAsymmetricKey, generateAsymmetricKey],
+  [Command.putAsymmetricKey, putAsymmetricKey],
+  [Command.signEcdsa, signEcdsa],
+  [Command.signEddsa, signEddsa],
+  [Command.putAuthenticationKey, putAuthenticationKey],
+  [Command.putWrapKey, putWrapKey],
+  [Command.generateWrapKey, generateWrapKey],
+  [Command.exportWrapped, exportWrapped],
+  [Command.importWrapped, importWrapped],
+  [Command.deleteObject, deleteObject],
+  [Command.getLogEntries, getLogEntries],
+  [Command.setLogIndex, setLogIndex],
+  [Command.getOption, getOption],
+  [Command.setOption, setOption],
+]);
+
+/** Commands accepted outside a session (the rest must come inside SessionMessage). */
+export const CLEAR_HANDLERS: ReadonlySet<number> = new Set([Command.echo, Command.deviceInfo]);

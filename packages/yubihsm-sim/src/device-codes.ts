@@ -1,0 +1,115 @@
+/**
+ * The identifiers the simulator uses, taken from the driver's protocol constants (@openkms/yubihsm) so both ends
+ * share one source of truth. The camelCase aliases here only make the device code easier to read.
+ */
+import {
+  ALL_CAPABILITIES_MASK,
+  Algorithm as DriverAlgorithm,
+  CapabilityBit as DriverCapabilityBit,
+  CommandCode,
+  DeviceErrorCode,
+  DeviceOption as DriverDeviceOption,
+  LOG_ENTRY_CAPACITY,
+  MAX_FRAME_SIZE,
+  MAX_OBJECTS as DRIVER_MAX_OBJECTS,
+  MAX_SESSIONS as DRIVER_MAX_SESSIONS,
+  ObjectType as DriverObjectType,
+  Origin as DriverOrigin,
+  SESSION_IDLE_TIMEOUT_MS as DRIVER_SESSION_IDLE_TIMEOUT_MS,
+} from '@openkms/yubihsm';
+
+export const Command = CommandCode;
+
+export const ObjectType = {
+  opaque: DriverObjectType.opaque,
+  authenticationKey: DriverObjectType['authentication-key'],
+  asymmetricKey: DriverObjectType['asymmetric-key'],
+  wrapKey: DriverObjectType['wrap-key'],
+  hmacKey: DriverObjectType['hmac-key'],
+  template: DriverObjectType.template,
+  otpAeadKey: DriverObjectType['otp-aead-key'],
+  symmetricKey: DriverObjectType['symmetric-key'],
+  publicWrapKey: DriverObjectType['public-wrap-key'],
+} as const;
+
+export const Algorithm = {
+  ecp256: DriverAlgorithm.ecp256,
+  eck256: DriverAlgorithm.eck256,
+  ed25519: DriverAlgorithm.ed25519,
+  aes128CcmWrap: DriverAlgorithm['aes128-ccm-wrap'],
+  aes192CcmWrap: DriverAlgorithm['aes192-ccm-wrap'],
+  aes256CcmWrap: DriverAlgorithm['aes256-ccm-wrap'],
+  aes128YubicoAuthentication: DriverAlgorithm['aes128-yubico-authentication'],
+} as const;
+
+/** Capability bit numbers (capability n is `1n << n` in the 8-byte big-endian field). */
+export const CapabilityBit = {
+  putAuthenticationKey: DriverCapabilityBit['put-authentication-key'],
+  putAsymmetricKey: DriverCapabilityBit['put-asymmetric-key'],
+  generateAsymmetricKey: DriverCapabilityBit['generate-asymmetric-key'],
+  signEcdsa: DriverCapabilityBit['sign-ecdsa'],
+  signEddsa: DriverCapabilityBit['sign-eddsa'],
+  exportWrapped: DriverCapabilityBit['export-wrapped'],
+  importWrapped: DriverCapabilityBit['import-wrapped'],
+  putWrapKey: DriverCapabilityBit['put-wrap-key'],
+  generateWrapKey: DriverCapabilityBit['generate-wrap-key'],
+  exportableUnderWrap: DriverCapabilityBit['exportable-under-wrap'],
+  setOption: DriverCapabilityBit['set-option'],
+  getOption: DriverCapabilityBit['get-option'],
+  getPseudoRandom: DriverCapabilityBit['get-pseudo-random'],
+  getLogEntries: DriverCapabilityBit['get-log-entries'],
+  resetDevice: DriverCapabilityBit['reset-device'],
+  deleteOpaque: DriverCapabilityBit['delete-opaque'],
+  deleteAuthenticationKey: DriverCapabilityBit['delete-authentication-key'],
+  deleteAsymmetricKey: DriverCapabilityBit['delete-asymmetric-key'],
+  deleteWrapKey: DriverCapabilityBit['delete-wrap-key'],
+  deleteHmacKey: DriverCapabilityBit['delete-hmac-key'],
+  deleteTemplate: DriverCapabilityBit['delete-template'],
+  deleteOtpAeadKey: DriverCapabilityBit['delete-otp-aead-key'],
+  deleteSymmetricKey: DriverCapabilityBit['delete-symmetric-key'],
+  deletePublicWrapKey: DriverCapabilityBit['delete-public-wrap-key'],
+} as const;
+
+/** Every defined capability bit (0–0x37). */
+export const ALL_CAPABILITIES = ALL_CAPABILITIES_MASK;
+
+export function capability(bit: number): bigint {
+  return 1n << BigInt(bit);
+}
+
+export const DeviceError = {
+  ok: DeviceErrorCode.OK,
+  invalidCommand: DeviceErrorCode.INVALID_COMMAND,
+  invalidData: DeviceErrorCode.INVALID_DATA,
+  invalidSession: DeviceErrorCode.INVALID_SESSION,
+  authenticationFailed: DeviceErrorCode.AUTHENTICATION_FAILED,
+  sessionsFull: DeviceErrorCode.SESSIONS_FULL,
+  sessionFailed: DeviceErrorCode.SESSION_FAILED,
+  storageFailed: DeviceErrorCode.STORAGE_FAILED,
+  wrongLength: DeviceErrorCode.WRONG_LENGTH,
+  insufficientPermissions: DeviceErrorCode.INSUFFICIENT_PERMISSIONS,
+  logFull: DeviceErrorCode.LOG_FULL,
+  objectNotFound: DeviceErrorCode.OBJECT_NOT_FOUND,
+  invalidId: DeviceErrorCode.INVALID_ID,
+  objectExists: DeviceErrorCode.OBJECT_EXISTS,
+  algorithmDisabled: DeviceErrorCode.ALGORITHM_DISABLED,
+  commandUnexecuted: DeviceErrorCode.COMMAND_UNEXECUTED,
+} as const;
+
+export const DeviceOption = {
+  forceAudit: DriverDeviceOption['force-audit'],
+  commandAudit: DriverDeviceOption['command-audit'],
+  algorithmToggle: DriverDeviceOption['algorithm-toggle'],
+  fipsMode: DriverDeviceOption['fips-mode'],
+} as const;
+
+export const Origin = DriverOrigin;
+
+
+export { LABEL_LENGTH } from '@openkms/yubihsm';
+export const MAX_SESSIONS = DRIVER_MAX_SESSIONS;
+export const MAX_OBJECTS = DRIVER_MAX_OBJECTS;
+export const LOG_CAPACITY = LOG_ENTRY_CAPACITY;
+/** Largest frame (header included) accepted on firmware ≥ 2.4. */
+export const MAX_FRAME_LENGTH = MAX_FRAME_SIZE;
+export const SESSION_IDLE_TIMEOUT_MS = DRIVER_SESSION_IDLE_TIMEOUT_MS;

@@ -1,0 +1,74 @@
+/**
+ * Everything the simulated device keeps across power cycles: its object store, audit log and options. Sessions are
+ * volatile and live in SessionTable.
+ */
+import { authKeyBytes, DEFAULT_AUTH_KEY_ID, DEFAULT_AUTH_KEY_LABEL, DEFAULT_AUTH_KEY_PASSWORD, passwordToAuthKey } from '@openkms/yubihsm';
+import { AuditLog, RESET_ENTRY } from './audit-log.js';
+import { ALL_CAPABILITIES, Algorithm, Command, ObjectType, Origin } from './device-codes.js';
+import { ObjectStore, padLabel } from './object-store.js';
+
+/** The factory key's capabilities and delegated capabilities: every defined bit (0–0x37). */
+export const FACTORY_AUTH_KEY_CAPABILITIES = ALL_CAPABILITIES;
+
+/** Commands listed by GetOption(command-audit) and toggled by SetOption(command-audit). */
+export const AUDITABLE_COMMANDS: readonly number[] = Object.values(Command)
+  .filter((c) => c !== Command.error && c !== Command.sessionMessage)
+  .sort((a, b) => a - b);
+
+export interface AuditSettings {
+  /** force-audit option value: 0 off, 1 on, 2 fixed on. */
+  forceAudit: number;
+  /** command-audit per command: 0 off, 1 on, 2 fixed on. Commands not in the map are not logged. */
+  commandAudit: Map<number, number>;
+}
+
+export interface AuditOptions {
+  /** Log commands at all (command-audit on). Default true. */
+  enabled?: boolean;
+  /** Start with force-audit on (logged commands fail with LOG_FULL when the log is full). Default false. */
+  forceAudit?: boolean;
+  /** Command codes never logged by default. Default [0x01] (Echo: keepalives would flush the 62-entry log). */
+  unloggedCommands?: readonly number[];
+}
+
+export function defaultAuditSettings(options: AuditOptions = {}): AuditSettings {
+  const enabled = options.enabled ?? true;
+  const unlogged = new Set(options.unloggedCommands ?? [Command.echo]);
+  const commandAudit = new Map<number, number>();
+  for (const c of AUDITABLE_COMMANDS) commandAudit.set(c, enabled && !unlogged.has(c) ? 1 : 0);
+  return { forceAudit: options.forceAudit ? 1 : 0, commandAudit };
+}
+
+export class DeviceState {
+  readonly objects = new ObjectStore();
+  readonly log = new AuditLog();
+  audit: AuditSettings;
+
+  constructor(private readonly auditOptions: AuditOptions = {}) {
+    this.audit = defaultAuditSettings(auditOptions);
+  }
+
+  /** Factory state: only authentication key 1 / "password", an empty log with the reset entry, default options. */
+  factoryReset(): void {
+    this.objects.clear();
+    const key = passwordToAuthKey(DEFAULT_AUTH_KEY_PASSWORD);
+    this.objects.insert({
+      id: DEFAULT_AUTH_KEY_ID,
+      type: ObjectType.authenticationKey,
+      algorithm: Algorithm.aes128YubicoAuthentication,
+      label: padLabel(DEFAULT_AUTH_KEY_LABEL),
+      domains: 0xffff,
+      capabilities: FACTORY_AUTH_KEY_CAPABILITIES,
+      delegated: FACTORY_AUTH_KEY_CAPABILITIES,
+      origin: Origin.imported,
+      secret: authKeyBytes(key),
+    });
+    this.log.reset();
+    this.log.append(RESET_ENTRY);
+    this.audit = defaultAuditSettings(this.auditOptions);
+  }
+
+  isLogged(command: number): boolean {
+    return (this.audit.commandAudit.get(command) ?? 0) !== 0;
+  }
+}

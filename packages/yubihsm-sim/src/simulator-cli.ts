@@ -1,0 +1,95 @@
+/**
+ * `runSimulatorCli(argv)`: starts a simulator with a connector server, for `pnpm openkms sim`:
+ *   --listen HOST:PORT   default 127.0.0.1:12345
+ *   --state FILE         JSON state file (created 0600; survives restarts)
+ *   --latency zero|realistic   default zero
+ *   --serial N           serial for a new device
+ * Resolves with a handle once listening; stop() closes the server and flushes the state.
+ */
+import { openKmsError } from '@openkms/core';
+import { startConnectorServer, type ConnectorServer } from './connector-server.js';
+import { createSimulator, type SimulatedYubiHsm } from './simulator.js';
+
+export interface SimulatorCliOptions {
+  host: string;
+  port: number;
+  statePath?: string;
+  latency: 'zero' | 'realistic';
+  serial?: number;
+}
+
+export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions {
+  const out: SimulatorCliOptions = { host: '127.0.0.1', port: 12345, latency: 'zero' };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw openKmsError('invalid_request', `missing value for ${flag}`);
+      return v;
+    };
+    switch (flag) {
+      case '--listen': {
+        const v = value();
+        const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(v);
+        if (!m) throw openKmsError('invalid_request', '--listen must be HOST:PORT');
+        out.host = m[1] ?? (m[2] || '127.0.0.1');
+        out.port = Number(m[3]);
+        if (out.port > 65535) throw openKmsError('invalid_request', 'port out of range');
+        break;
+      }
+      case '--state':
+        out.statePath = value();
+        break;
+      case '--latency': {
+        const v = value();
+        if (v !== 'zero' && v !== 'realistic') throw openKmsError('invalid_request', '--latency must be zero or realistic');
+        out.latency = v;
+        break;
+      }
+      case '--serial': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw openKmsError('invalid_request', '--serial must be a 32-bit unsigned integer');
+        out.serial = n;
+        break;
+      }
+      default:
+        throw openKmsError('invalid_request', `unknown option ${flag}`);
+    }
+  }
+  return out;
+}
+
+export interface RunningSimulator {
+  readonly sim: SimulatedYubiHsm;
+  readonly server: ConnectorServer;
+  stop(): Promise<void>;
+}
+
+export async function runSimulatorCli(argv: readonly string[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningSimulator> {
+  const o = parseSimulatorArgs(argv);
+  const sim = createSimulator({
+    latency: o.latency,
+    ...(o.statePath !== undefined ? { statePath: o.statePath } : {}),
+    ...(o.serial !== undefined ? { serial: o.serial } : {}),
+  });
+  let server: ConnectorServer;
+  try {
+    server = await startConnectorServer(sim, { host: o.host, port: o.port });
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
+  log(`simulated YubiHSM2 serial ${sim.serial} (latency ${o.latency}${o.statePath ? `, state ${o.statePath}` : ', in memory'}) listening on ${server.url}`);
+  let stopped = false;
+  return {
+    sim,
+    server,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+      await sim.close();
+    },
+  };
+}
