@@ -50,7 +50,7 @@ export function isVersionedMessage(bytes: Uint8Array): boolean {
 
 /**
  * Decodes a legacy Solana message, checking every read and every index. Fails closed (decode_failed) on:
- * empty input, a versioned message prefix, truncation anywhere, trailing bytes, a header that does not fit the
+ * empty or oversized (> MAX_MESSAGE_BYTES) input, a versioned message prefix, truncation anywhere, trailing bytes, a header that does not fit the
  * key list, duplicate account keys, a program or account index out of range, and the fee payer used as a program.
  */
 export function decodeLegacyMessage(bytes: Uint8Array): LegacyMessage {
