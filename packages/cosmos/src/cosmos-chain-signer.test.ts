@@ -45,7 +45,7 @@ test('address: bech32(prefix, ripemd160(sha256(pubkey))) matches cosmjs, prefix 
   assert.equal(signer.address(key.publicKey, { bech32_prefix: 'osmo' }), osmo!.address);
   assert.equal(createCosmosChainSigner({ bech32_prefix: 'osmo' }).address(key.publicKey, {}), osmo!.address);
   assert.throws(() => signer.address(key.publicKey, { bech32_prefix: 'BAD!' }), { code: 'config_invalid' });
-  assert.throws(() => signer.address(new Uint8Array(32), {}));
+  assert.throws(() => signer.address(new Uint8Array(32), {}), { code: 'wrong_chain' });
 });
 
 test('decode: MsgSend + unknown message + multi-denom fee → intent (amounts never summed)', async () => {

@@ -57,6 +57,9 @@ export function createCosmosChainSigner(options: CosmosPluginOptions = {}): Chai
     summary: 'Sign a Cosmos SDK SignDoc (direct mode) with a secp256k1 key',
 
     address(publicKey: Uint8Array, keyOptions: Readonly<Record<string, unknown>>): string {
+      if (!isCompressedSecp256k1(publicKey)) {
+        throw openKmsError(ErrorCode.wrongChain, 'a Cosmos key is a 33-byte compressed secp256k1 public key', { length: publicKey.length });
+      }
       return cosmosAddress(publicKey, bech32PrefixOf(keyOptions, defaultPrefix));
     },
 

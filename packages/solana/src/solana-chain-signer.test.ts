@@ -40,7 +40,7 @@ test('plugin default export: api version 1, chain solana, creates the signer', (
 test('address is the base58 of the 32-byte public key', async () => {
   const { payer } = await solanaTestKeys();
   assert.equal(signer.address(payer.publicKey, {}), new PublicKey(payer.publicKey).toBase58());
-  assert.throws(() => signer.address(new Uint8Array(33), {}));
+  assert.throws(() => signer.address(new Uint8Array(33), {}), { code: 'wrong_chain' });
 });
 
 test('decode: transfer plus an unknown program → intent', async () => {
@@ -124,8 +124,13 @@ test('decode: negative cases fail closed with stable codes', async () => {
   const outOfRange = Uint8Array.from(bytes);
   outOfRange[3 + 1 + 96 + 32 + 1 + 2] = 9;
   await rejectsWith(() => signer.decode(req(toBase64(outOfRange)), payer), 'decode_failed', 'message_b64');
-  // The recipient is in the message but does not sign; the other key is not in it at all.
+  // A key absent from the message, and a key present in it only as a (non-signing) recipient.
   await rejectsWith(() => signer.decode(req(toBase64(bytes)), other), 'signer_mismatch');
+  const toOther = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH }).add(
+    SystemProgram.transfer({ fromPubkey: from, toPubkey: new PublicKey(other.publicKey), lamports: 1n }),
+  );
+  await rejectsWith(() => signer.decode(req(messageB64(toOther)), other), 'signer_mismatch');
+  await assert.rejects(async () => signer.address(new Uint8Array(33), {}), { code: 'wrong_chain' });
   const v0 = new TransactionMessage({ payerKey: from, recentBlockhash: BLOCKHASH, instructions: tx.instructions }).compileToV0Message().serialize();
   await rejectsWith(() => signer.decode(req(toBase64(v0)), payer), 'decode_failed', 'message_b64');
   await rejectsWith(

@@ -75,6 +75,9 @@ export function createSolanaChainSigner(_options: SolanaPluginOptions = {}): Cha
     summary: 'Sign a Solana message (legacy format) with an ed25519 key',
 
     address(publicKey: Uint8Array): string {
+      if (publicKey.length !== 32) {
+        throw openKmsError(ErrorCode.wrongChain, 'a Solana key is a 32-byte ed25519 public key', { length: publicKey.length });
+      }
       return solanaAddress(publicKey);
     },
 
