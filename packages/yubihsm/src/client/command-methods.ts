@@ -1,0 +1,173 @@
+import { GenerateAsymmetricKey } from '../commands/asymmetric/generate-asymmetric-key.js';
+import { GetPublicKey, type PublicKeyResponse } from '../commands/asymmetric/get-public-key.js';
+import { PutAsymmetricKey } from '../commands/asymmetric/put-asymmetric-key.js';
+import { SignEcdsa } from '../commands/asymmetric/sign-ecdsa.js';
+import { SignEddsa } from '../commands/asymmetric/sign-eddsa.js';
+import { GetLogEntries, type LogEntries } from '../commands/audit/get-log-entries.js';
+import { SetLogIndex } from '../commands/audit/set-log-index.js';
+import { PutAuthenticationKey } from '../commands/authentication-key/put-authentication-key.js';
+import type { CommandSpec } from '../commands/command-spec.js';
+import { BlinkDevice } from '../commands/device/blink-device.js';
+import { Echo } from '../commands/device/echo.js';
+import { GetOption } from '../commands/device/get-option.js';
+import { GetPseudoRandom } from '../commands/device/get-pseudo-random.js';
+import { ResetDevice } from '../commands/device/reset-device.js';
+import { SetOption } from '../commands/device/set-option.js';
+import { DeleteObject } from '../commands/object/delete-object.js';
+import { GetObjectInfo, type ObjectInfo } from '../commands/object/get-object-info.js';
+import { ListObjects, type ListObjectsFilter, type ObjectEntry } from '../commands/object/list-objects.js';
+import type { ObjectParamsInput } from '../commands/object/object-params.js';
+import { ExportWrapped } from '../commands/wrap/export-wrapped.js';
+import { GenerateWrapKey } from '../commands/wrap/generate-wrap-key.js';
+import { ImportWrapped, type ImportWrappedResponse } from '../commands/wrap/import-wrapped.js';
+import { PutWrapKey } from '../commands/wrap/put-wrap-key.js';
+import type { Capabilities } from '../protocol/capability.js';
+import type { DeviceOptionName } from '../protocol/device-option.js';
+import { YubiHsmProtocolError } from '../protocol/errors.js';
+import type { ObjectTypeName } from '../protocol/object-type.js';
+import { passwordToAuthKey } from '../protocol/password-key.js';
+import type { AuthKeyMaterial } from '../protocol/scp03.js';
+
+/** Per-call options. */
+export interface CallOptions {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** New object parameters; `id` 0 or omitted lets the device pick. Label ≤ 40 bytes. */
+export interface NewObjectOptions extends Omit<ObjectParamsInput, 'id'> {
+  readonly id?: number;
+}
+
+export interface PutAsymmetricKeyOptions extends NewObjectOptions {
+  /** EC: private scalar d (big-endian, 32 bytes for p256/k256). Ed25519: the 32-byte seed. */
+  readonly key: Uint8Array;
+}
+
+/** An authentication key from a password (PBKDF2) or from raw K-ENC/K-MAC halves. */
+export type AuthKeySecret = { readonly password: string } | { readonly encKey: Uint8Array; readonly macKey: Uint8Array };
+
+export interface PutAuthenticationKeyOptions extends Omit<NewObjectOptions, 'algorithm'> {
+  readonly delegatedCapabilities?: Capabilities;
+  readonly secret: AuthKeySecret;
+}
+
+export interface WrapKeyOptions extends NewObjectOptions {
+  readonly delegatedCapabilities: Capabilities;
+}
+
+export interface PutWrapKeyOptions extends WrapKeyOptions {
+  readonly key: Uint8Array;
+}
+
+export function authKeyFromSecret(secret: AuthKeySecret): AuthKeyMaterial {
+  if ('password' in secret) return passwordToAuthKey(secret.password);
+  if (secret.encKey.length !== 16 || secret.macKey.length !== 16) throw new YubiHsmProtocolError('invalid_argument', 'authentication key halves must be 16 bytes each');
+  return { encKey: secret.encKey, macKey: secret.macKey };
+}
+
+/**
+ * One typed method per session command, on top of `send(spec, request)`. Shared by YubiHsmSession wrappers and the
+ * session pool, so both offer the same API.
+ */
+export abstract class YubiHsmCommandMethods {
+  abstract send<Req, Res, DReq, DRes>(spec: CommandSpec<Req, Res, DReq, DRes>, request: Req, opts?: CallOptions): Promise<DRes>;
+
+  /** Echo inside the session (also the keepalive). */
+  echo(data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(Echo, data, opts);
+  }
+
+  getPseudoRandom(length: number, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(GetPseudoRandom, { length }, opts);
+  }
+
+  listObjects(filter: ListObjectsFilter = {}, opts?: CallOptions): Promise<ObjectEntry[]> {
+    return this.send(ListObjects, filter, opts);
+  }
+
+  getObjectInfo(id: number, type: ObjectTypeName | number, opts?: CallOptions): Promise<ObjectInfo> {
+    return this.send(GetObjectInfo, { id, type }, opts);
+  }
+
+  getPublicKey(id: number, opts?: CallOptions): Promise<PublicKeyResponse> {
+    return this.send(GetPublicKey, { id }, opts);
+  }
+
+  async generateAsymmetricKey(o: NewObjectOptions, opts?: CallOptions): Promise<number> {
+    return (await this.send(GenerateAsymmetricKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async putAsymmetricKey(o: PutAsymmetricKeyOptions, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutAsymmetricKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  /** ECDSA over a digest; returns the device's DER signature (not low-S normalised). */
+  signEcdsa(id: number, digest: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignEcdsa, { id, digest }, opts);
+  }
+
+  /** Ed25519 over the raw message; returns the 64-byte signature. */
+  signEddsa(id: number, message: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignEddsa, { id, message }, opts);
+  }
+
+  /** Creates an authentication key from a password or raw halves. */
+  async putAuthenticationKey(o: PutAuthenticationKeyOptions, opts?: CallOptions): Promise<number> {
+    const key = authKeyFromSecret(o.secret);
+    const { secret: _secret, ...rest } = o;
+    return (
+      await this.send(
+        PutAuthenticationKey,
+        { ...rest, id: o.id ?? 0, delegatedCapabilities: o.delegatedCapabilities ?? [], encKey: key.encKey, macKey: key.macKey },
+        opts,
+      )
+    ).id;
+  }
+
+  async putWrapKey(o: PutWrapKeyOptions, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutWrapKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async generateWrapKey(o: WrapKeyOptions, opts?: CallOptions): Promise<number> {
+    return (await this.send(GenerateWrapKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  /** Exports an object under a wrap key: nonce(13) ‖ ciphertext ‖ tag(16). */
+  exportWrapped(wrapKeyId: number, type: ObjectTypeName | number, id: number, opts?: CallOptions & { format?: number }): Promise<Uint8Array> {
+    return this.send(ExportWrapped, { wrapKeyId, type, id, ...(opts?.format !== undefined ? { format: opts.format } : {}) }, opts);
+  }
+
+  importWrapped(wrapKeyId: number, wrapped: Uint8Array, opts?: CallOptions): Promise<ImportWrappedResponse> {
+    return this.send(ImportWrapped, { wrapKeyId, wrapped }, opts);
+  }
+
+  deleteObject(id: number, type: ObjectTypeName | number, opts?: CallOptions): Promise<void> {
+    return this.send(DeleteObject, { id, type }, opts);
+  }
+
+  getLogEntries(opts?: CallOptions): Promise<LogEntries> {
+    return this.send(GetLogEntries, undefined, opts);
+  }
+
+  setLogIndex(index: number, opts?: CallOptions): Promise<void> {
+    return this.send(SetLogIndex, { index }, opts);
+  }
+
+  getOption(option: DeviceOptionName | number, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(GetOption, { option }, opts);
+  }
+
+  setOption(option: DeviceOptionName | number, value: Uint8Array, opts?: CallOptions): Promise<void> {
+    return this.send(SetOption, { option, value }, opts);
+  }
+
+  blinkDevice(seconds: number, opts?: CallOptions): Promise<void> {
+    return this.send(BlinkDevice, { seconds }, opts);
+  }
+
+  /** Factory reset. The device reboots; every session (this one too) is gone afterwards. */
+  resetDevice(opts?: CallOptions): Promise<void> {
+    return this.send(ResetDevice, undefined, opts);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './command-methods.js';
+export * from './yubihsm-client.js';
