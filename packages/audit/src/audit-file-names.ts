@@ -62,12 +62,6 @@ export function compactUtcStamp(t: Date): string {
   );
 }
 
-/** Names of the rotated files in `dir`, oldest first. */
-export async function listRotatedFileNames(dir: string): Promise<string[]> {
-  const names = await readdir(dir);
-  return names.filter((n) => ROTATED.test(n)).sort();
-}
-
 /**
  * The audit files of `dir` in chronological order: rotated files oldest first, then `audit.jsonl` if present.
  * Returns full paths; `.torn` files and anything else are ignored.

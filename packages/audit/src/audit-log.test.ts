@@ -211,6 +211,8 @@ test('records that arrive while an fsync is in flight are committed together by 
   const dir = await tempDir();
   const writes: AuditWriteInfo[] = [];
   let releaseSync: (() => void) | undefined;
+  let syncEntered!: () => void;
+  const firstSyncStarted = new Promise<void>((r) => (syncEntered = r));
   let syncCalls = 0;
   const log = await openAuditLog({
     dir,
@@ -219,15 +221,18 @@ test('records that arrive while an fsync is in flight are committed together by 
     io: {
       async sync(fh) {
         syncCalls++;
-        if (syncCalls === 1) await new Promise<void>((r) => (releaseSync = r));
+        if (syncCalls === 1) {
+          const gate = new Promise<void>((r) => (releaseSync = r));
+          syncEntered();
+          await gate;
+        }
         await fh.datasync();
       },
     },
   });
   const first = log.append(allowRecord(0), { durable: true });
-  // wait until the first fsync is in flight
-  for (let i = 0; i < 100 && releaseSync === undefined; i++) await new Promise((r) => setImmediate(r));
-  assert.ok(releaseSync, 'first fsync should be in flight');
+  await firstSyncStarted; // the first fsync is now in flight
+  assert.ok(releaseSync);
   let firstDone = false;
   void first.then(() => (firstDone = true));
   const rest = Array.from({ length: 50 }, (_, i) => log.append(allowRecord(i + 1), { durable: true }));
