@@ -184,11 +184,11 @@ export class PolicyEngine {
    * Rebuilds sign counts and rolling spend from the durable audit records of accepted signatures (call at startup,
    * before serving). Only `allow` records inside the last 24 h count; pending reservations of a crashed process are
    * not in the records and so are rightly forgotten. A record with an unreadable time or amount throws
-   * `config_invalid` (it is never counted as zero).
+   * `config_invalid` (it is never counted as zero) and nothing is restored.
    */
   async restore(records: Iterable<RestoreRecord> | AsyncIterable<RestoreRecord>): Promise<RestoreSummary> {
     const since = this.#now() - DAY_MS;
-    let counted = 0;
+    const events: { label: string; time: number; spend: Map<string, bigint> }[] = [];
     let ignored = 0;
     let n = 0;
     for await (const record of records) {
@@ -212,10 +212,11 @@ export class PolicyEngine {
         }
         spend.set(t.asset, (spend.get(t.asset) ?? 0n) + amount);
       });
-      this.state.add(record.label, { time, spend });
-      counted++;
+      events.push({ label: record.label, time, spend });
     }
-    return { counted, ignored };
+    // all or nothing: a bad record anywhere leaves the state untouched
+    for (const e of events) this.state.add(e.label, { time: e.time, spend: e.spend });
+    return { counted: events.length, ignored };
   }
 
   /**
