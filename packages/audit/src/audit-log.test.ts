@@ -458,3 +458,21 @@ test('a missing active file (crash between rotation steps) resumes from the newe
   await again.close();
   assert.equal((await verifyDir(dir)).records, 2);
 });
+
+test('concurrent appends that cross several rotation points keep order and chain', async () => {
+  const dir = await tempDir();
+  const writes: AuditWriteInfo[] = [];
+  const log = await openAuditLog({ dir, key: TEST_KEY, maxBytes: 4000, now: testClock().now, onWrite: (w) => writes.push(w) });
+  const results = await Promise.all(Array.from({ length: 60 }, (_, i) => log.append(allowRecord(i), { durable: i % 2 === 0 })));
+  await log.close();
+  assert.ok(log.stats.rotations >= 10, `rotations: ${log.stats.rotations}`);
+  const files = await listAuditFiles(dir);
+  assert.equal(files.length, log.stats.rotations + 1);
+  const stored: AuditRecord[] = [];
+  for (const f of files) stored.push(...(await readLines(f)));
+  assert.deepEqual(stored, results);
+  assert.equal(writes.reduce((n, w) => n + w.records, 0), 60);
+  const report = await verifyDir(dir);
+  assert.equal(report.ok, true);
+  assert.equal(report.records, 60);
+});

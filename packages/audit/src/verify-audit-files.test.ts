@@ -6,7 +6,7 @@ import { listAuditFiles } from './audit-file-names.js';
 import { openAuditLog } from './audit-log.js';
 import { type AuditRecord } from './audit-record.js';
 import { computeRecordMac } from './record-mac.js';
-import { formatVerifyReport, verifyAuditFiles } from './verify-audit-files.js';
+import { formatVerifyReport, verifyAuditDir, verifyAuditFiles } from './verify-audit-files.js';
 import { OTHER_KEY, TEST_KEY, allowRecord, tempDir, testClock } from './test-fixtures.js';
 
 /** A log of `n` records in one file; returns the file and its lines (without newlines). */
@@ -26,8 +26,9 @@ async function rewrite(file: string, lines: string[], trailingNewline = true): P
 }
 
 test('an intact log verifies, and the report formats', async () => {
-  const { file } = await makeLog(5);
+  const { dir, file } = await makeLog(5);
   const report = await verifyAuditFiles([file], TEST_KEY);
+  assert.deepEqual(await verifyAuditDir(dir, TEST_KEY), report);
   assert.equal(report.ok, true);
   assert.equal(report.records, 5);
   assert.equal(formatVerifyReport(report), 'audit log OK: 5 records in 1 file (seq 1..5)');

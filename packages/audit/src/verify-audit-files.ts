@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { listAuditFiles } from './audit-file-names.js';
 import { GENESIS_MAC, recordShapeProblem, type AuditRecord } from './audit-record.js';
 import { readJsonlLines } from './jsonl-line-reader.js';
 import { recordMacMatches } from './record-mac.js';
@@ -133,6 +134,11 @@ export async function verifyAuditFiles(files: readonly string[], key: Uint8Array
     ...(lastSeq === undefined ? {} : { lastSeq }),
     ...(lastMac === undefined ? {} : { lastMac }),
   };
+}
+
+/** verifyAuditFiles over every audit file of `dir` (listAuditFiles order). */
+export async function verifyAuditDir(dir: string, key: Uint8Array, options: VerifyOptions = {}): Promise<VerifyReport> {
+  return verifyAuditFiles(await listAuditFiles(dir), key, options);
 }
 
 /** A short human-readable summary for CLIs. */
