@@ -24,6 +24,17 @@ test('an allowed decision lists every rule, in evaluation order, all ok', () => 
   assert.match(d.policyVersion, /^[0-9a-f]{64}$/);
 });
 
+test('decisions are JSON-safe (amounts as strings), allowed or not', () => {
+  const { engine } = solanaEngine({ allowed_recipients: [{ asset: 'native', addresses: ['Alice'] }], per_tx_cap_lamports: '10', daily_cap_lamports: '20', fee_caps: { native: '5000' }, max_signs_per_minute: 1 });
+  engine.authorize('hot', solanaTx([transfer(5n)])).reservation!.commit();
+  const d = engine.explain('hot', solanaTx([transfer(50n, 'X')], { flags: ['unknown_instruction'], programs: [SYSTEM, 'Other'], fees: [{ asset: 'native', amount: 6000n }] }));
+  assert.deepEqual(
+    d.rules.filter((r) => !r.ok).map((r) => r.rule),
+    ['unknown_instructions', 'allowed_programs', 'allowed_recipients', 'per_tx_caps', 'fee_caps', 'max_signs_per_minute', 'window_caps'],
+  );
+  assert.deepEqual(JSON.parse(JSON.stringify(d)), d);
+});
+
 test('global kill switch → global_disabled (forbidden); every other rule is still evaluated', () => {
   const runtime = RuntimeState.inMemory();
   const { engine } = solanaEngine({}, { runtime });
