@@ -193,8 +193,8 @@ const getObjectInfo: CommandHandler = (payload, ctx) => {
   const r = new ByteReader(payload);
   const id = r.u16();
   const type = r.u8();
-  const o = visibleObject(ctx, id, type);
   ctx.targetKey = id;
+  const o = visibleObject(ctx, id, type);
   return new ByteWriter()
     .u64(o.capabilities)
     .u16(o.id)
