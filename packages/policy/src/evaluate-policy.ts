@@ -114,8 +114,9 @@ function intentFacts(intent: Intent): Facts {
   const messageTypes = unique(intent.messageTypes ?? []);
   const messageSet = new Set(messageTypes);
   const actions = intent.actions ?? [];
-  // every action's program must be allowed, even one the plugin forgot to list in `programs`
-  const programs = unique([...(intent.programs ?? []), ...actions.map((a) => a.program).filter((p) => !messageSet.has(p))]);
+  // every action's program must be allowed, even one the plugin forgot to list in `programs`; message type URLs
+  // (which a plugin may list in both `programs` and `messageTypes`) are checked against allowed_messages instead
+  const programs = unique([...(intent.programs ?? []), ...actions.map((a) => a.program)]).filter((p) => !messageSet.has(p));
   return {
     transfers,
     fees,

@@ -125,6 +125,15 @@ test('allowed_messages: every message type must be listed; absent list allows no
   assert.equal(cosmosEngine({}).explain('atom', cosmosTx([transfer(1n, 'cosmos1a', 'denom:uatom', MSG_SEND)])).code, 'message_not_allowed');
 });
 
+test('type URLs listed in both intent.programs and intent.messageTypes are checked as messages only', () => {
+  const engine = cosmosEngine({ allowed_messages: [{ type_url: MSG_SEND }] });
+  const tx = cosmosTx([transfer(1n, 'cosmos1a', 'denom:uatom', MSG_SEND)], { programs: [MSG_SEND] });
+  const d = engine.explain('atom', tx);
+  assert.equal(d.allowed, true, d.message);
+  assert.deepEqual(ruleOf(d, 'allowed_programs').detail?.checked, []);
+  assert.deepEqual(ruleOf(d, 'allowed_messages').detail?.checked, [MSG_SEND]);
+});
+
 test('allowed_recipients per program and per asset; every applicable entry must allow', () => {
   const { engine } = solanaEngine({
     allowed_programs: [{ id: SYSTEM }, { id: TOKEN }],
