@@ -37,7 +37,8 @@ export interface AuthorizeResult {
 /** A durable audit record of a decision, as far as restore needs it. */
 export interface RestoreRecord {
   readonly time: string | Date | number;
-  readonly label: string;
+  /** Required on `allow` records (optional in the type so audit records can be passed as they are). */
+  readonly label?: string;
   /** Only `allow` counts (not `deny`, not `replay`). */
   readonly decision: string;
   readonly intent?: { readonly transfers?: readonly { readonly asset: string; readonly amount: string | bigint }[] } | null;

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { summarizeIntent } from '@openkms/core';
+import type { IntentSummary } from '@openkms/core';
 import { DAY_MS, MINUTE_MS } from '../src/index.js';
 import type { RestoreRecord } from '../src/index.js';
 import { T0, solanaEngine, solanaTx, testClock, transfer } from './helpers.js';
@@ -88,4 +90,23 @@ test('restore refuses unreadable records instead of counting them as zero', asyn
   // records without an intent still count as signatures
   await engine.restore([{ time: new Date(T0 - 1).toISOString(), label: 'hot', decision: 'allow' }]);
   assert.equal(engine.view('hot').runtime.sign_counts.per_minute.used, 1);
+});
+
+test('audit records (IntentSummary, optional label) can be passed as they are', async () => {
+  // the shape @openkms/audit reads back: label optional, intent is core's IntentSummary
+  type AuditLike = { v: number; seq: number; time: string; decision: 'allow' | 'deny' | 'admin'; label?: string; intent?: IntentSummary };
+  const records: AuditLike[] = [
+    { v: 1, seq: 1, time: new Date(T0 - 1000).toISOString(), decision: 'admin' },
+    {
+      v: 1,
+      seq: 2,
+      time: new Date(T0 - 500).toISOString(),
+      decision: 'allow',
+      label: 'hot',
+      intent: summarizeIntent(solanaTx([transfer(42n)])),
+    },
+  ];
+  const { engine } = solanaEngine(policy);
+  assert.deepEqual(await engine.restore(records), { counted: 1, ignored: 1 });
+  assert.equal(engine.view('hot').runtime.spend[0]?.spent, '42');
 });
