@@ -15,7 +15,7 @@ import {
   type SessionAuthority,
 } from './capability-rules.js';
 import type { CommandContext } from './command-context.js';
-import { Algorithm, CapabilityBit, Command, DeviceError, DeviceOption, LABEL_LENGTH, MAX_FRAME_LENGTH, ObjectType, Origin } from './device-codes.js';
+import { Algorithm, CapabilityBit, Command, DeviceError, DeviceOption, LABEL_LENGTH, MAX_FRAME_LENGTH, MAX_OBJECTS, ObjectType, Origin } from './device-codes.js';
 import { fail } from './device-failure.js';
 import { AUDITABLE_COMMANDS } from './device-state.js';
 import {
@@ -136,6 +136,24 @@ const resetDevice: CommandHandler = (payload, ctx) => {
   requireSessionCapability(authority(ctx), CapabilityBit.resetDevice);
   ctx.after = 'reset-device';
   return EMPTY;
+};
+
+/** Storage model for GetStorageInfo: 256 records, 1024 pages of 126 bytes (126 KB). */
+const STORAGE_PAGES = 1024;
+const STORAGE_PAGE_SIZE = 126;
+
+const getStorageInfo: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 0);
+  authority(ctx);
+  const objects = ctx.state.objects.all();
+  const usedPages = objects.reduce((n, o) => n + Math.ceil((objectLength(o) + 66) / STORAGE_PAGE_SIZE), 0);
+  return new ByteWriter()
+    .u16(MAX_OBJECTS)
+    .u16(MAX_OBJECTS - objects.length)
+    .u16(STORAGE_PAGES)
+    .u16(Math.max(0, STORAGE_PAGES - usedPages))
+    .u16(STORAGE_PAGE_SIZE)
+    .finish();
 };
 
 // ---- object listing and info -----------------------------------------------------------------------------------
@@ -504,6 +522,7 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
   [Command.blinkDevice, blinkDevice],
   [Command.getPseudoRandom, getPseudoRandom],
   [Command.resetDevice, resetDevice],
+  [Command.getStorageInfo, getStorageInfo],
   [Command.listObjects, listObjects],
   [Command.getObjectInfo, getObjectInfo],
   [Command.getPublicKey, getPublicKey],

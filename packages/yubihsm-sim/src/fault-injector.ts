@@ -121,7 +121,6 @@ export class FaultInjector {
         resolve();
       };
       const timer = setTimeout(wake, maxMs);
-      timer.unref?.();
       this.hangs.add(wake);
     });
   }

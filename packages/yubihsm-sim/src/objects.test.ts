@@ -180,3 +180,17 @@ test('ResetDevice: only auth key 1 / "password" with factory properties remains;
   assert.equal(toHex(log.subarray(5, 21)), '0001ffffffffffffffffffffffffffff');
   await sim.close();
 });
+
+test('GetStorageInfo reports 256 records and free space', async () => {
+  const sim = createSimulator();
+  const s = await openSession(sim);
+  const before = await call(sim, s, 0x41);
+  assert.equal(before.length, 10);
+  const v = new DataView(before.buffer, before.byteOffset);
+  assert.deepEqual([v.getUint16(0), v.getUint16(2), v.getUint16(4), v.getUint16(8)], [256, 255, 1024, 126]);
+  await call(sim, s, 0x46, objectHeader(0, 'x', 1, 0n, 12));
+  const after = new DataView((await call(sim, s, 0x41)).buffer);
+  assert.equal(after.getUint16(2), 254);
+  assert.ok(after.getUint16(6) < v.getUint16(6));
+  await sim.close();
+});
