@@ -32,7 +32,8 @@ export type ProtocolFailure =
   | 'bad_padding'
   | 'invalid_argument'
   | 'session_closed'
-  | 'counter_exhausted';
+  | 'counter_exhausted'
+  | 'signature_invalid';
 
 /** A local protocol violation: malformed frame, MAC mismatch, wrong session id, bad argument, … */
 export class YubiHsmProtocolError extends Error {

@@ -1,0 +1,19 @@
+/** Driver events, for metrics (e.g. Prometheus) and logs. Never carry secrets. */
+export type YubiHsmEvent =
+  | {
+      readonly type: 'command';
+      readonly device: string;
+      /** camelCase command name, e.g. `signEddsa`. */
+      readonly command: string;
+      readonly durationMs: number;
+      readonly ok: boolean;
+      /** Error code on failure: a device error name (OBJECT_NOT_FOUND), or `timeout`, `unavailable`, `session_*`, … */
+      readonly error?: string;
+    }
+  | { readonly type: 'session_created'; readonly device: string; readonly sessionId: number }
+  | { readonly type: 'session_closed'; readonly device: string; readonly sessionId: number; readonly reason: string }
+  | { readonly type: 'reconnect'; readonly device: string; readonly attempt: number; readonly delayMs: number }
+  | { readonly type: 'device_up'; readonly device: string; readonly serial: number; readonly simulated: boolean }
+  | { readonly type: 'device_down'; readonly device: string; readonly reason: string };
+
+export type YubiHsmEventListener = (event: YubiHsmEvent) => void;

@@ -1,0 +1,394 @@
+import { performance } from 'node:perf_hooks';
+import { YubiHsmCommandMethods, type CallOptions } from '../client/command-methods.js';
+import { YubiHsmClient, type DeviceDescription } from '../client/yubihsm-client.js';
+import type { CommandSpec } from '../commands/command-spec.js';
+import { Echo } from '../commands/device/echo.js';
+import { ResetDevice } from '../commands/device/reset-device.js';
+import { CommandCode } from '../protocol/command-code.js';
+import { YubiHsmDeviceError, YubiHsmProtocolError } from '../protocol/errors.js';
+import { MAX_SESSIONS, SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
+import type { AuthKeyMaterial } from '../protocol/scp03.js';
+import { YubiHsmSession } from '../session/session.js';
+import { YubiHsmSessionError } from '../session/session-error.js';
+import type { Transport } from '../transport/transport.js';
+import { YubiHsmTransportError } from '../transport/transport-error.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { CommandQueue } from './command-queue.js';
+import type { YubiHsmEvent, YubiHsmEventListener } from './yubihsm-event.js';
+
+export interface YubiHsmPoolOptions {
+  readonly transport: Transport;
+  /** Device name for events and stats; defaults to the transport's name. */
+  readonly name?: string;
+  readonly authKeyId: number;
+  readonly authKey: AuthKeyMaterial;
+  /** Sessions kept open (1–16). Default 2. */
+  readonly size?: number;
+  /** Deadline for each call, queue wait included (ms). Default 5000. */
+  readonly commandTimeoutMs?: number;
+  /** Echo on sessions idle this long (ms); 0 disables keepalive and pre-warming. Default 15 000. */
+  readonly keepaliveMs?: number;
+  /** Device session idle timeout. Default 30 000 ms. */
+  readonly idleTimeoutMs?: number;
+  /** Treat sessions as expired this much earlier. Default 1000 ms. */
+  readonly expiryMarginMs?: number;
+  /** Reconnect backoff. Default 250 ms doubling to 30 s. */
+  readonly reconnect?: BackoffOptions;
+  /** Clock for session expiry (ms). Default Date.now. */
+  readonly now?: () => number;
+  /** Randomness for host challenges (tests). */
+  readonly randomBytes?: (n: number) => Uint8Array;
+  readonly onEvent?: YubiHsmEventListener;
+}
+
+export type DeviceState = 'unknown' | 'up' | 'down';
+
+/** Thrown when the pool refuses a call without talking to the device. */
+export class YubiHsmPoolError extends Error {
+  readonly reason: 'device_down' | 'closed';
+  constructor(reason: 'device_down' | 'closed', message: string) {
+    super(message);
+    this.name = 'YubiHsmPoolError';
+    this.reason = reason;
+  }
+}
+
+/**
+ * Sessions to ONE device behind ONE command queue (the device is single-threaded). Every call has a deadline
+ * (queue wait included). Sessions are re-authenticated transparently: a session-level failure (INVALID_SESSION,
+ * local expiry, bad R-MAC) drops the session and retries once on a fresh one when that is safe. When the connector
+ * or device disappears the pool goes `down`, fails calls fast, and probes with exponential backoff until it is back.
+ */
+export class YubiHsmPool extends YubiHsmCommandMethods {
+  readonly name: string;
+  readonly transport: Transport;
+  private readonly o: YubiHsmPoolOptions;
+  private readonly client: YubiHsmClient;
+  private readonly queue = new CommandQueue();
+  private readonly backoff: Backoff;
+  private readonly size: number;
+  private readonly commandTimeoutMs: number;
+  private readonly keepaliveMs: number;
+  private sessions: YubiHsmSession[] = [];
+  private _state: DeviceState = 'unknown';
+  private _description: DeviceDescription | undefined;
+  private _lastError: string | undefined;
+  private nextProbeAt = 0;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private maintenanceTimer: NodeJS.Timeout | undefined;
+  private maintenanceRunning = false;
+  private _closed = false;
+
+  constructor(options: YubiHsmPoolOptions) {
+    super();
+    this.o = options;
+    this.transport = options.transport;
+    this.name = options.name ?? options.transport.name;
+    this.size = Math.min(MAX_SESSIONS, Math.max(1, Math.floor(options.size ?? 2)));
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+    this.keepaliveMs = options.keepaliveMs ?? 15_000;
+    this.backoff = new Backoff(options.reconnect);
+    this.client = new YubiHsmClient({ transport: options.transport, timeoutMs: this.commandTimeoutMs });
+    if (this.keepaliveMs > 0) {
+      const idle = (options.idleTimeoutMs ?? SESSION_IDLE_TIMEOUT_MS) - (options.expiryMarginMs ?? 1000);
+      const period = Math.max(5, Math.floor(Math.min(this.keepaliveMs, idle) / 3));
+      this.maintenanceTimer = setInterval(() => void this.maintain(), period);
+      this.maintenanceTimer.unref();
+    }
+  }
+
+  get state(): DeviceState {
+    return this._state;
+  }
+
+  /** DeviceInfo of the device, once connected. */
+  get description(): DeviceDescription | undefined {
+    return this._description;
+  }
+
+  /** The last failure that took the device down (no secrets). */
+  get lastError(): string | undefined {
+    return this._lastError;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.filter((s) => !s.closed).length;
+  }
+
+  /** Calls queued or running. */
+  get queueDepth(): number {
+    return this.queue.depth;
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  /** True when a call now would be refused without trying (down and not yet due for a retry). */
+  get refusing(): boolean {
+    return this._closed || (this._state === 'down' && performance.now() < this.nextProbeAt);
+  }
+
+  /** Connects now (status + DeviceInfo) through the queue; resolves with the description or throws. */
+  async connect(opts: CallOptions = {}): Promise<DeviceDescription> {
+    if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
+    const deadline = performance.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
+    return this.withDeadline(
+      this.queue.run(() => this.connectNow(deadline)),
+      deadline,
+    );
+  }
+
+  /** Runs one command on a pooled session. */
+  async send<Req, Res, DReq, DRes>(spec: CommandSpec<Req, Res, DReq, DRes>, request: Req, opts: CallOptions = {}): Promise<DRes> {
+    if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
+    if (this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down; next retry in ${Math.ceil(this.nextProbeAt - performance.now())} ms`);
+    const deadline = performance.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
+    return this.withDeadline(
+      this.queue.run(() => this.execute(spec, request, deadline, opts.signal)),
+      deadline,
+    );
+  }
+
+  /** Factory reset; the device reboots, so a dropped connection afterwards counts as success. Sessions are dropped. */
+  override async resetDevice(opts?: CallOptions): Promise<void> {
+    try {
+      await this.send(ResetDevice, undefined, opts);
+    } catch (err) {
+      if (!(err instanceof YubiHsmTransportError && err.reason === 'unavailable')) throw err;
+    }
+  }
+
+  /** Closes every session (CloseSession, best effort) and stops timers. */
+  async close(): Promise<void> {
+    if (this._closed) return;
+    this._closed = true;
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    const open = this.sessions;
+    this.sessions = [];
+    await this.queue
+      .run(async () => {
+        for (const s of open) {
+          if (this._state === 'up') await s.close({ timeoutMs: Math.min(1000, this.commandTimeoutMs) });
+          else s.abandon();
+          this.emit({ type: 'session_closed', device: this.name, sessionId: s.id, reason: 'pool_closed' });
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------------------------
+
+  private emit(e: YubiHsmEvent): void {
+    try {
+      this.o.onEvent?.(e);
+    } catch {
+      // a listener must never break the driver
+    }
+  }
+
+  private withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline`)), Math.max(0, deadline - performance.now()));
+      work.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private remaining(deadline: number): number {
+    const left = Math.floor(deadline - performance.now());
+    if (left <= 0) throw new YubiHsmTransportError('timeout', `deadline passed before ${this.name} could run the command`);
+    return left;
+  }
+
+  private async connectNow(deadline: number): Promise<DeviceDescription> {
+    try {
+      const status = await this.client.status({ timeoutMs: this.remaining(deadline) });
+      if (!status.ok) throw new YubiHsmTransportError('unavailable', `connector reports status=${status.status || 'unknown'}`);
+      const description = await this.client.describe({ timeoutMs: this.remaining(deadline) });
+      if (this._description && this._description.serial !== description.serial) {
+        // another device behind the same connector: old sessions are meaningless
+        this.dropAllSessions('device_changed');
+      }
+      this._description = description;
+      const wasUp = this._state === 'up';
+      this._state = 'up';
+      this._lastError = undefined;
+      this.backoff.reset();
+      if (this.probeTimer) clearTimeout(this.probeTimer);
+      this.probeTimer = undefined;
+      if (!wasUp) this.emit({ type: 'device_up', device: this.name, serial: description.serial, simulated: description.simulated });
+      return description;
+    } catch (err) {
+      this.markDown(err);
+      throw err;
+    }
+  }
+
+  private markDown(err: unknown): void {
+    this._lastError = describeError(err);
+    this.dropAllSessions('device_down');
+    if (this._state !== 'down') {
+      this._state = 'down';
+      this.emit({ type: 'device_down', device: this.name, reason: this._lastError });
+    }
+    if (this._closed || this.probeTimer) return;
+    const delay = this.backoff.next();
+    this.nextProbeAt = performance.now() + delay;
+    this.emit({ type: 'reconnect', device: this.name, attempt: this.backoff.attempt, delayMs: delay });
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this._closed || this._state === 'up') return;
+      this.connect().catch(() => undefined);
+    }, delay);
+    this.probeTimer.unref();
+  }
+
+  private dropSession(s: YubiHsmSession, reason: string): void {
+    s.abandon();
+    const before = this.sessions.length;
+    this.sessions = this.sessions.filter((x) => x !== s);
+    if (this.sessions.length !== before) this.emit({ type: 'session_closed', device: this.name, sessionId: s.id, reason });
+  }
+
+  private dropAllSessions(reason: string): void {
+    for (const s of [...this.sessions]) this.dropSession(s, reason);
+  }
+
+  private async openSession(deadline: number): Promise<YubiHsmSession> {
+    const s = await YubiHsmSession.open({
+      transport: this.transport,
+      authKeyId: this.o.authKeyId,
+      authKey: this.o.authKey,
+      timeoutMs: this.remaining(deadline),
+      ...(this.o.randomBytes ? { randomBytes: this.o.randomBytes } : {}),
+      ...(this.o.now ? { now: this.o.now } : {}),
+      ...(this.o.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.o.idleTimeoutMs } : {}),
+      ...(this.o.expiryMarginMs !== undefined ? { expiryMarginMs: this.o.expiryMarginMs } : {}),
+    });
+    this.sessions.push(s);
+    this.emit({ type: 'session_created', device: this.name, sessionId: s.id });
+    return s;
+  }
+
+  /** Least recently used open session, or a new one; `fresh` forces a new session. */
+  private async acquireSession(deadline: number, fresh: boolean): Promise<YubiHsmSession> {
+    for (const s of [...this.sessions]) {
+      if (s.closed) this.dropSession(s, 'closed');
+      else if (s.isExpired()) this.dropSession(s, 'expired');
+    }
+    if (!fresh) {
+      const ready = this.sessions.filter((s) => s.usable).sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
+      if (ready) return ready;
+    }
+    while (this.sessions.length >= this.size) {
+      const oldest = [...this.sessions].sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0]!;
+      await oldest.close({ timeoutMs: Math.min(1000, this.remaining(deadline)) });
+      this.dropSession(oldest, 'evicted');
+    }
+    return this.openSession(deadline);
+  }
+
+  private async execute<Req, Res, DReq, DRes>(spec: CommandSpec<Req, Res, DReq, DRes>, request: Req, deadline: number, signal?: AbortSignal): Promise<DRes> {
+    if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
+    this.remaining(deadline);
+    if (this._state !== 'up') {
+      if (this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down`);
+      await this.connectNow(deadline);
+    }
+    let retried = false;
+    for (;;) {
+      let session: YubiHsmSession | undefined;
+      const started = performance.now();
+      const budgetAtStart = deadline - started;
+      try {
+        session = await this.acquireSession(deadline, retried);
+        const result = await session.send(spec, request, { timeoutMs: this.remaining(deadline), ...(signal ? { signal } : {}) });
+        if (spec.code === CommandCode.resetDevice) this.dropAllSessions('device_reset');
+        this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, ok: true });
+        return result;
+      } catch (err) {
+        this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, ok: false, error: describeError(err) });
+        if (err instanceof YubiHsmDeviceError && !err.outer) throw err; // inner error: the session is fine
+        if (spec.code === CommandCode.resetDevice && err instanceof YubiHsmTransportError && err.reason === 'unavailable') {
+          this.dropAllSessions('device_reset'); // the device rebooted under the connector
+          throw err;
+        }
+        if (err instanceof YubiHsmSessionError) {
+          if (session) this.dropSession(session, err.reason);
+          // the device forgot sessions (idle, reboot, reset): the others are most likely gone too
+          if (err.reason === 'invalid_session' || err.reason === 'expired') this.dropAllSessions(err.reason);
+          const retryable = err.reason !== 'card_cryptogram_mismatch' && err.reason !== 'handshake_failed' && (err.notExecuted || spec.idempotent);
+          if (!retried && retryable) {
+            retried = true;
+            continue;
+          }
+          throw err;
+        }
+        if (session) this.dropSession(session, err instanceof YubiHsmTransportError ? err.reason : 'error');
+        if (err instanceof YubiHsmTransportError) {
+          // A timeout only counts against the device when the call had a fair share of its budget left.
+          const fair = budgetAtStart >= this.commandTimeoutMs / 2;
+          if (err.reason === 'unavailable' || err.reason === 'bad_response' || (err.reason === 'timeout' && fair)) this.markDown(err);
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Keepalive Echo on idle sessions and pre-warming up to `size`, only while the device is idle. */
+  private async maintain(): Promise<void> {
+    if (this._closed || this._state !== 'up' || this.maintenanceRunning || this.queue.depth > 0) return;
+    this.maintenanceRunning = true;
+    try {
+      const now = this.o.now ? this.o.now() : Date.now();
+      const idle = this.sessions.find((s) => !s.closed && !s.isExpired(now) && s.idleMs(now) >= this.keepaliveMs);
+      const deadline = performance.now() + this.commandTimeoutMs;
+      if (idle) {
+        await this.queue.run(async () => {
+          const started = performance.now();
+          try {
+            await idle.send(Echo, Uint8Array.of(0xff), { timeoutMs: this.remaining(deadline) });
+            this.emit({ type: 'command', device: this.name, command: 'echo', durationMs: performance.now() - started, ok: true });
+          } catch (err) {
+            this.emit({ type: 'command', device: this.name, command: 'echo', durationMs: performance.now() - started, ok: false, error: describeError(err) });
+            this.dropSession(idle, 'keepalive_failed');
+            if (err instanceof YubiHsmTransportError) this.markDown(err);
+          }
+        });
+      } else if (this.sessions.filter((s) => !s.closed).length < this.size) {
+        await this.queue.run(async () => {
+          if (this._closed || this._state !== 'up') return;
+          try {
+            await this.openSession(deadline);
+          } catch (err) {
+            if (err instanceof YubiHsmTransportError) this.markDown(err);
+          }
+        });
+      }
+    } catch {
+      // maintenance never throws
+    } finally {
+      this.maintenanceRunning = false;
+    }
+  }
+}
+
+/** A short, secret-free error label for events and health details. */
+export function describeError(err: unknown): string {
+  if (err instanceof YubiHsmDeviceError) return err.codeName;
+  if (err instanceof YubiHsmSessionError) return `session_${err.reason}`;
+  if (err instanceof YubiHsmTransportError) return err.reason;
+  if (err instanceof YubiHsmProtocolError) return `protocol_${err.reason}`;
+  if (err instanceof YubiHsmPoolError) return err.reason;
+  return 'internal_error';
+}
