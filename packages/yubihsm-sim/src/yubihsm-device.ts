@@ -109,8 +109,10 @@ export class DeviceCore {
     const entry = (result: number, keyId: number): void =>
       this.appendLog(Command.createSession, { length: payload.length, sessionKey: NO_KEY, targetKey: keyId, secondKey: NO_KEY, result }, true);
     if (payload.length !== 10) {
-      entry(DeviceError.wrongLength, NO_KEY);
-      return encodeErrorFrame(payload.length === 67 ? DeviceError.invalidData : DeviceError.wrongLength);
+      // 2 + 65 bytes would be an asymmetric (SCP11) session, which this simulator does not support.
+      const code = payload.length === 67 ? DeviceError.invalidData : DeviceError.wrongLength;
+      entry(code, NO_KEY);
+      return encodeErrorFrame(code);
     }
     const keyId = (payload[0]! << 8) | payload[1]!;
     const hostChallenge = payload.slice(2, 10);
