@@ -1,1 +1,10 @@
-export {};
+export * from './auth/scopes.js';
+export * from './auth/token-store.js';
+export * from './config/load-config.js';
+export * from './config/signer-config.js';
+export * from './demo/start-demo.js';
+export * from './http/create-app.js';
+export * from './openapi/compose-openapi.js';
+export * from './plugins/discover-plugins.js';
+export * from './plugins/load-plugins.js';
+export * from './runtime/start-signer.js';

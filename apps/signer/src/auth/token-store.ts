@@ -1,0 +1,116 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { ErrorCode, openKmsError } from '@openkms/core';
+import { isValidScope, parseScopes, type Scopes } from './scopes.js';
+import { assertSecretFile } from './secret-file.js';
+
+/** One entry of the token file. Only the SHA-256 of a token is stored, never the token. */
+export interface TokenEntry {
+  readonly name: string;
+  readonly sha256: string;
+  readonly scopes: readonly string[];
+  readonly created_at: string;
+}
+
+export interface TokenIdentity {
+  readonly name: string;
+  readonly scopes: Scopes;
+  readonly scopeList: readonly string[];
+}
+
+interface TokenFile {
+  version: 1;
+  tokens: TokenEntry[];
+}
+
+const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const TOKEN_PREFIX = 'okms_';
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** The bearer-token store: a 0600 JSON file of token hashes with names and scopes. */
+export class TokenStore {
+  private entries: { entry: TokenEntry; hash: Buffer; scopes: Scopes }[] = [];
+
+  private constructor(readonly file: string) {}
+
+  /** Loads the store; refuses an insecure file. A missing file is an empty store when `allowMissing`. */
+  static load(file: string, opts: { allowMissing?: boolean; checkPermissions?: boolean } = {}): TokenStore {
+    const store = new TokenStore(file);
+    if (!existsSync(file)) {
+      if (opts.allowMissing) return store;
+      throw openKmsError(ErrorCode.configInvalid, `token file ${file} does not exist (create one with: openkms token create)`, { file, path: 'auth.token_file' });
+    }
+    if (opts.checkPermissions !== false) assertSecretFile(file, 'token file');
+    let parsed: TokenFile;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8')) as TokenFile;
+    } catch {
+      throw openKmsError(ErrorCode.configInvalid, `token file ${file} is not valid JSON`, { file });
+    }
+    if (parsed?.version !== 1 || !Array.isArray(parsed.tokens)) throw openKmsError(ErrorCode.configInvalid, `token file ${file}: expected {"version":1,"tokens":[...]}`, { file });
+    parsed.tokens.forEach((t, i) => {
+      if (!t || !NAME.test(t.name) || !/^[0-9a-f]{64}$/.test(t.sha256) || !Array.isArray(t.scopes) || !t.scopes.every((s) => typeof s === 'string' && isValidScope(s))) {
+        throw openKmsError(ErrorCode.configInvalid, `token file ${file}: entry ${i} is invalid`, { file, path: `tokens.${i}` });
+      }
+    });
+    store.entries = parsed.tokens.map((entry) => ({ entry, hash: Buffer.from(entry.sha256, 'hex'), scopes: parseScopes(entry.scopes) }));
+    return store;
+  }
+
+  /** Checks a presented token against every entry in constant time per entry (no early exit). */
+  verify(token: string): TokenIdentity | undefined {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 512) return undefined;
+    const presented = sha256(token);
+    let match: (typeof this.entries)[number] | undefined;
+    for (const e of this.entries) {
+      if (timingSafeEqual(presented, e.hash) && match === undefined) match = e;
+    }
+    return match && { name: match.entry.name, scopes: match.scopes, scopeList: match.entry.scopes };
+  }
+
+  list(): readonly Omit<TokenEntry, 'sha256'>[] {
+    return this.entries.map(({ entry }) => ({ name: entry.name, scopes: entry.scopes, created_at: entry.created_at }));
+  }
+
+  /** Creates a token and persists its hash. Returns the token: the only time it exists outside the client. */
+  create(name: string, scopes: readonly string[]): string {
+    if (!NAME.test(name)) throw openKmsError(ErrorCode.invalidRequest, `invalid token name ${JSON.stringify(name)} (letters, digits, . _ -, up to 64)`, { name });
+    if (scopes.length === 0) throw openKmsError(ErrorCode.invalidRequest, 'a token needs at least one scope', {});
+    for (const s of scopes) if (!isValidScope(s)) throw openKmsError(ErrorCode.invalidRequest, `invalid scope ${JSON.stringify(s)} (sign, sign:<label>, read, admin)`, { scope: s });
+    if (this.entries.some((e) => e.entry.name === name)) throw openKmsError(ErrorCode.conflict, `a token named ${name} already exists`, { name });
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const entry: TokenEntry = { name, sha256: sha256(token).toString('hex'), scopes: [...scopes], created_at: new Date().toISOString() };
+    this.entries.push({ entry, hash: Buffer.from(entry.sha256, 'hex'), scopes: parseScopes(entry.scopes) });
+    this.save();
+    return token;
+  }
+
+  revoke(name: string): boolean {
+    const before = this.entries.length;
+    this.entries = this.entries.filter((e) => e.entry.name !== name);
+    if (this.entries.length === before) return false;
+    this.save();
+    return true;
+  }
+
+  private save(): void {
+    const data: TokenFile = { version: 1, tokens: this.entries.map((e) => e.entry) };
+    writeFileAtomic(this.file, JSON.stringify(data, null, 2) + '\n');
+  }
+}
+
+/** Write to a temporary file, fsync, rename: a reader sees the old or the new file, never half of one. Mode 0600. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}

@@ -1,0 +1,39 @@
+import { formatVerifyReport, listAuditFiles, loadAuditKey, verifyAuditFiles } from '@openkms/audit';
+import { policyJsonSchema } from '@openkms/policy';
+import { loadConfig } from '../config/load-config.js';
+import { userPath, type CliIo } from './cli-context.js';
+import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+
+export const AUDIT_HELP = `openkms audit verify [FILE…] [--config FILE | --dir DIR --key FILE]
+
+Checks the HMAC chain of the audit log: JSON syntax, sequence numbers, each record's MAC and its link to the
+previous one, across rotated files. Reports the first broken record by file and line. Exit 0 = intact, 1 = broken.
+
+  FILE…          audit files in chronological order (default: every file of the audit dir, in order)
+  --config FILE  take audit.dir and audit.key_file from this signer config
+  --dir DIR      the audit directory
+  --key FILE     the audit key file (0600)`;
+
+export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  rejectUnknownFlags(args, ['config', 'dir', 'key']);
+  const [sub, ...files] = args.positionals;
+  if (args.flags.has('help') || sub !== 'verify') {
+    io.out(AUDIT_HELP);
+    return args.flags.has('help') ? 0 : 2;
+  }
+  let dir = flag(args, 'dir');
+  let keyFile = flag(args, 'key');
+  const configFile = flag(args, 'config');
+  if (configFile) {
+    const config = await loadConfig(userPath(configFile), policyJsonSchema);
+    dir ??= config.audit.dir;
+    keyFile ??= config.audit.keyFile;
+  }
+  if (!keyFile) throw new UsageError('audit verify needs --key FILE or --config FILE');
+  const list = files.length > 0 ? files.map(userPath) : dir ? await listAuditFiles(userPath(dir)) : [];
+  if (list.length === 0) throw new UsageError('no audit files given (pass FILE… or --dir / --config)');
+  const report = await verifyAuditFiles(list, await loadAuditKey(userPath(keyFile)));
+  io.out(formatVerifyReport(report));
+  return report.ok ? 0 : 1;
+}

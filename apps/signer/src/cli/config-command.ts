@@ -1,0 +1,22 @@
+import { policyJsonSchema } from '@openkms/policy';
+import { loadConfig } from '../config/load-config.js';
+import { userPath, type CliIo } from './cli-context.js';
+import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+
+export const CONFIG_HELP = `openkms config check --config FILE
+
+Validates a config file without starting anything; errors name the dotted path of the offending key.`;
+
+export async function configCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  rejectUnknownFlags(args, ['config']);
+  if (args.flags.has('help') || args.positionals[0] !== 'check') {
+    io.out(CONFIG_HELP);
+    return args.flags.has('help') ? 0 : 2;
+  }
+  const file = flag(args, 'config');
+  if (!file) throw new UsageError('config check needs --config FILE');
+  const config = await loadConfig(userPath(file), policyJsonSchema);
+  io.out(`${config.file}: ok (${Object.keys(config.keys).length} keys)`);
+  return 0;
+}

@@ -1,0 +1,50 @@
+import { relative } from 'node:path';
+import { splitListen } from '../config/load-config.js';
+import { startDemo } from '../demo/start-demo.js';
+import { userPath, type CliIo } from './cli-context.js';
+import { flag, parseArgs, rejectUnknownFlags } from './parse-args.js';
+import { untilSignal } from './run-command.js';
+
+export const DEMO_HELP = `openkms demo [--dir DIR] [--listen HOST:PORT] [--latency zero|realistic]
+
+Starts the full signer against an embedded SIMULATED YubiHSM2 with demo keys solana-hot-0 (Ed25519) and
+cosmos-hub-0 (secp256k1). Writes config.toml, signer.token, admin.token, the audit key and log into DIR
+(default .openkms-demo/), and reuses them on restart. Default listen 127.0.0.1:9443.`;
+
+export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  rejectUnknownFlags(args, ['dir', 'listen', 'latency']);
+  if (args.flags.has('help')) {
+    io.out(DEMO_HELP);
+    return 0;
+  }
+  const dir = userPath(flag(args, 'dir') ?? '.openkms-demo');
+  const [host, port] = splitListen(flag(args, 'listen') ?? '127.0.0.1:9443');
+  const latency = flag(args, 'latency') === 'realistic' ? 'realistic' : 'zero';
+  const demo = await startDemo({ dir, listen: { host, port }, latency });
+  const rel = (p: string) => {
+    const r = relative(process.env.INIT_CWD ?? process.cwd(), p);
+    return r.startsWith('..') ? p : r;
+  };
+  const url = demo.signer.url;
+  io.out(`
+openKMS demo signer: ${url}   (SIMULATED YubiHSM2 at ${demo.connectorUrl} — never for real funds)
+${demo.created ? 'Created' : 'Reusing'} ${rel(dir)}/: config.toml, tokens, audit log
+
+  signer token (sign solana-hot-0, cosmos-hub-0; read): ${rel(demo.files.signerToken)}
+  admin token  (admin; read):                           ${rel(demo.files.adminToken)}
+
+Try:
+  curl -s ${url}/health
+  curl -s -H "Authorization: Bearer $(cat ${rel(demo.files.signerToken)})" ${url}/keys
+  curl -s -H "Authorization: Bearer $(cat ${rel(demo.files.signerToken)})" ${url}/policy/solana-hot-0
+  curl -s -X POST -H "Authorization: Bearer $(cat ${rel(demo.files.adminToken)})" ${url}/admin/keys/solana-hot-0/disable
+  curl -s ${url}/openapi.json | head -c 300
+  pnpm openkms audit verify --config ${rel(demo.files.config)}
+
+Stop with Ctrl-C.`);
+  await untilSignal(demo.signer, async () => {
+    await demo.close();
+  });
+  return 0;
+}

@@ -1,0 +1,42 @@
+import { startSigner, type RunningSigner } from '../runtime/start-signer.js';
+import { userPath, type CliIo } from './cli-context.js';
+import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+
+export const RUN_HELP = `openkms run --config FILE
+
+Starts the signer from a config file against the configured key backend. Refuses a simulated YubiHSM2 unless the
+config sets backend.yubihsm.allow_simulated = true. SIGHUP reloads the config; SIGTERM/SIGINT shut down gracefully.`;
+
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  rejectUnknownFlags(args, ['config']);
+  if (args.flags.has('help')) {
+    io.out(RUN_HELP);
+    return 0;
+  }
+  const config = flag(args, 'config');
+  if (!config) throw new UsageError('run needs --config FILE');
+  const signer = await startSigner({ configFile: userPath(config), handleSighup: true });
+  io.err(`openKMS signer listening on ${signer.url}`);
+  await untilSignal(signer);
+  return 0;
+}
+
+/** Resolves after SIGTERM or SIGINT once the signer has shut down gracefully. */
+export function untilSignal(signer: RunningSigner, also: () => Promise<void> = async () => undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (sig: string) => {
+      signer.logger.info({ signal: sig }, 'shutting down');
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      void signer
+        .close()
+        .then(also)
+        .finally(resolve);
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+}

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { TokenStore } from '../auth/token-store.js';
+import { loadConfig } from '../config/load-config.js';
+import { userPath, type CliIo } from './cli-context.js';
+import { flag, flagList, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { policyJsonSchema } from '@openkms/policy';
+
+export const TOKEN_HELP = `openkms token <create|list|revoke> [options]
+
+  create --name NAME --scope SCOPE [--scope SCOPE…]   print a new token once (scopes: sign, sign:<label>, read, admin)
+  list                                               names, scopes and creation times (never tokens)
+  revoke --name NAME                                 remove a token
+
+  --config FILE   take the token file from this signer config (auth.token_file)
+  --file FILE     or name the token file directly (default ./tokens.json)
+
+A running signer picks up token changes on reload (POST /admin/reload or SIGHUP).`;
+
+export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  rejectUnknownFlags(args, ['name', 'scope', 'config', 'file']);
+  const [sub] = args.positionals;
+  if (args.flags.has('help') || !sub) {
+    io.out(TOKEN_HELP);
+    return sub ? 0 : 2;
+  }
+  const configFile = flag(args, 'config');
+  const file = configFile ? (await loadConfig(userPath(configFile), policyJsonSchema)).auth.tokenFile : userPath(flag(args, 'file') ?? 'tokens.json');
+  switch (sub) {
+    case 'create': {
+      const name = flag(args, 'name');
+      const scopes = flagList(args, 'scope');
+      if (!name || scopes.length === 0) throw new UsageError('token create needs --name and at least one --scope');
+      const store = TokenStore.load(file, { allowMissing: true });
+      const token = store.create(name, scopes);
+      io.err(`created token ${name} (${scopes.join(', ')}) in ${file}; it is shown once:`);
+      io.out(token);
+      return 0;
+    }
+    case 'list': {
+      if (!existsSync(file)) {
+        io.out('(no tokens)');
+        return 0;
+      }
+      for (const t of TokenStore.load(file).list()) io.out(`${t.name}\t${t.scopes.join(',')}\t${t.created_at}`);
+      return 0;
+    }
+    case 'revoke': {
+      const name = flag(args, 'name');
+      if (!name) throw new UsageError('token revoke needs --name');
+      const removed = TokenStore.load(file).revoke(name);
+      io.err(removed ? `revoked ${name}` : `no token named ${name}`);
+      return removed ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`unknown token subcommand ${sub}`);
+  }
+}

@@ -1,0 +1,126 @@
+import type { JsonSchema } from '@openkms/core';
+
+const listen = { type: 'string', pattern: '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$' } as const;
+const label = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const;
+
+/**
+ * JSON Schema of the signer's TOML configuration. Unknown keys are errors everywhere, so a typo stops startup
+ * with the dotted path of the offending key. The `policy` table of each key is validated by @openkms/policy.
+ */
+export function configSchema(policySchema: JsonSchema): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://openkms.dev/schemas/config.v1.json',
+    title: 'openKMS signer configuration',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      server: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          listen,
+          max_body_bytes: { type: 'integer', minimum: 256, maximum: 10485760 },
+          request_timeout_ms: { type: 'integer', minimum: 100, maximum: 600000 },
+          max_in_flight: { type: 'integer', minimum: 1, maximum: 100000 },
+          max_in_flight_per_backend: { type: 'integer', minimum: 1, maximum: 100000 },
+          shutdown_grace_ms: { type: 'integer', minimum: 0, maximum: 600000 },
+        },
+      },
+      logging: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+          file: { type: 'string', minLength: 1 },
+        },
+      },
+      auth: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          token_file: { type: 'string', minLength: 1 },
+          metrics_require_auth: { type: 'boolean' },
+        },
+      },
+      audit: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          dir: { type: 'string', minLength: 1 },
+          key_file: { type: 'string', minLength: 1 },
+          max_bytes: { type: 'integer', minimum: 4096 },
+          daily: { type: 'boolean' },
+        },
+      },
+      state: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { file: { type: 'string', minLength: 1 } },
+      },
+      replay: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          max_entries: { type: 'integer', minimum: 0, maximum: 10000000 },
+          ttl_secs: { type: 'integer', minimum: 0, maximum: 86400 },
+        },
+      },
+      backend: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind'],
+        properties: {
+          kind: { enum: ['yubihsm'] },
+          yubihsm: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              connectors: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'string', pattern: '^https?://' } },
+              auth_key_id: { type: 'integer', minimum: 1, maximum: 65534 },
+              password_file: { type: 'string', minLength: 1 },
+              pool_size: { type: 'integer', minimum: 1, maximum: 16 },
+              command_timeout_ms: { type: 'integer', minimum: 100, maximum: 120000 },
+              allow_simulated: { type: 'boolean' },
+              tls: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  ca_file: { type: 'string' },
+                  cert_file: { type: 'string' },
+                  key_file: { type: 'string' },
+                  reject_unauthorized: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
+      },
+      plugins: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          enabled: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+          search_paths: { type: 'array', items: { type: 'string', minLength: 1 } },
+          options: { type: 'object', additionalProperties: { type: 'object' } },
+        },
+      },
+      keys: {
+        type: 'object',
+        propertyNames: label,
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['chain', 'key_id'],
+          properties: {
+            chain: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' },
+            key_id: { type: 'string', pattern: '^0x[0-9a-fA-F]{4}$' },
+            derivation_path: { type: 'string' },
+            options: { type: 'object' },
+            policy: policySchema,
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isOpenKmsError } from '@openkms/core';
+import { policyJsonSchema } from '@openkms/policy';
+import { parseConfig } from './load-config.js';
+
+const parse = (text: string) => parseConfig(text, '/etc/openkms/config.toml', policyJsonSchema);
+
+function configError(text: string): { path: unknown; message: string } {
+  try {
+    parse(text);
+  } catch (err) {
+    assert.ok(isOpenKmsError(err), 'expected an OpenKmsError');
+    assert.equal(err.code, 'config_invalid');
+    return { path: err.context.path, message: err.message };
+  }
+  assert.fail('expected the config to be rejected');
+}
+
+test('a minimal config gets defaults and absolute paths', () => {
+  const c = parse(`
+[keys.solana-hot-0]
+chain = "solana"
+key_id = "0x0064"
+`);
+  assert.equal(c.server.host, '127.0.0.1');
+  assert.equal(c.server.port, 9443);
+  assert.equal(c.auth.tokenFile, '/etc/openkms/tokens.json');
+  assert.equal(c.audit.dir, '/etc/openkms/audit');
+  assert.equal(c.keys['solana-hot-0']!.keyId, '0x0064');
+});
+
+test('an unknown key names its dotted path', () => {
+  const e = configError(`
+[server]
+listen = "127.0.0.1:9443"
+lisen = "oops"
+`);
+  assert.equal(e.path, 'server.lisen');
+  assert.match(e.message, /server\.lisen: unknown key/);
+});
+
+test('a wrong type names its dotted path', () => {
+  const e = configError(`
+[server]
+max_in_flight = "many"
+`);
+  assert.equal(e.path, 'server.max_in_flight');
+  assert.match(e.message, /must be integer/);
+});
+
+test('errors inside a key table name the label', () => {
+  const e = configError(`
+[keys.solana-hot-0]
+chain = "solana"
+key_id = "100"
+`);
+  assert.equal(e.path, 'keys.solana-hot-0.key_id');
+  const missing = configError(`
+[keys.cosmos-hub-0]
+chain = "cosmos"
+`);
+  assert.equal(missing.path, 'keys.cosmos-hub-0.key_id');
+});
+
+test('TOML syntax errors are config errors, not crashes', () => {
+  const e = configError('[server\nlisten = ');
+  assert.equal(e.path, '(syntax)');
+});

@@ -1,0 +1,50 @@
+/** The signer configuration after validation, with defaults applied and file paths made absolute. */
+export interface SignerConfig {
+  readonly file: string;
+  readonly dir: string;
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxBodyBytes: number;
+    readonly requestTimeoutMs: number;
+    readonly maxInFlight: number;
+    readonly maxInFlightPerBackend: number;
+    readonly shutdownGraceMs: number;
+  };
+  readonly logging: { readonly level: string; readonly file?: string };
+  readonly auth: { readonly tokenFile: string; readonly metricsRequireAuth: boolean };
+  readonly audit: { readonly dir: string; readonly keyFile: string; readonly maxBytes?: number; readonly daily: boolean };
+  readonly state: { readonly file: string };
+  readonly replay: { readonly maxEntries: number; readonly ttlSecs: number };
+  readonly backend: {
+    readonly kind: 'yubihsm';
+    readonly yubihsm: {
+      readonly connectors: readonly string[];
+      readonly authKeyId: number;
+      readonly passwordFile: string;
+      readonly poolSize: number;
+      readonly commandTimeoutMs: number;
+      readonly allowSimulated: boolean;
+      readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string; readonly rejectUnauthorized?: boolean };
+    };
+  };
+  readonly plugins: {
+    /** Package names to load; undefined = every first-party plugin found. */
+    readonly enabled?: readonly string[];
+    readonly searchPaths: readonly string[];
+    readonly options: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  };
+  readonly keys: Readonly<Record<string, KeyConfig>>;
+  /** The raw validated TOML object, for reload comparison and policy parsing. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+export interface KeyConfig {
+  readonly label: string;
+  readonly chain: string;
+  readonly keyId: string;
+  readonly derivationPath?: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The raw policy table; @openkms/policy parses it. */
+  readonly policy: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,50 @@
+import type { NextFunction, Request, Response } from 'express';
+import passport from 'passport';
+import { Strategy as BearerStrategy } from 'passport-http-bearer';
+import { ErrorCode, openKmsError } from '@openkms/core';
+import type { TokenIdentity, TokenStore } from '../auth/token-store.js';
+import { sendError } from './send-error.js';
+
+export interface AuthFailureReporter {
+  (req: Request, res: Response, reason: string): void;
+}
+
+/**
+ * Bearer authentication through passport-http-bearer against the hashed token store. Failures are JSON 401s with a
+ * code (never passport's plain-text page) and are reported for rate-limited auditing.
+ */
+export function createBearerAuth(store: () => TokenStore, onFailure: AuthFailureReporter) {
+  const authenticator = new passport.Passport();
+  authenticator.use(
+    'bearer',
+    new BearerStrategy((token: string, done: (err: unknown, user?: TokenIdentity | false) => void) => {
+      done(null, store().verify(token) ?? false);
+    }),
+  );
+  return function bearerAuth(req: Request, res: Response, next: NextFunction): void {
+    const header = req.get('authorization');
+    if (!header) {
+      onFailure(req, res, 'missing');
+      sendError(res, openKmsError(ErrorCode.unauthorized, 'missing Authorization: Bearer <token> header', {}));
+      return;
+    }
+    if (!/^Bearer [A-Za-z0-9._~+/-]+=*$/.test(header)) {
+      onFailure(req, res, 'malformed');
+      sendError(res, openKmsError(ErrorCode.unauthorized, 'malformed Authorization header (want: Bearer <token>)', {}));
+      return;
+    }
+    authenticator.authenticate('bearer', { session: false }, (err: unknown, user: TokenIdentity | false) => {
+      if (err || !user) {
+        onFailure(req, res, 'unknown_token');
+        sendError(res, openKmsError(ErrorCode.unauthorized, 'invalid bearer token', {}));
+        return;
+      }
+      res.locals.identity = user;
+      next();
+    })(req, res, next);
+  };
+}
+
+export function identityOf(res: Response): TokenIdentity {
+  return res.locals.identity as TokenIdentity;
+}

@@ -1,0 +1,266 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ErrorCode, openKmsError, summarizeIntent } from '@openkms/core';
+import { canRead, canSign } from '../auth/scopes.js';
+import type { SignerServices } from '../runtime/signer-services.js';
+import { createBearerAuth, identityOf } from './bearer-auth.js';
+import { jsonBody } from './json-body.js';
+import { requestId } from './request-id.js';
+import { allowedMethods, type RouteSpec } from './route-table.js';
+import { sendError } from './send-error.js';
+
+const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The signer's HTTP API. HTTP knowledge stays here; everything else comes in through SignerServices. */
+export function createApp(s: SignerServices): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  const routes: RouteSpec[] = [];
+  const maxBody = () => s.config().server.maxBodyBytes;
+  const body = (req: Request, res: Response, next: NextFunction) => jsonBody(maxBody())(req, res, next);
+  const auth = createBearerAuth(s.tokens, (req, res, reason) =>
+    s.auditAuthFailure({ requestId: String(res.locals.requestId), reason, route: req.path, remote: req.socket.remoteAddress ?? '' }),
+  );
+
+  app.use(requestId);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (res.locals.route as string | undefined) ?? 'unmatched';
+      s.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      s.logger.info(
+        {
+          request_id: res.locals.requestId,
+          method: req.method,
+          route,
+          status: res.statusCode,
+          code: res.locals.errorCode,
+          token_name: (res.locals.identity as { name?: string } | undefined)?.name,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use((_req, res, next) => {
+    if (s.shuttingDown()) {
+      res.setHeader('Connection', 'close');
+      sendError(res, openKmsError(ErrorCode.shuttingDown, 'the signer is shutting down', {}));
+      return;
+    }
+    next();
+  });
+
+  const route = (method: RouteSpec['method'], path: string, ...handlers: express.RequestHandler[]) => {
+    routes.push({ method, path });
+    const tag: express.RequestHandler = (_req, res, next) => {
+      res.locals.route = path;
+      next();
+    };
+    app[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path, tag, ...handlers);
+  };
+  const requireRead = (label?: (req: Request) => string | undefined): express.RequestHandler => (req, res, next) => {
+    if (!canRead(identityOf(res).scopes, label?.(req))) {
+      sendError(res, openKmsError(ErrorCode.forbiddenScope, 'this token needs read scope (or sign scope for this label)', {}));
+      return;
+    }
+    next();
+  };
+  const requireAdmin: express.RequestHandler = (_req, res, next) => {
+    if (!identityOf(res).scopes.admin) {
+      sendError(res, openKmsError(ErrorCode.forbiddenScope, 'this token needs admin scope', {}));
+      return;
+    }
+    next();
+  };
+  const knownLabel: express.RequestHandler = (req, res, next) => {
+    const label = String(req.params.label);
+    if (!LABEL.test(label) || !s.keys().get(label)) {
+      sendError(res, openKmsError(ErrorCode.unknownLabel, `unknown label ${label}`, { label }));
+      return;
+    }
+    next();
+  };
+  const limited: express.RequestHandler = (req, res, next) => {
+    let release: () => void;
+    try {
+      release = s.requestLimiter.acquire();
+    } catch (err) {
+      s.metrics.shed.inc({ limit: 'overall' });
+      s.auditShed({ requestId: String(res.locals.requestId), route: req.path, tokenName: (res.locals.identity as { name?: string } | undefined)?.name, limit: 'overall' });
+      sendError(res, err);
+      return;
+    }
+    s.metrics.inFlight.inc();
+    let done = false;
+    const finish = () => {
+      if (!done) {
+        done = true;
+        s.metrics.inFlight.dec();
+        release();
+      }
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+    next();
+  };
+
+  // public
+  route('GET', '/health', async (_req, res) => {
+    const h = await s.backend.health().catch(() => ({ up: false, simulated: false }));
+    res.status(200).json({ status: h.up ? 'ok' : 'degraded', hsm_up: h.up, ...(h.simulated ? { simulated: true } : {}) });
+  });
+  route('GET', '/openapi.json', (_req, res) => {
+    res.status(200).json(s.openapi);
+  });
+  route(
+    'GET',
+    '/metrics',
+    (req, res, next) => (s.config().auth.metricsRequireAuth ? auth(req, res, () => requireRead()(req, res, next)) : next()),
+    async (_req, res) => {
+      res.setHeader('Content-Type', s.metrics.registry.contentType);
+      res.status(200).send(await s.metrics.registry.metrics());
+    },
+  );
+
+  // read
+  route('GET', '/keys', auth, requireRead(), async (_req, res) => {
+    const scopes = identityOf(res).scopes;
+    const out = [];
+    for (const label of s.keys().labels()) {
+      if (!canRead(scopes, label)) continue;
+      const entry = s.keys().get(label)!;
+      const resolved = await s.keys().resolve(label).catch(() => undefined);
+      out.push({
+        label,
+        chain: entry.config.chain,
+        address: resolved?.address ?? null,
+        enabled: s.keyEnabled(label),
+        object_id: entry.config.keyId,
+        derivation_path: entry.config.derivationPath ?? null,
+      });
+    }
+    res.status(200).json(out);
+  });
+  const policyOf = async (label: string) => {
+    const entry = s.keys().get(label)!;
+    const resolved = await s.keys().resolve(label).catch(() => undefined);
+    const view = s.policyView(label);
+    return { label, chain: entry.config.chain, address: resolved?.address ?? null, ...view };
+  };
+  route('GET', '/policy', auth, requireRead(), async (_req, res) => {
+    const scopes = identityOf(res).scopes;
+    const out = [];
+    for (const label of s.keys().labels()) if (canRead(scopes, label)) out.push(await policyOf(label));
+    res.status(200).json(out);
+  });
+  route('GET', '/policy/:label', auth, requireRead((r) => String(r.params.label)), knownLabel, async (req, res) => {
+    res.status(200).json(await policyOf(String(req.params.label)));
+  });
+  route('POST', '/policy/:label/explain', auth, requireRead((r) => String(r.params.label)), knownLabel, body, async (req, res) => {
+    const label = String(req.params.label);
+    const chain = s.keys().get(label)!.config.chain;
+    const requestBody = { ...(req.body as Record<string, unknown>), label };
+    s.validators.check(`SignRequest.${chain}`, requestBody);
+    const { decision, intent } = await s.pipeline.explain(label, requestBody);
+    res.status(200).json({
+      label,
+      allowed: decision.allowed,
+      ...(decision.code ? { code: decision.code } : {}),
+      ...(decision.message ? { message: decision.message } : {}),
+      ...(decision.retryAfterSeconds === undefined ? {} : { retry_after_secs: decision.retryAfterSeconds }),
+      rules: decision.rules,
+      intent: summarizeIntent(intent),
+      policy_version: decision.policyVersion,
+    });
+  });
+
+  // sign: one route per loaded chain plugin
+  for (const chain of [...s.chains.keys()].sort()) {
+    route('POST', `/sign/${chain}`, auth, limited, body, async (req, res) => {
+      const requestBody = req.body as Record<string, unknown>;
+      s.validators.check(`SignRequest.${chain}`, requestBody);
+      const label = String(requestBody.label);
+      const identity = identityOf(res);
+      if (!canSign(identity.scopes, label)) {
+        throw openKmsError(ErrorCode.forbiddenScope, `token ${identity.name} may not sign with ${label}`, { label });
+      }
+      const result = await s.pipeline.sign(chain, requestBody, {
+        requestId: String(res.locals.requestId),
+        tokenName: identity.name,
+        deadline: Date.now() + s.config().server.requestTimeoutMs,
+      });
+      res.status(200).json(result);
+    });
+  }
+
+  // admin
+  const actor = (res: Response) => identityOf(res);
+  const rid = (res: Response) => String(res.locals.requestId);
+  route('POST', '/admin/disable', auth, requireAdmin, async (_req, res) => {
+    res.status(200).json(await s.admin.setGlobalEnabled(false, actor(res), rid(res)));
+  });
+  route('POST', '/admin/enable', auth, requireAdmin, async (_req, res) => {
+    res.status(200).json(await s.admin.setGlobalEnabled(true, actor(res), rid(res)));
+  });
+  route('POST', '/admin/keys/:label/disable', auth, requireAdmin, knownLabel, async (req, res) => {
+    res.status(200).json(await s.admin.setKeyEnabled(String(req.params.label), false, actor(res), rid(res)));
+  });
+  route('POST', '/admin/keys/:label/enable', auth, requireAdmin, knownLabel, async (req, res) => {
+    res.status(200).json(await s.admin.setKeyEnabled(String(req.params.label), true, actor(res), rid(res)));
+  });
+  route('GET', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, (req, res) => {
+    const label = String(req.params.label);
+    res.status(200).json({ label, overlay: s.admin.getOverlay(label) });
+  });
+  route('PATCH', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, body, async (req, res) => {
+    const label = String(req.params.label);
+    res.status(200).json({ label, overlay: await s.admin.patchOverlay(label, req.body as Record<string, unknown>, actor(res), rid(res)) });
+  });
+  route('DELETE', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, async (req, res) => {
+    const label = String(req.params.label);
+    res.status(200).json({ label, overlay: await s.admin.clearOverlay(label, actor(res), rid(res)) });
+  });
+  route('POST', '/admin/reload', auth, requireAdmin, async (_req, res) => {
+    const { keys } = await s.admin.reload(actor(res), rid(res));
+    res.status(200).json({ reloaded: true, keys });
+  });
+
+  // everything else: 405 for a known path, 404 otherwise — always JSON
+  app.use((req, res) => {
+    const methods = allowedMethods(routes, req.path);
+    if (methods.length > 0) {
+      res.setHeader('Allow', methods.join(', '));
+      sendError(res, openKmsError(ErrorCode.methodNotAllowed, `method ${req.method} not allowed on ${req.path} (allowed: ${methods.join(', ')})`, {}));
+      return;
+    }
+    sendError(res, openKmsError(ErrorCode.notFound, `no route ${req.method} ${req.path}`, {}));
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (!isExpected(asClientError(err))) s.logger.error({ request_id: res.locals.requestId, err: safeError(err) }, 'unexpected error');
+    if (res.headersSent) return;
+    sendError(res, asClientError(err));
+  });
+  return app;
+}
+
+/** Express's own 4xx errors (an undecodable path parameter, an aborted body) become invalid_request, not 500. */
+function asClientError(err: unknown): unknown {
+  const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+  if (!isExpected(err) && typeof status === 'number' && status >= 400 && status < 500) {
+    return openKmsError(ErrorCode.invalidRequest, 'the request could not be parsed', {});
+  }
+  return err;
+}
+
+function isExpected(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'OpenKmsError';
+}
+
+/** What may be logged of an unexpected error: its type and message, no request data. */
+function safeError(err: unknown): { type: string; message: string; stack?: string } {
+  if (err instanceof Error) return { type: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  return { type: typeof err, message: 'non-error thrown' };
+}

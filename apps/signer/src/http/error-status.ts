@@ -1,0 +1,51 @@
+import { ErrorCode } from '@openkms/core';
+
+/** HTTP status of every stable error code. Anything not listed is a 500. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.invalidRequest]: 400,
+  [ErrorCode.malformedJson]: 400,
+  [ErrorCode.payloadTooLarge]: 413,
+  [ErrorCode.unsupportedMediaType]: 415,
+  [ErrorCode.notFound]: 404,
+  [ErrorCode.methodNotAllowed]: 405,
+  [ErrorCode.unknownLabel]: 404,
+  [ErrorCode.unknownChain]: 404,
+  [ErrorCode.unauthorized]: 401,
+  [ErrorCode.forbiddenScope]: 403,
+  [ErrorCode.decodeFailed]: 400,
+  [ErrorCode.chainIdMismatch]: 400,
+  [ErrorCode.signerMismatch]: 400,
+  [ErrorCode.unknownInstruction]: 400,
+  [ErrorCode.wrongChain]: 400,
+  [ErrorCode.policyDenied]: 403,
+  [ErrorCode.keyDisabled]: 403,
+  [ErrorCode.globalDisabled]: 403,
+  [ErrorCode.programNotAllowed]: 403,
+  [ErrorCode.messageNotAllowed]: 403,
+  [ErrorCode.recipientNotAllowed]: 403,
+  [ErrorCode.contractNotAllowed]: 403,
+  [ErrorCode.methodNotAllowedByPolicy]: 403,
+  [ErrorCode.perTxCapExceeded]: 403,
+  [ErrorCode.feeCapExceeded]: 403,
+  [ErrorCode.unknownInstructionDenied]: 403,
+  [ErrorCode.undecodableDenied]: 403,
+  [ErrorCode.uncappedAssetDenied]: 403,
+  [ErrorCode.windowCapExceeded]: 429,
+  [ErrorCode.rateLimited]: 429,
+  [ErrorCode.keyNotFound]: 503,
+  [ErrorCode.backendUnavailable]: 503,
+  [ErrorCode.backendError]: 503,
+  [ErrorCode.backendTimeout]: 503,
+  [ErrorCode.signatureVerificationFailed]: 503,
+  [ErrorCode.auditWriteFailed]: 503,
+  [ErrorCode.overloaded]: 503,
+  [ErrorCode.deadlineExceeded]: 503,
+  [ErrorCode.shuttingDown]: 503,
+  [ErrorCode.configInvalid]: 400,
+  [ErrorCode.conflict]: 409,
+  [ErrorCode.internal]: 500,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return STATUS[code] ?? 500;
+}

@@ -1,0 +1,31 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+/** Paths pino removes from every log line: headers and fields that could hold a secret. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'token',
+  '*.token',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'mnemonic',
+  '*.mnemonic',
+  'key_material',
+  '*.key_material',
+];
+
+export function createLogger(opts: { level?: string; destination?: DestinationStream | string } = {}): Logger {
+  const options = {
+    level: opts.level ?? 'info',
+    base: { service: 'openkms' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (opts.destination === undefined) return pino(options);
+  if (typeof opts.destination === 'string') return pino(options, pino.destination({ dest: opts.destination, mkdir: true, sync: false }));
+  return pino(options, opts.destination);
+}

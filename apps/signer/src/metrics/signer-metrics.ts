@@ -1,0 +1,53 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const STAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Every Prometheus metric the signer exposes, on its own registry (no global state). */
+export class SignerMetrics {
+  readonly registry = new Registry();
+  readonly signRequests = new Counter({
+    name: 'openkms_sign_requests_total',
+    help: 'Sign requests by chain, label, decision and reason code.',
+    labelNames: ['chain', 'label', 'decision', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly stageDuration = new Histogram({
+    name: 'openkms_sign_stage_duration_seconds',
+    help: 'Latency of each signing stage (decode, policy, key_backend, audit, total).',
+    labelNames: ['stage'] as const,
+    buckets: STAGE_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: 'openkms_http_requests_total',
+    help: 'HTTP requests by route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly inFlight = new Gauge({ name: 'openkms_in_flight_requests', help: 'Requests being processed.', registers: [this.registry] });
+  readonly shed = new Counter({ name: 'openkms_shed_requests_total', help: 'Requests refused by load shedding.', labelNames: ['limit'] as const, registers: [this.registry] });
+  readonly hsmUp = new Gauge({ name: 'openkms_hsm_up', help: 'Key backend devices answering (1 = up).', labelNames: ['device'] as const, registers: [this.registry] });
+  readonly hsmSessions = new Gauge({ name: 'openkms_hsm_sessions', help: 'Open authenticated HSM sessions.', labelNames: ['device'] as const, registers: [this.registry] });
+  readonly hsmReconnects = new Counter({ name: 'openkms_hsm_reconnects_total', help: 'Reconnections to the HSM connector.', labelNames: ['device'] as const, registers: [this.registry] });
+  readonly hsmDeviceErrors = new Counter({ name: 'openkms_hsm_device_errors_total', help: 'Device errors by code.', labelNames: ['code'] as const, registers: [this.registry] });
+  readonly hsmCommandDuration = new Histogram({
+    name: 'openkms_hsm_command_duration_seconds',
+    help: 'Device command latency by command.',
+    labelNames: ['command'] as const,
+    buckets: STAGE_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly budgetUsed = new Gauge({ name: 'openkms_budget_spent', help: 'Rolling-window spend per key and asset, base units.', labelNames: ['label', 'asset'] as const, registers: [this.registry] });
+  readonly budgetRemaining = new Gauge({ name: 'openkms_budget_remaining', help: 'Rolling-window cap remaining per key and asset, base units.', labelNames: ['label', 'asset'] as const, registers: [this.registry] });
+  readonly auditWriteDuration = new Histogram({
+    name: 'openkms_audit_write_duration_seconds',
+    help: 'Audit log write+fsync latency per group commit.',
+    buckets: STAGE_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly auditRecords = new Counter({ name: 'openkms_audit_records_total', help: 'Audit records written.', registers: [this.registry] });
+
+  constructor(opts: { processMetrics?: boolean } = {}) {
+    if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'openkms_' });
+  }
+}

@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import {
+  ErrorCode,
+  isOpenKmsError,
+  openKmsError,
+  summarizeIntent,
+  type ChainKey,
+  type DecodedRequest,
+  type Intent,
+  type KeyBackend,
+} from '@openkms/core';
+import type { KeyDirectory } from '../keys/key-directory.js';
+import type { SignerMetrics } from '../metrics/signer-metrics.js';
+import type { ConcurrencyLimiter } from './concurrency-limiter.js';
+import type { AuditRecordInput } from '@openkms/audit';
+import type { AuditSink, DecisionLike, PolicyGate } from './ports.js';
+import type { ReplayCache } from './replay-cache.js';
+
+/** The decision-specific part of an audit record; the pipeline adds request, key and intent facts. */
+type AuditFields = Pick<AuditRecordInput, 'decision'> & Partial<Pick<AuditRecordInput, 'reason_code' | 'reason' | 'signature_sha256' | 'key_id' | 'hsm_device'>>;
+
+export interface RequestContext {
+  readonly requestId: string;
+  readonly tokenName: string;
+  /** Epoch ms after which no new stage starts and no signature is returned. */
+  readonly deadline: number;
+}
+
+export interface SignPipelineDeps {
+  readonly keys: () => KeyDirectory;
+  readonly backend: KeyBackend;
+  readonly policy: () => PolicyGate;
+  readonly audit: AuditSink;
+  readonly replay: ReplayCache;
+  readonly backendLimiter: ConcurrencyLimiter;
+  readonly metrics: SignerMetrics;
+  readonly now?: () => number;
+}
+
+const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/**
+ * decode (plugin) → policy → replay → key backend → audit → response. Every outcome that is a decision is
+ * audited; a signature is returned only after its audit record is durable. Anything unknown fails closed.
+ */
+export class SignPipeline {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SignPipelineDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async sign(chain: string, body: Record<string, unknown>, ctx: RequestContext): Promise<Readonly<Record<string, unknown>>> {
+    const started = this.now();
+    const label = String(body.label);
+    const base = { request_id: ctx.requestId, token_name: ctx.tokenName, label, chain };
+    let intent: Intent | undefined;
+    let decision: DecisionLike | undefined;
+    let signedSha: string | undefined;
+    const audit = async (fields: AuditFields, durable: boolean): Promise<void> => {
+      await this.deps.audit.append(
+        {
+          ...base,
+          ...(intent ? { network: intent.network, intent: summarizeIntent(intent) } : {}),
+          ...(decision ? { policy_version: decision.policyVersion, rules: decision.rules } : {}),
+          ...(signedSha ? { signed_sha256: signedSha } : {}),
+          latency_ms: this.now() - started,
+          ...fields,
+        },
+        { durable },
+      );
+    };
+    const count = (decisionName: string, reason: string) => this.deps.metrics.signRequests.inc({ chain, label, decision: decisionName, reason });
+    const total = this.deps.metrics.stageDuration.startTimer({ stage: 'total' });
+    try {
+      // key and decode
+      let key: ChainKey;
+      let decoded: DecodedRequest;
+      const decodeTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'decode' });
+      try {
+        const entry = this.deps.keys().get(label);
+        if (!entry) throw openKmsError(ErrorCode.unknownLabel, `unknown label ${label}`, { label });
+        if (entry.config.chain !== chain) {
+          throw openKmsError(ErrorCode.wrongChain, `key ${label} is a ${entry.config.chain} key; use POST /sign/${entry.config.chain}`, { label, key_chain: entry.config.chain });
+        }
+        key = await this.deps.keys().resolve(label);
+        decoded = await entry.plugin.decode(body, key);
+        intent = decoded.intent;
+        signedSha = sha256Hex(decoded.signingBytes);
+      } catch (err) {
+        const e = failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
+        const isBackend = e.code.startsWith('backend_') || e.code === ErrorCode.keyNotFound;
+        count(isBackend ? 'error' : 'deny', e.code);
+        await this.tryAudit(audit, { decision: isBackend ? 'error' : 'deny', reason_code: e.code, reason: e.message }, e);
+        throw e;
+      } finally {
+        decodeTimer();
+      }
+      this.checkDeadline(ctx);
+
+      // policy (reserves budgets atomically)
+      const policyTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'policy' });
+      const { decision: d, reservation } = this.deps.policy().authorize(label, decoded.intent);
+      policyTimer();
+      decision = d;
+      if (!d.allowed) {
+        const code = d.code ?? ErrorCode.policyDenied;
+        const e = openKmsError(code, `policy: ${d.message ?? 'denied'}`, {
+          label,
+          ...(d.retryAfterSeconds === undefined ? {} : { retry_after_secs: d.retryAfterSeconds }),
+        });
+        count('deny', code);
+        await this.tryAudit(audit, { decision: 'deny', reason_code: code, reason: d.message ?? 'denied' }, e);
+        throw e;
+      }
+      let settled = false;
+      const release = () => {
+        if (!settled) {
+          settled = true;
+          reservation?.release();
+        }
+      };
+      try {
+        // replay: the identical bytes were signed recently; return the same signature, spend nothing
+        const cached = this.deps.replay.get(label, signedSha!);
+        if (cached) {
+          release();
+          await this.auditOrFail(audit, { decision: 'replay', signature_sha256: cached.signatureSha256 });
+          count('replay', 'replay');
+          return cached.body;
+        }
+        this.checkDeadline(ctx);
+
+        // key backend
+        const releaseSlot = this.deps.backendLimiter.acquire();
+        const backendTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'key_backend' });
+        let signed;
+        try {
+          signed = await withDeadline(entryPlugin(this.deps.keys(), label).sign(decoded, key, this.deps.backend), ctx.deadline, this.now);
+        } catch (err) {
+          const e = failClosed(err, ErrorCode.backendError, 'the key backend failed');
+          count('error', e.code);
+          release();
+          await this.tryAudit(audit, { decision: 'error', reason_code: e.code, reason: e.message, key_id: key.ref.id }, e);
+          throw e;
+        } finally {
+          backendTimer();
+          releaseSlot();
+        }
+
+        // audit (durable) before the signature leaves
+        const provenance = this.deps.backend.provenance?.(key.ref);
+        const signatureSha = sha256Hex(signed.signature);
+        await this.auditOrFail(audit, {
+          decision: 'allow',
+          signature_sha256: signatureSha,
+          key_id: key.ref.id,
+          ...(provenance?.device ? { hsm_device: provenance.device } : {}),
+        });
+        settled = true;
+        reservation?.commit();
+        this.deps.replay.set(label, signedSha!, signed.body, signatureSha);
+        count('allow', 'ok');
+        return signed.body;
+      } finally {
+        release();
+      }
+    } finally {
+      total();
+    }
+  }
+
+  /** Dry run: decode and evaluate every rule; nothing is reserved, signed or audited. */
+  async explain(label: string, body: Record<string, unknown>): Promise<{ decision: DecisionLike; intent: Intent }> {
+    const entry = this.deps.keys().get(label);
+    if (!entry) throw openKmsError(ErrorCode.unknownLabel, `unknown label ${label}`, { label });
+    const key = await this.deps.keys().resolve(label);
+    let decoded: DecodedRequest;
+    try {
+      decoded = await entry.plugin.decode({ ...body, label }, key);
+    } catch (err) {
+      throw failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
+    }
+    return { decision: this.deps.policy().explain(label, decoded.intent), intent: decoded.intent };
+  }
+
+  private checkDeadline(ctx: RequestContext): void {
+    if (this.now() > ctx.deadline) throw openKmsError(ErrorCode.deadlineExceeded, 'request deadline exceeded', {});
+  }
+
+  /** Audits a refusal; if the audit write itself fails, the refusal still stands (it is logged by the caller). */
+  private async tryAudit(audit: (f: AuditFields, durable: boolean) => Promise<void>, fields: AuditFields, _cause: unknown): Promise<void> {
+    try {
+      await audit(fields, false);
+    } catch {
+      // The request is refused either way; the audit failure surfaces through metrics and the next durable write.
+    }
+  }
+
+  /** A durable audit write; if it fails, no signature is returned (503 audit_write_failed). */
+  private async auditOrFail(audit: (f: AuditFields, durable: boolean) => Promise<void>, fields: AuditFields): Promise<void> {
+    const timer = this.deps.metrics.stageDuration.startTimer({ stage: 'audit' });
+    try {
+      await audit(fields, true);
+    } catch (err) {
+      throw isOpenKmsError(err) && err.code === ErrorCode.auditWriteFailed
+        ? err
+        : openKmsError(ErrorCode.auditWriteFailed, 'the audit record could not be made durable; no signature was returned', {}, err);
+    } finally {
+      timer();
+    }
+  }
+}
+
+function entryPlugin(keys: KeyDirectory, label: string) {
+  const entry = keys.get(label);
+  if (!entry) throw openKmsError(ErrorCode.unknownLabel, `unknown label ${label}`, { label });
+  return entry.plugin;
+}
+
+/** Any non-OpenKmsError thrown by a plugin or backend becomes `fallback`: fail closed with a stable code. */
+function failClosed(err: unknown, fallback: ErrorCode, message: string) {
+  return isOpenKmsError(err) ? err : openKmsError(fallback, message, {}, err);
+}
+
+async function withDeadline<T>(work: Promise<T>, deadline: number, now: () => number): Promise<T> {
+  const remaining = deadline - now();
+  if (remaining <= 0) throw openKmsError(ErrorCode.deadlineExceeded, 'request deadline exceeded', {});
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(openKmsError(ErrorCode.deadlineExceeded, 'request deadline exceeded while waiting for the key backend', {})), remaining);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

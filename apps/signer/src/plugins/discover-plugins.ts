@@ -1,0 +1,144 @@
+import { readdirSync, readFileSync, realpathSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHAIN_PLUGIN_API_VERSION, ErrorCode, openKmsError } from '@openkms/core';
+
+/** A package that declares `"openkms": { "plugin": "chain", ... }` in its package.json. */
+export interface DiscoveredPlugin {
+  readonly name: string;
+  readonly version: string;
+  readonly dir: string;
+  readonly apiVersion: unknown;
+  readonly packageJson: Readonly<Record<string, unknown>>;
+}
+
+/** The node_modules folders Node would search from the signer package, nearest first. */
+export function defaultSearchPaths(from = dirname(fileURLToPath(import.meta.url))): string[] {
+  const paths: string[] = [];
+  let dir = from;
+  for (;;) {
+    if (!dir.endsWith(`${'/'}node_modules`)) paths.push(join(dir, 'node_modules'));
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return paths.filter((p) => existsSync(p));
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function packageDirs(nodeModules: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(nodeModules);
+  } catch {
+    return [];
+  }
+  const dirs: string[] = [];
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    if (name.startsWith('@')) {
+      let scoped: string[] = [];
+      try {
+        scoped = readdirSync(join(nodeModules, name));
+      } catch {
+        continue;
+      }
+      for (const s of scoped) dirs.push(join(nodeModules, name, s));
+    } else {
+      dirs.push(join(nodeModules, name));
+    }
+  }
+  return dirs;
+}
+
+/**
+ * Finds every installed chain plugin package in the given node_modules folders (first found wins per name).
+ * Only package.json files are read; nothing is imported here.
+ */
+export function discoverPlugins(searchPaths: readonly string[]): DiscoveredPlugin[] {
+  const byName = new Map<string, DiscoveredPlugin>();
+  const seenDirs = new Set<string>();
+  for (const nodeModules of searchPaths) {
+    for (const dir of packageDirs(nodeModules)) {
+      let real: string;
+      try {
+        real = realpathSync(dir);
+      } catch {
+        continue;
+      }
+      if (seenDirs.has(real)) continue;
+      seenDirs.add(real);
+      const pkg = readJson(join(real, 'package.json'));
+      const marker = pkg?.openkms as { plugin?: unknown; apiVersion?: unknown } | undefined;
+      if (!pkg || typeof pkg.name !== 'string' || marker?.plugin !== 'chain') continue;
+      if (byName.has(pkg.name)) continue;
+      byName.set(pkg.name, {
+        name: pkg.name,
+        version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+        dir: real,
+        apiVersion: marker.apiVersion,
+        packageJson: pkg,
+      });
+    }
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** True when a discovered plugin declares the plugin API version this signer implements. */
+export function isCompatible(plugin: DiscoveredPlugin): boolean {
+  return plugin.apiVersion === CHAIN_PLUGIN_API_VERSION;
+}
+
+export function incompatibleError(plugin: DiscoveredPlugin): Error {
+  return openKmsError(
+    ErrorCode.pluginIncompatible,
+    `plugin ${plugin.name}@${plugin.version} declares openkms.apiVersion ${JSON.stringify(plugin.apiVersion)}, but this signer supports apiVersion ${CHAIN_PLUGIN_API_VERSION}`,
+    { package: plugin.name, version: plugin.version, plugin_api_version: String(plugin.apiVersion), supported_api_version: CHAIN_PLUGIN_API_VERSION },
+  );
+}
+
+/** The module file a package's main entry resolves to, honouring `exports` conditions the process was started with. */
+export function resolveEntry(plugin: DiscoveredPlugin): string {
+  const conditions = activeConditions();
+  const pick = (target: unknown): string | undefined => {
+    if (typeof target === 'string') return target;
+    if (target && typeof target === 'object' && !Array.isArray(target)) {
+      for (const [cond, value] of Object.entries(target)) {
+        if (conditions.includes(cond)) {
+          const found = pick(value);
+          if (found) return found;
+        }
+      }
+    }
+    return undefined;
+  };
+  const exp = plugin.packageJson.exports;
+  let entry: string | undefined;
+  if (typeof exp === 'string') entry = exp;
+  else if (exp && typeof exp === 'object') {
+    const root = '.' in exp ? (exp as Record<string, unknown>)['.'] : exp;
+    entry = pick(root);
+  }
+  entry ??= typeof plugin.packageJson.main === 'string' ? plugin.packageJson.main : 'index.js';
+  return join(plugin.dir, entry);
+}
+
+function activeConditions(): string[] {
+  const conds: string[] = [];
+  const argv = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--conditions=')) conds.push(a.slice('--conditions='.length));
+    else if ((a === '--conditions' || a === '-C') && argv[i + 1]) conds.push(argv[++i]!);
+  }
+  return [...conds, 'node', 'import', 'default'];
+}
+
+export const FIRST_PARTY_PLUGINS: readonly string[] = ['@openkms/solana', '@openkms/cosmos', '@openkms/evm'];

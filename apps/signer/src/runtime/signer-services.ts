@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { ChainSigner, KeyBackend } from '@openkms/core';
+import type { TokenIdentity, TokenStore } from '../auth/token-store.js';
+import type { SignerConfig } from '../config/signer-config.js';
+import type { KeyDirectory } from '../keys/key-directory.js';
+import type { SignerMetrics } from '../metrics/signer-metrics.js';
+import type { OpenApiDocument } from '../openapi/compose-openapi.js';
+import type { RequestValidators } from '../openapi/request-validators.js';
+import type { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
+import type { SignPipeline } from '../pipeline/sign-pipeline.js';
+
+/** Admin operations (kill switches, overlays, reload); each is audited by its implementation. */
+export interface AdminOperations {
+  setGlobalEnabled(enabled: boolean, actor: TokenIdentity, requestId: string): Promise<{ enabled: boolean }>;
+  setKeyEnabled(label: string, enabled: boolean, actor: TokenIdentity, requestId: string): Promise<{ label: string; enabled: boolean }>;
+  getOverlay(label: string): Record<string, unknown>;
+  patchOverlay(label: string, patch: Record<string, unknown>, actor: TokenIdentity, requestId: string): Promise<Record<string, unknown>>;
+  clearOverlay(label: string, actor: TokenIdentity, requestId: string): Promise<Record<string, unknown>>;
+  reload(actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[] }>;
+}
+
+/** Everything the HTTP layer needs; built by the runtime from the config. */
+export interface SignerServices {
+  readonly config: () => SignerConfig;
+  readonly logger: Logger;
+  readonly metrics: SignerMetrics;
+  readonly tokens: () => TokenStore;
+  readonly openapi: OpenApiDocument;
+  readonly validators: RequestValidators;
+  readonly chains: ReadonlyMap<string, ChainSigner<any, any>>;
+  readonly keys: () => KeyDirectory;
+  readonly backend: KeyBackend;
+  readonly pipeline: SignPipeline;
+  readonly admin: AdminOperations;
+  readonly requestLimiter: ConcurrencyLimiter;
+  /** Policy view of a key (effective policy, counters, spend), without chain/address. */
+  policyView(label: string): Record<string, unknown>;
+  keyEnabled(label: string): boolean;
+  /** Audits an authentication failure (rate-limited by the implementation). */
+  auditAuthFailure(info: { requestId: string; reason: string; route: string; remote: string }): void;
+  /** Audits a request refused by load shedding. */
+  auditShed(info: { requestId: string; route: string; tokenName?: string; limit: string }): void;
+  readonly shuttingDown: () => boolean;
+}

@@ -1,0 +1,310 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { DestinationStream, Logger } from 'pino';
+import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
+import { openAuditLog, loadAuditKey, readAuditRecords, type AuditLog, type AuditRecord } from '@openkms/audit';
+import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, parsePolicy, policyJsonSchema, type RestoreRecord } from '@openkms/policy';
+import { createYubiHsmBackend, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
+import { assertSecretFile } from '../auth/secret-file.js';
+import { TokenStore, type TokenIdentity } from '../auth/token-store.js';
+import { loadConfig } from '../config/load-config.js';
+import type { SignerConfig } from '../config/signer-config.js';
+import { createApp } from '../http/create-app.js';
+import { KeyDirectory } from '../keys/key-directory.js';
+import { createLogger } from '../logging/create-logger.js';
+import { SignerMetrics } from '../metrics/signer-metrics.js';
+import { composeOpenApi, loadBaseDocument } from '../openapi/compose-openapi.js';
+import { RequestValidators } from '../openapi/request-validators.js';
+import { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
+import { ReplayCache } from '../pipeline/replay-cache.js';
+import { SignPipeline } from '../pipeline/sign-pipeline.js';
+import { defaultSearchPaths } from '../plugins/discover-plugins.js';
+import { loadPlugins } from '../plugins/load-plugins.js';
+import { AuthFailureAuditor } from './auth-failure-auditor.js';
+import type { AdminOperations, SignerServices } from './signer-services.js';
+
+export interface StartSignerOptions {
+  readonly configFile: string;
+  /** Overrides server.listen (the demo's --listen). */
+  readonly listen?: { host: string; port: number };
+  /** Overrides backend.yubihsm.connectors (the demo points them at its embedded simulator). */
+  readonly connectors?: readonly string[];
+  readonly logDestination?: DestinationStream;
+  /** Handle SIGHUP as reload (the CLI sets it; tests call reload() directly). */
+  readonly handleSighup?: boolean;
+}
+
+export interface RunningSigner {
+  readonly url: string;
+  readonly port: number;
+  readonly logger: Logger;
+  readonly simulated: boolean;
+  reload(): Promise<{ keys: string[] }>;
+  /** Graceful shutdown: stop accepting, finish in-flight requests, flush the audit log, close HSM sessions. */
+  close(): Promise<void>;
+}
+
+type PolicyKeys = Record<string, { chain: string; policy: ReturnType<typeof parsePolicy> }>;
+
+function policyKeys(config: SignerConfig): PolicyKeys {
+  const out: PolicyKeys = {};
+  for (const [label, k] of Object.entries(config.keys)) out[label] = { chain: k.chain, policy: parsePolicy(k.policy, `keys.${label}.policy`) };
+  return out;
+}
+
+/** The composition root: config → plugins → backend → audit → policy → HTTP. */
+export async function startSigner(opts: StartSignerOptions): Promise<RunningSigner> {
+  let config = await loadConfig(opts.configFile, policyJsonSchema);
+  const logger = createLogger({ level: config.logging.level, ...(opts.logDestination ? { destination: opts.logDestination } : config.logging.file ? { destination: config.logging.file } : {}) });
+  const metrics = new SignerMetrics();
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    // plugins
+    const { plugins, report } = await loadPlugins({
+      searchPaths: [...config.plugins.searchPaths, ...defaultSearchPaths()],
+      ...(config.plugins.enabled ? { enabled: config.plugins.enabled } : {}),
+      options: config.plugins.options,
+    });
+    logger.info({ found: report.found.map((f) => `${f.name}@${f.version}`), loaded: report.loaded, skipped: report.skipped }, 'chain plugins');
+    const chains = new Map<string, ChainSigner<any, any>>(plugins.map((p) => [p.signer.chain, p.signer]));
+    const openapi = composeOpenApi(loadBaseDocument(), plugins, { policySchema: policyJsonSchema });
+    const validators = new RequestValidators(openapi);
+
+    // secrets
+    assertSecretFile(config.auth.tokenFile, 'token file');
+    assertSecretFile(config.backend.yubihsm.passwordFile, 'HSM password file');
+    assertSecretFile(config.audit.keyFile, 'audit key file');
+    let tokens = TokenStore.load(config.auth.tokenFile);
+    const password = readFileSync(config.backend.yubihsm.passwordFile, 'utf8').trim();
+
+    // key backend
+    const y = config.backend.yubihsm;
+    const connectorUrls = opts.connectors ?? y.connectors;
+    const tls = y.tls
+      ? {
+          ...(y.tls.caFile ? { ca: readFileSync(y.tls.caFile, 'utf8') } : {}),
+          ...(y.tls.certFile ? { cert: readFileSync(y.tls.certFile, 'utf8') } : {}),
+          ...(y.tls.keyFile ? { key: readFileSync(y.tls.keyFile, 'utf8') } : {}),
+          ...(y.tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: y.tls.rejectUnauthorized }),
+        }
+      : undefined;
+    const backend: YubiHsmBackend = createYubiHsmBackend({
+      connectors: connectorUrls.map((url) => ({ url, ...(tls ? { tls } : {}) })),
+      authKeyId: y.authKeyId,
+      password,
+      poolSize: y.poolSize,
+      commandTimeoutMs: y.commandTimeoutMs,
+      onEvent: (e) => observeBackendEvent(metrics, e),
+    });
+    cleanups.push(() => backend.close());
+    await backend.connect().catch(() => undefined);
+    const health = await backend.health().catch(() => ({ up: false, simulated: false }));
+    if (health.simulated) {
+      if (!y.allowSimulated) {
+        throw openKmsError(ErrorCode.configInvalid, 'the key backend is a SIMULATED YubiHSM2; refusing to start (set backend.yubihsm.allow_simulated = true for demos and tests)', {
+          path: 'backend.yubihsm.allow_simulated',
+        });
+      }
+      logger.warn('the key backend is a SIMULATED YubiHSM2: keys are software keys; never use this for real funds');
+    }
+    if (!health.up) logger.warn({ connectors: connectorUrls }, 'the key backend does not answer yet; signing fails closed until it does');
+
+    // audit
+    const auditKey = await loadAuditKey(config.audit.keyFile);
+    const audit: AuditLog = await openAuditLog({
+      dir: config.audit.dir,
+      key: auditKey,
+      ...(config.audit.maxBytes === undefined ? {} : { maxBytes: config.audit.maxBytes }),
+      daily: config.audit.daily,
+      onWrite: (info: { records: number; fsyncMs: number }) => {
+        metrics.auditRecords.inc(info.records);
+        metrics.auditWriteDuration.observe(info.fsyncMs / 1000);
+      },
+    });
+    cleanups.push(() => audit.close());
+
+    // policy (counters and rolling spend rebuilt from the audit log)
+    const runtime = RuntimeState.open(config.state.file);
+    const engine = new PolicyEngine({ keys: policyKeys(config), state: new MemoryPolicyStateStore(), runtime });
+    await engine.restore(restoreRecords(readAuditRecords(config.audit.dir, { since: new Date(Date.now() - 25 * 3600 * 1000) })));
+
+    // keys
+    let keys = new KeyDirectory(config.keys, chains, backend);
+    for (const f of await keys.resolveAll()) {
+      logger.warn({ label: f.label, code: isOpenKmsError(f.error) ? f.error.code : 'error' }, 'key not resolved yet (backend unavailable or key missing); it cannot sign until it is');
+    }
+
+    const replay = new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000);
+    const backendLimiter = new ConcurrencyLimiter('backend', config.server.maxInFlightPerBackend);
+    const requestLimiter = new ConcurrencyLimiter('overall', config.server.maxInFlight);
+    const pipeline = new SignPipeline({ keys: () => keys, backend, policy: () => engine, audit, replay, backendLimiter, metrics });
+    const authAuditor = new AuthFailureAuditor(audit);
+
+    const auditAdmin = (actor: TokenIdentity | undefined, requestId: string, action: string, details: Record<string, unknown>, label?: string) =>
+      audit.append({ request_id: requestId, token_name: actor?.name ?? 'signal', decision: 'admin', action, ...(label ? { label } : {}), details }, { durable: true });
+
+    let reloading: Promise<{ keys: string[] }> | undefined;
+    const reload = async (actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[] }> => {
+      if (reloading) return reloading;
+      reloading = (async () => {
+        try {
+          const next = await loadConfig(config.file, policyJsonSchema);
+          const nextKeys = keys.replace(next.keys, chains);
+          engine.reload(policyKeys(next));
+          const nextTokens = TokenStore.load(next.auth.tokenFile);
+          config = next;
+          keys = nextKeys;
+          tokens = nextTokens;
+          await keys.resolveAll();
+          await auditAdmin(actor, requestId, 'reload', { ok: true, keys: keys.labels() });
+          logger.info({ keys: keys.labels() }, 'configuration reloaded');
+          return { keys: keys.labels() };
+        } catch (err) {
+          await auditAdmin(actor, requestId, 'reload', { ok: false, code: isOpenKmsError(err) ? err.code : 'internal_error' }).catch(() => undefined);
+          logger.error({ code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message }, 'reload rejected; the running configuration stays');
+          throw isOpenKmsError(err) ? err : openKmsError(ErrorCode.configInvalid, (err as Error).message, {});
+        } finally {
+          reloading = undefined;
+        }
+      })();
+      return reloading;
+    };
+
+    const admin: AdminOperations = {
+      async setGlobalEnabled(enabled, actor, requestId) {
+        runtime.setGlobalEnabled(enabled);
+        await auditAdmin(actor, requestId, enabled ? 'global_enable' : 'global_disable', { enabled });
+        return { enabled };
+      },
+      async setKeyEnabled(label, enabled, actor, requestId) {
+        runtime.setKeyEnabled(label, enabled);
+        await auditAdmin(actor, requestId, enabled ? 'key_enable' : 'key_disable', { enabled }, label);
+        return { label, enabled };
+      },
+      getOverlay(label) {
+        return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
+      },
+      async patchOverlay(label, patch, actor, requestId) {
+        runtime.setOverlay(label, patch);
+        await auditAdmin(actor, requestId, 'policy_overlay_patch', { patch }, label);
+        return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
+      },
+      async clearOverlay(label, actor, requestId) {
+        runtime.clearOverlay(label);
+        await auditAdmin(actor, requestId, 'policy_overlay_clear', {}, label);
+        return {};
+      },
+      reload,
+    };
+
+    let shuttingDown = false;
+    const services: SignerServices = {
+      config: () => config,
+      logger,
+      metrics,
+      tokens: () => tokens,
+      openapi,
+      validators,
+      chains,
+      keys: () => keys,
+      backend,
+      pipeline,
+      admin,
+      requestLimiter,
+      policyView: (label) => engine.view(label) as unknown as Record<string, unknown>,
+      keyEnabled: (label) => runtime.isGlobalEnabled() && runtime.isKeyEnabled(label),
+      auditAuthFailure: (info) => authAuditor.report(info),
+      auditShed: (info) => {
+        audit
+          .append({ request_id: info.requestId, token_name: info.tokenName, decision: 'shed', reason_code: ErrorCode.overloaded, reason: `in-flight limit (${info.limit})`, details: { route: info.route } })
+          .catch(() => undefined);
+      },
+      shuttingDown: () => shuttingDown,
+    };
+
+    const app = createApp(services);
+    const server: Server = createServer(app);
+    server.requestTimeout = config.server.requestTimeoutMs + 5_000;
+    server.headersTimeout = 10_000;
+    server.keepAliveTimeout = 5_000;
+    const listen = opts.listen ?? { host: config.server.host, port: config.server.port };
+    server.listen(listen.port, listen.host);
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    logger.info({ url, chains: [...chains.keys()], keys: keys.labels(), simulated: health.simulated }, 'openKMS signer listening');
+
+    const healthTimer = setInterval(() => {
+      backend
+        .health()
+        .then(() => {
+          for (const d of backend.stats().devices) {
+            metrics.hsmUp.set({ device: d.name }, d.up ? 1 : 0);
+            metrics.hsmSessions.set({ device: d.name }, d.sessions);
+          }
+        })
+        .catch(() => undefined);
+    }, 5_000);
+    healthTimer.unref();
+    for (const d of backend.stats().devices) metrics.hsmUp.set({ device: d.name }, d.up ? 1 : 0);
+
+    const onHup = () => {
+      reload(undefined, 'sighup').catch(() => undefined);
+    };
+    if (opts.handleSighup) process.on('SIGHUP', onHup);
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        shuttingDown = true;
+        clearInterval(healthTimer);
+        if (opts.handleSighup) process.off('SIGHUP', onHup);
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const deadline = Date.now() + config.server.shutdownGraceMs;
+        while (requestLimiter.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        server.closeAllConnections();
+        await closed;
+        await audit.close().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'audit log close failed'));
+        await backend.close().catch(() => undefined);
+        logger.info('openKMS signer stopped');
+        logger.flush?.();
+      })());
+
+    return { url, port: address.port, logger, simulated: health.simulated, reload: () => reload(undefined, 'api'), close };
+  } catch (err) {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Accepted signatures from the audit log, in the shape the policy engine rebuilds its counters from. */
+async function* restoreRecords(records: AsyncIterable<AuditRecord>): AsyncGenerator<RestoreRecord> {
+  for await (const r of records) {
+    if (r.label !== undefined) yield { time: r.time, label: r.label, decision: r.decision, ...(r.intent ? { intent: r.intent } : {}) };
+  }
+}
+
+function observeBackendEvent(metrics: SignerMetrics, e: YubiHsmEvent): void {
+  switch (e.type) {
+    case 'command':
+      metrics.hsmCommandDuration.observe({ command: e.command }, e.durationMs / 1000);
+      if (!e.ok && e.error) metrics.hsmDeviceErrors.inc({ code: e.error });
+      break;
+    case 'reconnect':
+      metrics.hsmReconnects.inc({ device: e.device });
+      break;
+    case 'device_up':
+      metrics.hsmUp.set({ device: e.device }, 1);
+      break;
+    case 'device_down':
+      metrics.hsmUp.set({ device: e.device }, 0);
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,45 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+
+/** One ajv configuration for config files, request bodies and overlays (JSON Schema draft 2020-12, as OpenAPI 3.1). */
+export function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** The dotted path of the value an ajv error is about (`keys.solana-hot-0.policy.per_tx_caps`). */
+export function errorPath(error: ErrorObject, root = ''): string {
+  const parts = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'additionalProperties') parts.push(String((error.params as { additionalProperty: string }).additionalProperty));
+  if (error.keyword === 'required') parts.push(String((error.params as { missingProperty: string }).missingProperty));
+  if (error.keyword === 'propertyNames') parts.push(String((error.params as { propertyName: string }).propertyName));
+  const path = parts.join('.');
+  return root && path ? `${root}.${path}` : root || path || '(root)';
+}
+
+/** A one-line human description of an ajv error. */
+export function describeError(error: ErrorObject, root = ''): string {
+  const path = errorPath(error, root);
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${path}: unknown key`;
+    case 'required':
+      return `${path}: required key is missing`;
+    case 'propertyNames':
+      return `${path}: invalid name`;
+    case 'type':
+      return `${path}: must be ${(error.params as { type: string }).type}`;
+    case 'enum':
+      return `${path}: must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+    default:
+      return `${path}: ${error.message ?? 'is invalid'}`;
+  }
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startDemo, type RunningDemo } from '../../src/demo/start-demo.js';
+
+/** A demo signer on an ephemeral loopback port, in a temporary directory, with its log lines captured. */
+export interface TestSigner {
+  readonly demo: RunningDemo;
+  readonly url: string;
+  readonly dir: string;
+  readonly signerToken: string;
+  readonly adminToken: string;
+  readonly logs: string[];
+  request(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+  restart(): Promise<TestSigner>;
+  close(opts?: { keepDir?: boolean }): Promise<void>;
+}
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly json: any;
+}
+
+export function captureStream(lines: string[]): Writable {
+  return new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+}
+
+export async function startTestSigner(opts: { dir?: string; logs?: string[] } = {}): Promise<TestSigner> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'openkms-test-'));
+  const logs = opts.logs ?? [];
+  const demo = await startDemo({ dir, listen: { host: '127.0.0.1', port: 0 }, logDestination: captureStream(logs) });
+  const signerToken = readFileSync(demo.files.signerToken, 'utf8').trim();
+  const adminToken = readFileSync(demo.files.adminToken, 'utf8').trim();
+  const url = demo.signer.url;
+  const self: TestSigner = {
+    demo,
+    url,
+    dir,
+    signerToken,
+    adminToken,
+    logs,
+    async request(method, path, o = {}) {
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
+      let body: string | undefined;
+      if (o.rawBody !== undefined) body = o.rawBody;
+      else if (o.body !== undefined) body = JSON.stringify(o.body);
+      if (body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
+      const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+    async restart() {
+      await demo.close();
+      return startTestSigner({ dir, logs });
+    },
+    async close(o = {}) {
+      await demo.close();
+      if (!o.keepDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return self;
+}
