@@ -171,9 +171,8 @@ export class YubiHsmSession extends YubiHsmCommandMethods {
       await this.send(ResetDevice, undefined, opts);
     } catch (err) {
       if (!(err instanceof YubiHsmTransportError && err.reason === 'unavailable')) throw err;
-    } finally {
-      this.markClosed();
     }
+    this.markClosed();
   }
 
   /** CloseSession (best effort); the session is unusable afterwards either way. */
