@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import { createAuditKeyFile } from '@openkms/audit';
 import { createSimulator, startConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
 import { TokenStore, writeFileAtomic } from '../auth/token-store.js';
-import { startSigner, type RunningSigner } from '../runtime/start-signer.js';
+import { startSigner, type RunningSigner, type StartSignerOptions } from '../runtime/start-signer.js';
 import { demoConfigToml } from './demo-config.js';
 import { provisionDemoHsm } from './provision-demo-hsm.js';
 
@@ -34,6 +34,10 @@ export interface StartDemoOptions {
   readonly listen?: { host: string; port: number };
   readonly latency?: 'zero' | 'realistic';
   readonly logDestination?: DestinationStream;
+  /** Called once the demo files exist and before the signer starts (tests adjust config.toml here). */
+  readonly configure?: (files: DemoFiles) => void | Promise<void>;
+  /** Passed to the signer (test fault injection). */
+  readonly signerOptions?: Partial<StartSignerOptions>;
 }
 
 export function demoFiles(dir: string): DemoFiles {
@@ -77,7 +81,9 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
     }
     if (!existsSync(files.auditKey)) await createAuditKeyFile(files.auditKey);
     for (const f of [files.signerToken, files.adminToken]) if (existsSync(f)) chmodSync(f, 0o600);
+    await opts.configure?.(files);
     const signer = await startSigner({
+      ...opts.signerOptions,
       configFile: files.config,
       listen,
       connectors: [server.url],

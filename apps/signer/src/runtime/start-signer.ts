@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
-import { openAuditLog, loadAuditKey, readAuditRecords, type AuditLog, type AuditRecord } from '@openkms/audit';
+import { openAuditLog, loadAuditKey, readAuditRecords, type AuditIo, type AuditLog, type AuditRecord } from '@openkms/audit';
 import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, parsePolicy, policyJsonSchema, type RestoreRecord } from '@openkms/policy';
 import { createYubiHsmBackend, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
 import { assertSecretFile } from '../auth/secret-file.js';
@@ -34,6 +34,8 @@ export interface StartSignerOptions {
   readonly logDestination?: DestinationStream;
   /** Handle SIGHUP as reload (the CLI sets it; tests call reload() directly). */
   readonly handleSighup?: boolean;
+  /** Test hook: replaces the audit log's file operations (fault injection). */
+  readonly auditIo?: Partial<AuditIo>;
 }
 
 export interface RunningSigner {
@@ -118,6 +120,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       key: auditKey,
       ...(config.audit.maxBytes === undefined ? {} : { maxBytes: config.audit.maxBytes }),
       daily: config.audit.daily,
+      ...(opts.auditIo ? { io: opts.auditIo } : {}),
       onWrite: (info: { records: number; fsyncMs: number }) => {
         metrics.auditRecords.inc(info.records);
         metrics.auditWriteDuration.observe(info.fsyncMs / 1000);

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startDemo, type RunningDemo } from '../../src/demo/start-demo.js';
+import type { StartSignerOptions } from '../../src/runtime/start-signer.js';
 
 /** A demo signer on an ephemeral loopback port, in a temporary directory, with its log lines captured. */
 export interface TestSigner {
@@ -13,7 +14,8 @@ export interface TestSigner {
   readonly adminToken: string;
   readonly logs: string[];
   request(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> }): Promise<TestResponse>;
-  restart(): Promise<TestSigner>;
+  /** Stops and starts again on the same directory (config edits, if given, apply to the new start). */
+  restart(next?: Omit<StartTestSignerOptions, 'dir' | 'logs'>): Promise<TestSigner>;
   close(opts?: { keepDir?: boolean }): Promise<void>;
 }
 
@@ -33,10 +35,28 @@ export function captureStream(lines: string[]): Writable {
   });
 }
 
-export async function startTestSigner(opts: { dir?: string; logs?: string[] } = {}): Promise<TestSigner> {
+export interface StartTestSignerOptions {
+  readonly dir?: string;
+  readonly logs?: string[];
+  /** Edits config.toml before the signer starts: receives the text, returns the new text. */
+  readonly config?: (toml: string) => string;
+  readonly latency?: 'zero' | 'realistic';
+  readonly signerOptions?: Partial<StartSignerOptions>;
+}
+
+export async function startTestSigner(opts: StartTestSignerOptions = {}): Promise<TestSigner> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'openkms-test-'));
   const logs = opts.logs ?? [];
-  const demo = await startDemo({ dir, listen: { host: '127.0.0.1', port: 0 }, logDestination: captureStream(logs) });
+  const demo = await startDemo({
+    dir,
+    listen: { host: '127.0.0.1', port: 0 },
+    logDestination: captureStream(logs),
+    ...(opts.latency ? { latency: opts.latency } : {}),
+    ...(opts.signerOptions ? { signerOptions: opts.signerOptions } : {}),
+    configure: (files) => {
+      if (opts.config) writeFileSync(files.config, opts.config(readFileSync(files.config, 'utf8')));
+    },
+  });
   const signerToken = readFileSync(demo.files.signerToken, 'utf8').trim();
   const adminToken = readFileSync(demo.files.adminToken, 'utf8').trim();
   const url = demo.signer.url;
@@ -64,9 +84,9 @@ export async function startTestSigner(opts: { dir?: string; logs?: string[] } = 
       }
       return { status: res.status, headers: res.headers, text, json };
     },
-    async restart() {
+    async restart(next: Omit<StartTestSignerOptions, 'dir' | 'logs'> = {}) {
       await demo.close();
-      return startTestSigner({ dir, logs });
+      return startTestSigner({ ...next, dir, logs });
     },
     async close(o = {}) {
       await demo.close();
