@@ -144,10 +144,36 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
     if (this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down; next retry in ${Math.ceil(this.nextProbeAt - performance.now())} ms`);
     const deadline = performance.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
-    return this.withDeadline(
-      this.queue.run(() => this.execute(spec, request, deadline, opts.signal)),
-      deadline,
-    );
+    const ctl = new AbortController();
+    const onOuterAbort = (): void => ctl.abort();
+    opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    let running = false;
+    const work = this.queue.run(() => {
+      running = true;
+      return this.execute(spec, request, deadline, ctl.signal);
+    });
+    try {
+      return await new Promise<DRes>((resolve, reject) => {
+        // At the deadline a queued call fails at once; a running call is aborted and fails through its own error
+        // handling (so the pool's state already reflects the failure when the caller sees it).
+        const timer = setTimeout(() => {
+          if (running) ctl.abort();
+          else reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline (queued)`));
+        }, Math.max(0, deadline - performance.now()));
+        work.then(
+          (v) => {
+            clearTimeout(timer);
+            resolve(v);
+          },
+          (e: unknown) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        );
+      });
+    } finally {
+      opts.signal?.removeEventListener('abort', onOuterAbort);
+    }
   }
 
   /** Factory reset; the device reboots, so a dropped connection afterwards counts as success. Sessions are dropped. */
@@ -316,7 +342,10 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
         if (spec.code === CommandCode.resetDevice) this.dropAllSessions('device_reset');
         this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, ok: true });
         return result;
-      } catch (err) {
+      } catch (caught) {
+        const err = caught instanceof YubiHsmTransportError && caught.reason === 'aborted' && performance.now() >= deadline - 2
+          ? new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline`, { cause: caught })
+          : caught;
         this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, ok: false, error: describeError(err) });
         if (err instanceof YubiHsmDeviceError && !err.outer) throw err; // inner error: the session is fine
         if (spec.code === CommandCode.resetDevice && err instanceof YubiHsmTransportError && err.reason === 'unavailable') {
