@@ -234,3 +234,25 @@ test('backend: a device whose key does not match (faulty device) yields signatur
     await b.close();
   }
 });
+
+test('backend over the in-process transport (no HTTP) behaves the same', async () => {
+  const { createSimulator } = await import('../src/index.js');
+  const { createInProcessTransport, YubiHsmClient } = await import('@openkms/yubihsm');
+  const sim = createSimulator({ serial: 3003 });
+  const transport = createInProcessTransport((f) => sim.handleFrame(f), { name: 'sim-in-process' });
+  try {
+    await provision(new YubiHsmClient({ transport }));
+    const backend = createYubiHsmBackend({ connectors: [{ transport }], authKeyId: 3, password: 'signer-password', keepaliveMs: 0 });
+    try {
+      assert.equal((await backend.listKeys()).length, 2);
+      assert.equal((await backend.signEd25519({ id: '0x0064' }, Uint8Array.of(9))).length, 64);
+      assert.deepEqual(backend.stats().devices.map((d) => [d.name, d.serial, d.up]), [['sim-in-process', 3003, true]]);
+      sim.faults.disappear();
+      await assert.rejects(backend.signEd25519({ id: '0x0064' }, Uint8Array.of(9)), code('backend_unavailable'));
+    } finally {
+      await backend.close();
+    }
+  } finally {
+    await sim.close();
+  }
+});
