@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ErrorCode, openKmsError, summarizeIntent } from '@openkms/core';
+import { ErrorCode, openKmsError, summarizeIntent, toBase64 } from '@openkms/core';
 import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
 import { createBearerAuth, identityOf } from './bearer-auth.js';
@@ -140,6 +140,7 @@ export function createApp(s: SignerServices): express.Express {
         enabled: s.keyEnabled(label),
         object_id: entry.config.keyId,
         derivation_path: entry.config.derivationPath ?? null,
+        public_key_b64: resolved ? toBase64(resolved.publicKey) : null,
       });
     }
     res.status(200).json(out);
