@@ -1,6 +1,7 @@
 /**
- * Signatures by (label, sha256 of the exact signed bytes), bounded in size and age. Consulted after policy, so a
- * disabled key never gets a cached signature. A hit returns the identical response without touching the HSM.
+ * Signatures by (label, sha256 of the exact signed bytes), bounded in size and age. A hit is still decided by the
+ * policy (a dry run: a disabled key never gets a cached signature) and returns the identical response without
+ * touching the HSM or consuming budget.
  */
 export class ReplayCache {
   private readonly entries = new Map<string, { body: Readonly<Record<string, unknown>>; signatureSha256: string; expires: number }>();

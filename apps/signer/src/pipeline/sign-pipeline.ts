@@ -40,11 +40,17 @@ export interface SignPipelineDeps {
 const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /**
- * decode (plugin) → policy → replay → key backend → audit → response. Every outcome that is a decision is
+ * decode (plugin) → replay cache? → policy → key backend → audit → response. Every outcome that is a decision is
  * audited; a signature is returned only after its audit record is durable. Anything unknown fails closed.
+ *
+ * Replays (the same label and the same signed bytes within the replay TTL) are decided with a dry-run policy
+ * evaluation: refused by any `forbidden` rule (kill switches, allowlists, per-tx and fee caps), but not by the
+ * rate limits and window caps, which they do not consume. A replay never reaches the key backend.
  */
 export class SignPipeline {
   private readonly now: () => number;
+  /** Requests being signed, by label and signed-bytes digest; resolves when the request is finished (either way). */
+  private readonly inflight = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: SignPipelineDeps) {
     this.now = deps.now ?? Date.now;
@@ -98,21 +104,38 @@ export class SignPipeline {
       }
       this.checkDeadline(ctx);
 
+      // replay: the identical bytes were signed recently (or are being signed right now by another request)
+      const replayKey = `${label}\u0000${signedSha!}`;
+      let cached = this.deps.replay.get(label, signedSha!);
+      const pending = cached ? undefined : this.inflight.get(replayKey);
+      if (pending) {
+        await withDeadline(pending, ctx.deadline, this.now);
+        cached = this.deps.replay.get(label, signedSha!);
+      }
+      if (cached) {
+        // A replay returns a signature the caller already had: it consumes no budget, so the stateful limits
+        // (rate limits, rolling window caps) do not refuse it. Every other rule still applies (kill switches,
+        // allowlists, per-transaction caps of the policy as it is NOW): a disabled key never gets a cached signature.
+        const policyTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'policy' });
+        const d = this.deps.policy().explain(label, decoded.intent);
+        policyTimer();
+        decision = d;
+        if (d.kind === 'forbidden') await this.deny(d, label, audit, count);
+        await this.auditOrFail(audit, {
+          decision: 'replay',
+          signature_sha256: cached.signatureSha256,
+          ...(d.allowed ? {} : { reason: 'replay of a recent signature: the rate and window limits it does not consume were not applied' }),
+        });
+        count('replay', 'replay');
+        return cached.body;
+      }
+
       // policy (reserves budgets atomically)
       const policyTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'policy' });
       const { decision: d, reservation } = this.deps.policy().authorize(label, decoded.intent);
       policyTimer();
       decision = d;
-      if (!d.allowed) {
-        const code = d.code ?? ErrorCode.policyDenied;
-        const e = openKmsError(code, `policy: ${d.message ?? 'denied'}`, {
-          label,
-          ...(d.retryAfterSeconds === undefined ? {} : { retry_after_secs: d.retryAfterSeconds }),
-        });
-        count('deny', code);
-        await this.tryAudit(audit, { decision: 'deny', reason_code: code, reason: d.message ?? 'denied' }, e);
-        throw e;
-      }
+      if (!d.allowed) await this.deny(d, label, audit, count);
       let settled = false;
       const release = () => {
         if (!settled) {
@@ -120,15 +143,13 @@ export class SignPipeline {
           reservation?.release();
         }
       };
+      // identical requests arriving while this one signs wait for it and then replay its signature
+      let signalDone!: () => void;
+      const done = new Promise<void>((resolve) => {
+        signalDone = resolve;
+      });
+      this.inflight.set(replayKey, done);
       try {
-        // replay: the identical bytes were signed recently; return the same signature, spend nothing
-        const cached = this.deps.replay.get(label, signedSha!);
-        if (cached) {
-          release();
-          await this.auditOrFail(audit, { decision: 'replay', signature_sha256: cached.signatureSha256 });
-          count('replay', 'replay');
-          return cached.body;
-        }
         this.checkDeadline(ctx);
 
         // key backend
@@ -164,6 +185,8 @@ export class SignPipeline {
         return signed.body;
       } finally {
         release();
+        if (this.inflight.get(replayKey) === done) this.inflight.delete(replayKey);
+        signalDone();
       }
     } finally {
       total();
@@ -182,6 +205,18 @@ export class SignPipeline {
       throw failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
     }
     return { decision: this.deps.policy().explain(label, decoded.intent), intent: decoded.intent };
+  }
+
+  /** Audits a policy refusal and throws it (403, or 429 with Retry-After). */
+  private async deny(d: DecisionLike, label: string, audit: (f: AuditFields, durable: boolean) => Promise<void>, count: (decision: string, reason: string) => void): Promise<never> {
+    const code = d.code ?? ErrorCode.policyDenied;
+    const e = openKmsError(code, `policy: ${d.message ?? 'denied'}`, {
+      label,
+      ...(d.retryAfterSeconds === undefined ? {} : { retry_after_secs: d.retryAfterSeconds }),
+    });
+    count('deny', code);
+    await this.tryAudit(audit, { decision: 'deny', reason_code: code, reason: d.message ?? 'denied' }, e);
+    throw e;
   }
 
   private checkDeadline(ctx: RequestContext): void {
