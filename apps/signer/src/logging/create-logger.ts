@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { currentRequestId } from './request-context.js';
 
 /** Paths pino removes from every log line: headers and fields that could hold a secret. */
 export const REDACT_PATHS = [
@@ -24,6 +25,11 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
     base: { service: 'openkms' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // every line written while a request is handled carries its id, wherever in the code it is written
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId === undefined ? {} : { request_id: requestId };
+    },
   };
   if (opts.destination === undefined) return pino(options);
   if (typeof opts.destination === 'string') return pino(options, pino.destination({ dest: opts.destination, mkdir: true, sync: false }));
