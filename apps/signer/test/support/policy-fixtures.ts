@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAuditRecords, type AuditRecord } from '@openkms/audit';
 import { createYubiHsmBackend } from '@openkms/yubihsm';
+import { encodePubkey, makeAuthInfoBytes, makeSignDoc, Registry } from '@cosmjs/proto-signing';
+import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
+import { MsgDelegate } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
+import { SignDoc, TxBody } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { cosmosSendSignDoc, solanaTransferMessage } from './chain-fixtures.js';
 import type { TestResponse, TestSigner } from './test-signer.js';
 
@@ -70,6 +74,28 @@ export function cosmosSend(
 ): Promise<TestResponse> {
   const doc = cosmosSendSignDoc({ publicKey: k.publicKey, from: k.from, amounts, sequence: opts.sequence ?? 0, memo: opts.memo ?? String(Math.random()) });
   return s.request('POST', '/sign/cosmos', { token: s.signerToken, body: cosmosBody(doc) });
+}
+
+const stakingRegistry = new Registry();
+stakingRegistry.register('/cosmos.staking.v1beta1.MsgDelegate', MsgDelegate);
+
+/** A direct-mode SignDoc with one MsgDelegate (a message type the cosmos plugin does not interpret). */
+export function cosmosDelegateSignDoc(opts: { publicKey: Uint8Array; from: string; amount: string; validator?: string }): Uint8Array {
+  const body = TxBody.fromPartial({
+    messages: [
+      stakingRegistry.encodeAsAny({
+        typeUrl: '/cosmos.staking.v1beta1.MsgDelegate',
+        value: MsgDelegate.fromPartial({
+          delegatorAddress: opts.from,
+          validatorAddress: opts.validator ?? 'cosmosvaloper1sjllsnramtg3ewxqwwrwjxfgc4n4ef9u2lcnj0',
+          amount: { denom: 'uatom', amount: opts.amount },
+        }),
+      }),
+    ],
+    memo: String(Math.random()),
+  });
+  const authInfo = makeAuthInfoBytes([{ pubkey: encodePubkey(encodeSecp256k1Pubkey(opts.publicKey)), sequence: 0 }], [{ denom: 'uatom', amount: '5000' }], 200000, undefined, undefined);
+  return SignDoc.encode(makeSignDoc(TxBody.encode(body).finish(), authInfo, 'cosmoshub-4', 1)).finish();
 }
 
 /** Every audit record written so far (the durable ones are on disk once the response was sent). */
