@@ -78,6 +78,29 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     assert.ok(Date.parse(native.resets_at) > Date.now() + 86_000_000);
   });
 
+  test('GET /policy and /policy/{label}: effective policy, switches, counters, rolling spend (also as daily_spend)', async () => {
+    const view = await policyView(s, SOL);
+    assert.equal(view.label, SOL);
+    assert.equal(view.chain, 'solana');
+    assert.equal(view.address, from);
+    assert.equal(view.effective_enabled, true);
+    assert.match(view.policy_version, /^[0-9a-f]{64}$/);
+    assert.deepEqual(view.policy.allowed_programs, [{ id: SYSTEM }]);
+    assert.deepEqual(Object.keys(view.runtime.sign_counts).sort(), ['per_day', 'per_hour', 'per_minute']);
+    assert.deepEqual(view.runtime.sign_counts.per_minute, { limit: 1000, used: 1, window_secs: 60 });
+    assert.deepEqual(view.runtime.sign_counts.per_hour, { limit: null, used: 1, window_secs: 3600 });
+    assert.deepEqual(view.runtime.daily_spend, view.runtime.spend, 'the original openKMS wire name carries the same list');
+    const list = await s.request('GET', '/policy', { token: s.signerToken });
+    assert.equal(list.status, 200);
+    assert.deepEqual(
+      list.json.map((v: { label: string }) => v.label),
+      [SOL, 'cosmos-hub-0'],
+    );
+    assert.deepEqual(list.json[0], view);
+    assert.equal((await s.request('GET', '/policy')).status, 401);
+    assert.equal((await s.request('GET', '/policy/nope', { token: s.signerToken })).status, 404);
+  });
+
   test('a backend failure releases the reserved budget: 503, and the counters and spend are as before', async () => {
     const before = await policyView(s, SOL);
     s.demo.sim.faults.failNext(1, 0x06); // the next device command answers an error (INVALID_DATA)

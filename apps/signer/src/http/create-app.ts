@@ -149,7 +149,15 @@ export function createApp(s: SignerServices): express.Express {
     const entry = s.keys().get(label)!;
     const resolved = await s.keys().resolve(label).catch(() => undefined);
     const view = s.policyView(label);
-    return { label, chain: entry.config.chain, address: resolved?.address ?? null, ...view };
+    // `runtime.daily_spend` is the original openKMS's wire name for the rolling-spend list: same content as `spend`
+    const runtime = view.runtime as { spend?: unknown } | undefined;
+    return {
+      label,
+      chain: entry.config.chain,
+      address: resolved?.address ?? null,
+      ...view,
+      ...(runtime ? { runtime: { ...runtime, daily_spend: runtime.spend } } : {}),
+    };
   };
   route('GET', '/policy', auth, requireRead(), async (_req, res) => {
     const scopes = identityOf(res).scopes;
