@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ErrorCode, openKmsError, summarizeIntent, toBase64 } from '@openkms/core';
+import { ErrorCode, isOpenKmsError, openKmsError, summarizeIntent, toBase64 } from '@openkms/core';
 import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
 import { createBearerAuth, identityOf } from './bearer-auth.js';
@@ -61,16 +61,21 @@ export function createApp(s: SignerServices): express.Express {
     };
     app[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path, tag, ...handlers);
   };
+  /** A request refused for want of scope: audited as a deny (token name, never the token), then 403 forbidden_scope. */
+  const forbidden = (req: Request, res: Response, message: string, where: { label?: string; chain?: string } = {}) => {
+    s.auditForbidden({ requestId: String(res.locals.requestId), route: req.path, tokenName: identityOf(res).name, reason: message, ...where });
+    return openKmsError(ErrorCode.forbiddenScope, message, where.label ? { label: where.label } : {});
+  };
   const requireRead = (label?: (req: Request) => string | undefined): express.RequestHandler => (req, res, next) => {
     if (!canRead(identityOf(res).scopes, label?.(req))) {
-      sendError(res, openKmsError(ErrorCode.forbiddenScope, 'this token needs read scope (or sign scope for this label)', {}));
+      sendError(res, forbidden(req, res, 'this token needs read scope (or sign scope for this label)'));
       return;
     }
     next();
   };
-  const requireAdmin: express.RequestHandler = (_req, res, next) => {
+  const requireAdmin: express.RequestHandler = (req, res, next) => {
     if (!identityOf(res).scopes.admin) {
-      sendError(res, openKmsError(ErrorCode.forbiddenScope, 'this token needs admin scope', {}));
+      sendError(res, forbidden(req, res, 'this token needs admin scope'));
       return;
     }
     next();
@@ -120,6 +125,7 @@ export function createApp(s: SignerServices): express.Express {
     '/metrics',
     (req, res, next) => (s.config().auth.metricsRequireAuth ? auth(req, res, () => requireRead()(req, res, next)) : next()),
     async (_req, res) => {
+      s.observeBudgets();
       res.setHeader('Content-Type', s.metrics.registry.contentType);
       res.status(200).send(await s.metrics.registry.metrics());
     },
@@ -194,13 +200,25 @@ export function createApp(s: SignerServices): express.Express {
       const label = String(requestBody.label);
       const identity = identityOf(res);
       if (!canSign(identity.scopes, label)) {
-        throw openKmsError(ErrorCode.forbiddenScope, `token ${identity.name} may not sign with ${label}`, { label });
+        throw forbidden(req, res, `token ${identity.name} may not sign with ${label}`, { label, chain });
       }
-      const result = await s.pipeline.sign(chain, requestBody, {
-        requestId: String(res.locals.requestId),
-        tokenName: identity.name,
-        deadline: Date.now() + s.config().server.requestTimeoutMs,
-      });
+      let result;
+      try {
+        result = await s.pipeline.sign(chain, requestBody, {
+          requestId: String(res.locals.requestId),
+          tokenName: identity.name,
+          deadline: Date.now() + s.config().server.requestTimeoutMs,
+        });
+      } catch (err) {
+        // the key backend's in-flight limit refuses inside the pipeline: shed like the overall limit (counted, audited)
+        if (isOpenKmsError(err) && err.code === ErrorCode.overloaded) {
+          const limit = String(err.context.limit ?? 'backend');
+          s.metrics.shed.inc({ limit });
+          s.auditShed({ requestId: String(res.locals.requestId), route: req.path, tokenName: identity.name, label, chain, limit });
+        }
+        throw err;
+      }
+      s.observeBudgets(label);
       res.status(200).json(result);
     });
   }

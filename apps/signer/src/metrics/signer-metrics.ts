@@ -48,6 +48,11 @@ export class SignerMetrics {
   readonly auditRecords = new Counter({ name: 'openkms_audit_records_total', help: 'Audit records written.', registers: [this.registry] });
 
   constructor(opts: { processMetrics?: boolean } = {}) {
-    if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'openkms_' });
+    if (opts.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'openkms_' });
+      // prom-client names three gauges *_total, which `promtool check metrics` rejects (a counter suffix on a
+      // gauge); the per-type gauges without the suffix (openkms_nodejs_active_handles{type} …) carry the same data.
+      for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) this.registry.removeSingleMetric(`openkms_nodejs_${name}`);
+    }
   }
 }

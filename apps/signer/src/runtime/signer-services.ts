@@ -36,9 +36,13 @@ export interface SignerServices {
   /** Policy view of a key (effective policy, counters, spend), without chain/address. */
   policyView(label: string): Record<string, unknown>;
   keyEnabled(label: string): boolean;
+  /** Refreshes the budget gauges (spent / remaining per asset) of one key, or of every key. */
+  observeBudgets(label?: string): void;
   /** Audits an authentication failure (rate-limited by the implementation). */
   auditAuthFailure(info: { requestId: string; reason: string; route: string; remote: string }): void;
+  /** Audits a request refused because its token lacks the scope (a deny decision). */
+  auditForbidden(info: { requestId: string; route: string; tokenName: string; label?: string; chain?: string; reason: string }): void;
   /** Audits a request refused by load shedding. */
-  auditShed(info: { requestId: string; route: string; tokenName?: string; limit: string }): void;
+  auditShed(info: { requestId: string; route: string; tokenName?: string; label?: string; chain?: string; limit: string }): void;
   readonly shuttingDown: () => boolean;
 }

@@ -8,7 +8,8 @@ import { openAuditLog, loadAuditKey, readAuditRecords, type AuditIo, type AuditL
 import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, parsePolicy, policyJsonSchema, type RestoreRecord } from '@openkms/policy';
 import { createYubiHsmBackend, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
 import { assertSecretFile } from '../auth/secret-file.js';
-import { TokenStore, type TokenIdentity } from '../auth/token-store.js';
+import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
+import type { TokenIdentity } from '../auth/token-store.js';
 import { loadConfig } from '../config/load-config.js';
 import type { SignerConfig } from '../config/signer-config.js';
 import { createApp } from '../http/create-app.js';
@@ -78,7 +79,6 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     assertSecretFile(config.auth.tokenFile, 'token file');
     assertSecretFile(config.backend.yubihsm.passwordFile, 'HSM password file');
     assertSecretFile(config.audit.keyFile, 'audit key file');
-    let tokens = TokenStore.load(config.auth.tokenFile);
     const password = readFileSync(config.backend.yubihsm.passwordFile, 'utf8').trim();
 
     // key backend
@@ -148,6 +148,23 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     const auditAdmin = (actor: TokenIdentity | undefined, requestId: string, action: string, details: Record<string, unknown>, label?: string) =>
       audit.append({ request_id: requestId, token_name: actor?.name ?? 'signal', decision: 'admin', action, ...(label ? { label } : {}), details }, { durable: true });
 
+    // tokens: `openkms token create/revoke` rewrite the file; the signer picks each change up at the next request
+    // (or reload) and audits it. The CLI never writes the audit log itself: the signer is its only writer.
+    const auditTokenChanges = (changes: readonly TokenChange[], requestId: string) => {
+      for (const c of changes) {
+        logger.info({ action: c.action, name: c.name, scopes: c.scopes }, 'token file changed');
+        audit
+          .append({ request_id: requestId, decision: 'admin', action: c.action, details: { name: c.name, scopes: c.scopes, source: 'token_file' } }, { durable: true })
+          .catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not audit a token change'));
+      }
+    };
+    const tokenHandlers = {
+      onChange: (changes: readonly TokenChange[]) => auditTokenChanges(changes, 'token-file'),
+      onError: (err: unknown) =>
+        logger.error({ code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message }, 'token file change rejected; the previous tokens stay'),
+    };
+    let tokens = new TokenFileWatcher(config.auth.tokenFile, tokenHandlers);
+
     let reloading: Promise<{ keys: string[] }> | undefined;
     const reload = async (actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[] }> => {
       if (reloading) return reloading;
@@ -156,17 +173,19 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           const next = await loadConfig(config.file, policyJsonSchema);
           const nextKeys = keys.replace(next.keys, chains);
           engine.reload(policyKeys(next));
-          const nextTokens = TokenStore.load(next.auth.tokenFile);
+          const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
           config = next;
           keys = nextKeys;
+          const tokenChanges = diffTokenStores(tokens.store, nextTokens.store);
           tokens = nextTokens;
           await keys.resolveAll();
           await auditAdmin(actor, requestId, 'reload', { ok: true, keys: keys.labels() });
-          logger.info({ keys: keys.labels() }, 'configuration reloaded');
+          auditTokenChanges(tokenChanges, requestId);
+          logger.info({ request_id: requestId, keys: keys.labels() }, 'configuration reloaded');
           return { keys: keys.labels() };
         } catch (err) {
           await auditAdmin(actor, requestId, 'reload', { ok: false, code: isOpenKmsError(err) ? err.code : 'internal_error' }).catch(() => undefined);
-          logger.error({ code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message }, 'reload rejected; the running configuration stays');
+          logger.error({ request_id: requestId, code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message }, 'reload rejected; the running configuration stays');
           throw isOpenKmsError(err) ? err : openKmsError(ErrorCode.configInvalid, (err as Error).message, {});
         } finally {
           reloading = undefined;
@@ -207,7 +226,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       config: () => config,
       logger,
       metrics,
-      tokens: () => tokens,
+      tokens: () => tokens.tokens(),
       openapi,
       validators,
       chains,
@@ -217,11 +236,35 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       admin,
       requestLimiter,
       policyView: (label) => engine.view(label) as unknown as Record<string, unknown>,
+      observeBudgets: (label) => observeBudgets(metrics, engine, label === undefined ? keys.labels() : [label]),
       keyEnabled: (label) => runtime.isGlobalEnabled() && runtime.isKeyEnabled(label),
       auditAuthFailure: (info) => authAuditor.report(info),
+      auditForbidden: (info) => {
+        audit
+          .append({
+            request_id: info.requestId,
+            token_name: info.tokenName,
+            ...(info.label ? { label: info.label } : {}),
+            ...(info.chain ? { chain: info.chain } : {}),
+            decision: 'deny',
+            reason_code: ErrorCode.forbiddenScope,
+            reason: info.reason,
+            details: { route: info.route },
+          })
+          .catch(() => undefined);
+      },
       auditShed: (info) => {
         audit
-          .append({ request_id: info.requestId, token_name: info.tokenName, decision: 'shed', reason_code: ErrorCode.overloaded, reason: `in-flight limit (${info.limit})`, details: { route: info.route } })
+          .append({
+            request_id: info.requestId,
+            token_name: info.tokenName,
+            ...(info.label ? { label: info.label } : {}),
+            ...(info.chain ? { chain: info.chain } : {}),
+            decision: 'shed',
+            reason_code: ErrorCode.overloaded,
+            reason: `in-flight limit (${info.limit})`,
+            details: { route: info.route, limit: info.limit },
+          })
           .catch(() => undefined);
       },
       shuttingDown: () => shuttingDown,
@@ -253,7 +296,11 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         .catch(() => undefined);
     }, 5_000);
     healthTimer.unref();
-    for (const d of backend.stats().devices) metrics.hsmUp.set({ device: d.name }, d.up ? 1 : 0);
+    for (const d of backend.stats().devices) {
+      metrics.hsmUp.set({ device: d.name }, d.up ? 1 : 0);
+      metrics.hsmSessions.set({ device: d.name }, d.sessions);
+    }
+    observeBudgets(metrics, engine, keys.labels());
 
     const onHup = () => {
       reload(undefined, 'sighup').catch(() => undefined);
@@ -289,6 +336,22 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
 async function* restoreRecords(records: AsyncIterable<AuditRecord>): AsyncGenerator<RestoreRecord> {
   for await (const r of records) {
     if (r.label !== undefined) yield { time: r.time, label: r.label, decision: r.decision, ...(r.intent ? { intent: r.intent } : {}) };
+  }
+}
+
+/** Rolling-window spend and what is left of each capped asset, from the policy engine's view of each key. */
+function observeBudgets(metrics: SignerMetrics, engine: PolicyEngine, labels: readonly string[]): void {
+  for (const label of labels) {
+    let spend;
+    try {
+      spend = engine.view(label).runtime.spend;
+    } catch {
+      continue; // a label the engine does not know (yet): nothing to report
+    }
+    for (const s of spend) {
+      metrics.budgetUsed.set({ label, asset: s.asset }, Number(s.spent));
+      if (s.remaining !== null) metrics.budgetRemaining.set({ label, asset: s.asset }, Number(s.remaining));
+    }
   }
 }
 
