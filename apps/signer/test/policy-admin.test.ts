@@ -161,11 +161,19 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
     assert.equal(unknownField.json.code, 'config_invalid');
     assert.match(String(unknownField.json.details?.path), /keys\.cosmos-hub-0\.policy\.max_signs_per_fortnight/);
 
+    // all or nothing: a valid policy change together with a broken token file setting changes nothing
+    writeFileSync(configFile, original.replace('max_signs_per_minute = 20', 'max_signs_per_minute = 2').replace('token_file = "tokens.json"', 'token_file = "missing-tokens.json"'));
+    const partial = await admin('POST', '/admin/reload');
+    assert.equal(partial.status, 400, partial.text);
+    assert.equal(partial.json.code, 'config_invalid');
+    assert.equal((await policyView(s, SOL)).runtime.sign_counts.per_minute.limit, 9, 'the policy part of a rejected reload is not applied');
+
     const reloads = await adminRecords('reload');
     assert.deepEqual(
       reloads.map((r) => [r.token_name, (r.details as { ok: boolean }).ok]),
       [
         ['demo-admin', true],
+        ['demo-admin', false],
         ['demo-admin', false],
         ['demo-admin', false],
       ],

@@ -171,9 +171,10 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       reloading = (async () => {
         try {
           const next = await loadConfig(config.file, policyJsonSchema);
+          // all or nothing: everything that can fail is prepared first; the policy engine switches last
           const nextKeys = keys.replace(next.keys, chains);
-          engine.reload(policyKeys(next));
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
+          engine.reload(policyKeys(next));
           config = next;
           keys = nextKeys;
           const tokenChanges = diffTokenStores(tokens.store, nextTokens.store);
