@@ -54,6 +54,8 @@ describe('replay cache over HTTP', () => {
     const refused = await signSolana(s, body);
     assert.equal(refused.status, 403, refused.text);
     assert.equal(refused.json.code, 'key_disabled');
+    const explained = await s.request('POST', `/policy/${SOL}/explain`, { token: s.signerToken, body });
+    assert.deepEqual([explained.json.allowed, explained.json.replay, explained.json.code], [false, undefined, 'key_disabled']);
     assert.equal((await admin(`/admin/keys/${SOL}/enable`)).status, 200);
     assert.equal((await admin('/admin/disable')).status, 200);
     const refusedAll = await signSolana(s, body);
@@ -70,6 +72,13 @@ describe('replay cache over HTTP', () => {
     const bodies = [solanaBody(from, 1), solanaBody(from, 2)];
     for (const b of bodies) assert.equal((await signSolana(s, b)).status, 200);
     assert.equal((await policyView(s, SOL)).runtime.sign_counts.per_minute.used, 4);
+    // the dry run predicts it: a replay, allowed, with the limit's verdict still listed
+    const explained = await s.request('POST', `/policy/${SOL}/explain`, { token: s.signerToken, body: bodies[1] });
+    assert.equal(explained.json.allowed, true, explained.text);
+    assert.equal(explained.json.replay, true);
+    assert.equal(explained.json.rules.find((r: { rule: string }) => r.rule === 'max_signs_per_minute').ok, false);
+    const explainedFresh = await s.request('POST', `/policy/${SOL}/explain`, { token: s.signerToken, body: solanaBody(from, 3) });
+    assert.deepEqual([explainedFresh.json.allowed, explainedFresh.json.replay, explainedFresh.json.code], [false, undefined, 'rate_limited']);
     const replay = await signSolana(s, bodies[1]);
     assert.equal(replay.status, 200, replay.text);
     const fresh = await signSolana(s, solanaBody(from, 3));

@@ -179,13 +179,16 @@ export function createApp(s: SignerServices): express.Express {
     const chain = s.keys().get(label)!.config.chain;
     const requestBody = { ...(req.body as Record<string, unknown>), label };
     s.validators.check(`SignRequest.${chain}`, requestBody);
-    const { decision, intent } = await s.pipeline.explain(label, requestBody);
+    const { decision, intent, replay } = await s.pipeline.explain(label, requestBody);
+    // a replay would get the cached signature: the limits it does not consume do not refuse it (see README)
+    const refused = !decision.allowed && !replay;
     res.status(200).json({
       label,
-      allowed: decision.allowed,
-      ...(decision.code ? { code: decision.code } : {}),
-      ...(decision.message ? { message: decision.message } : {}),
-      ...(decision.retryAfterSeconds === undefined ? {} : { retry_after_secs: decision.retryAfterSeconds }),
+      allowed: !refused,
+      ...(replay ? { replay: true } : {}),
+      ...(refused && decision.code ? { code: decision.code } : {}),
+      ...(refused && decision.message ? { message: decision.message } : {}),
+      ...(refused && decision.retryAfterSeconds !== undefined ? { retry_after_secs: decision.retryAfterSeconds } : {}),
       rules: decision.rules,
       intent: summarizeIntent(intent),
       policy_version: decision.policyVersion,

@@ -193,8 +193,11 @@ export class SignPipeline {
     }
   }
 
-  /** Dry run: decode and evaluate every rule; nothing is reserved, signed or audited. */
-  async explain(label: string, body: Record<string, unknown>): Promise<{ decision: DecisionLike; intent: Intent }> {
+  /**
+   * Dry run: decode and evaluate every rule; nothing is reserved, signed or audited. `replay` is true when signing
+   * these bytes now would return a cached signature (the rate and window limits would then not apply).
+   */
+  async explain(label: string, body: Record<string, unknown>): Promise<{ decision: DecisionLike; intent: Intent; replay: boolean }> {
     const entry = this.deps.keys().get(label);
     if (!entry) throw openKmsError(ErrorCode.unknownLabel, `unknown label ${label}`, { label });
     const key = await this.deps.keys().resolve(label);
@@ -204,7 +207,9 @@ export class SignPipeline {
     } catch (err) {
       throw failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
     }
-    return { decision: this.deps.policy().explain(label, decoded.intent), intent: decoded.intent };
+    const decision = this.deps.policy().explain(label, decoded.intent);
+    const cached = this.deps.replay.get(label, sha256Hex(decoded.signingBytes)) !== undefined;
+    return { decision, intent: decoded.intent, replay: cached && decision.kind !== 'forbidden' };
   }
 
   /** Audits a policy refusal and throws it (403, or 429 with Retry-After). */
