@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { TokenStore } from '../src/auth/token-store.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 import { SOL, auditRecords, hsmEddsaSigns, keyAddress, policyView, signSolana, solanaBody, waitForAudit, withPolicy } from './support/policy-fixtures.js';
 
@@ -101,6 +103,27 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     assert.equal((await s.request('GET', '/policy/nope', { token: s.signerToken })).status, 404);
   });
 
+  test('reading policy needs read, or sign scope for that very label', async () => {
+    const store = TokenStore.load(join(s.dir, 'tokens.json'));
+    const signOnly = store.create('sol-only-agent', [`sign:${SOL}`]);
+    const readOnly = store.create('reader', ['read']);
+    const list = await s.request('GET', '/policy', { token: signOnly });
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(
+      list.json.map((v: { label: string }) => v.label),
+      [SOL],
+    );
+    assert.equal((await s.request('GET', `/policy/${SOL}`, { token: signOnly })).status, 200);
+    const other = await s.request('GET', '/policy/cosmos-hub-0', { token: signOnly });
+    assert.equal(other.status, 403);
+    assert.equal(other.json.code, 'forbidden_scope');
+    assert.equal((await s.request('POST', '/policy/cosmos-hub-0/explain', { token: signOnly, body: { sign_doc_b64: 'AAAA', expected_chain_id: 'x' } })).status, 403);
+    assert.equal((await s.request('GET', '/policy', { token: readOnly })).json.length, 2);
+    assert.equal((await s.request('POST', `/policy/${SOL}/explain`, { token: readOnly, body: solanaBody(from, 1) })).status, 200);
+    // read scope alone cannot sign
+    assert.equal((await signSolana(s, solanaBody(from, 1), readOnly)).status, 403);
+  });
+
   test('a backend failure releases the reserved budget: 503, and the counters and spend are as before', async () => {
     const before = await policyView(s, SOL);
     s.demo.sim.faults.failNext(1, 0x06); // the next device command answers an error (INVALID_DATA)
@@ -118,13 +141,13 @@ allowed_programs = [{ id = "${SYSTEM}" }]
   });
 });
 
-describe('rate limit: 100 parallel HTTP requests against max_signs_per_minute = 10', () => {
+describe('no overshoot: 100 parallel HTTP requests against a cap of 10 (rate limit, then window cap)', () => {
   let s: TestSigner;
   after(async () => {
     await s?.close();
   });
 
-  test('exactly 10 signatures and 90 × 429 rate_limited with Retry-After; the HSM signed 10 times', async () => {
+  test('exactly 10 signatures and 90 × 429 (rate_limited, then window_cap_exceeded) with Retry-After; the HSM signed 10 times each round', async () => {
     s = await startTestSigner({
       config: withPolicy(SOL, `max_signs_per_minute = 10\nper_tx_cap_lamports = "5000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`),
     });
@@ -141,11 +164,23 @@ describe('rate limit: 100 parallel HTTP requests against max_signs_per_minute = 
       assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
     }
     assert.equal((await hsmEddsaSigns(s)) - hsmBefore, 10);
-    const view = await policyView(s, SOL);
+    let view = await policyView(s, SOL);
     assert.deepEqual(view.runtime.sign_counts.per_minute, { limit: 10, used: 10, window_secs: 60 });
     const recs = await waitForAudit(s, (r) => r.label === SOL && r.decision === 'deny', 90);
     assert.equal(recs.length, 90);
     assert.equal((await auditRecords(s)).filter((r) => r.decision === 'allow').length, 10);
+
+    // the same with a rolling window cap: 10 × 1000 lamports fit under 10000, the other 90 are 429 window_cap_exceeded
+    const patch = await s.request('PATCH', `/admin/keys/${SOL}/policy`, { token: s.adminToken, body: { max_signs_per_minute: 1000, window_caps: { native: '20000' } } });
+    assert.equal(patch.status, 200, patch.text);
+    view = await policyView(s, SOL);
+    assert.equal(view.runtime.spend[0].remaining, '10000');
+    const capped = await Promise.all(Array.from({ length: 100 }, () => signSolana(s, solanaBody(from, 1000))));
+    assert.equal(capped.filter((r) => r.status === 200).length, 10);
+    assert.equal(capped.filter((r) => r.status === 429 && r.json.code === 'window_cap_exceeded' && Number(r.headers.get('retry-after')) > 0).length, 90);
+    view = await policyView(s, SOL);
+    assert.deepEqual([view.runtime.spend[0].spent, view.runtime.spend[0].remaining], ['20000', '0']);
+    assert.equal((await hsmEddsaSigns(s)) - hsmBefore, 20);
   });
 });
 
