@@ -1,3 +1,4 @@
+import { concatBytes } from '@openkms/core';
 /**
  * Private-key operations for the asymmetric algorithms the simulator supports (ecp256, eck256, ed25519).
  *
@@ -125,19 +126,9 @@ export function signEd25519Expanded(expanded: Uint8Array, message: Uint8Array): 
   const s = bytesToBigIntBE(expanded.subarray(0, 32)) % ED25519_ORDER;
   const prefix = expanded.subarray(32, 64);
   const publicKey = expanded.subarray(64, 96);
-  const r = bytesToBigIntLE(sha512(concat(prefix, message))) % ED25519_ORDER;
+  const r = bytesToBigIntLE(sha512(concatBytes(prefix, message))) % ED25519_ORDER;
   const rPoint = (r === 0n ? ed25519.Point.ZERO : ed25519.Point.BASE.multiply(r)).toBytes();
-  const k = bytesToBigIntLE(sha512(concat(rPoint, publicKey, message))) % ED25519_ORDER;
+  const k = bytesToBigIntLE(sha512(concatBytes(rPoint, publicKey, message))) % ED25519_ORDER;
   const sig = (r + k * s) % ED25519_ORDER;
-  return concat(rPoint, Uint8Array.from(bigIntToBytesBE(sig, 32)).reverse());
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(rPoint, Uint8Array.from(bigIntToBytesBE(sig, 32)).reverse());
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { openKmsError } from '@openkms/core';
 import { SIMULATED_PART_NUMBER } from '@openkms/yubihsm';
 import type { DeviceIdentity } from './command-context.js';
-import { DeviceQueue } from './device-queue.js';
+import { CommandQueue } from '@openkms/yubihsm';
 import { DeviceState, type AuditOptions } from './device-state.js';
 import { FaultInjector } from './fault-injector.js';
 import { resolveLatency, type LatencyModel, type LatencyOption } from './latency-model.js';
@@ -89,7 +89,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatedYubiHs
   if (saved === undefined) core.factoryReset();
   else core.boot();
 
-  const queue = new DeviceQueue();
+  const queue = new CommandQueue(); // the device runs one command at a time across all sessions
   let closed = false;
   let flushTimer: NodeJS.Timeout | undefined;
   let dirty = false;
@@ -163,7 +163,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatedYubiHs
     async close() {
       if (closed) return;
       faults.release();
-      await queue.drain();
+      await queue.run(async () => undefined); // let queued commands finish
       closed = true;
       faults.release();
       writeNow();

@@ -1,3 +1,4 @@
+import { concatBytes } from '@openkms/core';
 /**
  * The device proper: takes one raw command frame and produces one raw response frame. Synchronous and
  * single-threaded; the simulator around it adds the device-wide queue, latency, faults and persistence.
@@ -135,7 +136,7 @@ export class DeviceCore {
       authority: { authKeyId: keyId, domains: key.domains, capabilities: key.capabilities, delegated: key.delegated },
     });
     entry(Command.createSession | 0x80, keyId);
-    return encodeFrame(Command.createSession | 0x80, concat(Uint8Array.of(sid), cardChallenge, channel.expectedCardCryptogram()));
+    return encodeFrame(Command.createSession | 0x80, concatBytes(Uint8Array.of(sid), cardChallenge, channel.expectedCardCryptogram()));
   }
 
   private authenticateSession(frame: Uint8Array, payload: Uint8Array): Uint8Array {
@@ -269,14 +270,4 @@ export class DeviceCore {
     state.log.append({ ...f, command, systick: (this.o.now() - this.bootAt) >>> 0 });
     this.logChanged = true;
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { concatBytes } from '@openkms/core';
 import { CommandCode } from './command-code.js';
 import { YubiHsmDeviceError, YubiHsmProtocolError } from './errors.js';
 import { decodeFrame, encodeFrame, errorFrameCode } from './frame.js';
@@ -117,7 +118,7 @@ export class SecureChannel {
       this.close();
       throw new YubiHsmProtocolError('bad_cryptogram', 'host cryptogram mismatch');
     }
-    const full = aesCmac(this.keys.sMac, concat(this.chain, frameBytes.subarray(0, frameBytes.length - MAC_LENGTH)));
+    const full = aesCmac(this.keys.sMac, concatBytes(this.chain, frameBytes.subarray(0, frameBytes.length - MAC_LENGTH)));
     if (!constantTimeEqual(full.subarray(0, MAC_LENGTH), frameBytes.subarray(frameBytes.length - MAC_LENGTH))) {
       this.close();
       throw new YubiHsmProtocolError('bad_mac', 'AuthenticateSession C-MAC mismatch');
@@ -134,7 +135,7 @@ export class SecureChannel {
     this.requireState('authenticated');
     if (this.inFlight) throw new YubiHsmProtocolError('invalid_argument', 'a command is already in flight on this channel');
     const ct = aesCbcEncrypt(this.keys.sEnc, sessionIv(this.keys.sEnc, this.counter), isoPad(inner));
-    const frame = this.macFrame(CommandCode.sessionMessage, concat(Uint8Array.of(this.sessionId), ct), this.keys.sMac);
+    const frame = this.macFrame(CommandCode.sessionMessage, concatBytes(Uint8Array.of(this.sessionId), ct), this.keys.sMac);
     this.inFlight = true;
     return frame;
   }
@@ -180,21 +181,21 @@ export class SecureChannel {
   wrapResponse(inner: Uint8Array): Uint8Array {
     this.requireState('authenticated');
     const ct = aesCbcEncrypt(this.keys.sEnc, sessionIv(this.keys.sEnc, this.counter), isoPad(inner));
-    const body = concat(Uint8Array.of(this.sessionId), ct);
+    const body = concatBytes(Uint8Array.of(this.sessionId), ct);
     const header = encodeFrame(CommandCode.sessionMessage | 0x80, new Uint8Array(body.length + MAC_LENGTH)).subarray(0, 3);
-    const full = aesCmac(this.keys.sRmac, concat(this.chain, header, body));
+    const full = aesCmac(this.keys.sRmac, concatBytes(this.chain, header, body));
     this.inFlight = false;
     this.advanceCounter();
-    return concat(header, body, full.subarray(0, MAC_LENGTH));
+    return concatBytes(header, body, full.subarray(0, MAC_LENGTH));
   }
 
   // ---- internals -----------------------------------------------------------------------------------------------
 
   /** `cmd ‖ len ‖ body ‖ mac8` with mac = CMAC(key, chain ‖ cmd ‖ len ‖ body); chain := full MAC. */
   private macFrame(cmd: number, body: Uint8Array, key: Uint8Array): Uint8Array {
-    const frame = encodeFrame(cmd, concat(body, new Uint8Array(MAC_LENGTH)));
+    const frame = encodeFrame(cmd, concatBytes(body, new Uint8Array(MAC_LENGTH)));
     const macInput = frame.subarray(0, frame.length - MAC_LENGTH);
-    const full = aesCmac(key, concat(this.chain, macInput));
+    const full = aesCmac(key, concatBytes(this.chain, macInput));
     frame.set(full.subarray(0, MAC_LENGTH), frame.length - MAC_LENGTH);
     this.chain = full;
     return frame;
@@ -208,7 +209,7 @@ export class SecureChannel {
     }
     if (frameBytes[3] !== this.sessionId) throw new YubiHsmProtocolError('session_mismatch', 'session id mismatch');
     const macInput = frameBytes.subarray(0, frameBytes.length - MAC_LENGTH);
-    const full = aesCmac(macKey, concat(this.chain, macInput));
+    const full = aesCmac(macKey, concatBytes(this.chain, macInput));
     if (!constantTimeEqual(full.subarray(0, MAC_LENGTH), frameBytes.subarray(frameBytes.length - MAC_LENGTH))) {
       this.close();
       throw new YubiHsmProtocolError('bad_mac', updateChain ? 'C-MAC mismatch' : 'R-MAC mismatch');
@@ -231,14 +232,4 @@ export class SecureChannel {
       throw new YubiHsmProtocolError(this._state === 'closed' ? 'session_closed' : 'invalid_argument', `secure channel is ${this._state}, expected ${state}`);
     }
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
