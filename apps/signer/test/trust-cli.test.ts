@@ -40,8 +40,7 @@ describe('openkms token create/list/revoke against a running signer', () => {
     const other = await s.request('POST', '/sign/cosmos', { token, body: cosmosBody(keys, 10) });
     assert.equal(other.status, 403);
     assert.equal(other.json.code, 'forbidden_scope');
-    const rec = auditLines(s.dir).records.find((r) => r.decision === 'admin' && r.action === 'token_create');
-    assert.ok(rec, 'the token creation is audited by the signer');
+    const rec = await waitFor(() => auditLines(s.dir).records.find((r) => r.decision === 'admin' && r.action === 'token_create'), 'the token_create record');
     assert.deepEqual(rec.details, { name: 'cli-agent', scopes: ['sign:solana-hot-0', 'read'], source: 'token_file' });
     assert.ok(!auditLines(s.dir).lines.join('\n').includes(token));
   });
@@ -75,8 +74,8 @@ describe('openkms token create/list/revoke against a running signer', () => {
     const res = await s.request('GET', '/keys', { token });
     assert.equal(res.status, 401);
     assert.equal(res.json.code, 'unauthorized');
-    const rec = auditLines(s.dir).records.find((r) => r.decision === 'admin' && r.action === 'token_revoke');
-    assert.deepEqual(rec?.details, { name: 'cli-agent', scopes: ['sign:solana-hot-0', 'read'], source: 'token_file' });
+    const rec = await waitFor(() => auditLines(s.dir).records.find((r) => r.decision === 'admin' && r.action === 'token_revoke'), 'the token_revoke record');
+    assert.deepEqual(rec.details, { name: 'cli-agent', scopes: ['sign:solana-hot-0', 'read'], source: 'token_file' });
     const again = await runCli(['token', 'revoke', '--config', config, '--name', 'cli-agent']);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /no token named cli-agent/);
@@ -170,7 +169,7 @@ describe('graceful shutdown of `openkms demo` on SIGTERM', () => {
         assert.equal(a.status, 200, a.text);
         assert.equal(Buffer.from(JSON.parse(a.text).signature_b64, 'base64').length, 64);
       }
-      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000))]);
+      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref())]);
       assert.equal(code, 0, `exit code (stderr: ${stderr})`);
       assert.match(stdout, /"msg":"shutting down"/);
       assert.match(stdout, /"msg":"openKMS signer stopped"/);
