@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { writeFileAtomicSync } from '@openkms/policy';
+import { existsSync, readFileSync } from 'node:fs';
 import { ErrorCode, openKmsError } from '@openkms/core';
 import { isValidScope, parseScopes, type Scopes } from './scopes.js';
 import { assertSecretFile } from './secret-file.js';
@@ -98,19 +99,6 @@ export class TokenStore {
 
   private save(): void {
     const data: TokenFile = { version: 1, tokens: this.entries.map((e) => e.entry) };
-    writeFileAtomic(this.file, JSON.stringify(data, null, 2) + '\n');
+    writeFileAtomicSync(this.file, JSON.stringify(data, null, 2) + '\n');
   }
-}
-
-/** Write to a temporary file, fsync, rename: a reader sees the old or the new file, never half of one. Mode 0600. */
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }

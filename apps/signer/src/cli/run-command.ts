@@ -29,9 +29,13 @@ export function untilSignal(signer: RunningSigner, also: () => Promise<void> = a
       signer.logger.info({ signal: sig }, 'shutting down');
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
-      void signer
+      signer
         .close()
         .then(also)
+        .catch((err: unknown) => {
+          signer.logger.error({ message: (err as Error)?.message }, 'shutdown did not complete cleanly');
+          process.exitCode = 1;
+        })
         .finally(resolve);
     };
     const onTerm = () => stop('SIGTERM');

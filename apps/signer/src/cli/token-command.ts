@@ -14,7 +14,7 @@ export const TOKEN_HELP = `openkms token <create|list|revoke> [options]
   --config FILE   take the token file from this signer config (auth.token_file)
   --file FILE     or name the token file directly (default ./tokens.json)
 
-A running signer picks up token changes on reload (POST /admin/reload or SIGHUP).`;
+A running signer picks up token changes on its next request and audits them (token_create / token_revoke).`;
 
 export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { createAuditKeyFile } from '@openkms/audit';
 import { createSimulator, startConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
-import { TokenStore, writeFileAtomic } from '../auth/token-store.js';
+import { writeFileAtomicSync } from '@openkms/policy';
+import { TokenStore } from '../auth/token-store.js';
 import { startSigner, type RunningSigner, type StartSignerOptions } from '../runtime/start-signer.js';
 import { demoConfigToml } from './demo-config.js';
 import { provisionDemoHsm } from './provision-demo-hsm.js';
@@ -67,7 +68,7 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
     const passwordFile = join(opts.dir, 'hsm.password');
     if (!existsSync(passwordFile)) {
       const password = await provisionDemoHsm(server.url);
-      writeFileAtomic(passwordFile, password + '\n');
+      writeFileAtomicSync(passwordFile, password + '\n');
       created = true;
     }
     if (!existsSync(files.config)) {
@@ -76,8 +77,8 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
     }
     if (!existsSync(join(opts.dir, 'tokens.json'))) {
       const store = TokenStore.load(join(opts.dir, 'tokens.json'), { allowMissing: true });
-      writeFileAtomic(files.signerToken, store.create('demo-agent', ['sign:solana-hot-0', 'sign:cosmos-hub-0', 'read']) + '\n');
-      writeFileAtomic(files.adminToken, store.create('demo-admin', ['admin', 'read']) + '\n');
+      writeFileAtomicSync(files.signerToken, store.create('demo-agent', ['sign:solana-hot-0', 'sign:cosmos-hub-0', 'read']) + '\n');
+      writeFileAtomicSync(files.adminToken, store.create('demo-admin', ['admin', 'read']) + '\n');
     }
     if (!existsSync(files.auditKey)) await createAuditKeyFile(files.auditKey);
     for (const f of [files.signerToken, files.adminToken]) if (existsSync(f)) chmodSync(f, 0o600);

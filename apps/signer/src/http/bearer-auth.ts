@@ -28,7 +28,7 @@ export function createBearerAuth(store: () => TokenStore, onFailure: AuthFailure
       sendError(res, openKmsError(ErrorCode.unauthorized, 'missing Authorization: Bearer <token> header', {}));
       return;
     }
-    if (!/^Bearer [A-Za-z0-9._~+/-]+=*$/.test(header)) {
+    if (!/^Bearer [A-Za-z0-9._~+/-]+=*$/i.test(header)) {
       onFailure(req, res, 'malformed');
       sendError(res, openKmsError(ErrorCode.unauthorized, 'malformed Authorization header (want: Bearer <token>)', {}));
       return;

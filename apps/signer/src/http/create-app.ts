@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ErrorCode, isOpenKmsError, openKmsError, summarizeIntent, toBase64 } from '@openkms/core';
+import { ErrorCode, openKmsError, summarizeIntent, toBase64 } from '@openkms/core';
 import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
 import { createBearerAuth, identityOf } from './bearer-auth.js';
@@ -24,6 +24,19 @@ export function createApp(s: SignerServices): express.Express {
   );
 
   app.use(requestId);
+  app.use((_req, res, next) => {
+    s.activity.active++;
+    let counted = true;
+    const done = () => {
+      if (counted) {
+        counted = false;
+        s.activity.active--;
+      }
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    next();
+  });
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -205,22 +218,11 @@ export function createApp(s: SignerServices): express.Express {
       if (!canSign(identity.scopes, label)) {
         throw forbidden(req, res, `token ${identity.name} may not sign with ${label}`, { label, chain });
       }
-      let result;
-      try {
-        result = await s.pipeline.sign(chain, requestBody, {
-          requestId: String(res.locals.requestId),
-          tokenName: identity.name,
-          deadline: Date.now() + s.config().server.requestTimeoutMs,
-        });
-      } catch (err) {
-        // the key backend's in-flight limit refuses inside the pipeline: shed like the overall limit (counted, audited)
-        if (isOpenKmsError(err) && err.code === ErrorCode.overloaded) {
-          const limit = String(err.context.limit ?? 'backend');
-          s.metrics.shed.inc({ limit });
-          s.auditShed({ requestId: String(res.locals.requestId), route: req.path, tokenName: identity.name, label, chain, limit });
-        }
-        throw err;
-      }
+      const result = await s.pipeline.sign(chain, requestBody, {
+        requestId: String(res.locals.requestId),
+        tokenName: identity.name,
+        deadline: Date.now() + s.config().server.requestTimeoutMs,
+      });
       s.observeBudgets(label);
       res.status(200).json(result);
     });

@@ -17,7 +17,7 @@ import type { AuditSink, DecisionLike, PolicyGate } from './ports.js';
 import type { ReplayCache } from './replay-cache.js';
 
 /** The decision-specific part of an audit record; the pipeline adds request, key and intent facts. */
-type AuditFields = Pick<AuditRecordInput, 'decision'> & Partial<Pick<AuditRecordInput, 'reason_code' | 'reason' | 'signature_sha256' | 'key_id' | 'hsm_device'>>;
+type AuditFields = Pick<AuditRecordInput, 'decision'> & Partial<Pick<AuditRecordInput, 'reason_code' | 'reason' | 'signature_sha256' | 'key_id' | 'hsm_device' | 'details'>>;
 
 export interface RequestContext {
   readonly requestId: string;
@@ -34,6 +34,8 @@ export interface SignPipelineDeps {
   readonly replay: ReplayCache;
   readonly backendLimiter: ConcurrencyLimiter;
   readonly metrics: SignerMetrics;
+  /** Told when the audit record of a refusal could not be written (the refusal stands). */
+  readonly onAuditFailure?: (err: unknown, decision: string) => void;
   readonly now?: () => number;
 }
 
@@ -152,8 +154,18 @@ export class SignPipeline {
       try {
         this.checkDeadline(ctx);
 
-        // key backend
-        const releaseSlot = this.deps.backendLimiter.acquire();
+        // key backend (bounded in-flight: beyond the limit the request is shed, not queued)
+        let releaseSlot: () => void;
+        try {
+          releaseSlot = this.deps.backendLimiter.acquire();
+        } catch (err) {
+          const e = failClosed(err, ErrorCode.overloaded, 'the key backend is saturated');
+          release();
+          count('shed', e.code);
+          this.deps.metrics.shed.inc({ limit: this.deps.backendLimiter.name });
+          await this.tryAudit(audit, { decision: 'shed', reason_code: e.code, reason: e.message, details: { limit: this.deps.backendLimiter.name } });
+          throw e;
+        }
         const backendTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'key_backend' });
         let signed;
         try {
@@ -228,12 +240,12 @@ export class SignPipeline {
     if (this.now() > ctx.deadline) throw openKmsError(ErrorCode.deadlineExceeded, 'request deadline exceeded', {});
   }
 
-  /** Audits a refusal; if the audit write itself fails, the refusal still stands (it is logged by the caller). */
-  private async tryAudit(audit: (f: AuditFields, durable: boolean) => Promise<void>, fields: AuditFields, _cause: unknown): Promise<void> {
+  /** Audits a refusal; if the audit write itself fails, the refusal still stands and the failure is logged. */
+  private async tryAudit(audit: (f: AuditFields, durable: boolean) => Promise<void>, fields: AuditFields, _cause?: unknown): Promise<void> {
     try {
       await audit(fields, false);
-    } catch {
-      // The request is refused either way; the audit failure surfaces through metrics and the next durable write.
+    } catch (err) {
+      this.deps.onAuditFailure?.(err, fields.decision);
     }
   }
 

@@ -45,4 +45,6 @@ export interface SignerServices {
   /** Audits a request refused by load shedding. */
   auditShed(info: { requestId: string; route: string; tokenName?: string; label?: string; chain?: string; limit: string }): void;
   readonly shuttingDown: () => boolean;
+  /** Requests being handled on any route; graceful shutdown waits for it to reach 0. */
+  readonly activity: { active: number };
 }

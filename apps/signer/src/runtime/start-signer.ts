@@ -142,7 +142,17 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     const replay = new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000);
     const backendLimiter = new ConcurrencyLimiter('backend', config.server.maxInFlightPerBackend);
     const requestLimiter = new ConcurrencyLimiter('overall', config.server.maxInFlight);
-    const pipeline = new SignPipeline({ keys: () => keys, backend, policy: () => engine, audit, replay, backendLimiter, metrics });
+    const pipeline = new SignPipeline({
+      keys: () => keys,
+      backend,
+      policy: () => engine,
+      audit,
+      replay,
+      backendLimiter,
+      metrics,
+      onAuditFailure: (err, decision) =>
+        logger.error({ decision, code: isOpenKmsError(err) ? err.code : "internal_error" }, "the audit record of a refused request could not be written"),
+    });
     const authAuditor = new AuthFailureAuditor(audit);
 
     const auditAdmin = (actor: TokenIdentity | undefined, requestId: string, action: string, details: Record<string, unknown>, label?: string) =>
@@ -223,6 +233,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     };
 
     let shuttingDown = false;
+    const activity = { active: 0 };
     const services: SignerServices = {
       config: () => config,
       logger,
@@ -269,6 +280,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           .catch(() => undefined);
       },
       shuttingDown: () => shuttingDown,
+      activity,
     };
 
     const app = createApp(services);
@@ -317,7 +329,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const deadline = Date.now() + config.server.shutdownGraceMs;
-        while (requestLimiter.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (activity.active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         server.closeAllConnections();
         await closed;
         await audit.close().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'audit log close failed'));
