@@ -10,7 +10,10 @@ import { startTestSigner } from '../test/support/test-signer.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const relaxed = (toml: string) =>
   toml
-    .replace('max_signs_per_minute = 30\nmax_signs_per_day = 5000\nper_tx_cap_lamports', 'max_signs_per_minute = 1000000\nmax_signs_per_day = 100000000\nper_tx_cap_lamports')
+    .replace(
+      'max_signs_per_minute = 30\nmax_signs_per_day = 5000\nper_tx_cap_lamports',
+      'max_signs_per_minute = 1000000\nmax_signs_per_day = 100000000\nper_tx_cap_lamports',
+    )
     .replace('daily_cap_lamports = "20000000000"', 'daily_cap_lamports = "100000000000000000"');
 
 function percentile(sorted: number[], p: number): number {
@@ -54,7 +57,11 @@ async function run(latency: 'zero' | 'realistic', concurrency: number, seconds: 
       signatures: ok,
       signatures_per_second: Number((ok / elapsed).toFixed(1)),
       statuses: Object.fromEntries(statuses),
-      latency_ms: { p50: Number(percentile(latencies, 50).toFixed(2)), p99: Number(percentile(latencies, 99).toFixed(2)), max: Number((latencies.at(-1) ?? 0).toFixed(2)) },
+      latency_ms: {
+        p50: Number(percentile(latencies, 50).toFixed(2)),
+        p99: Number(percentile(latencies, 99).toFixed(2)),
+        max: Number((latencies.at(-1) ?? 0).toFixed(2)),
+      },
     };
   } finally {
     await s.close();

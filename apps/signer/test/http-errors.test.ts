@@ -5,7 +5,12 @@ import { startTestSigner, type TestResponse, type TestSigner } from './support/t
 function assertErrorBody(res: TestResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
   assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
-  assert.deepEqual(Object.keys(res.json).filter((k) => k !== 'details').sort(), ['code', 'error', 'request_id']);
+  assert.deepEqual(
+    Object.keys(res.json)
+      .filter((k) => k !== 'details')
+      .sort(),
+    ['code', 'error', 'request_id'],
+  );
   assert.equal(res.json.code, code);
   assert.equal(typeof res.json.error, 'string');
   assert.equal(res.json.request_id, res.headers.get('x-request-id'));
@@ -54,7 +59,11 @@ describe('HTTP errors: one JSON body everywhere', () => {
   });
 
   test('wrong content type → 415', async () => {
-    assertErrorBody(await s.request('POST', '/sign/solana', { token: s.signerToken, rawBody: 'label=x', contentType: 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
+    assertErrorBody(
+      await s.request('POST', '/sign/solana', { token: s.signerToken, rawBody: 'label=x', contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      'unsupported_media_type',
+    );
     assertErrorBody(await s.request('POST', '/sign/solana', { token: s.signerToken, rawBody: '{}', contentType: 'text/plain' }), 415, 'unsupported_media_type');
   });
 

@@ -26,7 +26,17 @@ test('every route the document describes has an operation id, and every operatio
       assert.ok(op.responses?.['200'], `${method} ${path} documents its 200`);
     }
   }
-  for (const p of ['/health', '/keys', '/policy', '/policy/{label}', '/sign/solana', '/sign/cosmos', '/admin/keys/{label}/disable', '/metrics', '/openapi.json']) {
+  for (const p of [
+    '/health',
+    '/keys',
+    '/policy',
+    '/policy/{label}',
+    '/sign/solana',
+    '/sign/cosmos',
+    '/admin/keys/{label}/disable',
+    '/metrics',
+    '/openapi.json',
+  ]) {
     assert.ok(doc.paths[p], `${p} is documented`);
   }
 });

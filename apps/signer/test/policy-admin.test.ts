@@ -15,7 +15,10 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
 
   before(async () => {
     s = await startTestSigner({
-      config: withPolicy(SOL, `max_signs_per_minute = 20\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "20000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`),
+      config: withPolicy(
+        SOL,
+        `max_signs_per_minute = 20\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "20000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`,
+      ),
     });
     from = await keyAddress(s, SOL);
   });
@@ -162,7 +165,10 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
     assert.match(String(unknownField.json.details?.path), /keys\.cosmos-hub-0\.policy\.max_signs_per_fortnight/);
 
     // all or nothing: a valid policy change together with a broken token file setting changes nothing
-    writeFileSync(configFile, original.replace('max_signs_per_minute = 20', 'max_signs_per_minute = 2').replace('token_file = "tokens.json"', 'token_file = "missing-tokens.json"'));
+    writeFileSync(
+      configFile,
+      original.replace('max_signs_per_minute = 20', 'max_signs_per_minute = 2').replace('token_file = "tokens.json"', 'token_file = "missing-tokens.json"'),
+    );
     const partial = await admin('POST', '/admin/reload');
     assert.equal(partial.status, 400, partial.text);
     assert.equal(partial.json.code, 'config_invalid');

@@ -2,7 +2,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 import { cosmosSendSignDoc } from './support/chain-fixtures.js';
-import { ATOM, cosmosBody, cosmosDelegateSignDoc, cosmosPublicKey, cosmosSend, keyAddress, metricValue, policyView, waitForAudit, withPolicy } from './support/policy-fixtures.js';
+import {
+  ATOM,
+  cosmosBody,
+  cosmosDelegateSignDoc,
+  cosmosPublicKey,
+  cosmosSend,
+  keyAddress,
+  metricValue,
+  policyView,
+  waitForAudit,
+  withPolicy,
+} from './support/policy-fixtures.js';
 
 const RECIPIENT = 'cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu';
 
@@ -81,7 +92,11 @@ allowed_messages = [{ type_url = "/cosmos.bank.v1beta1.MsgSend", allowed_recipie
     });
     assert.equal(res.status, 403, res.text);
     assert.equal(res.json.code, 'recipient_not_allowed');
-    assert.equal((await metricValue(s, 'openkms_hsm_command_duration_seconds_count', '{command="signEcdsa"}')) - hsmBefore, 1, 'only the allowed one reached the HSM');
+    assert.equal(
+      (await metricValue(s, 'openkms_hsm_command_duration_seconds_count', '{command="signEcdsa"}')) - hsmBefore,
+      1,
+      'only the allowed one reached the HSM',
+    );
     const [rec] = await waitForAudit(s, (r) => r.request_id === delegate.json.request_id);
     assert.equal(rec?.chain, 'cosmos');
     assert.deepEqual(rec?.intent?.message_types, ['/cosmos.staking.v1beta1.MsgDelegate']);

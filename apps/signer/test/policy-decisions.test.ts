@@ -42,7 +42,10 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     const rules = rec.rules as { rule: string; ok: boolean; code?: string }[];
     // every rule was evaluated, not just up to the first failure
     for (const name of ['global_enabled', 'key_enabled', 'allowed_programs', 'per_tx_caps', 'max_signs_per_minute', 'window_caps']) {
-      assert.ok(rules.some((r) => r.rule === name), `rule ${name} recorded`);
+      assert.ok(
+        rules.some((r) => r.rule === name),
+        `rule ${name} recorded`,
+      );
     }
     assert.equal(rules.find((r) => r.rule === 'per_tx_caps')!.ok, false);
     // the window cap (8 SOL) is exceeded by 12 SOL too: recorded, but the first failing rule's code wins
@@ -50,7 +53,7 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     assert.equal(rules.find((r) => r.rule === 'allowed_programs')!.ok, true);
   });
 
-  test('an unknown program: 403 with the FIRST failing rule\'s code; the later failing rule is recorded too', async () => {
+  test("an unknown program: 403 with the FIRST failing rule's code; the later failing rule is recorded too", async () => {
     const res = await signSolana(s, solanaBody(from, 1000, { extraProgram: true }));
     assert.equal(res.status, 403, res.text);
     // rule order: unknown_instructions (#6) fails before allowed_programs (#7)
@@ -76,7 +79,10 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     assert.ok(retry > 86_000 && retry <= 86_400, `Retry-After ${retry}`);
     const view = await policyView(s, SOL);
     const native = view.runtime.spend.find((x: { asset: string }) => x.asset === 'native');
-    assert.deepEqual({ spent: native.spent, cap: native.cap, remaining: native.remaining }, { spent: '5000000000', cap: '8000000000', remaining: '3000000000' });
+    assert.deepEqual(
+      { spent: native.spent, cap: native.cap, remaining: native.remaining },
+      { spent: '5000000000', cap: '8000000000', remaining: '3000000000' },
+    );
     assert.ok(Date.parse(native.resets_at) > Date.now() + 86_000_000);
   });
 
@@ -117,7 +123,10 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     const other = await s.request('GET', '/policy/cosmos-hub-0', { token: signOnly });
     assert.equal(other.status, 403);
     assert.equal(other.json.code, 'forbidden_scope');
-    assert.equal((await s.request('POST', '/policy/cosmos-hub-0/explain', { token: signOnly, body: { sign_doc_b64: 'AAAA', expected_chain_id: 'x' } })).status, 403);
+    assert.equal(
+      (await s.request('POST', '/policy/cosmos-hub-0/explain', { token: signOnly, body: { sign_doc_b64: 'AAAA', expected_chain_id: 'x' } })).status,
+      403,
+    );
     assert.equal((await s.request('GET', '/policy', { token: readOnly })).json.length, 2);
     assert.equal((await s.request('POST', `/policy/${SOL}/explain`, { token: readOnly, body: solanaBody(from, 1) })).status, 200);
     // read scope alone cannot sign
@@ -171,7 +180,10 @@ describe('no overshoot: 100 parallel HTTP requests against a cap of 10 (rate lim
     assert.equal((await auditRecords(s)).filter((r) => r.decision === 'allow').length, 10);
 
     // the same with a rolling window cap: 10 × 1000 lamports fit under 10000, the other 90 are 429 window_cap_exceeded
-    const patch = await s.request('PATCH', `/admin/keys/${SOL}/policy`, { token: s.adminToken, body: { max_signs_per_minute: 1000, window_caps: { native: '20000' } } });
+    const patch = await s.request('PATCH', `/admin/keys/${SOL}/policy`, {
+      token: s.adminToken,
+      body: { max_signs_per_minute: 1000, window_caps: { native: '20000' } },
+    });
     assert.equal(patch.status, 200, patch.text);
     view = await policyView(s, SOL);
     assert.equal(view.runtime.spend[0].remaining, '10000');
@@ -189,7 +201,10 @@ describe('dry run: POST /policy/{label}/explain', () => {
   let from: string;
   before(async () => {
     s = await startTestSigner({
-      config: withPolicy(SOL, `max_signs_per_minute = 2\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "8000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`),
+      config: withPolicy(
+        SOL,
+        `max_signs_per_minute = 2\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "8000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`,
+      ),
     });
     from = await keyAddress(s, SOL);
   });

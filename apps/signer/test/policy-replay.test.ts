@@ -15,7 +15,10 @@ describe('replay cache over HTTP', () => {
     s = await startTestSigner({
       config: (toml) =>
         appendToml('[replay]\nmax_entries = 3\nttl_secs = 1')(
-          withPolicy(SOL, `max_signs_per_minute = 4\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "10000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`)(toml),
+          withPolicy(
+            SOL,
+            `max_signs_per_minute = 4\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "10000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`,
+          )(toml),
         ),
     });
     from = await keyAddress(s, SOL);

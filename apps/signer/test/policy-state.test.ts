@@ -23,7 +23,10 @@ describe('state survives a restart (counters and spend from the audit log; switc
 
   test('restart(): used counts, rolling spend, the key kill switch and the overlay are all back', async () => {
     s = await startTestSigner({
-      config: withPolicy(SOL, `max_signs_per_minute = 20\nmax_signs_per_hour = 100\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "20000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`),
+      config: withPolicy(
+        SOL,
+        `max_signs_per_minute = 20\nmax_signs_per_hour = 100\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "20000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`,
+      ),
     });
     const from = await keyAddress(s, SOL);
     for (const lamports of [1_000_000_000n, 2_000_000_000n, 500_000_000n]) assert.equal((await signSolana(s, solanaBody(from, lamports))).status, 200);
@@ -86,10 +89,14 @@ interface Child {
 
 async function startChild(dir: string, port: number): Promise<Child> {
   const output: string[] = [];
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   proc.stdout!.on('data', (d) => output.push(String(d)));
   proc.stderr!.on('data', (d) => output.push(String(d)));
   const url = `http://127.0.0.1:${port}`;
@@ -211,4 +218,3 @@ describe('a real `openkms demo` process: crash (kill -9) and SIGHUP', () => {
     assert.equal(child.proc.exitCode, null, 'still running');
   });
 });
-

@@ -32,7 +32,10 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
     assert.ok(!(svm.airdrop(kitAddress(payer), lamports(3_000_000_000n)) instanceof FailedTransactionMetadata));
     const recipient = Keypair.generate().publicKey.toBase58();
     const message = solanaTransferMessage({ from: payer, to: recipient, lamports: 1_000_000_000n, blockhash: svm.latestBlockhash() });
-    const res = await s.request('POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64'), expected_chain_id: 'localnet' } });
+    const res = await s.request('POST', '/sign/solana', {
+      token: s.signerToken,
+      body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64'), expected_chain_id: 'localnet' },
+    });
     assert.equal(res.status, 200, res.text);
     const tx = Transaction.populate(Message.from(Buffer.from(message)), [res.json.signature_b58]);
     assert.ok(tx.verifySignatures());
@@ -45,7 +48,10 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
 
   test('Solana: over the per-transaction cap → 403, the HSM is never asked', async () => {
     const message = solanaTransferMessage({ from: keys['solana-hot-0']!.address, lamports: 12_000_000_000n });
-    const res = await s.request('POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64') } });
+    const res = await s.request('POST', '/sign/solana', {
+      token: s.signerToken,
+      body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64') },
+    });
     assert.equal(res.status, 403, res.text);
     assert.equal(res.json.code, 'per_tx_cap_exceeded');
     assert.match(res.json.error, /cap=5000000000/);
@@ -54,7 +60,10 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
 
   test('Solana: an instruction of an unknown program fails closed', async () => {
     const message = solanaTransferMessage({ from: keys['solana-hot-0']!.address, lamports: 1n, extraProgram: true });
-    const res = await s.request('POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64') } });
+    const res = await s.request('POST', '/sign/solana', {
+      token: s.signerToken,
+      body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64') },
+    });
     assert.equal(res.status, 403, res.text);
     assert.ok(['unknown_instruction_denied', 'program_not_allowed'].includes(res.json.code), res.json.code);
   });
@@ -62,7 +71,10 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
   test('Solana: a message the key does not sign → 400 signer_mismatch; garbage → 400 decode_failed', async () => {
     const other = Keypair.generate().publicKey.toBase58();
     const message = solanaTransferMessage({ from: other, lamports: 1n });
-    const mismatch = await s.request('POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64') } });
+    const mismatch = await s.request('POST', '/sign/solana', {
+      token: s.signerToken,
+      body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64') },
+    });
     assert.equal(mismatch.status, 400);
     assert.equal(mismatch.json.code, 'signer_mismatch');
     const garbage = await s.request('POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64: 'AAECAwQF' } });
@@ -76,7 +88,10 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
     assert.equal(publicKey.length, 33);
     assert.equal(pubkeyToAddress({ type: 'tendermint/PubKeySecp256k1', value: toBase64(publicKey) }, 'cosmos'), key.address);
     const doc = cosmosSendSignDoc({ publicKey, from: key.address, amounts: [{ denom: 'uatom', amount: '1000000' }] });
-    const res = await s.request('POST', '/sign/cosmos', { token: s.signerToken, body: { label: 'cosmos-hub-0', sign_doc_b64: Buffer.from(doc).toString('base64'), expected_chain_id: 'cosmoshub-4' } });
+    const res = await s.request('POST', '/sign/cosmos', {
+      token: s.signerToken,
+      body: { label: 'cosmos-hub-0', sign_doc_b64: Buffer.from(doc).toString('base64'), expected_chain_id: 'cosmoshub-4' },
+    });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.json.signer_address, key.address);
     const sig = Buffer.from(res.json.signature_b64, 'base64');
@@ -90,11 +105,17 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
     const key = keys['cosmos-hub-0']!;
     const publicKey = Buffer.from(key.public_key_b64, 'base64');
     const doc = cosmosSendSignDoc({ publicKey, from: key.address, amounts: [{ denom: 'uatom', amount: '1' }], chainId: 'osmosis-1' });
-    const wrong = await s.request('POST', '/sign/cosmos', { token: s.signerToken, body: { label: 'cosmos-hub-0', sign_doc_b64: Buffer.from(doc).toString('base64'), expected_chain_id: 'cosmoshub-4' } });
+    const wrong = await s.request('POST', '/sign/cosmos', {
+      token: s.signerToken,
+      body: { label: 'cosmos-hub-0', sign_doc_b64: Buffer.from(doc).toString('base64'), expected_chain_id: 'cosmoshub-4' },
+    });
     assert.equal(wrong.status, 400);
     assert.equal(wrong.json.code, 'chain_id_mismatch');
     const big = cosmosSendSignDoc({ publicKey, from: key.address, amounts: [{ denom: 'uatom', amount: '10000001' }] });
-    const capped = await s.request('POST', '/sign/cosmos', { token: s.signerToken, body: { label: 'cosmos-hub-0', sign_doc_b64: Buffer.from(big).toString('base64'), expected_chain_id: 'cosmoshub-4' } });
+    const capped = await s.request('POST', '/sign/cosmos', {
+      token: s.signerToken,
+      body: { label: 'cosmos-hub-0', sign_doc_b64: Buffer.from(big).toString('base64'), expected_chain_id: 'cosmoshub-4' },
+    });
     assert.equal(capped.status, 403);
     assert.equal(capped.json.code, 'per_tx_cap_exceeded');
   });

@@ -13,13 +13,17 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 test('the signer refuses a simulated YubiHSM2 unless the config allows it, and warns when it does', async () => {
   const s = await startTestSigner();
   try {
-    assert.ok(s.logs.some((l) => JSON.parse(l).level === 40 && /SIMULATED YubiHSM2/.test(JSON.parse(l).msg)), 'startup warns about the simulated device');
+    assert.ok(
+      s.logs.some((l) => JSON.parse(l).level === 40 && /SIMULATED YubiHSM2/.test(JSON.parse(l).msg)),
+      'startup warns about the simulated device',
+    );
     assert.equal((await s.request('GET', '/health')).json.simulated, true);
     const config = s.demo.files.config;
     writeFileSync(config, readFileSync(config, 'utf8').replace('allow_simulated = true', 'allow_simulated = false'));
     await assert.rejects(
       startSigner({ configFile: config, listen: { host: '127.0.0.1', port: 0 }, connectors: [s.demo.connectorUrl] }),
-      (err: unknown) => isOpenKmsError(err) && err.code === 'config_invalid' && err.context.path === 'backend.yubihsm.allow_simulated' && /SIMULATED/.test(err.message),
+      (err: unknown) =>
+        isOpenKmsError(err) && err.code === 'config_invalid' && err.context.path === 'backend.yubihsm.allow_simulated' && /SIMULATED/.test(err.message),
     );
   } finally {
     await s.close();

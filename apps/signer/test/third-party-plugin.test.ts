@@ -50,8 +50,14 @@ allowed_programs = [{ id = "toy-program" }]
     assert.equal(doc.json.components.schemas['SignRequest.toy'].required.includes('payload_hex'), true);
 
     const startup = s.logs.map((l) => JSON.parse(l)).findLast((l) => l.msg === 'chain plugins');
-    assert.ok(startup.loaded.some((p: { name: string }) => p.name === 'openkms-plugin-toy'), 'loaded logged');
-    assert.ok(startup.skipped.some((p: { name: string }) => p.name === 'openkms-plugin-future'), 'skipped logged');
+    assert.ok(
+      startup.loaded.some((p: { name: string }) => p.name === 'openkms-plugin-toy'),
+      'loaded logged',
+    );
+    assert.ok(
+      startup.skipped.some((p: { name: string }) => p.name === 'openkms-plugin-future'),
+      'skipped logged',
+    );
   } finally {
     await s.close();
   }

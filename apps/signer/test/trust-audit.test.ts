@@ -115,7 +115,7 @@ describe('trust plane: one audit record per decision, with the facts of the deci
 });
 
 describe('trust plane: durable before delivery', () => {
-  test('the signature leaves only after its allow record is fsync\'ed (the response waits for the fsync)', async () => {
+  test("the signature leaves only after its allow record is fsync'ed (the response waits for the fsync)", async () => {
     let gate: Promise<void> | undefined;
     let openGate = () => {};
     let entered: () => void = () => {};

@@ -69,9 +69,15 @@ describe('trust plane: bearer tokens and scopes over a real listening signer', (
   test('a sign-scoped token reads only the labels it may sign; admin needs admin scope', async () => {
     const list = await s.request('GET', '/keys', { token: tok.solanaOnly });
     assert.equal(list.status, 200);
-    assert.deepEqual(list.json.map((k: KeyInfo) => k.label), ['solana-hot-0']);
+    assert.deepEqual(
+      list.json.map((k: KeyInfo) => k.label),
+      ['solana-hot-0'],
+    );
     const policies = await s.request('GET', '/policy', { token: tok.solanaOnly });
-    assert.deepEqual(policies.json.map((p: { label: string }) => p.label), ['solana-hot-0']);
+    assert.deepEqual(
+      policies.json.map((p: { label: string }) => p.label),
+      ['solana-hot-0'],
+    );
     assertError(await s.request('GET', '/policy/cosmos-hub-0', { token: tok.solanaOnly }), 403, 'forbidden_scope');
     const disable = await s.request('POST', '/admin/disable', { token: s.signerToken });
     assertError(disable, 403, 'forbidden_scope');
@@ -151,7 +157,10 @@ test('AuthFailureAuditor: one record per client per interval, the next one count
   for (let i = 0; i < 50; i++) fail('10.0.0.1');
   fail('10.0.0.2', 'missing');
   assert.equal(written.length, 2);
-  assert.deepEqual(written.map((r) => (r.details as { failures: number }).failures), [1, 1]);
+  assert.deepEqual(
+    written.map((r) => (r.details as { failures: number }).failures),
+    [1, 1],
+  );
   now += 9_999;
   fail('10.0.0.1');
   assert.equal(written.length, 2, 'still inside the interval');

@@ -48,7 +48,10 @@ describe('openkms token create/list/revoke against a running signer', () => {
   test('list shows names, scopes and creation times, never a token or a hash', async () => {
     const out = await runCli(['token', 'list', '--config', config]);
     assert.equal(out.code, 0, out.stderr);
-    const rows = out.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+    const rows = out.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t'));
     assert.deepEqual(rows.map((r) => r[0]).sort(), ['cli-agent', 'demo-admin', 'demo-agent']);
     assert.deepEqual(rows.find((r) => r[0] === 'cli-agent')!.slice(1, 2), ['sign:solana-hot-0,read']);
     assert.ok(!out.stdout.includes(token) && !out.stdout.includes(s.signerToken));
@@ -89,7 +92,8 @@ describe('openkms audit verify', () => {
     const file = join(s.dir, 'audit', 'audit.jsonl');
     try {
       const keys = await keysOf(s);
-      for (let i = 0; i < 3; i++) assert.equal((await s.request('POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 1000 + i) })).status, 200);
+      for (let i = 0; i < 3; i++)
+        assert.equal((await s.request('POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 1000 + i) })).status, 200);
       assert.equal((await s.request('POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 6_000_000_000n) })).status, 403);
       assert.equal((await s.request('POST', '/admin/keys/solana-hot-0/disable', { token: s.adminToken })).status, 200);
       const live = await runCli(['audit', 'verify', '--config', config]);
@@ -131,11 +135,15 @@ describe('graceful shutdown of `openkms demo` on SIGTERM', () => {
     const dir = mkdtempSync(join(tmpdir(), 'openkms-trust-shutdown-'));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`, '--latency', 'realistic'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, INIT_CWD: REPO_ROOT },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`, '--latency', 'realistic'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, INIT_CWD: REPO_ROOT },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -153,7 +161,11 @@ describe('graceful shutdown of `openkms demo` on SIGTERM', () => {
       const bodies = [cosmosBody(keys, 100, 1), cosmosBody(keys, 200, 2), cosmosBody(keys, 300, 3)];
       const inFlight = bodies.map((b) => post(`${base}/sign/cosmos`, token, b));
       let answered = 0;
-      for (const p of inFlight) void p.then(() => answered++, () => undefined);
+      for (const p of inFlight)
+        void p.then(
+          () => answered++,
+          () => undefined,
+        );
       await waitFor(async () => {
         const text = await (await fetch(`${base}/metrics`, { headers: { connection: 'close' } })).text();
         return metricValue(text, 'openkms_in_flight_requests') === bodies.length;
@@ -176,7 +188,11 @@ describe('graceful shutdown of `openkms demo` on SIGTERM', () => {
 
       // every answered signature has its durable allow record, and the chain verifies
       const allows = auditLines(dir).records.filter((r) => r.decision === 'allow');
-      for (const a of answers) assert.ok(allows.some((r) => r.request_id === a.requestId), `allow record of ${a.requestId}`);
+      for (const a of answers)
+        assert.ok(
+          allows.some((r) => r.request_id === a.requestId),
+          `allow record of ${a.requestId}`,
+        );
       const verify = await runCli(['audit', 'verify', '--config', join(dir, 'config.toml')]);
       assert.equal(verify.code, 0, verify.stdout + verify.stderr);
       assert.match(verify.stdout, /audit log OK/);
@@ -203,12 +219,20 @@ function freePort(): Promise<number> {
 function post(url: string, token: string, body: unknown): Promise<{ status: number; text: string; requestId: string }> {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
-    const req = httpRequest(url, { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, requestId: String(res.headers['x-request-id']) }));
-    });
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, requestId: String(res.headers['x-request-id']) }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });

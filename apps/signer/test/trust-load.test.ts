@@ -69,7 +69,10 @@ describe('trust plane: load shedding, deadlines', () => {
       assert.equal(metricValue(metrics, 'openkms_shed_requests_total', { limit: 'backend' }), 1);
       // the shed request reserved no budget: the cosmos spend is untouched
       const view = await s.request('GET', '/policy/cosmos-hub-0', { token: s.signerToken });
-      assert.ok(view.json.runtime.spend.every((a: { spent: string }) => a.spent === '0'), JSON.stringify(view.json.runtime.spend));
+      assert.ok(
+        view.json.runtime.spend.every((a: { spent: string }) => a.spent === '0'),
+        JSON.stringify(view.json.runtime.spend),
+      );
       assert.equal((await s.request('POST', '/sign/cosmos', { token: s.signerToken, body: cosmosBody(keys, 100) })).status, 200);
     } finally {
       s.demo.sim.faults.release();
@@ -95,7 +98,10 @@ describe('trust plane: load shedding, deadlines', () => {
       assert.equal(rec.signature_sha256, undefined);
       // the budget reserved for it was released
       const view = await s.request('GET', '/policy/solana-hot-0', { token: s.signerToken });
-      assert.ok(view.json.runtime.spend.every((a: { spent: string }) => a.spent === '0'), JSON.stringify(view.json.runtime.spend));
+      assert.ok(
+        view.json.runtime.spend.every((a: { spent: string }) => a.spent === '0'),
+        JSON.stringify(view.json.runtime.spend),
+      );
     } finally {
       await s.close();
     }

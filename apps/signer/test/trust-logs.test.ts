@@ -54,7 +54,10 @@ describe('trust plane: pino JSON logs', () => {
       assert.equal((await s.request('GET', '/keys', { token: 'okms_nope' })).status, 401);
       const lines = s.logs.map((l) => JSON.parse(l) as { level: number; msg: string });
       assert.ok(lines.length > 0 && lines.some((l) => /SIMULATED/.test(l.msg)), 'the warning about the simulated device is there');
-      assert.ok(lines.every((l) => l.level >= 40), `info lines at level warn: ${lines.filter((l) => l.level < 40).map((l) => l.msg)}`);
+      assert.ok(
+        lines.every((l) => l.level >= 40),
+        `info lines at level warn: ${lines.filter((l) => l.level < 40).map((l) => l.msg)}`,
+      );
     } finally {
       await s.close();
     }

@@ -15,7 +15,7 @@ function forms(secret: string | Buffer): string[] {
 }
 
 describe('trust plane: no secret ever appears in logs or audit records', () => {
-  test('a full signing flow at log level trace: tokens, HSM password, audit key and the simulator\'s key material are nowhere', async () => {
+  test("a full signing flow at log level trace: tokens, HSM password, audit key and the simulator's key material are nowhere", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openkms-trust-secrets-'));
     const s = await startTestSigner({ dir, config: (toml) => toml.replace('level = "info"', 'level = "trace"') });
     const responses: string[] = [];
@@ -115,7 +115,13 @@ describe('trust plane: secret files must be 0600 and owned by the service user',
         chmodSync(path, 0o640);
         await assert.rejects(
           startTestSigner({ dir }),
-          (e: unknown) => isOpenKmsError(e) && e.code === 'insecure_file' && e.message.includes(what) && e.message.includes(path) && e.message.includes('0640') && e.message.includes('0600'),
+          (e: unknown) =>
+            isOpenKmsError(e) &&
+            e.code === 'insecure_file' &&
+            e.message.includes(what) &&
+            e.message.includes(path) &&
+            e.message.includes('0640') &&
+            e.message.includes('0600'),
           name,
         );
         chmodSync(path, 0o600);
@@ -127,25 +133,30 @@ describe('trust plane: secret files must be 0600 and owned by the service user',
     }
   });
 
-  test('a secret file owned by another user stops startup, naming the file and both uids', { skip: process.getuid?.() === 0 ? false : 'needs root to chown' }, async () => {
-    const first = await startTestSigner();
-    const dir = first.dir;
-    await first.close({ keepDir: true });
-    try {
-      for (const [name, what] of files) {
-        const path = join(dir, name);
-        chownSync(path, 65534, 65534);
-        await assert.rejects(
-          startTestSigner({ dir }),
-          (e: unknown) => isOpenKmsError(e) && e.code === 'insecure_file' && e.message.includes(what) && e.message.includes(path) && /uid 65534.*uid 0/.test(e.message),
-          name,
-        );
-        chownSync(path, 0, 0);
+  test(
+    'a secret file owned by another user stops startup, naming the file and both uids',
+    { skip: process.getuid?.() === 0 ? false : 'needs root to chown' },
+    async () => {
+      const first = await startTestSigner();
+      const dir = first.dir;
+      await first.close({ keepDir: true });
+      try {
+        for (const [name, what] of files) {
+          const path = join(dir, name);
+          chownSync(path, 65534, 65534);
+          await assert.rejects(
+            startTestSigner({ dir }),
+            (e: unknown) =>
+              isOpenKmsError(e) && e.code === 'insecure_file' && e.message.includes(what) && e.message.includes(path) && /uid 65534.*uid 0/.test(e.message),
+            name,
+          );
+          chownSync(path, 0, 0);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
   test('the CLI refuses to start and says which file and why (exit 1)', async () => {
     const first = await startTestSigner();

@@ -157,11 +157,7 @@ test('daily rotation at the UTC day boundary (injected clock), across a reopen t
   assert.equal(r6.seq, 6);
 
   const names = (await listAuditFiles(dir)).map((f) => f.slice(dir.length + 1));
-  assert.deepEqual(names, [
-    'audit-20250301-235959991-0000000000000002.jsonl',
-    'audit-20250302-230000000-0000000000000005.jsonl',
-    'audit.jsonl',
-  ]);
+  assert.deepEqual(names, ['audit-20250301-235959991-0000000000000002.jsonl', 'audit-20250302-230000000-0000000000000005.jsonl', 'audit.jsonl']);
   const perFile = await Promise.all((await listAuditFiles(dir)).map(async (f) => (await readLines(f)).map((r) => r.seq)));
   assert.deepEqual(perFile, [[1, 2], [3, 4, 5], [6]]);
   assert.equal((await verifyDir(dir)).ok, true);
@@ -193,7 +189,10 @@ test('200 concurrent durable appends: call order = file order, valid chain, grou
     assert.equal(r.request_id, `req-${i}`);
   });
   const fsyncs = writes.filter((w) => w.synced).length;
-  assert.equal(writes.reduce((n, w) => n + w.records, 0), 200);
+  assert.equal(
+    writes.reduce((n, w) => n + w.records, 0),
+    200,
+  );
   assert.ok(fsyncs >= 1 && fsyncs <= 10, `expected group commit, got ${fsyncs} fsyncs for 200 records`);
   assert.equal(log.stats.fsyncs, fsyncs);
   await log.close();
@@ -323,20 +322,24 @@ test('a failing fsync rejects durable appends (audit_write_failed) and fails the
   await log.close();
 });
 
-test('a real filesystem error (read-only directory blocks rotation) fails the log', { skip: process.getuid?.() === 0 ? 'running as root' : false }, async () => {
-  const { chmod } = await import('node:fs/promises');
-  const dir = await tempDir();
-  const log = await openAuditLog({ dir, key: TEST_KEY, maxBytes: 200 });
-  await log.append({ decision: 'deny', reason: 'a'.repeat(150) }, { durable: true });
-  await chmod(dir, 0o500);
-  try {
-    await assert.rejects(log.append({ decision: 'deny', reason: 'b'.repeat(150) }, { durable: true }), isCode('audit_write_failed'));
-    await assert.rejects(log.append({ decision: 'deny' }), isCode('audit_write_failed'));
-  } finally {
-    await chmod(dir, 0o700);
-  }
-  await log.close();
-});
+test(
+  'a real filesystem error (read-only directory blocks rotation) fails the log',
+  { skip: process.getuid?.() === 0 ? 'running as root' : false },
+  async () => {
+    const { chmod } = await import('node:fs/promises');
+    const dir = await tempDir();
+    const log = await openAuditLog({ dir, key: TEST_KEY, maxBytes: 200 });
+    await log.append({ decision: 'deny', reason: 'a'.repeat(150) }, { durable: true });
+    await chmod(dir, 0o500);
+    try {
+      await assert.rejects(log.append({ decision: 'deny', reason: 'b'.repeat(150) }, { durable: true }), isCode('audit_write_failed'));
+      await assert.rejects(log.append({ decision: 'deny' }), isCode('audit_write_failed'));
+    } finally {
+      await chmod(dir, 0o700);
+    }
+    await log.close();
+  },
+);
 
 test('appending after close rejects; close is idempotent', async () => {
   const dir = await tempDir();
@@ -471,7 +474,10 @@ test('concurrent appends that cross several rotation points keep order and chain
   const stored: AuditRecord[] = [];
   for (const f of files) stored.push(...(await readLines(f)));
   assert.deepEqual(stored, results);
-  assert.equal(writes.reduce((n, w) => n + w.records, 0), 60);
+  assert.equal(
+    writes.reduce((n, w) => n + w.records, 0),
+    60,
+  );
   const report = await verifyDir(dir);
   assert.equal(report.ok, true);
   assert.equal(report.records, 60);

@@ -182,11 +182,11 @@ async function recoverChainHead(dir: string, key: Uint8Array, opts: { repair: bo
     }
     if (tail.tornBytes > 0) {
       if (!opts.repair) {
-        throw openKmsError(
-          'audit_chain_broken',
-          'audit file ends with a partial record (torn write); reopen with repairTruncatedTail to move it aside',
-          { file: path, offset: tail.completeBytes, torn_bytes: tail.tornBytes },
-        );
+        throw openKmsError('audit_chain_broken', 'audit file ends with a partial record (torn write); reopen with repairTruncatedTail to move it aside', {
+          file: path,
+          offset: tail.completeBytes,
+          torn_bytes: tail.tornBytes,
+        });
       }
       await moveTornTailAside(path, tail.completeBytes, st.size, opts.now(), opts.fileMode);
     }

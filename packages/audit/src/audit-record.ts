@@ -89,9 +89,7 @@ export const RECORD_FIELD_ORDER = [
 ] as const;
 
 /** Members a caller may set (everything except the ones the log assigns). */
-export const INPUT_FIELDS: readonly string[] = RECORD_FIELD_ORDER.filter(
-  (f) => f !== 'v' && f !== 'seq' && f !== 'time' && f !== 'prev_mac' && f !== 'mac',
-);
+export const INPUT_FIELDS: readonly string[] = RECORD_FIELD_ORDER.filter((f) => f !== 'v' && f !== 'seq' && f !== 'time' && f !== 'prev_mac' && f !== 'mac');
 
 const HEX64 = /^[0-9a-f]{64}$/;
 

@@ -38,7 +38,9 @@ test('the MAC covers every member except mac, in canonical form', () => {
   const key = new Uint8Array(32).fill(1);
   const record = { seq: 1, v: 1, mac: 'ignored', prev_mac: '0'.repeat(64) };
   assert.equal(recordMacInput(record).toString('utf8'), `{"prev_mac":"${'0'.repeat(64)}","seq":1,"v":1}`);
-  const expected = createHmac('sha256', key).update(`{"prev_mac":"${'0'.repeat(64)}","seq":1,"v":1}`).digest('hex');
+  const expected = createHmac('sha256', key)
+    .update(`{"prev_mac":"${'0'.repeat(64)}","seq":1,"v":1}`)
+    .digest('hex');
   assert.equal(computeRecordMac(key, record), expected);
   assert.equal(computeRecordMac(key, { ...record, mac: 'other' }), expected);
   assert.notEqual(computeRecordMac(key, { ...record, seq: 2 }), expected);

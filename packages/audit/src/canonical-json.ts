@@ -53,7 +53,9 @@ function write(value: unknown, out: string[], depth: number): void {
         return;
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+      const keys = Object.keys(obj)
+        .filter((k) => obj[k] !== undefined)
+        .sort();
       out.push('{');
       keys.forEach((k, i) => {
         if (i > 0) out.push(',');

@@ -75,7 +75,13 @@ test('a torn last line is skipped; malformed or forged lines throw audit_chain_b
   await assert.rejects(collect(dir, { key: TEST_KEY }), (err: unknown) => isOpenKmsError(err) && err.context.reason === 'bad_mac' && err.context.line === 2);
   await writeFile(file, original);
   await assert.rejects(collect(dir, { key: OTHER_KEY }), (err: unknown) => isOpenKmsError(err) && err.code === 'audit_chain_broken');
-  await writeFile(file, original.split('\n').filter((_, i) => i !== 1).join('\n'));
+  await writeFile(
+    file,
+    original
+      .split('\n')
+      .filter((_, i) => i !== 1)
+      .join('\n'),
+  );
   await assert.rejects(collect(dir, { key: TEST_KEY }), (err: unknown) => isOpenKmsError(err) && err.context.reason === 'seq_gap');
 });
 

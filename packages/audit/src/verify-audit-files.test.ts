@@ -127,10 +127,7 @@ test('a relinked record (valid MAC, wrong prev_mac) is a broken_link', async () 
 test('garbage and malformed records: bad_json and bad_record', async () => {
   const { file, lines } = await makeLog(3);
   await rewrite(file, [lines[0]!, '{not json', lines[1]!]);
-  assert.deepEqual(
-    (({ line, reason }) => ({ line, reason }))((await verifyAuditFiles([file], TEST_KEY)).firstError!),
-    { line: 2, reason: 'bad_json' },
-  );
+  assert.deepEqual((({ line, reason }) => ({ line, reason }))((await verifyAuditFiles([file], TEST_KEY)).firstError!), { line: 2, reason: 'bad_json' });
   await rewrite(file, [lines[0]!, '', lines[1]!]);
   assert.equal((await verifyAuditFiles([file], TEST_KEY)).firstError?.reason, 'bad_json');
   const noSeq = JSON.parse(lines[1]!) as Record<string, unknown>;

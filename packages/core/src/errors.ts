@@ -93,7 +93,10 @@ export class OpenKmsError extends Error {
 }
 
 export function isOpenKmsError(err: unknown): err is OpenKmsError {
-  return err instanceof OpenKmsError || (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'OpenKmsError' && isErrorCode((err as { code?: unknown }).code));
+  return (
+    err instanceof OpenKmsError ||
+    (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'OpenKmsError' && isErrorCode((err as { code?: unknown }).code))
+  );
 }
 
 /** Shorthand used across packages: `throw openKmsError('decode_failed', 'bad base64', { field: 'message_b64' })`. */

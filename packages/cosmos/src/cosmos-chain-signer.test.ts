@@ -15,12 +15,15 @@ const signer = createCosmosChainSigner();
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 async function rejectsWith(fn: () => unknown, code: ErrorCode, check?: (err: { message: string; context: Record<string, unknown> }) => void): Promise<void> {
-  await assert.rejects(async () => fn(), (err: unknown) => {
-    assert.ok(isOpenKmsError(err), String(err));
-    assert.equal(err.code, code, err.message);
-    check?.(err);
-    return true;
-  });
+  await assert.rejects(
+    async () => fn(),
+    (err: unknown) => {
+      assert.ok(isOpenKmsError(err), String(err));
+      assert.equal(err.code, code, err.message);
+      check?.(err);
+      return true;
+    },
+  );
 }
 
 function request(bytes: Uint8Array, expected_chain_id = CHAIN_ID) {
@@ -57,11 +60,17 @@ test('decode: MsgSend + unknown message + multi-denom fee → intent (amounts ne
   const { bytes } = buildSignDoc({
     signerPubkeys: [key.publicKey],
     messages: [
-      msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1000000' }, { denom: 'ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2', amount: '250' }]),
+      msgSend(key.address, RECIPIENT, [
+        { denom: 'uatom', amount: '1000000' },
+        { denom: 'ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2', amount: '250' },
+      ]),
       delegate,
       msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '7' }]),
     ],
-    fee: [{ denom: 'uatom', amount: '5000' }, { denom: 'uosmo', amount: '12' }],
+    fee: [
+      { denom: 'uatom', amount: '5000' },
+      { denom: 'uosmo', amount: '12' },
+    ],
   });
   const out = await signer.decode(request(bytes), key);
   assert.deepEqual(out.signingBytes, bytes);
@@ -92,7 +101,10 @@ test('decode: MsgSend + unknown message + multi-denom fee → intent (amounts ne
 
 test('decode: the key may be any of several signers', async () => {
   const { key, other } = await cosmosTestKeys();
-  const { bytes } = buildSignDoc({ signerPubkeys: [other.publicKey, key.publicKey], messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])] });
+  const { bytes } = buildSignDoc({
+    signerPubkeys: [other.publicKey, key.publicKey],
+    messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])],
+  });
   const out = await signer.decode(request(bytes), key);
   assert.equal(out.decoded.signerInfoIndex, 1);
   assert.deepEqual(out.intent.flags, []);
@@ -149,7 +161,15 @@ test('sign: a bad or high-S backend signature is never returned', async () => {
   assert.ok(await Secp256k1.verifySignature(Secp256k1Signature.fromFixedLength(highS(Uint8Array.from(good))), sha256(bytes), key.publicKey));
   await rejectsWith(() => signer.sign(decoded, key, tamper(flipBit)), 'signature_verification_failed');
   await rejectsWith(() => signer.sign(decoded, key, tamper(highS)), 'signature_verification_failed');
-  await rejectsWith(() => signer.sign(decoded, key, tamper((sig) => sig.subarray(0, 63))), 'signature_verification_failed');
+  await rejectsWith(
+    () =>
+      signer.sign(
+        decoded,
+        key,
+        tamper((sig) => sig.subarray(0, 63)),
+      ),
+    'signature_verification_failed',
+  );
 });
 
 test('decode: chain id mismatch (request, and key pin)', async () => {
@@ -166,7 +186,10 @@ test('decode: wrong signer (not in signer infos, or MsgSend from someone else)',
   const { key, other } = await cosmosTestKeys();
   const notListed = buildSignDoc({ signerPubkeys: [other.publicKey], messages: [msgSend(other.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])] });
   await rejectsWith(() => signer.decode(request(notListed.bytes), key), 'signer_mismatch');
-  const foreignFrom = buildSignDoc({ signerPubkeys: [key.publicKey, other.publicKey], messages: [msgSend(other.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])] });
+  const foreignFrom = buildSignDoc({
+    signerPubkeys: [key.publicKey, other.publicKey],
+    messages: [msgSend(other.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])],
+  });
   await rejectsWith(() => signer.decode(request(foreignFrom.bytes), key), 'signer_mismatch');
   // Same key, other prefix: the MsgSend sender (cosmos1…) is not the key's osmo1… address.
   const osmoKey = chainKey('osmo-hot', 'k1', key.publicKey, { bech32_prefix: 'osmo' });
@@ -179,20 +202,38 @@ test('decode: bad amounts fail closed, never count as 0', async () => {
   const { key } = await cosmosTestKeys();
   for (const amount of ['', '1.5', '-1', '01', '1e6', ' 1', 'abc']) {
     const send = buildSignDoc({ signerPubkeys: [key.publicKey], messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount }])] });
-    await rejectsWith(() => signer.decode(request(send.bytes), key), 'decode_failed', (e) => assert.match(e.message, /amount/));
-    const fee = buildSignDoc({ signerPubkeys: [key.publicKey], messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])], fee: [{ denom: 'uatom', amount }] });
-    await rejectsWith(() => signer.decode(request(fee.bytes), key), 'decode_failed', (e) => assert.match(e.message, /amount/));
+    await rejectsWith(
+      () => signer.decode(request(send.bytes), key),
+      'decode_failed',
+      (e) => assert.match(e.message, /amount/),
+    );
+    const fee = buildSignDoc({
+      signerPubkeys: [key.publicKey],
+      messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])],
+      fee: [{ denom: 'uatom', amount }],
+    });
+    await rejectsWith(
+      () => signer.decode(request(fee.bytes), key),
+      'decode_failed',
+      (e) => assert.match(e.message, /amount/),
+    );
   }
   const badDenom = buildSignDoc({ signerPubkeys: [key.publicKey], messages: [msgSend(key.address, RECIPIENT, [{ denom: '1x', amount: '1' }])] });
-  await rejectsWith(() => signer.decode(request(badDenom.bytes), key), 'decode_failed', (e) => assert.match(e.message, /denom/));
+  await rejectsWith(
+    () => signer.decode(request(badDenom.bytes), key),
+    'decode_failed',
+    (e) => assert.match(e.message, /denom/),
+  );
 });
 
 test('decode: undecodable bytes fail closed', async () => {
   const { key } = await cosmosTestKeys();
   const { signDoc, bytes } = buildSignDoc({ signerPubkeys: [key.publicKey], messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])] });
   const failsDecode = (b: Uint8Array | string) =>
-    rejectsWith(() => signer.decode({ label: 'cosmos-hot', sign_doc_b64: typeof b === 'string' ? b : toBase64(b), expected_chain_id: CHAIN_ID }, key), 'decode_failed', (e) =>
-      assert.equal(e.context['field'], 'sign_doc_b64'),
+    rejectsWith(
+      () => signer.decode({ label: 'cosmos-hot', sign_doc_b64: typeof b === 'string' ? b : toBase64(b), expected_chain_id: CHAIN_ID }, key),
+      'decode_failed',
+      (e) => assert.equal(e.context['field'], 'sign_doc_b64'),
     );
   await failsDecode('not base64!');
   await failsDecode('AAA');
@@ -213,11 +254,16 @@ test('decode: undecodable bytes fail closed', async () => {
   // Garbage auth info.
   await failsDecode(SignDoc.encode({ ...signDoc, authInfoBytes: Uint8Array.from([0x0a, 0x05, 0x01]) }).finish());
   // A MsgSend whose value is not a MsgSend.
-  const garbled = TxBody.encode(TxBody.fromPartial({ messages: [Any.fromPartial({ typeUrl: MSG_SEND_TYPE_URL, value: Uint8Array.from([0x0a, 0x10, 0x61]) })] })).finish();
+  const garbled = TxBody.encode(
+    TxBody.fromPartial({ messages: [Any.fromPartial({ typeUrl: MSG_SEND_TYPE_URL, value: Uint8Array.from([0x0a, 0x10, 0x61]) })] }),
+  ).finish();
   await failsDecode(SignDoc.encode({ ...signDoc, bodyBytes: garbled }).finish());
   // No messages; extension options.
   await failsDecode(SignDoc.encode({ ...signDoc, bodyBytes: TxBody.encode(TxBody.fromPartial({ memo: 'x' })).finish() }).finish());
-  const withExt = TxBody.encode({ ...TxBody.decode(signDoc.bodyBytes), extensionOptions: [Any.fromPartial({ typeUrl: '/x.Ext', value: new Uint8Array() })] }).finish();
+  const withExt = TxBody.encode({
+    ...TxBody.decode(signDoc.bodyBytes),
+    extensionOptions: [Any.fromPartial({ typeUrl: '/x.Ext', value: new Uint8Array() })],
+  }).finish();
   await failsDecode(SignDoc.encode({ ...signDoc, bodyBytes: withExt }).finish());
   assert.equal(registry.lookupType(MSG_SEND_TYPE_URL) !== undefined, true);
 });

@@ -12,7 +12,13 @@ test('software backend: lists keys, signs ed25519, signs secp256k1 with a correc
     { id: 'k', curve: 'secp256k1', privateKey: new Uint8Array(32).fill(0x33) },
   ]);
   const keys = await backend.listKeys();
-  assert.deepEqual(keys.map((k) => [k.id, k.curve, k.publicKey.length, k.backendLabel]), [['ed', 'ed25519', 32, 'e'], ['k', 'secp256k1', 33, undefined]]);
+  assert.deepEqual(
+    keys.map((k) => [k.id, k.curve, k.publicKey.length, k.backendLabel]),
+    [
+      ['ed', 'ed25519', 32, 'e'],
+      ['k', 'secp256k1', 33, undefined],
+    ],
+  );
   assert.deepEqual((await backend.health()).simulated, true);
 
   const msg = new TextEncoder().encode('hello');

@@ -141,7 +141,11 @@ function sumBy<T>(items: readonly T[], key: (t: T) => string, amount: (t: T) => 
 
 /** Asset id → total amount moved by the intent's transfers (never summed across assets). */
 export function transferTotals(intent: Intent): Map<string, bigint> {
-  return sumBy(intentFacts(intent).transfers, (t) => t.asset, (t) => t.amount);
+  return sumBy(
+    intentFacts(intent).transfers,
+    (t) => t.asset,
+    (t) => t.amount,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -151,7 +155,14 @@ function pass(rule: string, message?: string, detail?: Record<string, unknown>):
   return { rule, ok: true, ...(message === undefined ? {} : { message }), ...(detail === undefined ? {} : { detail }) };
 }
 
-function deny(rule: string, code: ErrorCode, message: string, detail?: Record<string, unknown>, kind: DenialKind = 'forbidden', retryAfterSeconds?: number): RuleVerdict {
+function deny(
+  rule: string,
+  code: ErrorCode,
+  message: string,
+  detail?: Record<string, unknown>,
+  kind: DenialKind = 'forbidden',
+  retryAfterSeconds?: number,
+): RuleVerdict {
   return {
     rule,
     ok: false,
@@ -189,13 +200,19 @@ function keyEnabled(ctx: EvaluationContext): RuleVerdict {
 
 function chainMatches(ctx: EvaluationContext, intent: Intent): RuleVerdict {
   if (intent.chain === ctx.chain) return pass('chain');
-  return deny('chain', 'wrong_chain', `key ${ctx.label} is a ${ctx.chain} key but the transaction is for ${String(intent.chain)}`, { key_chain: ctx.chain, intent_chain: String(intent.chain) });
+  return deny('chain', 'wrong_chain', `key ${ctx.label} is a ${ctx.chain} key but the transaction is for ${String(intent.chain)}`, {
+    key_chain: ctx.chain,
+    intent_chain: String(intent.chain),
+  });
 }
 
 function decodable(facts: Facts, intent: Intent): RuleVerdict {
-  if (facts.flags.has('undecodable')) return deny('decodable', 'undecodable_denied', 'part of the transaction could not be decoded', { flags: [...facts.flags] });
+  if (facts.flags.has('undecodable'))
+    return deny('decodable', 'undecodable_denied', 'part of the transaction could not be decoded', { flags: [...facts.flags] });
   if (facts.badAmounts.length > 0) {
-    return deny('decodable', 'undecodable_denied', `the decoded transaction has invalid amounts (${facts.badAmounts.join(', ')})`, { invalid_amounts: facts.badAmounts });
+    return deny('decodable', 'undecodable_denied', `the decoded transaction has invalid amounts (${facts.badAmounts.join(', ')})`, {
+      invalid_amounts: facts.badAmounts,
+    });
   }
   if (typeof intent.chain !== 'string') return deny('decodable', 'undecodable_denied', 'the decoded transaction has no chain');
   return pass('decodable');
@@ -203,7 +220,11 @@ function decodable(facts: Facts, intent: Intent): RuleVerdict {
 
 function accountsResolved(facts: Facts): RuleVerdict {
   if (facts.flags.has('unresolved_accounts')) {
-    return deny('accounts_resolved', 'undecodable_denied', 'the transaction uses accounts that could not be resolved (e.g. an address lookup table that was not supplied)');
+    return deny(
+      'accounts_resolved',
+      'undecodable_denied',
+      'the transaction uses accounts that could not be resolved (e.g. an address lookup table that was not supplied)',
+    );
   }
   return pass('accounts_resolved');
 }
@@ -212,9 +233,15 @@ function unknownInstructions(ctx: EvaluationContext, facts: Facts): RuleVerdict 
   const unknown = facts.unknownActions.length > 0 || facts.flags.has('unknown_instruction');
   const detail = { allow_unknown_instructions: ctx.compiled.policy.allow_unknown_instructions, unknown_actions: facts.unknownActions };
   if (!unknown) return pass('unknown_instructions', undefined, detail);
-  if (ctx.compiled.policy.allow_unknown_instructions) return pass('unknown_instructions', 'unknown instructions allowed by allow_unknown_instructions = true', detail);
+  if (ctx.compiled.policy.allow_unknown_instructions)
+    return pass('unknown_instructions', 'unknown instructions allowed by allow_unknown_instructions = true', detail);
   const what = facts.unknownActions.length > 0 ? facts.unknownActions.join(', ') : 'flagged by the chain plugin';
-  return deny('unknown_instructions', 'unknown_instruction_denied', `the transaction contains instructions that could not be decoded (${what}) and allow_unknown_instructions is false`, detail);
+  return deny(
+    'unknown_instructions',
+    'unknown_instruction_denied',
+    `the transaction contains instructions that could not be decoded (${what}) and allow_unknown_instructions is false`,
+    detail,
+  );
 }
 
 function allowedPrograms(ctx: EvaluationContext, facts: Facts): RuleVerdict {
@@ -252,7 +279,12 @@ function allowedRecipients(ctx: EvaluationContext, facts: Facts): RuleVerdict {
       violations.push(`recipient not allowed: ${what} is not in allowed_messages[${m.typeUrl}].allowed_recipients`);
     }
   }
-  return fromViolations('allowed_recipients', 'recipient_not_allowed', violations, facts.transfers.length === 0 ? 'no transfers' : 'all recipients are allowed');
+  return fromViolations(
+    'allowed_recipients',
+    'recipient_not_allowed',
+    violations,
+    facts.transfers.length === 0 ? 'no transfers' : 'all recipients are allowed',
+  );
 }
 
 function allowedContracts(ctx: EvaluationContext, facts: Facts): RuleVerdict {
@@ -263,7 +295,12 @@ function allowedContracts(ctx: EvaluationContext, facts: Facts): RuleVerdict {
       violations.push(`contract ${c.contract} is not in allowed_messages[${m.typeUrl}].allowed_contracts`);
     }
   }
-  return fromViolations('allowed_contracts', 'contract_not_allowed', violations, facts.contracts.length === 0 ? 'no contract calls' : 'all contracts are allowed');
+  return fromViolations(
+    'allowed_contracts',
+    'contract_not_allowed',
+    violations,
+    facts.contracts.length === 0 ? 'no contract calls' : 'all contracts are allowed',
+  );
 }
 
 function allowedMethods(ctx: EvaluationContext, facts: Facts): RuleVerdict {
@@ -274,7 +311,12 @@ function allowedMethods(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     if (c.method === undefined) violations.push(`call to ${c.contract} has no decodable method but allowed_messages[${m.typeUrl}].allowed_methods is set`);
     else if (!m.methods.has(c.method)) violations.push(`method ${c.method} of ${c.contract} is not in allowed_messages[${m.typeUrl}].allowed_methods`);
   }
-  return fromViolations('allowed_methods', 'method_not_allowed_by_policy', violations, facts.contracts.length === 0 ? 'no contract calls' : 'all methods are allowed');
+  return fromViolations(
+    'allowed_methods',
+    'method_not_allowed_by_policy',
+    violations,
+    facts.contracts.length === 0 ? 'no contract calls' : 'all methods are allowed',
+  );
 }
 
 function uncappedAssets(ctx: EvaluationContext, facts: Facts): RuleVerdict {
@@ -288,10 +330,20 @@ function uncappedAssets(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   if (uncapped.length === 0 || !c.policy.deny_uncapped_assets) {
     return pass('uncapped_assets', uncapped.length === 0 ? 'every transferred asset has a cap' : `uncapped assets allowed: ${uncapped.join(', ')}`, detail);
   }
-  return deny('uncapped_assets', 'uncapped_asset_denied', `asset ${uncapped[0]} has no cap (per_tx_caps, window_caps or allowed_messages[].per_tx_cap) and deny_uncapped_assets = true`, detail);
+  return deny(
+    'uncapped_assets',
+    'uncapped_asset_denied',
+    `asset ${uncapped[0]} has no cap (per_tx_caps, window_caps or allowed_messages[].per_tx_cap) and deny_uncapped_assets = true`,
+    detail,
+  );
 }
 
-function capCheck(rule: string, code: ErrorCode, totals: ReadonlyMap<string, bigint>, cap: (asset: string) => { cap: bigint; name: string } | undefined): RuleVerdict {
+function capCheck(
+  rule: string,
+  code: ErrorCode,
+  totals: ReadonlyMap<string, bigint>,
+  cap: (asset: string) => { cap: bigint; name: string } | undefined,
+): RuleVerdict {
   const checked: { asset: string; cap: string; attempted: string }[] = [];
   const violations: string[] = [];
   for (const [asset, attempted] of totals) {
@@ -304,7 +356,11 @@ function capCheck(rule: string, code: ErrorCode, totals: ReadonlyMap<string, big
 }
 
 function perTxCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
-  const totals = sumBy(facts.transfers, (t) => t.asset, (t) => t.amount);
+  const totals = sumBy(
+    facts.transfers,
+    (t) => t.asset,
+    (t) => t.amount,
+  );
   return capCheck('per_tx_caps', 'per_tx_cap_exceeded', totals, (asset) => {
     const cap = ctx.compiled.perTxCaps.get(asset);
     return cap === undefined ? undefined : { cap, name: `per_tx_caps.${asset}` };
@@ -317,18 +373,33 @@ function messageCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   for (const m of ctx.compiled.messages.values()) {
     if (m.caps.size === 0) continue;
     const via = facts.transfers.filter((t) => t.via === m.typeUrl);
-    const v = capCheck('allowed_messages.per_tx_cap', 'per_tx_cap_exceeded', sumBy(via, (t) => t.asset, (t) => t.amount), (asset) => {
-      const c = m.caps.get(asset);
-      return c === undefined ? undefined : { cap: c.cap, name: `allowed_messages[${m.typeUrl}].per_tx_cap.${c.denom}` };
-    });
+    const v = capCheck(
+      'allowed_messages.per_tx_cap',
+      'per_tx_cap_exceeded',
+      sumBy(
+        via,
+        (t) => t.asset,
+        (t) => t.amount,
+      ),
+      (asset) => {
+        const c = m.caps.get(asset);
+        return c === undefined ? undefined : { cap: c.cap, name: `allowed_messages[${m.typeUrl}].per_tx_cap.${c.denom}` };
+      },
+    );
     checked.push(...((v.detail?.checked as unknown[]) ?? []).map((x) => ({ type_url: m.typeUrl, ...(x as object) })));
     violations.push(...((v.detail?.violations as string[]) ?? []));
   }
-  return fromViolations('allowed_messages.per_tx_cap', 'per_tx_cap_exceeded', violations, checked.length === 0 ? 'no capped asset moved' : 'within caps', { checked });
+  return fromViolations('allowed_messages.per_tx_cap', 'per_tx_cap_exceeded', violations, checked.length === 0 ? 'no capped asset moved' : 'within caps', {
+    checked,
+  });
 }
 
 function feeCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
-  const totals = sumBy(facts.fees, (f) => f.asset, (f) => f.amount);
+  const totals = sumBy(
+    facts.fees,
+    (f) => f.asset,
+    (f) => f.amount,
+  );
   return capCheck('fee_caps', 'fee_cap_exceeded', totals, (asset) => {
     const cap = ctx.compiled.feeCaps.get(asset);
     return cap === undefined ? undefined : { cap, name: `fee_caps.${asset}` };
@@ -344,11 +415,22 @@ function signRate(ctx: EvaluationContext, field: (typeof RATE_WINDOWS)[number]['
   if (used < limit) return pass(field, undefined, detail);
   // the (used - limit + 1)-th oldest signature has to leave the window first
   const retry = retrySeconds(times[used - limit]! + windowMs, ctx.now);
-  return deny(field, 'rate_limited', `${field} exceeded: limit=${limit} used=${used} window_secs=${windowMs / 1000}; retry in ${retry} s`, detail, 'limited', retry);
+  return deny(
+    field,
+    'rate_limited',
+    `${field} exceeded: limit=${limit} used=${used} window_secs=${windowMs / 1000}; retry in ${retry} s`,
+    detail,
+    'limited',
+    retry,
+  );
 }
 
 function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
-  const totals = sumBy(facts.transfers, (t) => t.asset, (t) => t.amount);
+  const totals = sumBy(
+    facts.transfers,
+    (t) => t.asset,
+    (t) => t.amount,
+  );
   const checked: { asset: string; cap: string; spent: string; attempted: string }[] = [];
   const violations: { message: string; kind: DenialKind; retry?: number }[] = [];
   for (const [asset, attempted] of totals) {

@@ -199,7 +199,8 @@ function readDenomCaps(raw: unknown, path: string): Record<string, string> {
 
 function readAmount(raw: unknown, path: string): string {
   if (typeof raw === 'string' && parseAmount(raw) !== undefined) return raw;
-  const shown = typeof raw === 'string' ? `"${truncate(raw)}"` : typeof raw === 'object' ? (raw === null ? 'null' : 'a table') : `${typeof raw} ${truncate(String(raw))}`;
+  const shown =
+    typeof raw === 'string' ? `"${truncate(raw)}"` : typeof raw === 'object' ? (raw === null ? 'null' : 'a table') : `${typeof raw} ${truncate(String(raw))}`;
   return fail(path, `must be a quoted decimal string of base units, e.g. "5000000000" (got ${shown})`);
 }
 

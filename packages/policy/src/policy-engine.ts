@@ -200,7 +200,8 @@ export class PolicyEngine {
       }
       const time = record.time instanceof Date ? record.time.getTime() : typeof record.time === 'number' ? record.time : Date.parse(String(record.time));
       if (!Number.isFinite(time)) throw openKmsError('config_invalid', `${where} has an unreadable time`, { path: 'time', record: n - 1 });
-      if (typeof record.label !== 'string' || record.label === '') throw openKmsError('config_invalid', `${where} has no label`, { path: 'label', record: n - 1 });
+      if (typeof record.label !== 'string' || record.label === '')
+        throw openKmsError('config_invalid', `${where} has no label`, { path: 'label', record: n - 1 });
       if (time <= since) {
         ignored++;
         continue;

@@ -25,7 +25,11 @@ test('assets are never summed across Cosmos denoms (per_tx_caps and window_caps)
     keys: {
       atom: {
         chain: 'cosmos',
-        policy: { allowed_messages: [{ type_url: MSG_SEND }], per_tx_caps: { 'denom:uatom': '1000' }, window_caps: { 'denom:uatom': '1500', 'denom:uosmo': '10' } },
+        policy: {
+          allowed_messages: [{ type_url: MSG_SEND }],
+          per_tx_caps: { 'denom:uatom': '1000' },
+          window_caps: { 'denom:uatom': '1500', 'denom:uosmo': '10' },
+        },
       },
     },
     now: clock.now,
@@ -38,7 +42,10 @@ test('assets are never summed across Cosmos denoms (per_tx_caps and window_caps)
   const v = engine.view('atom');
   assert.deepEqual(
     v.runtime.spend.map((s) => [s.asset, s.spent, s.remaining]),
-    [['denom:uatom', '1000', '500'], ['denom:uosmo', '10', '0']],
+    [
+      ['denom:uatom', '1000', '500'],
+      ['denom:uosmo', '10', '0'],
+    ],
   );
   assert.equal(engine.explain('atom', cosmosTx([transfer(500n, 'a', 'denom:uatom', MSG_SEND)])).allowed, true);
   assert.equal(engine.explain('atom', cosmosTx([transfer(1n, 'a', 'denom:uosmo', MSG_SEND)])).code, 'window_cap_exceeded');
@@ -145,6 +152,8 @@ test('view shows the effective policy, sign counts and rolling spend', () => {
     per_hour: { limit: null, used: 2, window_secs: 3600 },
     per_day: { limit: null, used: 2, window_secs: 86400 },
   });
-  assert.deepEqual(v.runtime.spend, [{ asset: 'native', spent: '150', cap: '1000', remaining: '850', resets_at: new Date(Date.parse('2025-03-01T12:00:00.000Z') + DAY_MS).toISOString() }]);
+  assert.deepEqual(v.runtime.spend, [
+    { asset: 'native', spent: '150', cap: '1000', remaining: '850', resets_at: new Date(Date.parse('2025-03-01T12:00:00.000Z') + DAY_MS).toISOString() },
+  ]);
   assert.deepEqual(JSON.parse(JSON.stringify(v)), v, 'JSON-safe');
 });

@@ -48,7 +48,10 @@ test('the original field names parse, aliases fold into the native asset', () =>
       allowed_messages: [
         { type_url: '/cosmos.bank.v1beta1.MsgSend', allowed_recipients: ['cosmos1a', 'cosmos1a'], per_tx_cap: { uatom: '10', 'denom:uosmo': '20' } },
       ],
-      allowed_recipients: [{ program: '11111111111111111111111111111111', addresses: ['Alice'] }, { asset: 'native', addresses: ['Bob'] }],
+      allowed_recipients: [
+        { program: '11111111111111111111111111111111', addresses: ['Alice'] },
+        { asset: 'native', addresses: ['Bob'] },
+      ],
     },
     P,
   );
@@ -108,9 +111,20 @@ test('overlays: every field optional and nullable, caps nullable per asset, alia
 
 test('JSON schemas are closed objects that list exactly the fields the parser accepts', () => {
   const fields = [
-    'enabled', 'max_signs_per_minute', 'max_signs_per_hour', 'max_signs_per_day', 'per_tx_caps', 'window_caps', 'fee_caps',
-    'per_tx_cap_lamports', 'daily_cap_lamports', 'deny_uncapped_assets', 'allow_unknown_instructions', 'allowed_programs',
-    'allowed_messages', 'allowed_recipients',
+    'enabled',
+    'max_signs_per_minute',
+    'max_signs_per_hour',
+    'max_signs_per_day',
+    'per_tx_caps',
+    'window_caps',
+    'fee_caps',
+    'per_tx_cap_lamports',
+    'daily_cap_lamports',
+    'deny_uncapped_assets',
+    'allow_unknown_instructions',
+    'allowed_programs',
+    'allowed_messages',
+    'allowed_recipients',
   ].sort();
   for (const schema of [policyJsonSchema, policyOverlayJsonSchema]) {
     assert.equal(schema.additionalProperties, false);
@@ -127,7 +141,7 @@ test('JSON schemas are closed objects that list exactly the fields the parser ac
   walk(policyJsonSchema, 'policy');
   walk(policyOverlayJsonSchema, 'overlay');
   // a value the schema documents as valid parses
-  const amountPattern = new RegExp(((policyJsonSchema.properties as Record<string, Record<string, string>>).per_tx_cap_lamports!).pattern!);
+  const amountPattern = new RegExp((policyJsonSchema.properties as Record<string, Record<string, string>>).per_tx_cap_lamports!.pattern!);
   assert.ok(amountPattern.test('5000000000') && !amountPattern.test('5e9'));
   // round trip: the normalised form is itself a valid policy
   const p = parsePolicy({ per_tx_cap_lamports: '5', allowed_messages: [{ type_url: '/a', per_tx_cap: { 'denom:uatom': '1' } }] }, P);

@@ -16,7 +16,10 @@ test('restore rebuilds sign counts and rolling spend from allow records only', a
   const clock = testClock();
   const { engine } = solanaEngine(policy, { clock });
   const summary = await engine.restore([
-    rec(T0 - 30_000, 'allow', [{ asset: 'native', amount: '300' }, { asset: 'native', amount: '100' }]),
+    rec(T0 - 30_000, 'allow', [
+      { asset: 'native', amount: '300' },
+      { asset: 'native', amount: '100' },
+    ]),
     rec(new Date(T0 - 20_000), 'allow', [{ asset: 'spl:MintA', amount: '50' }]),
     rec(T0 - 10_000, 'replay', [{ asset: 'native', amount: '999' }]),
     rec(T0 - 5_000, 'deny', [{ asset: 'native', amount: '999' }]),
@@ -29,7 +32,13 @@ test('restore rebuilds sign counts and rolling spend from allow records only', a
   const v = engine.view('hot');
   assert.equal(v.runtime.sign_counts.per_minute.used, 2);
   assert.equal(v.runtime.sign_counts.per_day.used, 3);
-  assert.deepEqual(v.runtime.spend.map((s) => [s.asset, s.spent]), [['native', '600'], ['spl:MintA', '50']]);
+  assert.deepEqual(
+    v.runtime.spend.map((s) => [s.asset, s.spent]),
+    [
+      ['native', '600'],
+      ['spl:MintA', '50'],
+    ],
+  );
   assert.equal(engine.explain('hot', solanaTx([transfer(401n)])).code, 'window_cap_exceeded');
   assert.equal(engine.explain('hot', solanaTx([transfer(400n)])).allowed, true);
 });

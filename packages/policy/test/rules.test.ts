@@ -4,9 +4,25 @@ import { PolicyEngine, RuntimeState } from '../src/index.js';
 import { COMPUTE, MSG_EXEC, MSG_SEND, SYSTEM, TOKEN, cosmosTx, makeIntent, ruleOf, solanaEngine, solanaTx, testClock, transfer } from './helpers.js';
 
 const RULES = [
-  'global_enabled', 'key_enabled', 'chain', 'decodable', 'accounts_resolved', 'unknown_instructions', 'allowed_programs',
-  'allowed_messages', 'allowed_recipients', 'allowed_contracts', 'allowed_methods', 'uncapped_assets', 'per_tx_caps',
-  'allowed_messages.per_tx_cap', 'fee_caps', 'max_signs_per_minute', 'max_signs_per_hour', 'max_signs_per_day', 'window_caps',
+  'global_enabled',
+  'key_enabled',
+  'chain',
+  'decodable',
+  'accounts_resolved',
+  'unknown_instructions',
+  'allowed_programs',
+  'allowed_messages',
+  'allowed_recipients',
+  'allowed_contracts',
+  'allowed_methods',
+  'uncapped_assets',
+  'per_tx_caps',
+  'allowed_messages.per_tx_cap',
+  'fee_caps',
+  'max_signs_per_minute',
+  'max_signs_per_hour',
+  'max_signs_per_day',
+  'window_caps',
 ];
 
 function cosmosEngine(policy: Record<string, unknown>) {
@@ -19,15 +35,27 @@ test('an allowed decision lists every rule, in evaluation order, all ok', () => 
   assert.equal(d.allowed, true);
   assert.equal(d.kind, 'allow');
   assert.equal(d.code, undefined);
-  assert.deepEqual(d.rules.map((r) => r.rule), RULES);
+  assert.deepEqual(
+    d.rules.map((r) => r.rule),
+    RULES,
+  );
   assert.ok(d.rules.every((r) => r.ok));
   assert.match(d.policyVersion, /^[0-9a-f]{64}$/);
 });
 
 test('decisions are JSON-safe (amounts as strings), allowed or not', () => {
-  const { engine } = solanaEngine({ allowed_recipients: [{ asset: 'native', addresses: ['Alice'] }], per_tx_cap_lamports: '10', daily_cap_lamports: '20', fee_caps: { native: '5000' }, max_signs_per_minute: 1 });
+  const { engine } = solanaEngine({
+    allowed_recipients: [{ asset: 'native', addresses: ['Alice'] }],
+    per_tx_cap_lamports: '10',
+    daily_cap_lamports: '20',
+    fee_caps: { native: '5000' },
+    max_signs_per_minute: 1,
+  });
   engine.authorize('hot', solanaTx([transfer(5n)])).reservation!.commit();
-  const d = engine.explain('hot', solanaTx([transfer(50n, 'X')], { flags: ['unknown_instruction'], programs: [SYSTEM, 'Other'], fees: [{ asset: 'native', amount: 6000n }] }));
+  const d = engine.explain(
+    'hot',
+    solanaTx([transfer(50n, 'X')], { flags: ['unknown_instruction'], programs: [SYSTEM, 'Other'], fees: [{ asset: 'native', amount: 6000n }] }),
+  );
   assert.deepEqual(
     d.rules.filter((r) => !r.ok).map((r) => r.rule),
     ['unknown_instructions', 'allowed_programs', 'allowed_recipients', 'per_tx_caps', 'fee_caps', 'max_signs_per_minute', 'window_caps'],
@@ -88,7 +116,10 @@ test('negative or non-bigint amounts in an intent deny (a plugin bug never becom
 
 test('unknown instructions deny by default (known=false or the flag) and are allowed only explicitly', () => {
   const unknownAction = solanaTx([transfer(1n)], {
-    actions: [{ program: SYSTEM, kind: 'transfer', known: true }, { program: SYSTEM, kind: 'unknown', known: false }],
+    actions: [
+      { program: SYSTEM, kind: 'transfer', known: true },
+      { program: SYSTEM, kind: 'unknown', known: false },
+    ],
   });
   const flagged = solanaTx([transfer(1n)], { flags: ['unknown_instruction'] });
   const strict = solanaEngine({}).engine;
@@ -105,7 +136,10 @@ test('unknown instructions deny by default (known=false or the flag) and are all
 
 test('allowed_programs: every program must be listed; absent list allows no program', () => {
   const { engine } = solanaEngine({});
-  let d = engine.explain('hot', solanaTx([transfer(1n)], { programs: [SYSTEM, COMPUTE], actions: [{ program: COMPUTE, kind: 'set_compute_unit_price', known: true }] }));
+  let d = engine.explain(
+    'hot',
+    solanaTx([transfer(1n)], { programs: [SYSTEM, COMPUTE], actions: [{ program: COMPUTE, kind: 'set_compute_unit_price', known: true }] }),
+  );
   assert.equal(d.code, 'program_not_allowed');
   assert.equal(d.message, `program ${COMPUTE} is not in allowed_programs`);
   // a program only present in actions (missing from intent.programs) is still checked
@@ -137,7 +171,10 @@ test('type URLs listed in both intent.programs and intent.messageTypes are check
 test('allowed_recipients per program and per asset; every applicable entry must allow', () => {
   const { engine } = solanaEngine({
     allowed_programs: [{ id: SYSTEM }, { id: TOKEN }],
-    allowed_recipients: [{ program: SYSTEM, addresses: ['Alice', 'Bob'] }, { asset: 'spl:MintA', addresses: ['Carol'] }],
+    allowed_recipients: [
+      { program: SYSTEM, addresses: ['Alice', 'Bob'] },
+      { asset: 'spl:MintA', addresses: ['Carol'] },
+    ],
   });
   assert.equal(engine.explain('hot', solanaTx([transfer(1n, 'Bob')])).allowed, true);
   let d = engine.explain('hot', solanaTx([transfer(1n, 'Mallory')]));
@@ -226,19 +263,34 @@ test('allowed_messages[].per_tx_cap is enforced per denom for transfers via that
   assert.equal(d.code, 'per_tx_cap_exceeded');
   assert.equal(d.message, `allowed_messages[${MSG_SEND}].per_tx_cap.uatom exceeded: cap=1000 attempted=1200 asset=denom:uatom`);
   // other denoms are not summed into uatom
-  assert.equal(engine.explain('atom', cosmosTx([transfer(900n, 'a', 'denom:uatom', MSG_SEND), transfer(10n ** 20n, 'a', 'denom:uosmo', MSG_SEND)])).allowed, true);
+  assert.equal(
+    engine.explain('atom', cosmosTx([transfer(900n, 'a', 'denom:uatom', MSG_SEND), transfer(10n ** 20n, 'a', 'denom:uosmo', MSG_SEND)])).allowed,
+    true,
+  );
 });
 
 test('fee_caps → fee_cap_exceeded', () => {
   const { engine } = solanaEngine({ fee_caps: { native: '10000' } });
   assert.equal(engine.explain('hot', solanaTx([transfer(1n)])).allowed, true);
-  const d = engine.explain('hot', solanaTx([transfer(1n)], { fees: [{ asset: 'native', amount: 5000n }, { asset: 'native', amount: 6000n }] }));
+  const d = engine.explain(
+    'hot',
+    solanaTx([transfer(1n)], {
+      fees: [
+        { asset: 'native', amount: 5000n },
+        { asset: 'native', amount: 6000n },
+      ],
+    }),
+  );
   assert.equal(d.code, 'fee_cap_exceeded');
   assert.equal(d.message, 'fee_caps.native exceeded: cap=10000 attempted=11000 asset=native');
 });
 
 test('max_signs_per_minute|hour|day → rate_limited (limited, retryAfterSeconds)', () => {
-  for (const [field, windowSecs] of [['max_signs_per_minute', 60], ['max_signs_per_hour', 3600], ['max_signs_per_day', 86400]] as const) {
+  for (const [field, windowSecs] of [
+    ['max_signs_per_minute', 60],
+    ['max_signs_per_hour', 3600],
+    ['max_signs_per_day', 86400],
+  ] as const) {
     const { engine, clock } = solanaEngine({ [field]: 2 });
     engine.authorize('hot', solanaTx([transfer(1n)])).reservation!.commit();
     clock.advance(10_000);
@@ -278,7 +330,10 @@ test('a forbidden failure outranks a limit, and the first failing rule gives the
   assert.equal(d.code, 'program_not_allowed');
   assert.equal(d.kind, 'forbidden');
   assert.equal(d.retryAfterSeconds, undefined);
-  assert.deepEqual(d.rules.filter((r) => !r.ok).map((r) => r.rule), ['allowed_programs', 'per_tx_caps', 'max_signs_per_minute']);
+  assert.deepEqual(
+    d.rules.filter((r) => !r.ok).map((r) => r.rule),
+    ['allowed_programs', 'per_tx_caps', 'max_signs_per_minute'],
+  );
 });
 
 test('an unknown label throws unknown_label', () => {

@@ -41,7 +41,11 @@ test('kill switches and overlays persist across restarts (file mode 0600, no tem
   assert.equal(again.isKeyEnabled('cold'), true);
   assert.deepEqual(again.getOverlay('hot'), { per_tx_caps: { native: '5' }, max_signs_per_minute: 3 });
   assert.deepEqual(again.snapshot(), rs.snapshot());
-  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { version: 1, global_enabled: false, keys: { hot: { enabled: false, overlay: { per_tx_caps: { native: '5' }, max_signs_per_minute: 3 } } } });
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
+    version: 1,
+    global_enabled: false,
+    keys: { hot: { enabled: false, overlay: { per_tx_caps: { native: '5' }, max_signs_per_minute: 3 } } },
+  });
 });
 
 test('overlay PATCH semantics: merge, null clears a field or one asset, clearOverlay removes it', () => {
@@ -70,12 +74,15 @@ test('an invalid overlay is rejected with invalid_request and the dotted path, a
     [{ typo_field: true }, 'typo_field'],
     [{ per_tx_cap_lamports: '1', per_tx_caps: { native: '2' } }, 'per_tx_cap_lamports'],
   ] as const) {
-    assert.throws(() => rs.setOverlay('hot', patch), (err: unknown) => {
-      assert.ok(err instanceof OpenKmsError);
-      assert.equal(err.code, 'invalid_request');
-      assert.equal(err.context.path, path);
-      return true;
-    });
+    assert.throws(
+      () => rs.setOverlay('hot', patch),
+      (err: unknown) => {
+        assert.ok(err instanceof OpenKmsError);
+        assert.equal(err.code, 'invalid_request');
+        assert.equal(err.context.path, path);
+        return true;
+      },
+    );
   }
   assert.throws(() => rs.setOverlay('hot', 'nope'), { code: 'invalid_request' });
   assert.equal(rs.revision, rev);
@@ -118,12 +125,15 @@ test('a leftover temp file from a crash is ignored; malformed or insecure files 
   writeFileSync(join(dir, '.state.json.123.abc.tmp'), '{"version":1,"global_enabled":fal');
   assert.equal(RuntimeState.open(file).isKeyEnabled('hot'), false);
   writeFileSync(file, '{"version":1,"global_enabled":true,"keys":{"hot":{"overlay":{"per_tx_caps":{"native":"x"}}}}}', { mode: 0o600 });
-  assert.throws(() => RuntimeState.open(file), (err: unknown) => {
-    assert.ok(err instanceof OpenKmsError);
-    assert.equal(err.code, 'config_invalid');
-    assert.equal(err.context.path, 'runtime_state.keys.hot.overlay.per_tx_caps.native');
-    return true;
-  });
+  assert.throws(
+    () => RuntimeState.open(file),
+    (err: unknown) => {
+      assert.ok(err instanceof OpenKmsError);
+      assert.equal(err.code, 'config_invalid');
+      assert.equal(err.context.path, 'runtime_state.keys.hot.overlay.per_tx_caps.native');
+      return true;
+    },
+  );
   writeFileSync(file, 'not json');
   assert.throws(() => RuntimeState.open(file), { code: 'config_invalid' });
   writeFileSync(file, '{"version":2,"global_enabled":true,"keys":{}}');

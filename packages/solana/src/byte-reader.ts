@@ -8,7 +8,10 @@ export class ByteReader {
   readonly #bytes: Uint8Array;
   #offset = 0;
 
-  constructor(bytes: Uint8Array, readonly field = 'message_b64') {
+  constructor(
+    bytes: Uint8Array,
+    readonly field = 'message_b64',
+  ) {
     this.#bytes = bytes;
   }
 

@@ -11,9 +11,7 @@ const recipient = Keypair.fromSeed(new Uint8Array(32).fill(2)).publicKey;
 const blockhash = new PublicKey(new Uint8Array(32).fill(3)).toBase58();
 
 function transferMessage(lamports = 1234n): Uint8Array {
-  const tx = new Transaction({ feePayer: payer, recentBlockhash: blockhash }).add(
-    SystemProgram.transfer({ fromPubkey: payer, toPubkey: recipient, lamports }),
-  );
+  const tx = new Transaction({ feePayer: payer, recentBlockhash: blockhash }).add(SystemProgram.transfer({ fromPubkey: payer, toPubkey: recipient, lamports }));
   return new Uint8Array(tx.serializeMessage());
 }
 

@@ -18,12 +18,15 @@ function messageB64(tx: Transaction): string {
 }
 
 async function rejectsWith(fn: () => unknown, code: ErrorCode, field?: string): Promise<void> {
-  await assert.rejects(async () => fn(), (err: unknown) => {
-    assert.ok(isOpenKmsError(err), String(err));
-    assert.equal(err.code, code, err.message);
-    if (field !== undefined) assert.equal(err.context.field, field);
-    return true;
-  });
+  await assert.rejects(
+    async () => fn(),
+    (err: unknown) => {
+      assert.ok(isOpenKmsError(err), String(err));
+      assert.equal(err.code, code, err.message);
+      if (field !== undefined) assert.equal(err.context.field, field);
+      return true;
+    },
+  );
 }
 
 test('plugin default export: api version 1, chain solana, creates the signer', () => {
@@ -48,7 +51,9 @@ test('decode: transfer plus an unknown program → intent', async () => {
   const from = new PublicKey(payer.publicKey);
   const tx = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH })
     .add(SystemProgram.transfer({ fromPubkey: from, toPubkey: recipient, lamports: 1_500_000n }))
-    .add(new TransactionInstruction({ programId: unknownProgram, keys: [{ pubkey: recipient, isSigner: false, isWritable: true }], data: Buffer.from([1, 2, 3]) }))
+    .add(
+      new TransactionInstruction({ programId: unknownProgram, keys: [{ pubkey: recipient, isSigner: false, isWritable: true }], data: Buffer.from([1, 2, 3]) }),
+    )
     .add(SystemProgram.transfer({ fromPubkey: from, toPubkey: recipient, lamports: 7n }));
   const bytes = new Uint8Array(tx.serializeMessage());
   const out = await signer.decode({ label: 'hot-0', message_b64: toBase64(bytes), expected_chain_id: 'mainnet-beta' }, payer);
@@ -76,9 +81,7 @@ test('decode: transfer plus an unknown program → intent', async () => {
 test('decode: other System instructions are unknown; no network without expected_chain_id', async () => {
   const { payer } = await solanaTestKeys();
   const from = new PublicKey(payer.publicKey);
-  const tx = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH }).add(
-    SystemProgram.allocate({ accountPubkey: from, space: 8 }),
-  );
+  const tx = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH }).add(SystemProgram.allocate({ accountPubkey: from, space: 8 }));
   const { intent } = await signer.decode({ label: 'hot-0', message_b64: messageB64(tx) }, payer);
   assert.equal(intent.network, undefined);
   assert.deepEqual(intent.actions, [{ program: SYSTEM_PROGRAM_ID, kind: 'unknown', known: false }]);
@@ -99,9 +102,7 @@ test('decode: second signer (not fee payer) is accepted, pays no fee', async () 
   const { payer, other } = await solanaTestKeys();
   const feePayer = new PublicKey(other.publicKey);
   const from = new PublicKey(payer.publicKey);
-  const tx = new Transaction({ feePayer, recentBlockhash: BLOCKHASH }).add(
-    SystemProgram.transfer({ fromPubkey: from, toPubkey: recipient, lamports: 10n }),
-  );
+  const tx = new Transaction({ feePayer, recentBlockhash: BLOCKHASH }).add(SystemProgram.transfer({ fromPubkey: from, toPubkey: recipient, lamports: 10n }));
   const out = await signer.decode({ label: 'hot-0', message_b64: messageB64(tx) }, payer);
   assert.equal(out.decoded.signerIndex, 1);
   assert.deepEqual(out.intent.fees, []);

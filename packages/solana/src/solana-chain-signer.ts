@@ -1,18 +1,9 @@
-import {
-  CHAIN_PLUGIN_API_VERSION,
-  ErrorCode,
-  fromBase64Strict,
-  openKmsError,
-  toBase64,
-} from '@openkms/core';
+import { CHAIN_PLUGIN_API_VERSION, ErrorCode, fromBase64Strict, openKmsError, toBase64 } from '@openkms/core';
 import type { ChainKey, ChainSigner, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
 import { verifyEd25519 } from './ed25519-verify.js';
 import { decodeLegacyMessage, requiredSigners } from './legacy-message-decoder.js';
 import type { LegacyMessage } from './legacy-message-decoder.js';
-import {
-  solanaSignRequestSchema,
-  solanaSignResponseSchema,
-} from './sign-request-schema.js';
+import { solanaSignRequestSchema, solanaSignResponseSchema } from './sign-request-schema.js';
 import type { AddressLookupTableInput, SolanaSignRequest, SolanaSignResponse } from './sign-request-schema.js';
 import { decodeSolanaAddress, solanaAddress, toBase58 } from './solana-address.js';
 import { buildSolanaIntent } from './solana-intent.js';

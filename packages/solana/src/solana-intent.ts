@@ -33,9 +33,7 @@ export function buildSolanaIntent(message: LegacyMessage, signer: string, networ
   });
 
   const fees: Fee[] =
-    message.accountKeys[0] === signer
-      ? [{ asset: 'native', amount: BigInt(message.header.numRequiredSignatures) * LAMPORTS_PER_SIGNATURE }]
-      : [];
+    message.accountKeys[0] === signer ? [{ asset: 'native', amount: BigInt(message.header.numRequiredSignatures) * LAMPORTS_PER_SIGNATURE }] : [];
 
   return {
     chain: 'solana',

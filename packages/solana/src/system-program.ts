@@ -12,8 +12,7 @@ export const SYSTEM_TRANSFER_INDEX = 2;
 
 /** What this plugin understands of a System program instruction. */
 export type SystemInstruction =
-  | { readonly kind: 'transfer'; readonly from: string; readonly to: string; readonly lamports: bigint }
-  | { readonly kind: 'unknown'; readonly index?: number };
+  { readonly kind: 'transfer'; readonly from: string; readonly to: string; readonly lamports: bigint } | { readonly kind: 'unknown'; readonly index?: number };
 
 /**
  * Decodes a System program instruction. Only `Transfer` (u32 LE 2, u64 LE lamports; accounts: from, to) is

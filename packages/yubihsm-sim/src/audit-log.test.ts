@@ -68,7 +68,11 @@ test('the log is a 62-entry circular store; SetLogIndex drops read entries', asy
   const last = log.entries[61]!.number;
   assert.equal(toHex(await call(sim, s, 0x67, u16(last))), '');
   log = parseLog(await call(sim, s, 0x4d));
-  assert.deepEqual(log.entries.map((x) => x.command), [0x4d, 0x67], 'the GetLogEntries that was read is logged after the read');
+  assert.deepEqual(
+    log.entries.map((x) => x.command),
+    [0x4d, 0x67],
+    'the GetLogEntries that was read is logged after the read',
+  );
   assert.equal(log.entries[0]!.number, last + 1);
   await sim.close();
 });

@@ -22,7 +22,15 @@ export function encodeLogEntry(e: LogEntry): Uint8Array {
 /** Boot (power-on) entry: command 0, result 0, no keys. */
 export const BOOT_ENTRY: LogEntryFields = { command: 0, length: 0, sessionKey: NO_KEY, targetKey: 0, secondKey: 0, result: 0, systick: 0 };
 /** Factory reset entry: every field 0xff. */
-export const RESET_ENTRY: LogEntryFields = { command: 0xff, length: 0xffff, sessionKey: 0xffff, targetKey: 0xffff, secondKey: 0xffff, result: 0xff, systick: 0xffffffff };
+export const RESET_ENTRY: LogEntryFields = {
+  command: 0xff,
+  length: 0xffff,
+  sessionKey: 0xffff,
+  targetKey: 0xffff,
+  secondKey: 0xffff,
+  result: 0xff,
+  systick: 0xffffffff,
+};
 
 export interface AuditLogState {
   entries: LogEntry[];
@@ -87,7 +95,13 @@ export class AuditLog {
   }
 
   exportState(): AuditLogState {
-    return { entries: [...this.entries], nextNumber: this.nextNumber, lastDigest: this.lastDigest, unloggedBoot: this.unloggedBoot, unloggedAuth: this.unloggedAuth };
+    return {
+      entries: [...this.entries],
+      nextNumber: this.nextNumber,
+      lastDigest: this.lastDigest,
+      unloggedBoot: this.unloggedBoot,
+      unloggedAuth: this.unloggedAuth,
+    };
   }
 
   importState(s: AuditLogState): void {

@@ -13,7 +13,15 @@ const GET_RANDOM = 0x13;
 const DELETE_ASYM = 0x29;
 
 /** Adds auth key `id` with password `pw`, domains, caps and delegated caps; returns its key material. */
-async function addAuthKey(sim: ReturnType<typeof createSimulator>, admin: Awaited<ReturnType<typeof openSession>>, id: number, pw: string, domains: number, caps: bigint, delegated: bigint) {
+async function addAuthKey(
+  sim: ReturnType<typeof createSimulator>,
+  admin: Awaited<ReturnType<typeof openSession>>,
+  id: number,
+  pw: string,
+  domains: number,
+  caps: bigint,
+  delegated: bigint,
+) {
   const key = passwordToAuthKey(pw);
   await call(sim, admin, 0x44, concat(objectHeader(id, `user${id}`, domains, caps, 38), u64(delegated), authKeyBytes(key)));
   return key;

@@ -15,7 +15,18 @@ import {
   type SessionAuthority,
 } from './capability-rules.js';
 import type { CommandContext } from './command-context.js';
-import { Algorithm, CapabilityBit, Command, DeviceError, DeviceOption, LABEL_LENGTH, MAX_FRAME_LENGTH, MAX_OBJECTS, ObjectType, Origin } from './device-codes.js';
+import {
+  Algorithm,
+  CapabilityBit,
+  Command,
+  DeviceError,
+  DeviceOption,
+  LABEL_LENGTH,
+  MAX_FRAME_LENGTH,
+  MAX_OBJECTS,
+  ObjectType,
+  Origin,
+} from './device-codes.js';
 import { fail } from './device-failure.js';
 import { AUDITABLE_COMMANDS } from './device-state.js';
 import {

@@ -26,7 +26,10 @@ test('GET /connector/status answers the connector key=value lines in order', asy
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     const body = await res.text();
     const lines = body.trim().split('\n');
-    assert.deepEqual(lines.map((l) => l.split('=')[0]), ['status', 'serial', 'version', 'pid', 'address', 'port']);
+    assert.deepEqual(
+      lines.map((l) => l.split('=')[0]),
+      ['status', 'serial', 'version', 'pid', 'address', 'port'],
+    );
     assert.equal(lines[0], 'status=OK');
     assert.equal(lines[1], 'serial=1234567');
     assert.equal(lines[2], 'version=3.0.7');

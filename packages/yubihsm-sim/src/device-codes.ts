@@ -105,7 +105,6 @@ export const DeviceOption = {
 
 export const Origin = DriverOrigin;
 
-
 export { LABEL_LENGTH } from '@openkms/yubihsm';
 export const MAX_SESSIONS = DRIVER_MAX_SESSIONS;
 export const MAX_OBJECTS = DRIVER_MAX_OBJECTS;

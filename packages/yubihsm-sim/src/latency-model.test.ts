@@ -47,7 +47,11 @@ test('realistic latency runs through one device-wide queue: throughput does not 
   const sessions = await Promise.all([1, 2, 3, 4].map(() => openSession(sim)));
   const start = vt.now();
   const msg = new Uint8Array(32);
-  await Promise.all(sessions.map(async (s) => { for (let i = 0; i < 5; i++) await call(sim, s, 0x6a, concat(u16(0x10), msg)); }));
+  await Promise.all(
+    sessions.map(async (s) => {
+      for (let i = 0; i < 5; i++) await call(sim, s, 0x6a, concat(u16(0x10), msg));
+    }),
+  );
   const elapsed = vt.now() - start;
   assert.equal(elapsed, 20 * 107, '20 Ed25519 signatures, one at a time');
   const perSecond = 20 / (elapsed / 1000);

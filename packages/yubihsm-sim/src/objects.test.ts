@@ -106,7 +106,18 @@ test('GetObjectInfo is 66 bytes with the reference lengths; sequence numbers go 
     const b = await call(sim, s, 0x4e, concat(u16(id), Uint8Array.of(type)));
     assert.equal(b.length, 66);
     const v = new DataView(b.buffer, b.byteOffset);
-    return { caps: v.getBigUint64(0), id: v.getUint16(8), length: v.getUint16(10), domains: v.getUint16(12), type: b[14], alg: b[15], seq: b[16], origin: b[17], label: Buffer.from(b.subarray(18, 58)).toString('utf8').replace(/\0+$/, ''), delegated: v.getBigUint64(58) };
+    return {
+      caps: v.getBigUint64(0),
+      id: v.getUint16(8),
+      length: v.getUint16(10),
+      domains: v.getUint16(12),
+      type: b[14],
+      alg: b[15],
+      seq: b[16],
+      origin: b[17],
+      label: Buffer.from(b.subarray(18, 58)).toString('utf8').replace(/\0+$/, ''),
+      delegated: v.getBigUint64(58),
+    };
   };
   const authKey = await info(1, 2);
   assert.deepEqual(

@@ -43,7 +43,10 @@ test('state survives a restart: objects, sequences, serial, log chain; sessions 
     const n = logPayload[4]!;
     const entries = Array.from({ length: n }, (_, i) => decodeLogEntry(logPayload.subarray(5 + 32 * i, 37 + 32 * i)));
     assert.equal(verifyLogChain(entries, new Uint8Array(16)), -1, 'chain continues across the restart');
-    assert.ok(entries.some((e) => e.command === 0 && e.result === 0), 'boot entry logged on power-on');
+    assert.ok(
+      entries.some((e) => e.command === 0 && e.result === 0),
+      'boot entry logged on power-on',
+    );
     await sim2.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -55,9 +58,15 @@ test('a corrupt state file is refused with config_invalid', () => {
   const statePath = join(dir, 'state.json');
   try {
     writeFileSync(statePath, '{"format":"something else"}');
-    assert.throws(() => createSimulator({ statePath }), (e: unknown) => isOpenKmsError(e) && e.code === 'config_invalid');
+    assert.throws(
+      () => createSimulator({ statePath }),
+      (e: unknown) => isOpenKmsError(e) && e.code === 'config_invalid',
+    );
     writeFileSync(statePath, 'not json');
-    assert.throws(() => createSimulator({ statePath }), (e: unknown) => isOpenKmsError(e) && e.code === 'config_invalid');
+    assert.throws(
+      () => createSimulator({ statePath }),
+      (e: unknown) => isOpenKmsError(e) && e.code === 'config_invalid',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

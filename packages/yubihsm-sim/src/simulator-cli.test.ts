@@ -17,7 +17,10 @@ test('parseSimulatorArgs', () => {
   });
   assert.equal(parseSimulatorArgs(['--listen', '[::1]:8080']).host, '::1');
   for (const bad of [['--listen', 'nope'], ['--latency', 'slow'], ['--bogus'], ['--state']]) {
-    assert.throws(() => parseSimulatorArgs(bad), (e: unknown) => isOpenKmsError(e) && e.code === 'invalid_request');
+    assert.throws(
+      () => parseSimulatorArgs(bad),
+      (e: unknown) => isOpenKmsError(e) && e.code === 'invalid_request',
+    );
   }
 });
 

@@ -108,9 +108,11 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatedYubiHs
     if (!statePath || flushTimer || closed) return;
     flushTimer = setTimeout(() => {
       flushTimer = undefined;
-      void queue.run(async () => {
-        if (dirty && !closed) writeNow();
-      }).catch(() => undefined);
+      void queue
+        .run(async () => {
+          if (dirty && !closed) writeNow();
+        })
+        .catch(() => undefined);
     }, logFlushDelay);
     flushTimer.unref();
   };

@@ -2,14 +2,7 @@
  * Test helper (not shipped): a minimal host that talks raw frames to a simulator, using the driver's own
  * SecureChannel for the host side of SCP03.
  */
-import {
-  decodeFrame,
-  deriveSessionKeys,
-  encodeFrame,
-  passwordToAuthKey,
-  SecureChannel,
-  type AuthKeyMaterial,
-} from '@openkms/yubihsm';
+import { decodeFrame, deriveSessionKeys, encodeFrame, passwordToAuthKey, SecureChannel, type AuthKeyMaterial } from '@openkms/yubihsm';
 import type { SimulatedYubiHsm } from './simulator.js';
 
 export const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -52,7 +45,12 @@ export interface InnerResponse {
 
 export const DEFAULT_KEY: AuthKeyMaterial = passwordToAuthKey('password');
 
-export async function openSession(sim: SimulatedYubiHsm, keyId = 1, key: AuthKeyMaterial = DEFAULT_KEY, hostChallenge = hex('0102030405060708')): Promise<HostSession> {
+export async function openSession(
+  sim: SimulatedYubiHsm,
+  keyId = 1,
+  key: AuthKeyMaterial = DEFAULT_KEY,
+  hostChallenge = hex('0102030405060708'),
+): Promise<HostSession> {
   const req = new Uint8Array(10);
   req[0] = keyId >> 8;
   req[1] = keyId & 0xff;

@@ -77,7 +77,8 @@ export class DeviceCore {
     const plainCost: CommandCostInput = { command: cmd, payloadLength: Math.max(0, frame.length - 3), inSession: false };
     const plain = (code: number): FrameOutcome => ({ response: encodeErrorFrame(code), cost: plainCost, changed: 'none' });
 
-    const limit = this.o.identity.firmware[0] > 2 || (this.o.identity.firmware[0] === 2 && this.o.identity.firmware[1] >= 4) ? MAX_FRAME_LENGTH : LEGACY_MAX_FRAME_LENGTH;
+    const limit =
+      this.o.identity.firmware[0] > 2 || (this.o.identity.firmware[0] === 2 && this.o.identity.firmware[1] >= 4) ? MAX_FRAME_LENGTH : LEGACY_MAX_FRAME_LENGTH;
     if (frame.length > limit) return plain(DeviceError.wrongLength);
     let payload: Uint8Array;
     try {
@@ -148,11 +149,19 @@ export class DeviceCore {
       session.channel.verifyAuthenticateRequest(frame);
     } catch {
       this.sessions.remove(session.id);
-      this.appendLog(Command.authenticateSession, { length: 17, sessionKey: keyId, targetKey: NO_KEY, secondKey: NO_KEY, result: DeviceError.authenticationFailed }, true);
+      this.appendLog(
+        Command.authenticateSession,
+        { length: 17, sessionKey: keyId, targetKey: NO_KEY, secondKey: NO_KEY, result: DeviceError.authenticationFailed },
+        true,
+      );
       return encodeErrorFrame(DeviceError.authenticationFailed);
     }
     this.sessions.touch(session);
-    this.appendLog(Command.authenticateSession, { length: 17, sessionKey: keyId, targetKey: NO_KEY, secondKey: NO_KEY, result: Command.authenticateSession | 0x80 }, true);
+    this.appendLog(
+      Command.authenticateSession,
+      { length: 17, sessionKey: keyId, targetKey: NO_KEY, secondKey: NO_KEY, result: Command.authenticateSession | 0x80 },
+      true,
+    );
     return encodeFrame(Command.authenticateSession | 0x80);
   }
 

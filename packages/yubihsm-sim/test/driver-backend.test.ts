@@ -13,7 +13,13 @@ const K1_SCALAR = hex('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b1
 /** Demo-style provisioning with auth key 1: a sign-only auth key 3 and two keys. */
 async function provision(client: YubiHsmClient, opts: { edSeed?: Uint8Array } = {}): Promise<void> {
   const s = await client.openSession(1, 'password');
-  await s.putAuthenticationKey({ id: 3, label: 'openkms signer', domains: [1], capabilities: ['sign-eddsa', 'sign-ecdsa'], secret: { password: 'signer-password' } });
+  await s.putAuthenticationKey({
+    id: 3,
+    label: 'openkms signer',
+    domains: [1],
+    capabilities: ['sign-eddsa', 'sign-ecdsa'],
+    secret: { password: 'signer-password' },
+  });
   await s.putAsymmetricKey({ id: 0x64, label: 'solana-hot', domains: [1], capabilities: ['sign-eddsa'], algorithm: 'ed25519', key: opts.edSeed ?? ED_SEED });
   await s.putAsymmetricKey({ id: 0x65, label: 'cosmos-hot', domains: [1], capabilities: ['sign-ecdsa'], algorithm: 'eck256', key: K1_SCALAR });
   await s.generateAsymmetricKey({ id: 0x66, label: 'p256-ignored', domains: [1], capabilities: ['sign-ecdsa'], algorithm: 'ecp256' });
@@ -41,7 +47,13 @@ test('backend: listKeys, getPublicKey, signEd25519, signSecp256k1 (low-S + recov
   try {
     await provision(h.client);
     const keys = await backend.listKeys();
-    assert.deepEqual(keys.map((k) => [k.id, k.curve, k.backendLabel]), [['0x0064', 'ed25519', 'solana-hot'], ['0x0065', 'secp256k1', 'cosmos-hot']]);
+    assert.deepEqual(
+      keys.map((k) => [k.id, k.curve, k.backendLabel]),
+      [
+        ['0x0064', 'ed25519', 'solana-hot'],
+        ['0x0065', 'secp256k1', 'cosmos-hot'],
+      ],
+    );
     assert.equal(toHex(keys[0]!.publicKey), toHex(ed25519.getPublicKey(ED_SEED)));
     assert.equal(toHex(keys[1]!.publicKey), toHex(secp256k1.getPublicKey(K1_SCALAR, true)));
     assert.equal(toHex(await backend.getPublicKey({ id: '0x0065' })), toHex(secp256k1.getPublicKey(K1_SCALAR, true)));
@@ -96,11 +108,17 @@ test('backend: injected device errors become backend_error with the device error
     await provision(h.client);
     await backend.listKeys();
     h.sim.faults.failNext(1, 0x07); // STORAGE_FAILED
-    await assert.rejects(backend.signEd25519({ id: '0x0064' }, Uint8Array.of(1)), (e: unknown) => isOpenKmsError(e) && e.code === 'backend_error' && e.context['device_error'] === 'STORAGE_FAILED');
+    await assert.rejects(
+      backend.signEd25519({ id: '0x0064' }, Uint8Array.of(1)),
+      (e: unknown) => isOpenKmsError(e) && e.code === 'backend_error' && e.context['device_error'] === 'STORAGE_FAILED',
+    );
     assert.equal((await backend.signEd25519({ id: '0x0064' }, Uint8Array.of(1))).length, 64);
     // wrong password: authentication failure, never a signature
     const bad = createYubiHsmBackend({ connectors: [{ url: h.url }], authKeyId: 3, password: 'wrong', keepaliveMs: 0, commandTimeoutMs: 1000 });
-    await assert.rejects(bad.signEd25519({ id: '0x0064' }, Uint8Array.of(1)), (e: unknown) => isOpenKmsError(e) && e.code === 'backend_error' && e.context['reason'] === 'card_cryptogram_mismatch');
+    await assert.rejects(
+      bad.signEd25519({ id: '0x0064' }, Uint8Array.of(1)),
+      (e: unknown) => isOpenKmsError(e) && e.code === 'backend_error' && e.context['reason'] === 'card_cryptogram_mismatch',
+    );
     await bad.close();
   } finally {
     await backend.close();
@@ -246,7 +264,10 @@ test('backend over the in-process transport (no HTTP) behaves the same', async (
     try {
       assert.equal((await backend.listKeys()).length, 2);
       assert.equal((await backend.signEd25519({ id: '0x0064' }, Uint8Array.of(9))).length, 64);
-      assert.deepEqual(backend.stats().devices.map((d) => [d.name, d.serial, d.up]), [['sim-in-process', 3003, true]]);
+      assert.deepEqual(
+        backend.stats().devices.map((d) => [d.name, d.serial, d.up]),
+        [['sim-in-process', 3003, true]],
+      );
       sim.faults.disappear();
       await assert.rejects(backend.signEd25519({ id: '0x0064' }, Uint8Array.of(9)), code('backend_unavailable'));
     } finally {

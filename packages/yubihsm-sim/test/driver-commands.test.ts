@@ -41,7 +41,13 @@ test('every driver command against the simulator over real HTTP', async () => {
     assert.equal(auth.capabilities & ALL_CAPABILITIES_MASK, ALL_CAPABILITIES_MASK);
 
     // generate ed25519 + secp256k1 keys (device picks the id for one)
-    const edId = await s.generateAsymmetricKey({ id: 0x64, label: 'ed', domains: [1], capabilities: ['sign-eddsa', 'exportable-under-wrap'], algorithm: 'ed25519' });
+    const edId = await s.generateAsymmetricKey({
+      id: 0x64,
+      label: 'ed',
+      domains: [1],
+      capabilities: ['sign-eddsa', 'exportable-under-wrap'],
+      algorithm: 'ed25519',
+    });
     assert.equal(edId, 0x64);
     const kId = await s.generateAsymmetricKey({ label: 'k1', domains: [1, 2], capabilities: ['sign-ecdsa'], algorithm: 'eck256' });
     assert.ok(kId > 0 && kId !== edId);
@@ -66,9 +72,18 @@ test('every driver command against the simulator over real HTTP', async () => {
     const all = await s.listObjects();
     assert.ok(all.some((e) => e.id === 1 && e.type === 2));
     const eds = await s.listObjects({ type: 'asymmetric-key', algorithm: 'ed25519' });
-    assert.deepEqual(eds.map((e) => e.id), [edId]);
-    assert.deepEqual((await s.listObjects({ label: 'k1' })).map((e) => e.id), [kId]);
-    assert.deepEqual((await s.listObjects({ domains: [2], type: 'asymmetric-key' })).map((e) => e.id), [kId]);
+    assert.deepEqual(
+      eds.map((e) => e.id),
+      [edId],
+    );
+    assert.deepEqual(
+      (await s.listObjects({ label: 'k1' })).map((e) => e.id),
+      [kId],
+    );
+    assert.deepEqual(
+      (await s.listObjects({ domains: [2], type: 'asymmetric-key' })).map((e) => e.id),
+      [kId],
+    );
     assert.deepEqual((await s.listObjects({ id: edId, type: 'asymmetric-key' })).length, 1);
 
     // auth key from a password, then a session with it
@@ -79,8 +94,22 @@ test('every driver command against the simulator over real HTTP', async () => {
     await s3.close();
 
     // wrap keys: put and generate; export → delete → import round trip
-    const wrapId = await s.putWrapKey({ id: 0x200, label: 'wrap', domains: [1], capabilities: ['export-wrapped', 'import-wrapped'], delegatedCapabilities: 'all', algorithm: 'aes256-ccm-wrap', key: new Uint8Array(32).fill(9) });
-    const genWrap = await s.generateWrapKey({ label: 'gen-wrap', domains: [1], capabilities: ['export-wrapped'], delegatedCapabilities: ['sign-eddsa'], algorithm: 'aes128-ccm-wrap' });
+    const wrapId = await s.putWrapKey({
+      id: 0x200,
+      label: 'wrap',
+      domains: [1],
+      capabilities: ['export-wrapped', 'import-wrapped'],
+      delegatedCapabilities: 'all',
+      algorithm: 'aes256-ccm-wrap',
+      key: new Uint8Array(32).fill(9),
+    });
+    const genWrap = await s.generateWrapKey({
+      label: 'gen-wrap',
+      domains: [1],
+      capabilities: ['export-wrapped'],
+      delegatedCapabilities: ['sign-eddsa'],
+      algorithm: 'aes128-ccm-wrap',
+    });
     assert.ok(genWrap > 0);
     const wrapped = await s.exportWrapped(wrapId, 'asymmetric-key', edId);
     assert.ok(wrapped.length > 13 + 16);
@@ -108,7 +137,10 @@ test('every driver command against the simulator over real HTTP', async () => {
     await s.resetDevice();
     assert.ok(s.closed);
     const s2 = await client.openSession(1, 'password');
-    assert.deepEqual((await s2.listObjects()).map((e) => [e.id, e.type]), [[1, 2]]);
+    assert.deepEqual(
+      (await s2.listObjects()).map((e) => [e.id, e.type]),
+      [[1, 2]],
+    );
     await s2.close();
     await assert.rejects(s2.echo(hex('00')), { reason: 'closed' });
   } finally {

@@ -9,7 +9,10 @@ test('sessions full: the 17th CreateSession gets SESSIONS_FULL; closing one free
   try {
     const sessions = [];
     for (let i = 0; i < 16; i++) sessions.push(await h.client.openSession(1, 'password'));
-    assert.deepEqual(sessions.map((s) => s.id), Array.from({ length: 16 }, (_, i) => i));
+    assert.deepEqual(
+      sessions.map((s) => s.id),
+      Array.from({ length: 16 }, (_, i) => i),
+    );
     await assert.rejects(h.client.openSession(1, 'password'), (e: unknown) => e instanceof YubiHsmDeviceError && e.codeName === 'SESSIONS_FULL' && e.outer);
     await sessions[5]!.close();
     const again = await h.client.openSession(1, 'password');
@@ -41,7 +44,13 @@ test('session expiry: the driver treats a session as expired 1 s early; the devi
 test('pool: transparent re-authentication after the device forgets every session', async () => {
   const h = await startHarness();
   const log = eventLog();
-  const pool = new YubiHsmPool({ transport: createHttpTransport({ url: h.url }), authKeyId: 1, authKey: passwordToAuthKey('password'), keepaliveMs: 0, onEvent: log.onEvent });
+  const pool = new YubiHsmPool({
+    transport: createHttpTransport({ url: h.url }),
+    authKeyId: 1,
+    authKey: passwordToAuthKey('password'),
+    keepaliveMs: 0,
+    onEvent: log.onEvent,
+  });
   try {
     const id = await pool.generateAsymmetricKey({ domains: [1], capabilities: ['sign-eddsa'], algorithm: 'ed25519' });
     const msg = Uint8Array.of(7);
@@ -67,7 +76,14 @@ test('pool: transparent re-authentication after the device forgets every session
 test('pool: keepalive Echo keeps sessions alive and pre-warms up to the pool size', async () => {
   const h = await startHarness();
   const log = eventLog();
-  const pool = new YubiHsmPool({ transport: createHttpTransport({ url: h.url }), authKeyId: 1, authKey: passwordToAuthKey('password'), size: 3, keepaliveMs: 30, onEvent: log.onEvent });
+  const pool = new YubiHsmPool({
+    transport: createHttpTransport({ url: h.url }),
+    authKeyId: 1,
+    authKey: passwordToAuthKey('password'),
+    size: 3,
+    keepaliveMs: 30,
+    onEvent: log.onEvent,
+  });
   try {
     await pool.connect();
     await waitFor(() => pool.sessionCount === 3);

@@ -23,7 +23,25 @@ async function tlsConnector() {
   const dir = mkdtempSync(join(tmpdir(), 'openkms-tls-'));
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
     { stdio: 'ignore' },
   );
   const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
@@ -36,7 +54,9 @@ async function tlsConnector() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void sim.handleFrame(new Uint8Array(Buffer.concat(chunks))).then((out) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from(out)));
+      void sim
+        .handleFrame(new Uint8Array(Buffer.concat(chunks)))
+        .then((out) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from(out)));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -52,19 +72,23 @@ async function tlsConnector() {
   };
 }
 
-test('driver: an https:// connector with a pinned CA works; without it the connection fails closed', { skip: !hasOpenssl() && 'openssl not installed' }, async () => {
-  const c = await tlsConnector();
-  try {
-    const trusted = new YubiHsmClient({ url: c.url, tls: { ca: c.cert }, timeoutMs: 2000 });
-    const session = await trusted.openSession(1, 'password');
-    assert.deepEqual([...(await session.echo(new Uint8Array([1, 2, 3])))], [1, 2, 3]);
-    await session.close();
-    await trusted.close();
+test(
+  'driver: an https:// connector with a pinned CA works; without it the connection fails closed',
+  { skip: !hasOpenssl() && 'openssl not installed' },
+  async () => {
+    const c = await tlsConnector();
+    try {
+      const trusted = new YubiHsmClient({ url: c.url, tls: { ca: c.cert }, timeoutMs: 2000 });
+      const session = await trusted.openSession(1, 'password');
+      assert.deepEqual([...(await session.echo(new Uint8Array([1, 2, 3])))], [1, 2, 3]);
+      await session.close();
+      await trusted.close();
 
-    const untrusted = new YubiHsmClient({ url: c.url, timeoutMs: 2000 });
-    await assert.rejects(untrusted.openSession(1, 'password'), /SELF_SIGNED|CERT|unreachable/);
-    await untrusted.close();
-  } finally {
-    await c.close();
-  }
-});
+      const untrusted = new YubiHsmClient({ url: c.url, timeoutMs: 2000 });
+      await assert.rejects(untrusted.openSession(1, 'password'), /SELF_SIGNED|CERT|unreachable/);
+      await untrusted.close();
+    } finally {
+      await c.close();
+    }
+  },
+);

@@ -41,7 +41,11 @@ test('real YubiHSM2: driver commands', { skip }, async () => {
   const client = new YubiHsmClient({ url: connector!, timeoutMs: 10_000 });
   const s = await client.openSession(1, password);
   const cleanup = async (): Promise<void> => {
-    for (const [id, type] of [[ED_ID, 'asymmetric-key'], [K1_ID, 'asymmetric-key'], [WRAP_ID, 'wrap-key']] as const) {
+    for (const [id, type] of [
+      [ED_ID, 'asymmetric-key'],
+      [K1_ID, 'asymmetric-key'],
+      [WRAP_ID, 'wrap-key'],
+    ] as const) {
       await s.deleteObject(id, type).catch(() => undefined);
     }
   };
@@ -50,7 +54,13 @@ test('real YubiHSM2: driver commands', { skip }, async () => {
     assert.equal(Buffer.from(await s.echo(Uint8Array.of(0xff, 1))).toString('hex'), 'ff01');
     assert.equal((await s.getPseudoRandom(16)).length, 16);
 
-    await s.generateAsymmetricKey({ id: ED_ID, label: 'openkms-hw-test-ed', domains: [1], capabilities: ['sign-eddsa', 'exportable-under-wrap'], algorithm: 'ed25519' });
+    await s.generateAsymmetricKey({
+      id: ED_ID,
+      label: 'openkms-hw-test-ed',
+      domains: [1],
+      capabilities: ['sign-eddsa', 'exportable-under-wrap'],
+      algorithm: 'ed25519',
+    });
     const edPub = (await s.getPublicKey(ED_ID)).publicKey;
     const msg = new TextEncoder().encode('openkms hardware test');
     assert.ok(ed25519.verify(await s.signEddsa(ED_ID, msg), msg, edPub));
@@ -66,7 +76,15 @@ test('real YubiHSM2: driver commands', { skip }, async () => {
     assert.equal(info.algorithm, 46);
     assert.ok((await s.listObjects({ type: 'asymmetric-key', algorithm: 'ed25519' })).some((e) => e.id === ED_ID));
 
-    await s.putWrapKey({ id: WRAP_ID, label: 'openkms-hw-test-wrap', domains: [1], capabilities: ['export-wrapped', 'import-wrapped'], delegatedCapabilities: ['sign-eddsa', 'exportable-under-wrap'], algorithm: 'aes256-ccm-wrap', key: new Uint8Array(32).fill(0x11) });
+    await s.putWrapKey({
+      id: WRAP_ID,
+      label: 'openkms-hw-test-wrap',
+      domains: [1],
+      capabilities: ['export-wrapped', 'import-wrapped'],
+      delegatedCapabilities: ['sign-eddsa', 'exportable-under-wrap'],
+      algorithm: 'aes256-ccm-wrap',
+      key: new Uint8Array(32).fill(0x11),
+    });
     const wrapped = await s.exportWrapped(WRAP_ID, 'asymmetric-key', ED_ID);
     await s.deleteObject(ED_ID, 'asymmetric-key');
     assert.deepEqual(await s.importWrapped(WRAP_ID, wrapped), { type: 3, id: ED_ID });

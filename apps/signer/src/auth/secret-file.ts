@@ -21,6 +21,9 @@ export function assertSecretFile(path: string, what: string): void {
   }
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) {
-    throw openKmsError(ErrorCode.insecureFile, `${what} ${path} is owned by uid ${st.uid}, not by the service user (uid ${uid})`, { file: path, owner: st.uid });
+    throw openKmsError(ErrorCode.insecureFile, `${what} ${path} is owned by uid ${st.uid}, not by the service user (uid ${uid})`, {
+      file: path,
+      owner: st.uid,
+    });
   }
 }

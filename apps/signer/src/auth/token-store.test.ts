@@ -30,9 +30,18 @@ test('revoke removes a token; duplicate names and bad scopes are refused', () =>
   const file = join(tmp(), 'tokens.json');
   const store = TokenStore.load(file, { allowMissing: true });
   const token = store.create('a', ['admin']);
-  assert.throws(() => store.create('a', ['read']), (e: unknown) => isOpenKmsError(e) && e.code === 'conflict');
-  assert.throws(() => store.create('b', ['root']), (e: unknown) => isOpenKmsError(e) && e.code === 'invalid_request');
-  assert.throws(() => store.create('c', ['read:x']), (e: unknown) => isOpenKmsError(e) && e.code === 'invalid_request');
+  assert.throws(
+    () => store.create('a', ['read']),
+    (e: unknown) => isOpenKmsError(e) && e.code === 'conflict',
+  );
+  assert.throws(
+    () => store.create('b', ['root']),
+    (e: unknown) => isOpenKmsError(e) && e.code === 'invalid_request',
+  );
+  assert.throws(
+    () => store.create('c', ['read:x']),
+    (e: unknown) => isOpenKmsError(e) && e.code === 'invalid_request',
+  );
   assert.ok(store.revoke('a'));
   assert.equal(TokenStore.load(file).verify(token), undefined);
 });

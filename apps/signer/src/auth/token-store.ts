@@ -42,7 +42,10 @@ export class TokenStore {
     const store = new TokenStore(file);
     if (!existsSync(file)) {
       if (opts.allowMissing) return store;
-      throw openKmsError(ErrorCode.configInvalid, `token file ${file} does not exist (create one with: openkms token create)`, { file, path: 'auth.token_file' });
+      throw openKmsError(ErrorCode.configInvalid, `token file ${file} does not exist (create one with: openkms token create)`, {
+        file,
+        path: 'auth.token_file',
+      });
     }
     if (opts.checkPermissions !== false) assertSecretFile(file, 'token file');
     let parsed: TokenFile;
@@ -51,9 +54,16 @@ export class TokenStore {
     } catch {
       throw openKmsError(ErrorCode.configInvalid, `token file ${file} is not valid JSON`, { file });
     }
-    if (parsed?.version !== 1 || !Array.isArray(parsed.tokens)) throw openKmsError(ErrorCode.configInvalid, `token file ${file}: expected {"version":1,"tokens":[...]}`, { file });
+    if (parsed?.version !== 1 || !Array.isArray(parsed.tokens))
+      throw openKmsError(ErrorCode.configInvalid, `token file ${file}: expected {"version":1,"tokens":[...]}`, { file });
     parsed.tokens.forEach((t, i) => {
-      if (!t || !NAME.test(t.name) || !/^[0-9a-f]{64}$/.test(t.sha256) || !Array.isArray(t.scopes) || !t.scopes.every((s) => typeof s === 'string' && isValidScope(s))) {
+      if (
+        !t ||
+        !NAME.test(t.name) ||
+        !/^[0-9a-f]{64}$/.test(t.sha256) ||
+        !Array.isArray(t.scopes) ||
+        !t.scopes.every((s) => typeof s === 'string' && isValidScope(s))
+      ) {
         throw openKmsError(ErrorCode.configInvalid, `token file ${file}: entry ${i} is invalid`, { file, path: `tokens.${i}` });
       }
     });
@@ -78,9 +88,11 @@ export class TokenStore {
 
   /** Creates a token and persists its hash. Returns the token: the only time it exists outside the client. */
   create(name: string, scopes: readonly string[]): string {
-    if (!NAME.test(name)) throw openKmsError(ErrorCode.invalidRequest, `invalid token name ${JSON.stringify(name)} (letters, digits, . _ -, up to 64)`, { name });
+    if (!NAME.test(name))
+      throw openKmsError(ErrorCode.invalidRequest, `invalid token name ${JSON.stringify(name)} (letters, digits, . _ -, up to 64)`, { name });
     if (scopes.length === 0) throw openKmsError(ErrorCode.invalidRequest, 'a token needs at least one scope', {});
-    for (const s of scopes) if (!isValidScope(s)) throw openKmsError(ErrorCode.invalidRequest, `invalid scope ${JSON.stringify(s)} (sign, sign:<label>, read, admin)`, { scope: s });
+    for (const s of scopes)
+      if (!isValidScope(s)) throw openKmsError(ErrorCode.invalidRequest, `invalid scope ${JSON.stringify(s)} (sign, sign:<label>, read, admin)`, { scope: s });
     if (this.entries.some((e) => e.entry.name === name)) throw openKmsError(ErrorCode.conflict, `a token named ${name} already exists`, { name });
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const entry: TokenEntry = { name, sha256: sha256(token).toString('hex'), scopes: [...scopes], created_at: new Date().toISOString() };

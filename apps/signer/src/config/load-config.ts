@@ -15,10 +15,14 @@ export function parseConfig(text: string, file: string, policySchema: JsonSchema
     raw = JSON.parse(JSON.stringify(TOML.parse(text))) as Raw;
   } catch (err) {
     const e = err as { line?: number; col?: number; message?: string };
-    throw openKmsError(ErrorCode.configInvalid, `${file}: TOML syntax error${e.line === undefined ? '' : ` at line ${e.line + 1}`}: ${String(e.message ?? err).split('\n')[0]}`, {
-      file,
-      path: '(syntax)',
-    });
+    throw openKmsError(
+      ErrorCode.configInvalid,
+      `${file}: TOML syntax error${e.line === undefined ? '' : ` at line ${e.line + 1}`}: ${String(e.message ?? err).split('\n')[0]}`,
+      {
+        file,
+        path: '(syntax)',
+      },
+    );
   }
   const ajv = createAjv();
   const validate = ajv.compile(configSchema(policySchema));

@@ -79,13 +79,15 @@ export function createApp(s: SignerServices): express.Express {
     s.auditForbidden({ requestId: String(res.locals.requestId), route: req.path, tokenName: identityOf(res).name, reason: message, ...where });
     return openKmsError(ErrorCode.forbiddenScope, message, where.label ? { label: where.label } : {});
   };
-  const requireRead = (label?: (req: Request) => string | undefined): express.RequestHandler => (req, res, next) => {
-    if (!canRead(identityOf(res).scopes, label?.(req))) {
-      sendError(res, forbidden(req, res, 'this token needs read scope (or sign scope for this label)'));
-      return;
-    }
-    next();
-  };
+  const requireRead =
+    (label?: (req: Request) => string | undefined): express.RequestHandler =>
+    (req, res, next) => {
+      if (!canRead(identityOf(res).scopes, label?.(req))) {
+        sendError(res, forbidden(req, res, 'this token needs read scope (or sign scope for this label)'));
+        return;
+      }
+      next();
+    };
   const requireAdmin: express.RequestHandler = (req, res, next) => {
     if (!identityOf(res).scopes.admin) {
       sendError(res, forbidden(req, res, 'this token needs admin scope'));
@@ -107,7 +109,12 @@ export function createApp(s: SignerServices): express.Express {
       release = s.requestLimiter.acquire();
     } catch (err) {
       s.metrics.shed.inc({ limit: 'overall' });
-      s.auditShed({ requestId: String(res.locals.requestId), route: req.path, tokenName: (res.locals.identity as { name?: string } | undefined)?.name, limit: 'overall' });
+      s.auditShed({
+        requestId: String(res.locals.requestId),
+        route: req.path,
+        tokenName: (res.locals.identity as { name?: string } | undefined)?.name,
+        limit: 'overall',
+      });
       sendError(res, err);
       return;
     }
@@ -151,7 +158,10 @@ export function createApp(s: SignerServices): express.Express {
     for (const label of s.keys().labels()) {
       if (!canRead(scopes, label)) continue;
       const entry = s.keys().get(label)!;
-      const resolved = await s.keys().resolve(label).catch(() => undefined);
+      const resolved = await s
+        .keys()
+        .resolve(label)
+        .catch(() => undefined);
       out.push({
         label,
         chain: entry.config.chain,
@@ -166,7 +176,10 @@ export function createApp(s: SignerServices): express.Express {
   });
   const policyOf = async (label: string) => {
     const entry = s.keys().get(label)!;
-    const resolved = await s.keys().resolve(label).catch(() => undefined);
+    const resolved = await s
+      .keys()
+      .resolve(label)
+      .catch(() => undefined);
     const view = s.policyView(label);
     // `runtime.daily_spend` is the original openKMS's wire name for the rolling-spend list: same content as `spend`
     const runtime = view.runtime as { spend?: unknown } | undefined;
@@ -184,29 +197,44 @@ export function createApp(s: SignerServices): express.Express {
     for (const label of s.keys().labels()) if (canRead(scopes, label)) out.push(await policyOf(label));
     res.status(200).json(out);
   });
-  route('GET', '/policy/:label', auth, requireRead((r) => String(r.params.label)), knownLabel, async (req, res) => {
-    res.status(200).json(await policyOf(String(req.params.label)));
-  });
-  route('POST', '/policy/:label/explain', auth, requireRead((r) => String(r.params.label)), knownLabel, body, async (req, res) => {
-    const label = String(req.params.label);
-    const chain = s.keys().get(label)!.config.chain;
-    const requestBody = { ...(req.body as Record<string, unknown>), label };
-    s.validators.check(`SignRequest.${chain}`, requestBody);
-    const { decision, intent, replay } = await s.pipeline.explain(label, requestBody);
-    // a replay would get the cached signature: the limits it does not consume do not refuse it (see README)
-    const refused = !decision.allowed && !replay;
-    res.status(200).json({
-      label,
-      allowed: !refused,
-      ...(replay ? { replay: true } : {}),
-      ...(refused && decision.code ? { code: decision.code } : {}),
-      ...(refused && decision.message ? { message: decision.message } : {}),
-      ...(refused && decision.retryAfterSeconds !== undefined ? { retry_after_secs: decision.retryAfterSeconds } : {}),
-      rules: decision.rules,
-      intent: summarizeIntent(intent),
-      policy_version: decision.policyVersion,
-    });
-  });
+  route(
+    'GET',
+    '/policy/:label',
+    auth,
+    requireRead((r) => String(r.params.label)),
+    knownLabel,
+    async (req, res) => {
+      res.status(200).json(await policyOf(String(req.params.label)));
+    },
+  );
+  route(
+    'POST',
+    '/policy/:label/explain',
+    auth,
+    requireRead((r) => String(r.params.label)),
+    knownLabel,
+    body,
+    async (req, res) => {
+      const label = String(req.params.label);
+      const chain = s.keys().get(label)!.config.chain;
+      const requestBody = { ...(req.body as Record<string, unknown>), label };
+      s.validators.check(`SignRequest.${chain}`, requestBody);
+      const { decision, intent, replay } = await s.pipeline.explain(label, requestBody);
+      // a replay would get the cached signature: the limits it does not consume do not refuse it (see README)
+      const refused = !decision.allowed && !replay;
+      res.status(200).json({
+        label,
+        allowed: !refused,
+        ...(replay ? { replay: true } : {}),
+        ...(refused && decision.code ? { code: decision.code } : {}),
+        ...(refused && decision.message ? { message: decision.message } : {}),
+        ...(refused && decision.retryAfterSeconds !== undefined ? { retry_after_secs: decision.retryAfterSeconds } : {}),
+        rules: decision.rules,
+        intent: summarizeIntent(intent),
+        policy_version: decision.policyVersion,
+      });
+    },
+  );
 
   // sign: one route per loaded chain plugin
   for (const chain of [...s.chains.keys()].sort()) {

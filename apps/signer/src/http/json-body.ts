@@ -12,7 +12,10 @@ export function jsonBody(maxBytes: number) {
     const type = req.get('content-type') ?? '';
     const mediaType = type.split(';')[0]!.trim().toLowerCase();
     if (mediaType !== 'application/json') {
-      sendError(res, openKmsError(ErrorCode.unsupportedMediaType, `content type must be application/json (got ${mediaType ? JSON.stringify(mediaType) : 'none'})`, {}));
+      sendError(
+        res,
+        openKmsError(ErrorCode.unsupportedMediaType, `content type must be application/json (got ${mediaType ? JSON.stringify(mediaType) : 'none'})`, {}),
+      );
       return;
     }
     const declared = Number(req.get('content-length'));

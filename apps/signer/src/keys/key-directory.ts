@@ -23,9 +23,13 @@ export class KeyDirectory {
     for (const [label, config] of Object.entries(keys)) {
       const plugin = chains.get(config.chain);
       if (!plugin) {
-        throw openKmsError(ErrorCode.configInvalid, `keys.${label}.chain: no loaded plugin serves chain "${config.chain}" (loaded: ${[...chains.keys()].join(', ') || 'none'})`, {
-          path: `keys.${label}.chain`,
-        });
+        throw openKmsError(
+          ErrorCode.configInvalid,
+          `keys.${label}.chain: no loaded plugin serves chain "${config.chain}" (loaded: ${[...chains.keys()].join(', ') || 'none'})`,
+          {
+            path: `keys.${label}.chain`,
+          },
+        );
       }
       this.entries.set(label, { config, plugin });
     }
@@ -87,7 +91,12 @@ export class KeyDirectory {
     const next = new KeyDirectory(keys, chains, this.backend);
     for (const [label, entry] of next.entries) {
       const old = this.entries.get(label);
-      if (old?.resolved && old.config.keyId === entry.config.keyId && old.config.chain === entry.config.chain && JSON.stringify(old.config.options) === JSON.stringify(entry.config.options)) {
+      if (
+        old?.resolved &&
+        old.config.keyId === entry.config.keyId &&
+        old.config.chain === entry.config.chain &&
+        JSON.stringify(old.config.options) === JSON.stringify(entry.config.options)
+      ) {
         entry.resolved = old.resolved;
       }
     }

@@ -25,11 +25,36 @@ export class SignerMetrics {
     registers: [this.registry],
   });
   readonly inFlight = new Gauge({ name: 'openkms_in_flight_requests', help: 'Requests being processed.', registers: [this.registry] });
-  readonly shed = new Counter({ name: 'openkms_shed_requests_total', help: 'Requests refused by load shedding.', labelNames: ['limit'] as const, registers: [this.registry] });
-  readonly hsmUp = new Gauge({ name: 'openkms_hsm_up', help: 'Key backend devices answering (1 = up).', labelNames: ['device'] as const, registers: [this.registry] });
-  readonly hsmSessions = new Gauge({ name: 'openkms_hsm_sessions', help: 'Open authenticated HSM sessions.', labelNames: ['device'] as const, registers: [this.registry] });
-  readonly hsmReconnects = new Counter({ name: 'openkms_hsm_reconnects_total', help: 'Reconnections to the HSM connector.', labelNames: ['device'] as const, registers: [this.registry] });
-  readonly hsmDeviceErrors = new Counter({ name: 'openkms_hsm_device_errors_total', help: 'Device errors by code.', labelNames: ['code'] as const, registers: [this.registry] });
+  readonly shed = new Counter({
+    name: 'openkms_shed_requests_total',
+    help: 'Requests refused by load shedding.',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+  readonly hsmUp = new Gauge({
+    name: 'openkms_hsm_up',
+    help: 'Key backend devices answering (1 = up).',
+    labelNames: ['device'] as const,
+    registers: [this.registry],
+  });
+  readonly hsmSessions = new Gauge({
+    name: 'openkms_hsm_sessions',
+    help: 'Open authenticated HSM sessions.',
+    labelNames: ['device'] as const,
+    registers: [this.registry],
+  });
+  readonly hsmReconnects = new Counter({
+    name: 'openkms_hsm_reconnects_total',
+    help: 'Reconnections to the HSM connector.',
+    labelNames: ['device'] as const,
+    registers: [this.registry],
+  });
+  readonly hsmDeviceErrors = new Counter({
+    name: 'openkms_hsm_device_errors_total',
+    help: 'Device errors by code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
   readonly hsmCommandDuration = new Histogram({
     name: 'openkms_hsm_command_duration_seconds',
     help: 'Device command latency by command.',
@@ -37,8 +62,18 @@ export class SignerMetrics {
     buckets: STAGE_BUCKETS,
     registers: [this.registry],
   });
-  readonly budgetUsed = new Gauge({ name: 'openkms_budget_spent', help: 'Rolling-window spend per key and asset, base units.', labelNames: ['label', 'asset'] as const, registers: [this.registry] });
-  readonly budgetRemaining = new Gauge({ name: 'openkms_budget_remaining', help: 'Rolling-window cap remaining per key and asset, base units.', labelNames: ['label', 'asset'] as const, registers: [this.registry] });
+  readonly budgetUsed = new Gauge({
+    name: 'openkms_budget_spent',
+    help: 'Rolling-window spend per key and asset, base units.',
+    labelNames: ['label', 'asset'] as const,
+    registers: [this.registry],
+  });
+  readonly budgetRemaining = new Gauge({
+    name: 'openkms_budget_remaining',
+    help: 'Rolling-window cap remaining per key and asset, base units.',
+    labelNames: ['label', 'asset'] as const,
+    registers: [this.registry],
+  });
   readonly auditWriteDuration = new Histogram({
     name: 'openkms_audit_write_duration_seconds',
     help: 'Audit log write+fsync latency per group commit.',
@@ -52,7 +87,8 @@ export class SignerMetrics {
       collectDefaultMetrics({ register: this.registry, prefix: 'openkms_' });
       // prom-client names three gauges *_total, which `promtool check metrics` rejects (a counter suffix on a
       // gauge); the per-type gauges without the suffix (openkms_nodejs_active_handles{type} …) carry the same data.
-      for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) this.registry.removeSingleMetric(`openkms_nodejs_${name}`);
+      for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total'])
+        this.registry.removeSingleMetric(`openkms_nodejs_${name}`);
     }
   }
 }

@@ -43,7 +43,11 @@ const errorRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
  * The served document: the committed base with every plugin-contributed part replaced by the loaded plugins'.
  * With the default plugin set, the result equals the committed file (the drift test checks this).
  */
-export function composeOpenApi(base: OpenApiDocument, plugins: readonly { packageName: string; signer: ChainSigner<any, any> }[], extras: ComposeExtras = {}): OpenApiDocument {
+export function composeOpenApi(
+  base: OpenApiDocument,
+  plugins: readonly { packageName: string; signer: ChainSigner<any, any> }[],
+  extras: ComposeExtras = {},
+): OpenApiDocument {
   const doc: OpenApiDocument = structuredClone(base);
   for (const [path, item] of Object.entries<Record<string, any>>(doc.paths ?? {})) {
     if (item?.post?.[PLUGIN_MARK]) delete doc.paths[path];

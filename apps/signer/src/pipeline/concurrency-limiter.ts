@@ -16,7 +16,10 @@ export class ConcurrencyLimiter {
   /** Takes a slot or throws overloaded; call the returned function exactly once to give it back. */
   acquire(): () => void {
     if (this.current >= this.limit) {
-      throw openKmsError(ErrorCode.overloaded, `too many requests in flight (${this.name} limit ${this.limit}); retry shortly`, { limit: this.name, retry_after_secs: 1 });
+      throw openKmsError(ErrorCode.overloaded, `too many requests in flight (${this.name} limit ${this.limit}); retry shortly`, {
+        limit: this.name,
+        retry_after_secs: 1,
+      });
     }
     this.current++;
     let released = false;

@@ -1,14 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  ErrorCode,
-  isOpenKmsError,
-  openKmsError,
-  summarizeIntent,
-  type ChainKey,
-  type DecodedRequest,
-  type Intent,
-  type KeyBackend,
-} from '@openkms/core';
+import { ErrorCode, isOpenKmsError, openKmsError, summarizeIntent, type ChainKey, type DecodedRequest, type Intent, type KeyBackend } from '@openkms/core';
 import type { KeyDirectory } from '../keys/key-directory.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
@@ -17,7 +8,8 @@ import type { AuditSink, DecisionLike, PolicyGate } from './ports.js';
 import type { ReplayCache } from './replay-cache.js';
 
 /** The decision-specific part of an audit record; the pipeline adds request, key and intent facts. */
-type AuditFields = Pick<AuditRecordInput, 'decision'> & Partial<Pick<AuditRecordInput, 'reason_code' | 'reason' | 'signature_sha256' | 'key_id' | 'hsm_device' | 'details'>>;
+type AuditFields = Pick<AuditRecordInput, 'decision'> &
+  Partial<Pick<AuditRecordInput, 'reason_code' | 'reason' | 'signature_sha256' | 'key_id' | 'hsm_device' | 'details'>>;
 
 export interface RequestContext {
   readonly requestId: string;
@@ -89,7 +81,10 @@ export class SignPipeline {
         const entry = this.deps.keys().get(label);
         if (!entry) throw openKmsError(ErrorCode.unknownLabel, `unknown label ${label}`, { label });
         if (entry.config.chain !== chain) {
-          throw openKmsError(ErrorCode.wrongChain, `key ${label} is a ${entry.config.chain} key; use POST /sign/${entry.config.chain}`, { label, key_chain: entry.config.chain });
+          throw openKmsError(ErrorCode.wrongChain, `key ${label} is a ${entry.config.chain} key; use POST /sign/${entry.config.chain}`, {
+            label,
+            key_chain: entry.config.chain,
+          });
         }
         key = await this.deps.keys().resolve(label);
         decoded = await entry.plugin.decode(body, key);
@@ -225,7 +220,12 @@ export class SignPipeline {
   }
 
   /** Audits a policy refusal and throws it (403, or 429 with Retry-After). */
-  private async deny(d: DecisionLike, label: string, audit: (f: AuditFields, durable: boolean) => Promise<void>, count: (decision: string, reason: string) => void): Promise<never> {
+  private async deny(
+    d: DecisionLike,
+    label: string,
+    audit: (f: AuditFields, durable: boolean) => Promise<void>,
+    count: (decision: string, reason: string) => void,
+  ): Promise<never> {
     const code = d.code ?? ErrorCode.policyDenied;
     const e = openKmsError(code, `policy: ${d.message ?? 'denied'}`, {
       label,

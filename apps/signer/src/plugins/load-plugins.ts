@@ -40,7 +40,11 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ plugins: 
   const skipped: { name: string; version: string; reason: string }[] = [];
   for (const d of found) {
     if (!wanted.has(d.name)) {
-      skipped.push({ name: d.name, version: d.version, reason: isCompatible(d) ? 'not enabled in config' : `not enabled (and incompatible apiVersion ${String(d.apiVersion)})` });
+      skipped.push({
+        name: d.name,
+        version: d.version,
+        reason: isCompatible(d) ? 'not enabled in config' : `not enabled (and incompatible apiVersion ${String(d.apiVersion)})`,
+      });
       continue;
     }
     if (!isCompatible(d)) throw incompatibleError(d);
@@ -77,8 +81,10 @@ async function instantiate(d: DiscoveredPlugin, options: Readonly<Record<string,
   const signer = plugin.create(options[plugin.chain] ?? options[d.name] ?? {});
   if (!signer || signer.chain !== plugin.chain || !CHAIN_NAME.test(signer.chain)) throw invalid(`invalid chain name ${JSON.stringify(signer?.chain)}`);
   if (!CURVES.includes(signer.curve)) throw invalid(`unsupported curve ${JSON.stringify(signer.curve)}`);
-  if (typeof signer.decode !== 'function' || typeof signer.sign !== 'function' || typeof signer.address !== 'function') throw invalid('decode, sign and address must be functions');
-  if (!signer.requestSchema || typeof signer.requestSchema !== 'object' || !signer.responseSchema) throw invalid('requestSchema and responseSchema are required');
+  if (typeof signer.decode !== 'function' || typeof signer.sign !== 'function' || typeof signer.address !== 'function')
+    throw invalid('decode, sign and address must be functions');
+  if (!signer.requestSchema || typeof signer.requestSchema !== 'object' || !signer.responseSchema)
+    throw invalid('requestSchema and responseSchema are required');
   const required = (signer.requestSchema as { required?: unknown }).required;
   if (!Array.isArray(required) || !required.includes('label')) throw invalid('requestSchema must require "label"');
   return signer;

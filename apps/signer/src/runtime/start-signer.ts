@@ -60,7 +60,10 @@ function policyKeys(config: SignerConfig): PolicyKeys {
 /** The composition root: config → plugins → backend → audit → policy → HTTP. */
 export async function startSigner(opts: StartSignerOptions): Promise<RunningSigner> {
   let config = await loadConfig(opts.configFile, policyJsonSchema);
-  const logger = createLogger({ level: config.logging.level, ...(opts.logDestination ? { destination: opts.logDestination } : config.logging.file ? { destination: config.logging.file } : {}) });
+  const logger = createLogger({
+    level: config.logging.level,
+    ...(opts.logDestination ? { destination: opts.logDestination } : config.logging.file ? { destination: config.logging.file } : {}),
+  });
   const metrics = new SignerMetrics();
   const cleanups: (() => Promise<void>)[] = [];
   try {
@@ -105,9 +108,13 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     const health = await backend.health().catch(() => ({ up: false, simulated: false }));
     if (health.simulated) {
       if (!y.allowSimulated) {
-        throw openKmsError(ErrorCode.configInvalid, 'the key backend is a SIMULATED YubiHSM2; refusing to start (set backend.yubihsm.allow_simulated = true for demos and tests)', {
-          path: 'backend.yubihsm.allow_simulated',
-        });
+        throw openKmsError(
+          ErrorCode.configInvalid,
+          'the key backend is a SIMULATED YubiHSM2; refusing to start (set backend.yubihsm.allow_simulated = true for demos and tests)',
+          {
+            path: 'backend.yubihsm.allow_simulated',
+          },
+        );
       }
       logger.warn('the key backend is a SIMULATED YubiHSM2: keys are software keys; never use this for real funds');
     }
@@ -136,7 +143,10 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // keys
     let keys = new KeyDirectory(config.keys, chains, backend);
     for (const f of await keys.resolveAll()) {
-      logger.warn({ label: f.label, code: isOpenKmsError(f.error) ? f.error.code : 'error' }, 'key not resolved yet (backend unavailable or key missing); it cannot sign until it is');
+      logger.warn(
+        { label: f.label, code: isOpenKmsError(f.error) ? f.error.code : 'error' },
+        'key not resolved yet (backend unavailable or key missing); it cannot sign until it is',
+      );
     }
 
     const replay = new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000);
@@ -151,12 +161,15 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       backendLimiter,
       metrics,
       onAuditFailure: (err, decision) =>
-        logger.error({ decision, code: isOpenKmsError(err) ? err.code : "internal_error" }, "the audit record of a refused request could not be written"),
+        logger.error({ decision, code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'the audit record of a refused request could not be written'),
     });
     const authAuditor = new AuthFailureAuditor(audit);
 
     const auditAdmin = (actor: TokenIdentity | undefined, requestId: string, action: string, details: Record<string, unknown>, label?: string) =>
-      audit.append({ request_id: requestId, token_name: actor?.name ?? 'signal', decision: 'admin', action, ...(label ? { label } : {}), details }, { durable: true });
+      audit.append(
+        { request_id: requestId, token_name: actor?.name ?? 'signal', decision: 'admin', action, ...(label ? { label } : {}), details },
+        { durable: true },
+      );
 
     // tokens: `openkms token create/revoke` rewrite the file; the signer picks each change up at the next request
     // (or reload) and audits it. The CLI never writes the audit log itself: the signer is its only writer.
@@ -164,14 +177,20 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       for (const c of changes) {
         logger.info({ action: c.action, name: c.name, scopes: c.scopes }, 'token file changed');
         audit
-          .append({ request_id: requestId, decision: 'admin', action: c.action, details: { name: c.name, scopes: c.scopes, source: 'token_file' } }, { durable: true })
+          .append(
+            { request_id: requestId, decision: 'admin', action: c.action, details: { name: c.name, scopes: c.scopes, source: 'token_file' } },
+            { durable: true },
+          )
           .catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not audit a token change'));
       }
     };
     const tokenHandlers = {
       onChange: (changes: readonly TokenChange[]) => auditTokenChanges(changes, 'token-file'),
       onError: (err: unknown) =>
-        logger.error({ code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message }, 'token file change rejected; the previous tokens stay'),
+        logger.error(
+          { code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message },
+          'token file change rejected; the previous tokens stay',
+        ),
     };
     let tokens = new TokenFileWatcher(config.auth.tokenFile, tokenHandlers);
 
@@ -196,7 +215,10 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           return { keys: keys.labels() };
         } catch (err) {
           await auditAdmin(actor, requestId, 'reload', { ok: false, code: isOpenKmsError(err) ? err.code : 'internal_error' }).catch(() => undefined);
-          logger.error({ request_id: requestId, code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message }, 'reload rejected; the running configuration stays');
+          logger.error(
+            { request_id: requestId, code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message },
+            'reload rejected; the running configuration stays',
+          );
           throw isOpenKmsError(err) ? err : openKmsError(ErrorCode.configInvalid, (err as Error).message, {});
         } finally {
           reloading = undefined;

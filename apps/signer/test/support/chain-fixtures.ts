@@ -39,12 +39,23 @@ export function cosmosSendSignDoc(opts: {
 }): Uint8Array {
   const to = opts.to ?? 'cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu';
   const body = TxBody.fromPartial({
-    messages: [registry.encodeAsAny({ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: MsgSend.fromPartial({ fromAddress: opts.from, toAddress: to, amount: opts.amounts }) })],
+    messages: [
+      registry.encodeAsAny({
+        typeUrl: '/cosmos.bank.v1beta1.MsgSend',
+        value: MsgSend.fromPartial({ fromAddress: opts.from, toAddress: to, amount: opts.amounts }),
+      }),
+    ],
     memo: opts.memo ?? '',
   });
   const bodyBytes = TxBody.encode(body).finish();
   const pubkey = encodePubkey(encodeSecp256k1Pubkey(opts.publicKey));
-  const authInfoBytes = makeAuthInfoBytes([{ pubkey, sequence: opts.sequence ?? 0 }], opts.fee ?? [{ denom: 'uatom', amount: '5000' }], 200000, undefined, undefined);
+  const authInfoBytes = makeAuthInfoBytes(
+    [{ pubkey, sequence: opts.sequence ?? 0 }],
+    opts.fee ?? [{ denom: 'uatom', amount: '5000' }],
+    200000,
+    undefined,
+    undefined,
+  );
   const doc = makeSignDoc(bodyBytes, authInfoBytes, opts.chainId ?? 'cosmoshub-4', opts.accountNumber ?? 1);
   return SignDoc.encode(doc).finish();
 }

@@ -37,7 +37,11 @@ export async function keyAddress(s: TestSigner, label: string): Promise<string> 
 }
 
 /** A fresh Solana transfer message (random recipient and blockhash) from the demo key, base64. */
-export function solanaBody(from: string, lamports: bigint | number, opts: { to?: string; extraProgram?: boolean } = {}): { label: string; message_b64: string } {
+export function solanaBody(
+  from: string,
+  lamports: bigint | number,
+  opts: { to?: string; extraProgram?: boolean } = {},
+): { label: string; message_b64: string } {
   return { label: SOL, message_b64: Buffer.from(solanaTransferMessage({ from, lamports, ...opts })).toString('base64') };
 }
 
@@ -94,7 +98,13 @@ export function cosmosDelegateSignDoc(opts: { publicKey: Uint8Array; from: strin
     ],
     memo: String(Math.random()),
   });
-  const authInfo = makeAuthInfoBytes([{ pubkey: encodePubkey(encodeSecp256k1Pubkey(opts.publicKey)), sequence: 0 }], [{ denom: 'uatom', amount: '5000' }], 200000, undefined, undefined);
+  const authInfo = makeAuthInfoBytes(
+    [{ pubkey: encodePubkey(encodeSecp256k1Pubkey(opts.publicKey)), sequence: 0 }],
+    [{ denom: 'uatom', amount: '5000' }],
+    200000,
+    undefined,
+    undefined,
+  );
   return SignDoc.encode(makeSignDoc(TxBody.encode(body).finish(), authInfo, 'cosmoshub-4', 1)).finish();
 }
 

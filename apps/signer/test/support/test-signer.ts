@@ -13,7 +13,11 @@ export interface TestSigner {
   readonly signerToken: string;
   readonly adminToken: string;
   readonly logs: string[];
-  request(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+  request(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   /** Stops and starts again on the same directory (config edits, if given, apply to the new start). */
   restart(next?: Omit<StartTestSignerOptions, 'dir' | 'logs'>): Promise<TestSigner>;
   close(opts?: { keepDir?: boolean }): Promise<void>;

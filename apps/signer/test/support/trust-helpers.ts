@@ -23,15 +23,28 @@ export async function keysOf(s: TestSigner, token = s.signerToken): Promise<Reco
 }
 
 /** A valid POST /sign/solana body: a System transfer of `lamports` paid by the key (a fresh blockhash every call). */
-export function solanaBody(keys: Record<string, KeyInfo>, lamports: bigint | number, extra: Record<string, unknown> = {}): { label: string; message_b64: string } {
+export function solanaBody(
+  keys: Record<string, KeyInfo>,
+  lamports: bigint | number,
+  extra: Record<string, unknown> = {},
+): { label: string; message_b64: string } {
   const message = solanaTransferMessage({ from: keys['solana-hot-0']!.address, lamports });
   return { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64'), ...extra };
 }
 
 /** A valid POST /sign/cosmos body: a MsgSend of `uatom` (distinct sequence numbers make distinct documents). */
-export function cosmosBody(keys: Record<string, KeyInfo>, uatom: number, sequence = Math.floor(Math.random() * 1e9)): { label: string; sign_doc_b64: string; expected_chain_id: string } {
+export function cosmosBody(
+  keys: Record<string, KeyInfo>,
+  uatom: number,
+  sequence = Math.floor(Math.random() * 1e9),
+): { label: string; sign_doc_b64: string; expected_chain_id: string } {
   const key = keys['cosmos-hub-0']!;
-  const doc = cosmosSendSignDoc({ publicKey: Buffer.from(key.public_key_b64, 'base64'), from: key.address, amounts: [{ denom: 'uatom', amount: String(uatom) }], sequence });
+  const doc = cosmosSendSignDoc({
+    publicKey: Buffer.from(key.public_key_b64, 'base64'),
+    from: key.address,
+    amounts: [{ denom: 'uatom', amount: String(uatom) }],
+    sequence,
+  });
   return { label: 'cosmos-hub-0', sign_doc_b64: Buffer.from(doc).toString('base64'), expected_chain_id: 'cosmoshub-4' };
 }
 

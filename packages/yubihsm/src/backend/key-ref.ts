@@ -9,6 +9,7 @@ export function formatKeyId(id: number): string {
 export function parseKeyId(keyId: string): number {
   const m = /^0x([0-9a-fA-F]{4})$/.exec(keyId);
   const id = m ? parseInt(m[1]!, 16) : NaN;
-  if (!Number.isInteger(id) || id < 1 || id > 0xfffe) throw openKmsError('key_not_found', 'key id must be "0x" followed by 4 hex digits (0x0001–0xfffe)', { key_id: keyId.slice(0, 16) });
+  if (!Number.isInteger(id) || id < 1 || id > 0xfffe)
+    throw openKmsError('key_not_found', 'key id must be "0x" followed by 4 hex digits (0x0001–0xfffe)', { key_id: keyId.slice(0, 16) });
   return id;
 }

@@ -1,4 +1,13 @@
-import { openKmsError, type BackendHealth, type BackendKey, type Curve, type KeyBackend, type KeyRef, type Secp256k1Signature, type SignProvenance } from '@openkms/core';
+import {
+  openKmsError,
+  type BackendHealth,
+  type BackendKey,
+  type Curve,
+  type KeyBackend,
+  type KeyRef,
+  type Secp256k1Signature,
+  type SignProvenance,
+} from '@openkms/core';
 import { Algorithm } from '../protocol/algorithm.js';
 import { domainMask, type Domains } from '../protocol/domains.js';
 import { DeviceErrorCode } from '../protocol/device-error-code.js';
@@ -16,8 +25,7 @@ import { formatKeyId, parseKeyId } from './key-ref.js';
 
 /** A device: a connector URL (HTTP or HTTPS) or a ready transport (e.g. in-process simulator). */
 export type YubiHsmConnectorConfig =
-  | { readonly url: string; readonly tls?: ConnectorTlsOptions; readonly name?: string }
-  | { readonly transport: Transport; readonly name?: string };
+  { readonly url: string; readonly tls?: ConnectorTlsOptions; readonly name?: string } | { readonly transport: Transport; readonly name?: string };
 
 export interface YubiHsmBackendOptions {
   /** One entry per device; devices should hold the same keys (signing is spread across them). */
@@ -80,7 +88,8 @@ const CURVE_BY_ALGORITHM: ReadonlyMap<number, Curve> = new Map([
 /** The openKMS KeyBackend over one or more YubiHSM2 devices. */
 export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBackend {
   if (options.connectors.length === 0) throw openKmsError('config_invalid', 'yubihsm backend needs at least one connector');
-  if (!Number.isInteger(options.authKeyId) || options.authKeyId < 1 || options.authKeyId > 0xfffe) throw openKmsError('config_invalid', 'authKeyId must be 1–0xfffe');
+  if (!Number.isInteger(options.authKeyId) || options.authKeyId < 1 || options.authKeyId > 0xfffe)
+    throw openKmsError('config_invalid', 'authKeyId must be 1–0xfffe');
   if (typeof options.password !== 'string' || options.password.length === 0) throw openKmsError('config_invalid', 'password must be a non-empty string');
   const authKey = passwordToAuthKey(options.password);
   const domainFilter = options.domains === undefined ? undefined : domainMask(options.domains);
@@ -94,7 +103,10 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       transport = createHttpTransport({ url: c.url, ...(c.tls ? { tls: c.tls } : {}), timeoutMs, ...(c.name ? { name: c.name } : {}) });
       ownedTransports.push(transport);
     }
-    const reconnect: BackoffOptions = { ...(options.reconnect?.initialMs !== undefined ? { initialMs: options.reconnect.initialMs } : {}), ...(options.reconnect?.maxMs !== undefined ? { maxMs: options.reconnect.maxMs } : {}) };
+    const reconnect: BackoffOptions = {
+      ...(options.reconnect?.initialMs !== undefined ? { initialMs: options.reconnect.initialMs } : {}),
+      ...(options.reconnect?.maxMs !== undefined ? { maxMs: options.reconnect.maxMs } : {}),
+    };
     return new YubiHsmPool({
       transport,
       name: c.name ?? (options.connectors.length > 1 && 'transport' in c ? `${transport.name}#${i}` : transport.name),
@@ -207,7 +219,10 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       expectCurve(info, 'ed25519', id);
       const { value: signature, pool } = await onDevice('signEd25519', (p) => p.signEddsa(id, message));
       if (!verifyEd25519(signature, message, info.publicKey)) {
-        throw openKmsError('signature_verification_failed', 'the YubiHSM2 returned an Ed25519 signature that does not verify', { key_id: formatKeyId(id), device: deviceLabel(pool) });
+        throw openKmsError('signature_verification_failed', 'the YubiHSM2 returned an Ed25519 signature that does not verify', {
+          key_id: formatKeyId(id),
+          device: deviceLabel(pool),
+        });
       }
       lastDevice.set(id, deviceLabel(pool));
       return signature;
@@ -225,7 +240,11 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
         return { signature: out.signature, recovery: out.recovery };
       } catch (err) {
         const reason = err instanceof YubiHsmProtocolError ? err.reason : 'internal';
-        throw openKmsError('signature_verification_failed', 'the YubiHSM2 returned a secp256k1 signature that does not verify', { key_id: formatKeyId(id), device: deviceLabel(pool), reason });
+        throw openKmsError('signature_verification_failed', 'the YubiHSM2 returned a secp256k1 signature that does not verify', {
+          key_id: formatKeyId(id),
+          device: deviceLabel(pool),
+          reason,
+        });
       }
     },
 
@@ -236,7 +255,8 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       } catch {
         id = undefined;
       }
-      const device = (id !== undefined ? lastDevice.get(id) : undefined) ?? pools.find((p) => p.state === 'up' && p.description)?.description?.serial.toString();
+      const device =
+        (id !== undefined ? lastDevice.get(id) : undefined) ?? pools.find((p) => p.state === 'up' && p.description)?.description?.serial.toString();
       return { keyId: key.id, ...(device !== undefined ? { device } : {}) };
     },
 
@@ -251,7 +271,8 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
         sessions: pools.reduce((n, p) => n + p.sessionCount, 0),
       };
       pools.forEach((p, i) => {
-        detail[`device_${i}`] = `${p.name} ${p.state}${p.description ? ` serial=${p.description.serial} fw=${p.description.firmware}` : ''}${p.description?.simulated ? ' simulated' : ''}${p.lastError ? ` error=${p.lastError}` : ''}`;
+        detail[`device_${i}`] =
+          `${p.name} ${p.state}${p.description ? ` serial=${p.description.serial} fw=${p.description.firmware}` : ''}${p.description?.simulated ? ' simulated' : ''}${p.lastError ? ` error=${p.lastError}` : ''}`;
       });
       return { up: up.length > 0, simulated, detail };
     },
@@ -285,4 +306,3 @@ function checkLength(bytes: Uint8Array, n: number): Uint8Array {
   if (bytes.length !== n) throw new YubiHsmProtocolError('malformed_frame', `expected ${n} bytes`);
   return bytes;
 }
-

@@ -62,7 +62,8 @@ export interface PutWrapKeyOptions extends WrapKeyOptions {
 
 export function authKeyFromSecret(secret: AuthKeySecret): AuthKeyMaterial {
   if ('password' in secret) return passwordToAuthKey(secret.password);
-  if (secret.encKey.length !== 16 || secret.macKey.length !== 16) throw new YubiHsmProtocolError('invalid_argument', 'authentication key halves must be 16 bytes each');
+  if (secret.encKey.length !== 16 || secret.macKey.length !== 16)
+    throw new YubiHsmProtocolError('invalid_argument', 'authentication key halves must be 16 bytes each');
   return { encKey: secret.encKey, macKey: secret.macKey };
 }
 

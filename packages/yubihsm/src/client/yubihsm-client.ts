@@ -1,4 +1,11 @@
-import { DeviceInfoCommand, DevicePartNumberCommand, formatFirmwareVersion, hasPartNumberPage, isSimulatedPartNumber, type DeviceInfo } from '../commands/device/device-info.js';
+import {
+  DeviceInfoCommand,
+  DevicePartNumberCommand,
+  formatFirmwareVersion,
+  hasPartNumberPage,
+  isSimulatedPartNumber,
+  type DeviceInfo,
+} from '../commands/device/device-info.js';
 import { Echo } from '../commands/device/echo.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import { YubiHsmDeviceError } from '../protocol/errors.js';
@@ -44,7 +51,9 @@ export class YubiHsmClient {
 
   constructor(options: YubiHsmClientOptions = {}) {
     this.o = options;
-    this.transport = options.transport ?? createHttpTransport({ ...(options.url ? { url: options.url } : {}), ...(options.tls ? { tls: options.tls } : {}), timeoutMs: options.timeoutMs ?? 5000 });
+    this.transport =
+      options.transport ??
+      createHttpTransport({ ...(options.url ? { url: options.url } : {}), ...(options.tls ? { tls: options.tls } : {}), timeoutMs: options.timeoutMs ?? 5000 });
   }
 
   /** Connector status (`GET /connector/status`). */

@@ -20,8 +20,13 @@ test('object-creating commands encode the common header and decode back (device 
 
 test('PutAuthenticationKey is 93 bytes with algorithm 38 by default', () => {
   const p = C.PutAuthenticationKey.encodeRequest({
-    id: 3, label: 'signer', domains: 'all', capabilities: ['sign-eddsa', 'sign-ecdsa'], delegatedCapabilities: [],
-    encKey: new Uint8Array(16).fill(1), macKey: new Uint8Array(16).fill(2),
+    id: 3,
+    label: 'signer',
+    domains: 'all',
+    capabilities: ['sign-eddsa', 'sign-ecdsa'],
+    delegatedCapabilities: [],
+    encKey: new Uint8Array(16).fill(1),
+    macKey: new Uint8Array(16).fill(2),
   });
   assert.equal(p.length, 93);
   const d = C.PutAuthenticationKey.decodeRequest(p);
@@ -29,11 +34,33 @@ test('PutAuthenticationKey is 93 bytes with algorithm 38 by default', () => {
   assert.equal(d.capabilities, capabilityMask(['sign-eddsa', 'sign-ecdsa']));
   assert.equal(d.delegatedCapabilities, 0n);
   assert.deepEqual(d.macKey, new Uint8Array(16).fill(2));
-  assert.throws(() => C.PutAuthenticationKey.encodeRequest({ id: 3, domains: 'all', capabilities: [], delegatedCapabilities: [], encKey: new Uint8Array(15), macKey: new Uint8Array(16) }), { reason: 'invalid_argument' });
+  assert.throws(
+    () =>
+      C.PutAuthenticationKey.encodeRequest({
+        id: 3,
+        domains: 'all',
+        capabilities: [],
+        delegatedCapabilities: [],
+        encKey: new Uint8Array(15),
+        macKey: new Uint8Array(16),
+      }),
+    { reason: 'invalid_argument' },
+  );
 });
 
 test('GetObjectInfo is exactly 66 bytes', () => {
-  const info = { capabilities: 0x180n, id: 0x64, length: 128, domains: 1, type: 3, algorithm: 46, sequence: 2, origin: 1, label: 'k', delegatedCapabilities: 0n };
+  const info = {
+    capabilities: 0x180n,
+    id: 0x64,
+    length: 128,
+    domains: 1,
+    type: 3,
+    algorithm: 46,
+    sequence: 2,
+    origin: 1,
+    label: 'k',
+    delegatedCapabilities: 0n,
+  };
   const p = C.GetObjectInfo.encodeResponse(info);
   assert.equal(p.length, 66);
   assert.deepEqual(C.GetObjectInfo.decodeResponse(p), info);
@@ -59,14 +86,26 @@ test('simple request codecs', () => {
   assert.equal(toHex(C.BlinkDevice.encodeRequest({ seconds: 3 })), '03');
   assert.equal(toHex(C.CreateSession.encodeRequest({ authKeyId: 1, hostChallenge: new Uint8Array(8) })), '0001' + '00'.repeat(8));
   assert.deepEqual(C.CreateSession.decodeResponse(fromHex('00054d5631c9186f803225ed8a3224f2cf')), {
-    sessionId: 0, cardChallenge: fromHex('054d5631c9186f80'), cardCryptogram: fromHex('3225ed8a3224f2cf'),
+    sessionId: 0,
+    cardChallenge: fromHex('054d5631c9186f80'),
+    cardCryptogram: fromHex('3225ed8a3224f2cf'),
   });
   assert.throws(() => C.CloseSession.decodeResponse(fromHex('00')), { reason: 'malformed_frame' });
   assert.throws(() => C.SignEddsa.encodeRequest({ id: 0, message: new Uint8Array(1) }), { reason: 'invalid_argument' });
 });
 
 test('GetLogEntries response round trip and length check', () => {
-  const e = { number: 1, command: 3, length: 10, sessionKey: 0xffff, targetKey: 1, secondKey: 0xffff, result: 0x83, systick: 5, digest: new Uint8Array(16).fill(9) };
+  const e = {
+    number: 1,
+    command: 3,
+    length: 10,
+    sessionKey: 0xffff,
+    targetKey: 1,
+    secondKey: 0xffff,
+    result: 0x83,
+    systick: 5,
+    digest: new Uint8Array(16).fill(9),
+  };
   const p = C.GetLogEntries.encodeResponse({ unloggedBootEvents: 0, unloggedAuthEvents: 1, entries: [e, e] });
   assert.equal(p.length, 5 + 64);
   assert.deepEqual(C.GetLogEntries.decodeResponse(p), { unloggedBootEvents: 0, unloggedAuthEvents: 1, entries: [e, e] });

@@ -142,7 +142,8 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
   /** Runs one command on a pooled session. */
   async send<Req, Res, DReq, DRes>(spec: CommandSpec<Req, Res, DReq, DRes>, request: Req, opts: CallOptions = {}): Promise<DRes> {
     if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
-    if (this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down; next retry in ${Math.ceil(this.nextProbeAt - performance.now())} ms`);
+    if (this.refusing)
+      throw new YubiHsmPoolError('device_down', `device ${this.name} is down; next retry in ${Math.ceil(this.nextProbeAt - performance.now())} ms`);
     const deadline = performance.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
     const ctl = new AbortController();
     const onOuterAbort = (): void => ctl.abort();
@@ -156,10 +157,13 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
       return await new Promise<DRes>((resolve, reject) => {
         // At the deadline a queued call fails at once; a running call is aborted and fails through its own error
         // handling (so the pool's state already reflects the failure when the caller sees it).
-        const timer = setTimeout(() => {
-          if (running) ctl.abort();
-          else reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline (queued)`));
-        }, Math.max(0, deadline - performance.now()));
+        const timer = setTimeout(
+          () => {
+            if (running) ctl.abort();
+            else reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline (queued)`));
+          },
+          Math.max(0, deadline - performance.now()),
+        );
         work.then(
           (v) => {
             clearTimeout(timer);
@@ -216,7 +220,10 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
 
   private withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline`)), Math.max(0, deadline - performance.now()));
+      const timer = setTimeout(
+        () => reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline`)),
+        Math.max(0, deadline - performance.now()),
+      );
       work.then(
         (v) => {
           clearTimeout(timer);
@@ -343,9 +350,10 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
         this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, ok: true });
         return result;
       } catch (caught) {
-        const err = caught instanceof YubiHsmTransportError && caught.reason === 'aborted' && performance.now() >= deadline - 2
-          ? new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline`, { cause: caught })
-          : caught;
+        const err =
+          caught instanceof YubiHsmTransportError && caught.reason === 'aborted' && performance.now() >= deadline - 2
+            ? new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline`, { cause: caught })
+            : caught;
         this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, ok: false, error: describeError(err) });
         if (err instanceof YubiHsmDeviceError && !err.outer) throw err; // inner error: the session is fine
         if (spec.code === CommandCode.resetDevice && err instanceof YubiHsmTransportError && err.reason === 'unavailable') {

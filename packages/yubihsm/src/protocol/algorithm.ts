@@ -59,9 +59,7 @@ export const Algorithm = {
 
 export type AlgorithmName = keyof typeof Algorithm;
 
-const BY_CODE: Readonly<Record<number, AlgorithmName>> = Object.fromEntries(
-  Object.entries(Algorithm).map(([n, c]) => [c, n as AlgorithmName]),
-);
+const BY_CODE: Readonly<Record<number, AlgorithmName>> = Object.fromEntries(Object.entries(Algorithm).map(([n, c]) => [c, n as AlgorithmName]));
 
 export function algorithmCode(alg: AlgorithmName | number): number {
   return typeof alg === 'number' ? alg : Algorithm[alg];

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex } from '@openkms/core';
-import { ALL_CAPABILITIES_MASK, capabilityMask, capabilityNames, decodeCapabilities, encodeCapabilities, hasCapabilities, isCapabilitySubset } from './capability.js';
+import {
+  ALL_CAPABILITIES_MASK,
+  capabilityMask,
+  capabilityNames,
+  decodeCapabilities,
+  encodeCapabilities,
+  hasCapabilities,
+  isCapabilitySubset,
+} from './capability.js';
 import { domainList, domainMask } from './domains.js';
 import { decodeLabel, encodeLabel } from './label.js';
 

@@ -69,9 +69,7 @@ const U64_MAX = 0xffff_ffff_ffff_ffffn;
 /** Either a list of names, the string 'all', or a raw u64 mask. */
 export type Capabilities = readonly Capability[] | 'all' | bigint;
 
-const BIT_TO_NAME: ReadonlyMap<number, Capability> = new Map(
-  Object.entries(CapabilityBit).map(([n, b]) => [b, n as Capability]),
-);
+const BIT_TO_NAME: ReadonlyMap<number, Capability> = new Map(Object.entries(CapabilityBit).map(([n, b]) => [b, n as Capability]));
 
 export function isCapability(name: string): name is Capability {
   return Object.prototype.hasOwnProperty.call(CapabilityBit, name);

@@ -53,7 +53,10 @@ export function expectResponse(cmd: number, bytes: Uint8Array | Frame, options: 
   if (err !== undefined) throw new YubiHsmDeviceError(err, { command: commandName(cmd), outer: options.outer ?? false });
   if (frame.cmd === CommandCode.error) throw new YubiHsmProtocolError('malformed_frame', 'malformed error frame');
   if (frame.cmd !== responseCode(cmd)) {
-    throw new YubiHsmProtocolError('unexpected_response', `expected response 0x${responseCode(cmd).toString(16)} for ${commandName(cmd)}, got 0x${frame.cmd.toString(16)}`);
+    throw new YubiHsmProtocolError(
+      'unexpected_response',
+      `expected response 0x${responseCode(cmd).toString(16)} for ${commandName(cmd)}, got 0x${frame.cmd.toString(16)}`,
+    );
   }
   return frame.payload;
 }

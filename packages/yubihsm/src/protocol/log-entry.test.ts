@@ -4,7 +4,14 @@ import { fromHex, toHex } from '@openkms/core';
 import { chainLogEntry, decodeLogEntry, encodeLogEntry, verifyLogChain, verifyLogEntry, type LogEntry } from './log-entry.js';
 
 const e1: LogEntry = {
-  number: 2, command: 0, length: 0, sessionKey: 0xffff, targetKey: 0, secondKey: 0, result: 0, systick: 0,
+  number: 2,
+  command: 0,
+  length: 0,
+  sessionKey: 0xffff,
+  targetKey: 0,
+  secondKey: 0,
+  result: 0,
+  systick: 0,
   digest: fromHex('f696906e5b3929c63ca6f10a83d2a0cc'),
 };
 const e2Fields = { number: 3, command: 3, length: 10, sessionKey: 0xffff, targetKey: 1, secondKey: 0xffff, result: 0x83, systick: 35 };

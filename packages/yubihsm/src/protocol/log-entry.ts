@@ -24,16 +24,7 @@ export type LogEntryFields = Omit<LogEntry, 'digest'>;
 
 /** The first 16 bytes of an entry (everything but the digest). */
 export function encodeLogEntryFields(e: LogEntryFields): Uint8Array {
-  return new ByteWriter()
-    .u16(e.number)
-    .u8(e.command)
-    .u16(e.length)
-    .u16(e.sessionKey)
-    .u16(e.targetKey)
-    .u16(e.secondKey)
-    .u8(e.result)
-    .u32(e.systick)
-    .finish();
+  return new ByteWriter().u16(e.number).u8(e.command).u16(e.length).u16(e.sessionKey).u16(e.targetKey).u16(e.secondKey).u8(e.result).u32(e.systick).finish();
 }
 
 /** digest = SHA-256(fields(16) ‖ previous digest(16))[0:16]. */

@@ -13,9 +13,7 @@ export const ObjectType = {
 
 export type ObjectTypeName = keyof typeof ObjectType;
 
-const BY_CODE: Readonly<Record<number, ObjectTypeName>> = Object.fromEntries(
-  Object.entries(ObjectType).map(([n, c]) => [c, n as ObjectTypeName]),
-);
+const BY_CODE: Readonly<Record<number, ObjectTypeName>> = Object.fromEntries(Object.entries(ObjectType).map(([n, c]) => [c, n as ObjectTypeName]));
 
 export function objectTypeCode(type: ObjectTypeName | number): number {
   return typeof type === 'number' ? type : ObjectType[type];

@@ -60,7 +60,10 @@ test('a wrong card cryptogram (wrong password) is refused before authenticating'
 
 test('SESSIONS_FULL on CreateSession is a typed device error', async () => {
   const t = scripted([['03000a00010000000000000000', '7f000105']]);
-  await assert.rejects(YubiHsmSession.open({ transport: t, authKeyId: 1, authKey, randomBytes: (n) => new Uint8Array(n) }), { name: 'YubiHsmDeviceError', codeName: 'SESSIONS_FULL' });
+  await assert.rejects(YubiHsmSession.open({ transport: t, authKeyId: 1, authKey, randomBytes: (n) => new Uint8Array(n) }), {
+    name: 'YubiHsmDeviceError',
+    codeName: 'SESSIONS_FULL',
+  });
 });
 
 test('INVALID_SESSION outside the envelope → YubiHsmSessionError(invalid_session), session closed', async () => {
@@ -70,7 +73,10 @@ test('INVALID_SESSION outside the envelope → YubiHsmSessionError(invalid_sessi
     ['050019008ce60ffefdd6394e4a4f91e53d2d391611d44f4bd54cb5ec', '7f000103'],
   ]);
   const session = await YubiHsmSession.open({ transport: t, authKeyId: 1, authKey, randomBytes: (n) => new Uint8Array(n) });
-  await assert.rejects(session.echo(new TextEncoder().encode('hello')), (e: unknown) => e instanceof YubiHsmSessionError && e.reason === 'invalid_session' && e.notExecuted);
+  await assert.rejects(
+    session.echo(new TextEncoder().encode('hello')),
+    (e: unknown) => e instanceof YubiHsmSessionError && e.reason === 'invalid_session' && e.notExecuted,
+  );
   assert.ok(session.closed);
   await assert.rejects(session.echo(new Uint8Array(1)), { reason: 'closed' });
 });
@@ -82,7 +88,10 @@ test('a bad R-MAC is a session error (outcome unknown) and closes the session', 
     ['050019008ce60ffefdd6394e4a4f91e53d2d391611d44f4bd54cb5ec', '850019009d782bf2feb4e04f9ed9da6353c21c507072b3ff279ed02f'],
   ]);
   const session = await YubiHsmSession.open({ transport: t, authKeyId: 1, authKey, randomBytes: (n) => new Uint8Array(n) });
-  await assert.rejects(session.echo(new TextEncoder().encode('hello')), (e: unknown) => e instanceof YubiHsmSessionError && e.reason === 'bad_response_mac' && !e.notExecuted);
+  await assert.rejects(
+    session.echo(new TextEncoder().encode('hello')),
+    (e: unknown) => e instanceof YubiHsmSessionError && e.reason === 'bad_response_mac' && !e.notExecuted,
+  );
   assert.ok(session.closed);
 });
 

@@ -88,7 +88,11 @@ export class YubiHsmSession extends YubiHsmCommandMethods {
       payload = expectResponse(CommandCode.authenticateSession, authResponse, { outer: true });
     } catch (err) {
       if (err instanceof YubiHsmDeviceError) {
-        throw new YubiHsmSessionError('handshake_failed', `AuthenticateSession failed: ${err.codeName}`, { deviceError: err.codeName, notExecuted: true, cause: err });
+        throw new YubiHsmSessionError('handshake_failed', `AuthenticateSession failed: ${err.codeName}`, {
+          deviceError: err.codeName,
+          notExecuted: true,
+          cause: err,
+        });
       }
       throw err;
     }
@@ -199,8 +203,17 @@ export class YubiHsmSession extends YubiHsmCommandMethods {
 
   private sessionFailure(err: unknown): unknown {
     if (err instanceof YubiHsmDeviceError && err.outer) {
-      const reason = err.code === DeviceErrorCode.INVALID_SESSION ? 'invalid_session' : err.code === DeviceErrorCode.AUTHENTICATION_FAILED ? 'authentication_failed' : 'rejected';
-      return new YubiHsmSessionError(reason, `device rejected the session message: ${err.codeName}`, { deviceError: err.codeName, notExecuted: true, cause: err });
+      const reason =
+        err.code === DeviceErrorCode.INVALID_SESSION
+          ? 'invalid_session'
+          : err.code === DeviceErrorCode.AUTHENTICATION_FAILED
+            ? 'authentication_failed'
+            : 'rejected';
+      return new YubiHsmSessionError(reason, `device rejected the session message: ${err.codeName}`, {
+        deviceError: err.codeName,
+        notExecuted: true,
+        cause: err,
+      });
     }
     if (err instanceof YubiHsmProtocolError) {
       return new YubiHsmSessionError('bad_response_mac', `session response rejected: ${err.reason}`, { notExecuted: false, cause: err });

@@ -7,10 +7,13 @@ import { YubiHsmTransportError } from './transport-error.js';
 export function callSignal(timeoutMs: number, outer?: AbortSignal): { signal: AbortSignal; failure(): YubiHsmTransportError; dispose(): void } {
   const ctl = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    ctl.abort();
-  }, Math.max(0, timeoutMs));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      ctl.abort();
+    },
+    Math.max(0, timeoutMs),
+  );
   const onAbort = (): void => ctl.abort();
   if (outer) {
     if (outer.aborted) ctl.abort();
@@ -18,10 +21,7 @@ export function callSignal(timeoutMs: number, outer?: AbortSignal): { signal: Ab
   }
   return {
     signal: ctl.signal,
-    failure: () =>
-      timedOut
-        ? new YubiHsmTransportError('timeout', `no answer within ${timeoutMs} ms`)
-        : new YubiHsmTransportError('aborted', 'call aborted'),
+    failure: () => (timedOut ? new YubiHsmTransportError('timeout', `no answer within ${timeoutMs} ms`) : new YubiHsmTransportError('aborted', 'call aborted')),
     dispose: () => {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);

@@ -13,7 +13,11 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-const close = (s: Server) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); });
+const close = (s: Server) =>
+  new Promise<void>((r) => {
+    s.closeAllConnections();
+    s.close(() => r());
+  });
 
 test('connector status body is parsed as key=value lines', () => {
   const st = parseConnectorStatus('status=OK\nserial=*\nversion=3.0.7\npid=1234\naddress=localhost\nport=12345\n');
@@ -66,7 +70,10 @@ test('HTTP transport failures are typed: 500 → unavailable, 400 → http_error
   });
   const t = createHttpTransport({ url, timeoutMs: 100 });
   try {
-    await assert.rejects(t.send(Uint8Array.of(1, 0, 0)), (e: unknown) => e instanceof YubiHsmTransportError && e.reason === 'unavailable' && e.httpStatus === 500);
+    await assert.rejects(
+      t.send(Uint8Array.of(1, 0, 0)),
+      (e: unknown) => e instanceof YubiHsmTransportError && e.reason === 'unavailable' && e.httpStatus === 500,
+    );
     mode = '400';
     await assert.rejects(t.send(Uint8Array.of(1, 0, 0)), { reason: 'http_error' });
     mode = 'empty';

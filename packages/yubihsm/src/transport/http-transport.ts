@@ -55,7 +55,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   const prefix = base.pathname.replace(/\/+$/, '');
   const name = options.name ?? base.origin;
 
-  function call(method: 'GET' | 'POST', path: string, body: Uint8Array | undefined, limit: number, opts?: TransportCallOptions): Promise<{ status: number; body: Buffer }> {
+  function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: Uint8Array | undefined,
+    limit: number,
+    opts?: TransportCallOptions,
+  ): Promise<{ status: number; body: Buffer }> {
     const ctl = callSignal(opts?.timeoutMs ?? defaultTimeout, opts?.signal);
     return new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
       if (ctl.signal.aborted) {
@@ -103,14 +109,18 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
     name,
     async send(frame, opts) {
       const res = await call('POST', '/connector/api', frame, MAX_RESPONSE_BYTES, opts);
-      if (res.status >= 500) throw new YubiHsmTransportError('unavailable', `connector reported a device failure (HTTP ${res.status})`, { httpStatus: res.status });
+      if (res.status >= 500)
+        throw new YubiHsmTransportError('unavailable', `connector reported a device failure (HTTP ${res.status})`, { httpStatus: res.status });
       if (res.status !== 200) throw new YubiHsmTransportError('http_error', `connector answered HTTP ${res.status}`, { httpStatus: res.status });
       if (res.body.length < 3) throw new YubiHsmTransportError('bad_response', 'connector returned no frame');
       return new Uint8Array(res.body);
     },
     async status(opts): Promise<ConnectorStatus> {
       const res = await call('GET', '/connector/status', undefined, MAX_STATUS_BYTES, opts);
-      if (res.status !== 200) throw new YubiHsmTransportError(res.status >= 500 ? 'unavailable' : 'http_error', `connector status answered HTTP ${res.status}`, { httpStatus: res.status });
+      if (res.status !== 200)
+        throw new YubiHsmTransportError(res.status >= 500 ? 'unavailable' : 'http_error', `connector status answered HTTP ${res.status}`, {
+          httpStatus: res.status,
+        });
       return parseConnectorStatus(res.body.toString('utf8'));
     },
     async close() {

@@ -14,7 +14,10 @@ test('DeviceInfo response KAT (python-yubihsm): v2.0.0, serial 7550140, log 62/4
   assert.equal(info.serial, 7550140);
   assert.equal(info.logTotal, 62);
   assert.equal(info.logUsed, 4);
-  assert.deepEqual(info.algorithms, Array.from({ length: 47 }, (_, i) => i + 1));
+  assert.deepEqual(
+    info.algorithms,
+    Array.from({ length: 47 }, (_, i) => i + 1),
+  );
   assert.deepEqual(DeviceInfoCommand.encodeResponse(info), frame.subarray(3));
   assert.ok(!hasPartNumberPage(info.version));
   assert.ok(hasPartNumberPage({ major: 2, minor: 4, patch: 0 }));

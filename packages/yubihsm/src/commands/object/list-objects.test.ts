@@ -15,7 +15,10 @@ test('ListObjects filter encoding KAT (python-yubihsm)', () => {
 });
 
 test('ListObjects response round trip', () => {
-  const entries = [{ id: 1, type: 2, sequence: 0 }, { id: 0x64, type: 3, sequence: 7 }];
+  const entries = [
+    { id: 1, type: 2, sequence: 0 },
+    { id: 0x64, type: 3, sequence: 7 },
+  ];
   const p = ListObjects.encodeResponse(entries);
   assert.equal(toHex(p), '00010200' + '00640307');
   assert.deepEqual(ListObjects.decodeResponse(p), entries);

@@ -54,13 +54,26 @@ export function decodeListObjectsFilter(payload: Uint8Array): DecodedListObjects
   while (r.remaining > 0) {
     const tag = r.u8();
     switch (tag) {
-      case ListFilterTag.id: out.id = r.u16(); break;
-      case ListFilterTag.type: out.type = r.u8(); break;
-      case ListFilterTag.domains: out.domains = r.u16(); break;
-      case ListFilterTag.capabilities: out.capabilities = r.u64(); break;
-      case ListFilterTag.algorithm: out.algorithm = r.u8(); break;
-      case ListFilterTag.label: out.label = r.bytes(LABEL_LENGTH); break;
-      default: throw new YubiHsmProtocolError('malformed_frame', `unknown listObjects filter tag 0x${tag.toString(16)}`);
+      case ListFilterTag.id:
+        out.id = r.u16();
+        break;
+      case ListFilterTag.type:
+        out.type = r.u8();
+        break;
+      case ListFilterTag.domains:
+        out.domains = r.u16();
+        break;
+      case ListFilterTag.capabilities:
+        out.capabilities = r.u64();
+        break;
+      case ListFilterTag.algorithm:
+        out.algorithm = r.u8();
+        break;
+      case ListFilterTag.label:
+        out.label = r.bytes(LABEL_LENGTH);
+        break;
+      default:
+        throw new YubiHsmProtocolError('malformed_frame', `unknown listObjects filter tag 0x${tag.toString(16)}`);
     }
   }
   return out;
