@@ -47,6 +47,8 @@ export const ErrorCode = {
   // audit
   auditWriteFailed: 'audit_write_failed',
   auditChainBroken: 'audit_chain_broken',
+  // runtime state (kill switches, overlays)
+  stateWriteFailed: 'state_write_failed',
   // load and lifecycle
   overloaded: 'overloaded',
   deadlineExceeded: 'deadline_exceeded',

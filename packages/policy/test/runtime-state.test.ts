@@ -110,11 +110,11 @@ test('a disable is applied even when the file cannot be written; other changes a
   mkdirSync(sub);
   const rs = RuntimeState.open(join(sub, 'state.json'));
   rmSync(sub, { recursive: true });
-  assert.throws(() => rs.setKeyEnabled('hot', false), { code: 'internal_error' });
+  assert.throws(() => rs.setKeyEnabled('hot', false), { code: 'state_write_failed' });
   assert.equal(rs.isKeyEnabled('hot'), false, 'fail closed: the kill switch still holds in memory');
-  assert.throws(() => rs.setOverlay('hot', { per_tx_cap_lamports: '1' }), { code: 'internal_error' });
+  assert.throws(() => rs.setOverlay('hot', { per_tx_cap_lamports: '1' }), { code: 'state_write_failed' });
   assert.equal(rs.getOverlay('hot'), undefined);
-  assert.throws(() => rs.setGlobalEnabled(false), { code: 'internal_error' });
+  assert.throws(() => rs.setGlobalEnabled(false), { code: 'state_write_failed' });
   assert.equal(rs.isGlobalEnabled(), false);
 });
 

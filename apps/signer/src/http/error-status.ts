@@ -38,6 +38,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.backendTimeout]: 503,
   [ErrorCode.signatureVerificationFailed]: 503,
   [ErrorCode.auditWriteFailed]: 503,
+  [ErrorCode.stateWriteFailed]: 503,
   [ErrorCode.overloaded]: 503,
   [ErrorCode.deadlineExceeded]: 503,
   [ErrorCode.shuttingDown]: 503,
