@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isOpenKmsError } from '@openkms/core';
 import { startSigner } from '../src/runtime/start-signer.js';
-import { startTestSigner } from './support/test-signer.js';
+import { captureStream, startTestSigner } from './support/test-signer.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -21,7 +21,7 @@ test('the signer refuses a simulated YubiHSM2 unless the config allows it, and w
     const config = s.demo.files.config;
     writeFileSync(config, readFileSync(config, 'utf8').replace('allow_simulated = true', 'allow_simulated = false'));
     await assert.rejects(
-      startSigner({ configFile: config, listen: { host: '127.0.0.1', port: 0 }, connectors: [s.demo.connectorUrl] }),
+      startSigner({ configFile: config, listen: { host: '127.0.0.1', port: 0 }, connectors: [s.demo.connectorUrl], logDestination: captureStream([]) }),
       (err: unknown) =>
         isOpenKmsError(err) && err.code === 'config_invalid' && err.context.path === 'backend.yubihsm.allow_simulated' && /SIMULATED/.test(err.message),
     );
