@@ -1,5 +1,4 @@
 import { formatVerifyReport, listAuditFiles, loadAuditKey, verifyAuditFiles } from '@openkms/audit';
-import { policyJsonSchema } from '@openkms/policy';
 import { loadConfig } from '../config/load-config.js';
 import { userPath, type CliIo } from './cli-context.js';
 import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
@@ -26,7 +25,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   let keyFile = flag(args, 'key');
   const configFile = flag(args, 'config');
   if (configFile) {
-    const config = await loadConfig(userPath(configFile), policyJsonSchema);
+    const config = await loadConfig(userPath(configFile));
     dir ??= config.audit.dir;
     keyFile ??= config.audit.keyFile;
   }

@@ -1,4 +1,3 @@
-import { policyJsonSchema } from '@openkms/policy';
 import { loadConfig } from '../config/load-config.js';
 import { userPath, type CliIo } from './cli-context.js';
 import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
@@ -16,7 +15,7 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const file = flag(args, 'config');
   if (!file) throw new UsageError('config check needs --config FILE');
-  const config = await loadConfig(userPath(file), policyJsonSchema);
+  const config = await loadConfig(userPath(file));
   io.out(`${config.file}: ok (${Object.keys(config.keys).length} keys)`);
   return 0;
 }

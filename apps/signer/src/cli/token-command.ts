@@ -3,7 +3,6 @@ import { TokenStore } from '../auth/token-store.js';
 import { loadConfig } from '../config/load-config.js';
 import { userPath, type CliIo } from './cli-context.js';
 import { flag, flagList, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
-import { policyJsonSchema } from '@openkms/policy';
 
 export const TOKEN_HELP = `openkms token <create|list|revoke> [options]
 
@@ -25,7 +24,7 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
     return sub ? 0 : 2;
   }
   const configFile = flag(args, 'config');
-  const file = configFile ? (await loadConfig(userPath(configFile), policyJsonSchema)).auth.tokenFile : userPath(flag(args, 'file') ?? 'tokens.json');
+  const file = configFile ? (await loadConfig(userPath(configFile))).auth.tokenFile : userPath(flag(args, 'file') ?? 'tokens.json');
   switch (sub) {
     case 'create': {
       const name = flag(args, 'name');

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isOpenKmsError } from '@openkms/core';
-import { policyJsonSchema } from '@openkms/policy';
 import { parseConfig } from './load-config.js';
 
-const parse = (text: string) => parseConfig(text, '/etc/openkms/config.toml', policyJsonSchema);
+const parse = (text: string) => parseConfig(text, '/etc/openkms/config.toml');
 
 function configError(text: string): { path: unknown; message: string } {
   try {
@@ -66,4 +65,35 @@ chain = "cosmos"
 test('TOML syntax errors are config errors, not crashes', () => {
   const e = configError('[server\nlisten = ');
   assert.equal(e.path, '(syntax)');
+});
+
+test('an unparseable cap stops startup naming the key path; never "no cap"', () => {
+  const e = configError(`
+[keys.solana-hot-0]
+chain = "solana"
+key_id = "0x0064"
+[keys.solana-hot-0.policy]
+per_tx_caps = { native = "5 SOL" }
+`);
+  assert.equal(e.path, 'keys.solana-hot-0.policy.per_tx_caps.native');
+  const number = configError(`
+[keys.solana-hot-0]
+chain = "solana"
+key_id = "0x0064"
+[keys.solana-hot-0.policy]
+per_tx_cap_lamports = 5000
+`);
+  assert.equal(number.path, 'keys.solana-hot-0.policy.per_tx_cap_lamports');
+});
+
+test('policy rules the schema cannot express are checked at load too (alias conflicts)', () => {
+  const e = configError(`
+[keys.solana-hot-0]
+chain = "solana"
+key_id = "0x0064"
+[keys.solana-hot-0.policy]
+per_tx_cap_lamports = "10"
+per_tx_caps = { native = "20" }
+`);
+  assert.match(String(e.path), /^keys\.solana-hot-0\.policy\./);
 });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import TOML from '@iarna/toml';
-import { ErrorCode, openKmsError, type JsonSchema } from '@openkms/core';
+import { ErrorCode, openKmsError } from '@openkms/core';
+import { parsePolicy, policyJsonSchema, type KeyPolicy } from '@openkms/policy';
 import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
 import { configSchema } from './config-schema.js';
 import type { KeyConfig, SignerConfig } from './signer-config.js';
@@ -9,7 +10,7 @@ import type { KeyConfig, SignerConfig } from './signer-config.js';
 type Raw = Record<string, any>;
 
 /** Parses and validates TOML text. Throws config_invalid naming the dotted path of the first offending key. */
-export function parseConfig(text: string, file: string, policySchema: JsonSchema): SignerConfig {
+export function parseConfig(text: string, file: string): SignerConfig {
   let raw: Raw;
   try {
     raw = JSON.parse(JSON.stringify(TOML.parse(text))) as Raw;
@@ -25,7 +26,7 @@ export function parseConfig(text: string, file: string, policySchema: JsonSchema
     );
   }
   const ajv = createAjv();
-  const validate = ajv.compile(configSchema(policySchema));
+  const validate = ajv.compile(configSchema(policyJsonSchema));
   if (!validate(raw)) {
     const error = validate.errors![0]!;
     throw openKmsError(ErrorCode.configInvalid, `${file}: ${describeError(error)}`, { file, path: errorPath(error) });
@@ -33,14 +34,14 @@ export function parseConfig(text: string, file: string, policySchema: JsonSchema
   return resolveConfig(raw, file);
 }
 
-export async function loadConfig(file: string, policySchema: JsonSchema): Promise<SignerConfig> {
+export async function loadConfig(file: string): Promise<SignerConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw openKmsError(ErrorCode.configInvalid, `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { file, path: '(file)' });
   }
-  return parseConfig(text, resolve(file), policySchema);
+  return parseConfig(text, resolve(file));
 }
 
 function resolveConfig(raw: Raw, file: string): SignerConfig {
@@ -56,7 +57,7 @@ function resolveConfig(raw: Raw, file: string): SignerConfig {
       keyId: k.key_id.toLowerCase(),
       ...(k.derivation_path === undefined ? {} : { derivationPath: k.derivation_path }),
       options: k.options ?? {},
-      policy: k.policy ?? {},
+      policy: parsePolicy(k.policy ?? {}, `keys.${label}.policy`),
     };
   }
   return {

@@ -1,3 +1,5 @@
+import type { KeyPolicy } from '@openkms/policy';
+
 /** The signer configuration after validation, with defaults applied and file paths made absolute. */
 export interface SignerConfig {
   readonly file: string;
@@ -45,6 +47,6 @@ export interface KeyConfig {
   readonly keyId: string;
   readonly derivationPath?: string;
   readonly options: Readonly<Record<string, unknown>>;
-  /** The raw policy table; @openkms/policy parses it. */
-  readonly policy: Readonly<Record<string, unknown>>;
+  /** The key's policy, parsed and normalised by @openkms/policy (caps checked at load time). */
+  readonly policy: KeyPolicy;
 }

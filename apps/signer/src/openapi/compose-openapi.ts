@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { ChainSigner, JsonSchema } from '@openkms/core';
@@ -8,12 +8,15 @@ export type OpenApiDocument = Record<string, any>;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Where the committed OpenAPI document is: the repo's openapi/ folder, or the copy shipped in the package. */
+/**
+ * Where the OpenAPI document is. Run from source (the repository), the committed openapi/openkms.v1.yaml; run from
+ * dist/ (an installed package), the copy the build ships inside the package — never a path outside it.
+ */
 export function openApiFile(): string {
-  const candidates = [join(here, '../../../../openapi/openkms.v1.yaml'), join(here, '../../openapi/openkms.v1.yaml')];
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`openkms.v1.yaml not found (looked in ${candidates.join(', ')})`);
-  return found;
+  const fromSource = basename(dirname(here)) === 'src';
+  const file = fromSource ? join(here, '../../../../openapi/openkms.v1.yaml') : join(here, '../../openapi/openkms.v1.yaml');
+  if (!existsSync(file)) throw new Error(`openkms.v1.yaml not found at ${file}`);
+  return file;
 }
 
 export function loadBaseDocument(file = openApiFile()): OpenApiDocument {

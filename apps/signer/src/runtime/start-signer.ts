@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, readAuditRecords, type AuditIo, type AuditLog, type AuditRecord } from '@openkms/audit';
-import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, parsePolicy, policyJsonSchema, type RestoreRecord } from '@openkms/policy';
+import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, policyJsonSchema, type KeyPolicy, type RestoreRecord } from '@openkms/policy';
 import { createYubiHsmBackend, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
 import { assertSecretFile } from '../auth/secret-file.js';
 import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
@@ -49,17 +49,17 @@ export interface RunningSigner {
   close(): Promise<void>;
 }
 
-type PolicyKeys = Record<string, { chain: string; policy: ReturnType<typeof parsePolicy> }>;
+type PolicyKeys = Record<string, { chain: string; policy: KeyPolicy }>;
 
 function policyKeys(config: SignerConfig): PolicyKeys {
   const out: PolicyKeys = {};
-  for (const [label, k] of Object.entries(config.keys)) out[label] = { chain: k.chain, policy: parsePolicy(k.policy, `keys.${label}.policy`) };
+  for (const [label, k] of Object.entries(config.keys)) out[label] = { chain: k.chain, policy: k.policy };
   return out;
 }
 
 /** The composition root: config → plugins → backend → audit → policy → HTTP. */
 export async function startSigner(opts: StartSignerOptions): Promise<RunningSigner> {
-  let config = await loadConfig(opts.configFile, policyJsonSchema);
+  let config = await loadConfig(opts.configFile);
   const logger = createLogger({
     level: config.logging.level,
     ...(opts.logDestination ? { destination: opts.logDestination } : config.logging.file ? { destination: config.logging.file } : {}),
@@ -199,7 +199,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       if (reloading) return reloading;
       reloading = (async () => {
         try {
-          const next = await loadConfig(config.file, policyJsonSchema);
+          const next = await loadConfig(config.file);
           // all or nothing: everything that can fail is prepared first; the policy engine switches last
           const nextKeys = keys.replace(next.keys, chains);
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
