@@ -76,7 +76,15 @@ export function createApp(s: SignerServices): express.Express {
   };
   /** A request refused for want of scope: audited as a deny (token name, never the token), then 403 forbidden_scope. */
   const forbidden = (req: Request, res: Response, message: string, where: { label?: string; chain?: string } = {}) => {
-    s.auditForbidden({ requestId: String(res.locals.requestId), route: req.path, tokenName: identityOf(res).name, reason: message, ...where });
+    s.auditRefusal({
+      decision: 'deny',
+      code: ErrorCode.forbiddenScope,
+      reason: message,
+      requestId: String(res.locals.requestId),
+      route: req.path,
+      tokenName: identityOf(res).name,
+      ...where,
+    });
     return openKmsError(ErrorCode.forbiddenScope, message, where.label ? { label: where.label } : {});
   };
   const requireRead =
@@ -109,11 +117,15 @@ export function createApp(s: SignerServices): express.Express {
       release = s.requestLimiter.acquire();
     } catch (err) {
       s.metrics.shed.inc({ limit: 'overall' });
-      s.auditShed({
+      const tokenName = (res.locals.identity as { name?: string } | undefined)?.name;
+      s.auditRefusal({
+        decision: 'shed',
+        code: ErrorCode.overloaded,
+        reason: 'in-flight limit (overall)',
         requestId: String(res.locals.requestId),
         route: req.path,
-        tokenName: (res.locals.identity as { name?: string } | undefined)?.name,
-        limit: 'overall',
+        ...(tokenName ? { tokenName } : {}),
+        details: { limit: 'overall' },
       });
       sendError(res, err);
       return;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ChainSigner, KeyBackend } from '@openkms/core';
+import type { ChainSigner, ErrorCode, KeyBackend } from '@openkms/core';
 import type { TokenIdentity, TokenStore } from '../auth/token-store.js';
 import type { SignerConfig } from '../config/signer-config.js';
 import type { KeyDirectory } from '../keys/key-directory.js';
@@ -17,6 +17,18 @@ export interface AdminOperations {
   patchOverlay(label: string, patch: Record<string, unknown>, actor: TokenIdentity, requestId: string): Promise<Record<string, unknown>>;
   clearOverlay(label: string, actor: TokenIdentity, requestId: string): Promise<Record<string, unknown>>;
   reload(actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[] }>;
+}
+
+export interface RefusalInfo {
+  readonly decision: 'deny' | 'shed';
+  readonly code: ErrorCode;
+  readonly reason: string;
+  readonly requestId: string;
+  readonly route: string;
+  readonly tokenName?: string;
+  readonly label?: string;
+  readonly chain?: string;
+  readonly details?: Readonly<Record<string, string>>;
 }
 
 /** Everything the HTTP layer needs; built by the runtime from the config. */
@@ -41,9 +53,8 @@ export interface SignerServices {
   /** Audits an authentication failure (rate-limited by the implementation). */
   auditAuthFailure(info: { requestId: string; reason: string; route: string; remote: string }): void;
   /** Audits a request refused because its token lacks the scope (a deny decision). */
-  auditForbidden(info: { requestId: string; route: string; tokenName: string; label?: string; chain?: string; reason: string }): void;
-  /** Audits a request refused by load shedding. */
-  auditShed(info: { requestId: string; route: string; tokenName?: string; label?: string; chain?: string; limit: string }): void;
+  /** Audits a request refused before the pipeline (a scope refusal, or load shedding at the overall limit). */
+  auditRefusal(info: RefusalInfo): void;
   readonly shuttingDown: () => boolean;
   /** Requests being handled on any route; graceful shutdown waits for it to reach 0. */
   readonly activity: { active: number };

@@ -273,33 +273,24 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       observeBudgets: (label) => observeBudgets(metrics, engine, label === undefined ? keys.labels() : [label]),
       keyEnabled: (label) => runtime.isGlobalEnabled() && runtime.isKeyEnabled(label),
       auditAuthFailure: (info) => authAuditor.report(info),
-      auditForbidden: (info) => {
+      auditRefusal: (info) => {
         audit
           .append({
             request_id: info.requestId,
-            token_name: info.tokenName,
+            ...(info.tokenName ? { token_name: info.tokenName } : {}),
             ...(info.label ? { label: info.label } : {}),
             ...(info.chain ? { chain: info.chain } : {}),
-            decision: 'deny',
-            reason_code: ErrorCode.forbiddenScope,
+            decision: info.decision,
+            reason_code: info.code,
             reason: info.reason,
-            details: { route: info.route },
+            details: { route: info.route, ...info.details },
           })
-          .catch(() => undefined);
-      },
-      auditShed: (info) => {
-        audit
-          .append({
-            request_id: info.requestId,
-            token_name: info.tokenName,
-            ...(info.label ? { label: info.label } : {}),
-            ...(info.chain ? { chain: info.chain } : {}),
-            decision: 'shed',
-            reason_code: ErrorCode.overloaded,
-            reason: `in-flight limit (${info.limit})`,
-            details: { route: info.route, limit: info.limit },
-          })
-          .catch(() => undefined);
+          .catch((err: unknown) =>
+            logger.error(
+              { decision: info.decision, code: isOpenKmsError(err) ? err.code : 'internal_error' },
+              'the audit record of a refused request could not be written',
+            ),
+          );
       },
       shuttingDown: () => shuttingDown,
       activity,
