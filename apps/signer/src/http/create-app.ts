@@ -289,6 +289,7 @@ export function createApp(s: SignerServices): express.Express {
   });
   route('PATCH', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, body, async (req, res) => {
     const label = String(req.params.label);
+    s.validators.check('PolicyOverlay', req.body);
     res.status(200).json({ label, overlay: await s.admin.patchOverlay(label, req.body as Record<string, unknown>, actor(res), rid(res)) });
   });
   route('DELETE', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, async (req, res) => {
@@ -315,7 +316,13 @@ export function createApp(s: SignerServices): express.Express {
     if (res.headersSent) return;
     sendError(res, asClientError(err));
   });
+  app.locals.routes = routes;
   return app;
+}
+
+/** The routes an app made by createApp registers (the OpenAPI drift test compares them with the document). */
+export function registeredRoutes(app: express.Express): readonly RouteSpec[] {
+  return app.locals.routes as RouteSpec[];
 }
 
 /** Express's own 4xx errors (an undecodable path parameter, an aborted body) become invalid_request, not 500. */
