@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, readAuditRecords, type AuditIo, type AuditLog, type AuditRecord } from '@openkms/audit';
-import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, policyJsonSchema, type KeyPolicy, type RestoreRecord } from '@openkms/policy';
+import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, policyJsonSchema, policyOverlayJsonSchema, type KeyPolicy, type RestoreRecord } from '@openkms/policy';
 import { createYubiHsmBackend, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
 import { assertSecretFile } from '../auth/secret-file.js';
 import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
@@ -75,7 +75,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     });
     logger.info({ found: report.found.map((f) => `${f.name}@${f.version}`), loaded: report.loaded, skipped: report.skipped }, 'chain plugins');
     const chains = new Map<string, ChainSigner<any, any>>(plugins.map((p) => [p.signer.chain, p.signer]));
-    const openapi = composeOpenApi(loadBaseDocument(), plugins, { policySchema: policyJsonSchema });
+    const openapi = composeOpenApi(loadBaseDocument(), plugins, { policySchema: policyJsonSchema, policyOverlaySchema: policyOverlayJsonSchema });
     const validators = new RequestValidators(openapi);
 
     // secrets
