@@ -87,6 +87,7 @@ export function composeOpenApi(
           '415': errorRef('UnsupportedMediaType'),
           '429': errorRef('TooManyRequests'),
           '503': errorRef('ServiceUnavailable'),
+          '500': errorRef('InternalError'),
         },
       },
     };
