@@ -20,10 +20,11 @@ describe('trust plane: pino JSON logs', () => {
       // a token created by the CLI is picked up (and logged) while the next request authenticates
       TokenStore.load(join(s.dir, 'tokens.json')).create('log-agent', ['read']);
       assert.equal((await s.request('GET', '/keys', { token: s.signerToken, headers: { 'x-request-id': 'log-token-1' } })).status, 200);
-      // a token file made group-readable is rejected (logged as an error) and the previous tokens stay
+      // a token file made group-readable is rejected (logged as an error): the signer fails closed, no token works
       chmodSync(join(s.dir, 'tokens.json'), 0o644);
-      assert.equal((await s.request('GET', '/keys', { token: s.signerToken, headers: { 'x-request-id': 'log-token-2' } })).status, 200);
+      assert.equal((await s.request('GET', '/keys', { token: s.signerToken, headers: { 'x-request-id': 'log-token-2' } })).status, 401);
       chmodSync(join(s.dir, 'tokens.json'), 0o600);
+      assert.equal((await s.request('GET', '/keys', { token: s.signerToken, headers: { 'x-request-id': 'log-token-3' } })).status, 200);
       assert.equal((await s.request('GET', '/nope', { headers: { 'x-request-id': 'log-404' } })).status, 404);
       await waitFor(() => s.logs.slice(from).some((l) => JSON.parse(l).request_id === 'log-404'), 'the last request line');
 
@@ -33,8 +34,10 @@ describe('trust plane: pino JSON logs', () => {
       const one = (msg: string) => lines.find((l) => l.msg === msg);
       assert.equal(one('configuration reloaded')?.request_id, 'log-reload-1');
       assert.equal(one('token file changed')?.request_id, 'log-token-1');
-      assert.equal(one('token file change rejected; the previous tokens stay')?.request_id, 'log-token-2');
-      assert.equal(one('token file change rejected; the previous tokens stay')?.level, 50);
+      const rejected = lines.find((l) => /^token file change rejected/.test(String(l.msg)));
+      assert.equal(rejected?.request_id, 'log-token-2');
+      assert.equal(rejected?.level, 50);
+      assert.equal(rejected?.code, 'insecure_file');
       const request = lines.find((l) => l.msg === 'request' && l.request_id === 'log-sign-1')!;
       assert.equal(request.route, '/sign/solana');
       assert.equal(request.status, 200);

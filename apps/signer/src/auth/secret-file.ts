@@ -3,9 +3,10 @@ import { ErrorCode, openKmsError } from '@openkms/core';
 
 /**
  * Refuses a secret file (token store, HSM password, audit key) that others could read or that another user owns.
- * The message names the file and why; it never contains the file's content.
+ * The message names the file and why; it never contains the file's content. `checkOwner: false` skips the owner check
+ * (for an administrator's tool run as root on the service user's file); the mode check always applies.
  */
-export function assertSecretFile(path: string, what: string): void {
+export function assertSecretFile(path: string, what: string, opts: { checkOwner?: boolean } = {}): void {
   let st;
   try {
     st = statSync(path);
@@ -20,7 +21,7 @@ export function assertSecretFile(path: string, what: string): void {
     });
   }
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) {
+  if (opts.checkOwner !== false && uid !== undefined && st.uid !== uid) {
     throw openKmsError(ErrorCode.insecureFile, `${what} ${path} is owned by uid ${st.uid}, not by the service user (uid ${uid})`, {
       file: path,
       owner: st.uid,

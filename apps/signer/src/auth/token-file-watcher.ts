@@ -9,20 +9,33 @@ export interface TokenChange {
 }
 
 export interface TokenFileWatcherHandlers {
-  /** Called once per change of the file's content, with what changed. */
+  /** Called once per change of the file's content, with what changed since the last file that loaded. */
   readonly onChange: (changes: readonly TokenChange[]) => void;
-  /** The changed file could not be loaded (insecure, invalid, missing): the previous tokens stay. */
+  /**
+   * The changed file could not be loaded (missing, invalid, insecure mode, another owner): from now on every token is
+   * refused until a valid file is back. Called once per change of the file, not once per request.
+   */
   readonly onError: (err: unknown) => void;
+  /** Optional: a valid file is back after a rejected one; tokens are accepted again (called before onChange). */
+  readonly onRecover?: () => void;
 }
+
+const NO_TOKENS = TokenStore.empty('(token file rejected)');
 
 /**
  * The token store of a running signer. `openkms token create/revoke` rewrite the file atomically (a new inode);
  * every lookup checks the file's identity with one stat and re-reads it when it changed, so a revoked token stops
  * working at the next request and each change is reported (the signer audits it) without a reload.
+ *
+ * Fails closed: when the changed file cannot be loaded (deleted, invalid JSON, group/world-readable, chowned to another
+ * user), no token is accepted until a valid file is back; the previous tokens are never served again.
  */
 export class TokenFileWatcher {
   private stamp: string | undefined;
-  private current: TokenStore;
+  /** The last file that loaded: what changes are diffed against. */
+  private lastLoaded: TokenStore;
+  /** What requests are checked against: `lastLoaded`, or no tokens at all while the file is rejected. */
+  private serving: TokenStore;
 
   /** Loads the file now; throws like TokenStore.load (startup and reload refuse a bad token file). */
   constructor(
@@ -30,28 +43,41 @@ export class TokenFileWatcher {
     private readonly handlers: TokenFileWatcherHandlers,
   ) {
     this.stamp = fileStamp(file);
-    this.current = TokenStore.load(file);
+    this.lastLoaded = TokenStore.load(file);
+    this.serving = this.lastLoaded;
   }
 
-  /** The tokens as last loaded, without looking at the file. */
+  /**
+   * The tokens of the last file that loaded, without looking at the file (for diffs on reload). Not for authentication:
+   * while the file is rejected this still holds the old tokens; use tokens().
+   */
   get store(): TokenStore {
-    return this.current;
+    return this.lastLoaded;
   }
 
-  /** The tokens as the file holds them now (re-read when the file changed since the last look). */
+  /** True while the current file is rejected (every token is refused). */
+  get rejected(): boolean {
+    return this.serving !== this.lastLoaded;
+  }
+
+  /** The tokens to authenticate against now (the file is re-read when it changed since the last look). */
   tokens(): TokenStore {
     const stamp = fileStamp(this.file);
-    if (stamp === this.stamp) return this.current;
+    if (stamp === this.stamp) return this.serving;
     this.stamp = stamp;
     let next: TokenStore;
     try {
       next = TokenStore.load(this.file);
     } catch (err) {
+      this.serving = NO_TOKENS;
       this.handlers.onError(err);
-      return this.current;
+      return this.serving;
     }
-    const changes = diffTokenStores(this.current, next);
-    this.current = next;
+    const wasRejected = this.rejected;
+    const changes = diffTokenStores(this.lastLoaded, next);
+    this.lastLoaded = next;
+    this.serving = next;
+    if (wasRejected) this.handlers.onRecover?.();
     if (changes.length > 0) this.handlers.onChange(changes);
     return next;
   }
@@ -68,11 +94,11 @@ export function diffTokenStores(before: TokenStore, after: TokenStore): TokenCha
   return changes;
 }
 
-/** Identity of the file's current content: inode, size and times (undefined when it cannot be stat'ed). */
+/** Identity of the file's current content and permissions (undefined when it cannot be stat'ed). */
 function fileStamp(file: string): string | undefined {
   try {
     const st = statSync(file);
-    return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.mode}`;
+    return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.mode}:${st.uid}:${st.gid}`;
   } catch {
     return undefined;
   }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { writeFileAtomicSync } from '@openkms/policy';
 import { existsSync, readFileSync } from 'node:fs';
 import { ErrorCode, openKmsError } from '@openkms/core';
 import { isValidScope, parseScopes, type Scopes } from './scopes.js';
+import { replaceSecretFileSync } from './replace-secret-file.js';
 import { assertSecretFile } from './secret-file.js';
 
 /** One entry of the token file. Only the SHA-256 of a token is stored, never the token. */
@@ -35,10 +35,21 @@ function sha256(text: string): Buffer {
 export class TokenStore {
   private entries: { entry: TokenEntry; hash: Buffer; scopes: Scopes }[] = [];
 
-  private constructor(readonly file: string) {}
+  private constructor(
+    readonly file: string,
+    private readonly writable = true,
+  ) {}
 
-  /** Loads the store; refuses an insecure file. A missing file is an empty store when `allowMissing`. */
-  static load(file: string, opts: { allowMissing?: boolean; checkPermissions?: boolean } = {}): TokenStore {
+  /** A store that accepts no token and cannot be written (what a signer serves while its token file is rejected). */
+  static empty(label: string): TokenStore {
+    return new TokenStore(label, false);
+  }
+
+  /**
+   * Loads the store; refuses an insecure file (mode other than 0600, or owned by another user unless `allowOtherOwner`,
+   * which the CLI sets when run as root). A missing file is an empty store when `allowMissing`.
+   */
+  static load(file: string, opts: { allowMissing?: boolean; checkPermissions?: boolean; allowOtherOwner?: boolean } = {}): TokenStore {
     const store = new TokenStore(file);
     if (!existsSync(file)) {
       if (opts.allowMissing) return store;
@@ -47,7 +58,7 @@ export class TokenStore {
         path: 'auth.token_file',
       });
     }
-    if (opts.checkPermissions !== false) assertSecretFile(file, 'token file');
+    if (opts.checkPermissions !== false) assertSecretFile(file, 'token file', { checkOwner: !opts.allowOtherOwner });
     let parsed: TokenFile;
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8')) as TokenFile;
@@ -109,8 +120,10 @@ export class TokenStore {
     return true;
   }
 
+  /** Rewrites the file atomically, 0600, keeping the owner and group of the file it replaces (see replaceSecretFileSync). */
   private save(): void {
+    if (!this.writable) throw openKmsError(ErrorCode.internal, 'this token store cannot be written', {});
     const data: TokenFile = { version: 1, tokens: this.entries.map((e) => e.entry) };
-    writeFileAtomicSync(this.file, JSON.stringify(data, null, 2) + '\n');
+    replaceSecretFileSync(this.file, JSON.stringify(data, null, 2) + '\n');
   }
 }

@@ -13,7 +13,11 @@ export const TOKEN_HELP = `openkms token <create|list|revoke> [options]
   --config FILE   take the token file from this signer config (auth.token_file)
   --file FILE     or name the token file directly (default ./tokens.json)
 
-A running signer picks up token changes on its next request and audits them (token_create / token_revoke).`;
+A running signer applies token changes at its next request (no restart or reload) and audits them
+(token_create / token_revoke). If the token file becomes unreadable, invalid, not 0600 or owned by another user, the
+signer rejects every token (401) until the file is fixed. Changes made while the signer is stopped are not audited by
+it: the file itself is their record. Run as root, create/revoke keep the file's owner and group (the service user's);
+a new file belongs to whoever creates it, so create the first token as the service user.`;
 
 export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
@@ -25,12 +29,14 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const configFile = flag(args, 'config');
   const file = configFile ? (await loadConfig(userPath(configFile))).auth.tokenFile : userPath(flag(args, 'file') ?? 'tokens.json');
+  // root administers the service user's file (still 0600 or refused); rewrites keep that owner
+  const allowOtherOwner = process.getuid?.() === 0;
   switch (sub) {
     case 'create': {
       const name = flag(args, 'name');
       const scopes = flagList(args, 'scope');
       if (!name || scopes.length === 0) throw new UsageError('token create needs --name and at least one --scope');
-      const store = TokenStore.load(file, { allowMissing: true });
+      const store = TokenStore.load(file, { allowMissing: true, allowOtherOwner });
       const token = store.create(name, scopes);
       io.err(`created token ${name} (${scopes.join(', ')}) in ${file}; it is shown once:`);
       io.out(token);
@@ -41,13 +47,13 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
         io.out('(no tokens)');
         return 0;
       }
-      for (const t of TokenStore.load(file).list()) io.out(`${t.name}\t${t.scopes.join(',')}\t${t.created_at}`);
+      for (const t of TokenStore.load(file, { allowOtherOwner }).list()) io.out(`${t.name}\t${t.scopes.join(',')}\t${t.created_at}`);
       return 0;
     }
     case 'revoke': {
       const name = flag(args, 'name');
       if (!name) throw new UsageError('token revoke needs --name');
-      const removed = TokenStore.load(file).revoke(name);
+      const removed = TokenStore.load(file, { allowOtherOwner }).revoke(name);
       io.err(removed ? `revoked ${name}` : `no token named ${name}`);
       return removed ? 0 : 1;
     }
