@@ -2,6 +2,7 @@
  * Test harness (not shipped): a simulator behind a real connector HTTP server on 127.0.0.1 and the driver's
  * YubiHsmClient talking to it over HTTP.
  */
+import { createServer } from 'node:net';
 import { YubiHsmClient, type YubiHsmEvent } from '@openkms/yubihsm';
 import { createSimulator, startConnectorServer, type SimulatedYubiHsm, type SimulatorOptions } from '../src/index.js';
 
@@ -63,3 +64,28 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, maxMs = 20
 
 export const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 export const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+export const ED_SEED = hex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60');
+export const K1_SCALAR = hex('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721');
+
+/** Demo-style provisioning with auth key 1: a sign-only auth key 3 (password signer-password), Ed25519 0x64, secp256k1 0x65. */
+export async function provisionSigner(client: YubiHsmClient): Promise<void> {
+  const s = await client.openSession(1, 'password');
+  try {
+    await s.putAuthenticationKey({ id: 3, label: 'openkms signer', domains: [1], capabilities: ['sign-eddsa', 'sign-ecdsa'], secret: { password: 'signer-password' } });
+    await s.putAsymmetricKey({ id: 0x64, label: 'solana-hot', domains: [1], capabilities: ['sign-eddsa'], algorithm: 'ed25519', key: ED_SEED });
+    await s.putAsymmetricKey({ id: 0x65, label: 'cosmos-hot', domains: [1], capabilities: ['sign-ecdsa'], algorithm: 'eck256', key: K1_SCALAR });
+  } finally {
+    await s.close();
+  }
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}

@@ -35,7 +35,11 @@ export function toOpenKmsError(err: unknown, context: Record<string, string | nu
   if (err instanceof YubiHsmPoolError)
     return openKmsError(
       'backend_unavailable',
-      err.reason === 'closed' ? 'YubiHSM2 backend is closed' : 'YubiHSM2 device is down',
+      err.reason === 'closed'
+        ? 'YubiHSM2 backend is closed'
+        : err.reason === 'simulated_not_allowed'
+          ? 'the YubiHSM2 is the openKMS SIMULATOR and simulated devices are not allowed'
+          : 'YubiHSM2 device is down',
       { ...context, reason: err.reason },
       err,
     );
@@ -50,6 +54,8 @@ export function toOpenKmsError(err: unknown, context: Record<string, string | nu
     }
     return openKmsError('backend_unavailable', 'YubiHSM2 session failed', { ...context, reason: err.reason, device_error: err.deviceError }, err);
   }
+  if (err instanceof YubiHsmProtocolError && err.reason === 'frame_too_large')
+    return openKmsError('invalid_request', 'request too large for a YubiHSM2 frame', { ...context, reason: err.reason }, err);
   if (err instanceof YubiHsmProtocolError) return openKmsError('backend_error', 'YubiHSM2 protocol error', { ...context, reason: err.reason }, err);
   return openKmsError('backend_error', 'YubiHSM2 driver failure', context, err);
 }

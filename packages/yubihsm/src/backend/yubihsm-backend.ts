@@ -12,6 +12,8 @@ import { Algorithm } from '../protocol/algorithm.js';
 import { domainMask, type Domains } from '../protocol/domains.js';
 import { DeviceErrorCode } from '../protocol/device-error-code.js';
 import { YubiHsmDeviceError, YubiHsmProtocolError } from '../protocol/errors.js';
+import { maxSessionPayloadLength } from '../protocol/frame.js';
+import { MAX_FRAME_SIZE } from '../protocol/limits.js';
 import { passwordToAuthKey } from '../protocol/password-key.js';
 import type { BackoffOptions } from '../pool/backoff.js';
 import type { YubiHsmEventListener } from '../pool/yubihsm-event.js';
@@ -43,6 +45,12 @@ export interface YubiHsmBackendOptions {
   /** Only list keys in these domains. Default: every domain the auth key sees. */
   readonly domains?: Domains;
   readonly onEvent?: YubiHsmEventListener;
+  /**
+   * Whether a device that identifies as the openKMS simulator may serve. Default true (driver default); the signer
+   * passes its `backend.yubihsm.allow_simulated` value. When false, such a device is refused on every connect and
+   * reconnect (it stays down with lastError `simulated_not_allowed`) and calls fail with backend_unavailable.
+   */
+  readonly allowSimulated?: boolean;
   /** Tests: session clock, host-challenge randomness, device idle timeout and expiry margin. */
   readonly now?: () => number;
   readonly randomBytes?: (n: number) => Uint8Array;
@@ -79,6 +87,9 @@ interface KeyInfo {
   readonly curve: Curve;
   readonly publicKey: Uint8Array;
 }
+
+/** Largest SignEddsa payload (id + message) any device accepts; firmware before 2.4 is refused per device. */
+const MAX_ED25519_PAYLOAD = maxSessionPayloadLength(MAX_FRAME_SIZE);
 
 const CURVE_BY_ALGORITHM: ReadonlyMap<number, Curve> = new Map([
   [Algorithm.ed25519, 'ed25519'],
@@ -117,6 +128,7 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       ...(options.poolSize !== undefined ? { size: options.poolSize } : {}),
       ...(options.keepaliveMs !== undefined ? { keepaliveMs: options.keepaliveMs } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.allowSimulated !== undefined ? { allowSimulated: options.allowSimulated } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
       ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
@@ -215,6 +227,14 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
 
     async signEd25519(key: KeyRef, message: Uint8Array): Promise<Uint8Array> {
       const id = parseKeyId(key.id);
+      if (!(message instanceof Uint8Array)) throw openKmsError('invalid_request', 'Ed25519 message must be bytes');
+      // SignEddsa carries the whole message (id(2) ‖ message) in one device frame; no device can take more.
+      if (2 + message.length > MAX_ED25519_PAYLOAD)
+        throw openKmsError('invalid_request', `Ed25519 message too large for the YubiHSM2 (max ${MAX_ED25519_PAYLOAD - 2} bytes)`, {
+          key_id: formatKeyId(id),
+          message_bytes: message.length,
+          max_message_bytes: MAX_ED25519_PAYLOAD - 2,
+        });
       const info = await keyInfo(id);
       expectCurve(info, 'ed25519', id);
       const { value: signature, pool } = await onDevice('signEd25519', (p) => p.signEddsa(id, message));

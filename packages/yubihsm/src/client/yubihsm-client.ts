@@ -2,7 +2,6 @@ import {
   DeviceInfoCommand,
   DevicePartNumberCommand,
   formatFirmwareVersion,
-  hasPartNumberPage,
   isSimulatedPartNumber,
   type DeviceInfo,
 } from '../commands/device/device-info.js';
@@ -38,7 +37,7 @@ export interface DeviceDescription {
   readonly serial: number;
   readonly firmware: string;
   readonly info: DeviceInfo;
-  /** DeviceInfo page 1 (fw ≥ 2.4), when the device answers it. */
+  /** DeviceInfo page 1 (fw ≥ 2.4, and the simulator at any firmware), when the device answers it. */
   readonly partNumber?: string;
   /** True for the openKMS simulator (part number OPENKMS-SIMULATED-YUBIHSM2): never for production money. */
   readonly simulated: boolean;
@@ -81,11 +80,16 @@ export class YubiHsmClient {
     return this.sendPlain(DevicePartNumberCommand, undefined, opts);
   }
 
-  /** DeviceInfo, plus the part number when the firmware has page 1; recognises the simulator. */
+  /**
+   * DeviceInfo pages 0 and 1; recognises the simulator. Page 1 is asked whatever firmware page 0 claims (the
+   * simulator answers it with its marker at any firmware it pretends to be). A device error on page 1 is asked once
+   * more (so a one-off error cannot hide the simulator); a second one means "no page 1" (a real device before fw 2.4).
+   * A transport error or timeout is thrown: the device is not known yet, never assumed to be real.
+   */
   async describe(opts?: CallOptions): Promise<DeviceDescription> {
     const info = await this.deviceInfo(opts);
     let partNumber: string | undefined;
-    if (hasPartNumberPage(info.version)) {
+    for (let attempt = 0; attempt < 2 && partNumber === undefined; attempt++) {
       try {
         partNumber = await this.partNumber(opts);
       } catch (err) {

@@ -14,6 +14,10 @@ export type YubiHsmEvent =
   | { readonly type: 'session_closed'; readonly device: string; readonly sessionId: number; readonly reason: string }
   | { readonly type: 'reconnect'; readonly device: string; readonly attempt: number; readonly delayMs: number }
   | { readonly type: 'device_up'; readonly device: string; readonly serial: number; readonly simulated: boolean }
+  /**
+   * The device went down, or stays down for a new reason. `reason`: `unavailable`, `timeout`, `bad_response`, a device
+   * error name, `session_*`, `protocol_*`, or `simulated_not_allowed` (the simulator, refused by allowSimulated: false).
+   */
   | { readonly type: 'device_down'; readonly device: string; readonly reason: string };
 
 export type YubiHsmEventListener = (event: YubiHsmEvent) => void;

@@ -6,7 +6,8 @@ import { Echo } from '../commands/device/echo.js';
 import { ResetDevice } from '../commands/device/reset-device.js';
 import { CommandCode } from '../protocol/command-code.js';
 import { YubiHsmDeviceError, YubiHsmProtocolError } from '../protocol/errors.js';
-import { MAX_SESSIONS, SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
+import { maxFrameSizeFor, sessionFrameLength } from '../protocol/frame.js';
+import { MAX_FRAME_SIZE, MAX_SESSIONS, SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
 import type { AuthKeyMaterial } from '../protocol/scp03.js';
 import { YubiHsmSession } from '../session/session.js';
 import { YubiHsmSessionError } from '../session/session-error.js';
@@ -39,14 +40,25 @@ export interface YubiHsmPoolOptions {
   /** Randomness for host challenges (tests). */
   readonly randomBytes?: (n: number) => Uint8Array;
   readonly onEvent?: YubiHsmEventListener;
+  /**
+   * Whether the openKMS simulator may be brought up. Default true (this is a driver; the signer passes its
+   * `allow_simulated` config value). When false, a device that identifies as the simulator is refused on every
+   * connect and reconnect: it stays `down` with lastError `simulated_not_allowed` and every call fails.
+   */
+  readonly allowSimulated?: boolean;
 }
 
 export type DeviceState = 'unknown' | 'up' | 'down';
 
-/** Thrown when the pool refuses a call without talking to the device. */
+export type YubiHsmPoolFailure = 'device_down' | 'closed' | 'simulated_not_allowed';
+
+/**
+ * Thrown when the pool refuses a call without running it: the device is down, the pool is closed, or the device is
+ * the openKMS simulator and `allowSimulated` is false.
+ */
 export class YubiHsmPoolError extends Error {
-  readonly reason: 'device_down' | 'closed';
-  constructor(reason: 'device_down' | 'closed', message: string) {
+  readonly reason: YubiHsmPoolFailure;
+  constructor(reason: YubiHsmPoolFailure, message: string) {
     super(message);
     this.name = 'YubiHsmPoolError';
     this.reason = reason;
@@ -78,6 +90,8 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
   private maintenanceTimer: NodeJS.Timeout | undefined;
   private maintenanceRunning = false;
   private _closed = false;
+  /** False until connectNow() has checked the device's identity, and again whenever every session is dropped. */
+  private identityChecked = false;
 
   constructor(options: YubiHsmPoolOptions) {
     super();
@@ -113,6 +127,11 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
 
   get sessionCount(): number {
     return this.sessions.filter((s) => !s.closed).length;
+  }
+
+  /** The device's frame limit (from its firmware version once known; 3136 bytes before). */
+  get maxFrameSize(): number {
+    return this._description ? maxFrameSizeFor(this._description.info.version) : MAX_FRAME_SIZE;
   }
 
   /** Calls queued or running. */
@@ -253,6 +272,13 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
         this.dropAllSessions('device_changed');
       }
       this._description = description;
+      if (description.simulated && this.o.allowSimulated === false) {
+        throw new YubiHsmPoolError(
+          'simulated_not_allowed',
+          `device ${this.name} (serial ${description.serial}) is the openKMS SIMULATOR and simulated devices are not allowed`,
+        );
+      }
+      this.identityChecked = true;
       const wasUp = this._state === 'up';
       this._state = 'up';
       this._lastError = undefined;
@@ -268,9 +294,11 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
   }
 
   private markDown(err: unknown): void {
+    const previous = this._lastError;
     this._lastError = describeError(err);
     this.dropAllSessions('device_down');
-    if (this._state !== 'down') {
+    if (this._state !== 'down' || previous !== this._lastError) {
+      // on the way down, and again when the reason changes (e.g. the connector came back, but with the simulator)
       this._state = 'down';
       this.emit({ type: 'device_down', device: this.name, reason: this._lastError });
     }
@@ -294,15 +322,20 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
   }
 
   private dropAllSessions(reason: string): void {
+    // Whatever took every session (device down, forgotten sessions, reset, another device) may have swapped the
+    // device behind the connector: check its identity again before the next session is opened.
+    this.identityChecked = false;
     for (const s of [...this.sessions]) this.dropSession(s, reason);
   }
 
   private async openSession(deadline: number): Promise<YubiHsmSession> {
+    if (!this.identityChecked) await this.connectNow(deadline);
     const s = await YubiHsmSession.open({
       transport: this.transport,
       authKeyId: this.o.authKeyId,
       authKey: this.o.authKey,
       timeoutMs: this.remaining(deadline),
+      maxFrameSize: this.maxFrameSize,
       ...(this.o.randomBytes ? { randomBytes: this.o.randomBytes } : {}),
       ...(this.o.now ? { now: this.o.now } : {}),
       ...(this.o.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.o.idleTimeoutMs } : {}),
@@ -337,6 +370,14 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     if (this._state !== 'up') {
       if (this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down`);
       await this.connectNow(deadline);
+    }
+    const payloadLength = spec.encodeRequest(request).length;
+    if (sessionFrameLength(payloadLength) > this.maxFrameSize) {
+      // the device would refuse it (and a connector may drop it): a caller error, not a device failure
+      throw new YubiHsmProtocolError(
+        'frame_too_large',
+        `${spec.name} payload of ${payloadLength} bytes does not fit ${this.name}'s ${this.maxFrameSize}-byte frame`,
+      );
     }
     let retried = false;
     for (;;) {

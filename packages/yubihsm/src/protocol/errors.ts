@@ -31,6 +31,8 @@ export type ProtocolFailure =
   | 'session_mismatch'
   | 'bad_padding'
   | 'invalid_argument'
+  /** The command does not fit the device's frame buffer; nothing was sent. */
+  | 'frame_too_large'
   | 'session_closed'
   | 'counter_exhausted'
   | 'signature_invalid';

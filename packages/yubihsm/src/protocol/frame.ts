@@ -1,6 +1,6 @@
 import { CommandCode, commandName, responseCode } from './command-code.js';
 import { YubiHsmDeviceError, YubiHsmProtocolError } from './errors.js';
-import { MAX_FRAME_SIZE } from './limits.js';
+import { MAX_FRAME_SIZE, MAX_FRAME_SIZE_LEGACY } from './limits.js';
 
 /** A decoded frame: command (or response) code and its payload. */
 export interface Frame {
@@ -36,6 +36,27 @@ export function encodeErrorFrame(code: number): Uint8Array {
 /** The device error code when `frame` is a well-formed error frame, else undefined. */
 export function errorFrameCode(frame: Frame): number | undefined {
   return frame.cmd === CommandCode.error && frame.payload.length === 1 ? frame.payload[0] : undefined;
+}
+
+/** The device's frame limit for a firmware version: 3136 bytes from 2.4 on, 2048 before. */
+export function maxFrameSizeFor(version: { readonly major: number; readonly minor: number }): number {
+  return version.major > 2 || (version.major === 2 && version.minor >= 4) ? MAX_FRAME_SIZE : MAX_FRAME_SIZE_LEGACY;
+}
+
+/**
+ * Length of the SessionMessage frame that carries an inner command with a `payloadLength`-byte payload:
+ * header(3) ‖ session id(1) ‖ AES-CBC(ISO-padded inner frame) ‖ MAC(8); the inner frame is 3 + payloadLength bytes
+ * and padding always adds 1–16 bytes.
+ */
+export function sessionFrameLength(payloadLength: number): number {
+  const inner = 3 + payloadLength;
+  return 3 + 1 + (Math.floor(inner / 16) + 1) * 16 + 8;
+}
+
+/** Largest inner payload whose SessionMessage frame fits `limit`. */
+export function maxSessionPayloadLength(limit = MAX_FRAME_SIZE): number {
+  // the padded block count is floor(inner / 16) + 1 ≤ floor((limit - 12) / 16)
+  return Math.floor((limit - 12) / 16) * 16 - 1 - 3;
 }
 
 /** Does `frame` fit the device buffer? */

@@ -7,10 +7,10 @@ import { CreateSession } from '../commands/session/create-session.js';
 import { CommandCode } from '../protocol/command-code.js';
 import { DeviceErrorCode } from '../protocol/device-error-code.js';
 import { YubiHsmDeviceError, YubiHsmProtocolError } from '../protocol/errors.js';
-import { encodeFrame, expectResponse } from '../protocol/frame.js';
+import { encodeFrame, expectResponse, sessionFrameLength } from '../protocol/frame.js';
 import { CHALLENGE_LENGTH, deriveSessionKeys, type AuthKeyMaterial } from '../protocol/scp03.js';
 import { SecureChannel } from '../protocol/secure-channel.js';
-import { SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
+import { MAX_FRAME_SIZE, SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
 import type { Transport, TransportCallOptions } from '../transport/transport.js';
 import { YubiHsmTransportError } from '../transport/transport-error.js';
 import { YubiHsmSessionError } from './session-error.js';
@@ -30,6 +30,8 @@ export interface OpenSessionOptions {
   /** Default timeout for each transport call. Default 5000 ms. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** The device's frame limit: a command whose SessionMessage would be longer is refused before it is sent. Default 3136. */
+  readonly maxFrameSize?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export class YubiHsmSession extends YubiHsmCommandMethods {
   private readonly idleTimeoutMs: number;
   private readonly expiryMarginMs: number;
   private readonly timeoutMs: number;
+  private readonly maxFrameSize: number;
   private lastUsed: number;
   readonly createdAt: number;
   private busy = false;
@@ -61,6 +64,7 @@ export class YubiHsmSession extends YubiHsmCommandMethods {
     this.idleTimeoutMs = o.idleTimeoutMs ?? SESSION_IDLE_TIMEOUT_MS;
     this.expiryMarginMs = o.expiryMarginMs ?? 1000;
     this.timeoutMs = o.timeoutMs ?? 5000;
+    this.maxFrameSize = o.maxFrameSize ?? MAX_FRAME_SIZE;
     this.createdAt = this.now();
     this.lastUsed = this.createdAt;
   }
@@ -142,6 +146,10 @@ export class YubiHsmSession extends YubiHsmCommandMethods {
   async sendRaw(cmd: number, payload: Uint8Array, opts: TransportCallOptions = {}): Promise<Uint8Array> {
     if (this._closed) throw new YubiHsmSessionError('closed', 'session is closed', { notExecuted: true });
     if (this.busy) throw new YubiHsmProtocolError('invalid_argument', 'session already has a command in flight');
+    if (sessionFrameLength(payload.length) > this.maxFrameSize) {
+      // refused locally: nothing is sent, the session stays usable
+      throw new YubiHsmProtocolError('frame_too_large', `command payload of ${payload.length} bytes does not fit the device's ${this.maxFrameSize}-byte frame`);
+    }
     if (this.isExpired()) {
       this.markClosed();
       throw new YubiHsmSessionError('expired', 'session idle timeout reached', { notExecuted: true });
