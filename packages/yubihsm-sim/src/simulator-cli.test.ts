@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOpenKmsError } from '@openkms/core';
-import { parseSimulatorArgs, runSimulatorCli } from './simulator-cli.js';
+import { parseSimulatorArgs, runSimulator, runSimulatorCli } from './simulator-cli.js';
 
 test('parseSimulatorArgs', () => {
   assert.deepEqual(parseSimulatorArgs([]), { host: '127.0.0.1', port: 12345, latency: 'zero' });
@@ -34,6 +34,19 @@ test('runSimulatorCli starts a connector on an ephemeral port and stop() flushes
     assert.match(lines[0] ?? '', /listening on http:\/\/127\.0\.0\.1:\d+/);
     await running.stop();
     assert.equal(statSync(join(dir, 's.json')).mode & 0o777, 0o600);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('runSimulator: an unwritable state file is state_write_failed (naming the file), and nothing is left listening', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yhsim-cli-'));
+  try {
+    const statePath = join(dir, 'missing-dir', 's.json');
+    await assert.rejects(
+      runSimulator({ ...parseSimulatorArgs(['--listen', '127.0.0.1:0']), statePath }, () => undefined),
+      (e: unknown) => isOpenKmsError(e) && e.code === 'state_write_failed' && e.message.includes(statePath) && /ENOENT/.test(e.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
  *   --latency zero|realistic   default zero
  *   --serial N           serial for a new device
  * Resolves with a handle once listening; stop() closes the server and flushes the state.
+ * `parseSimulatorArgs` + `runSimulator` are the same in two steps.
  */
 import { openKmsError } from '@openkms/core';
 import { startConnectorServer, type ConnectorServer } from './connector-server.js';
@@ -66,8 +67,16 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-export async function runSimulatorCli(argv: readonly string[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningSimulator> {
-  const o = parseSimulatorArgs(argv);
+/** `runSimulator(parseSimulatorArgs(argv), log)`. Bad arguments throw invalid_request. */
+export function runSimulatorCli(argv: readonly string[], log?: (line: string) => void): Promise<RunningSimulator> {
+  return runSimulator(parseSimulatorArgs(argv), log);
+}
+
+/**
+ * Starts a simulator and its connector server from parsed options (for CLIs that resolve paths first). An unreadable
+ * or invalid state file throws config_invalid, an unwritable one state_write_failed; a busy port throws the listen error.
+ */
+export async function runSimulator(o: SimulatorCliOptions, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<RunningSimulator> {
   const sim = createSimulator({
     latency: o.latency,
     ...(o.statePath !== undefined ? { statePath: o.statePath } : {}),

@@ -204,7 +204,8 @@ export function writeStateFileAtomic(path: string, json: StateFileJson): void {
     } catch {
       // already gone
     }
-    throw openKmsError('internal_error', 'cannot write simulator state file', { path }, err);
+    const reason = (err as NodeJS.ErrnoException).code ?? 'write failed';
+    throw openKmsError('state_write_failed', `cannot write simulator state file ${path} (${reason})`, { path, reason }, err);
   }
   try {
     const dfd = openSync(dir, 'r');

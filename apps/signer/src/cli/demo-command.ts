@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { splitListen } from '../config/load-config.js';
 import { startDemo } from '../demo/start-demo.js';
 import { userPath, type CliIo } from './cli-context.js';
-import { flag, parseArgs, rejectUnknownFlags } from './parse-args.js';
+import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
 import { untilSignal } from './run-command.js';
 
 export const DEMO_HELP = `openkms demo [--dir DIR] [--listen HOST:PORT] [--latency zero|realistic]
@@ -20,7 +20,8 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const dir = userPath(flag(args, 'dir') ?? '.openkms-demo');
   const [host, port] = splitListen(flag(args, 'listen') ?? '127.0.0.1:9443');
-  const latency = flag(args, 'latency') === 'realistic' ? 'realistic' : 'zero';
+  const latency = flag(args, 'latency') ?? 'zero';
+  if (latency !== 'zero' && latency !== 'realistic') throw new UsageError('--latency must be zero or realistic');
   const demo = await startDemo({ dir, listen: { host, port }, latency });
   const rel = (p: string) => {
     const r = relative(process.env.INIT_CWD ?? process.cwd(), p);

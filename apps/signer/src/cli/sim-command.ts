@@ -1,36 +1,40 @@
-import { createSimulator, startConnectorServer } from '@openkms/yubihsm-sim';
-import { splitListen } from '../config/load-config.js';
+import { isOpenKmsError } from '@openkms/core';
+import { parseSimulatorArgs, runSimulator, type RunningSimulator, type SimulatorCliOptions } from '@openkms/yubihsm-sim';
 import { userPath, type CliIo } from './cli-context.js';
-import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { UsageError } from './parse-args.js';
 
-export const SIM_HELP = `openkms sim --listen 127.0.0.1:PORT [--state FILE] [--latency zero|realistic]
+export const SIM_HELP = `openkms sim [--listen HOST:PORT] [--state FILE] [--latency zero|realistic] [--serial N]
 
 Runs the YubiHSM2 simulator as a standalone yubihsm-connector-compatible HTTP server (GET /connector/status,
-POST /connector/api). The driver, yubihsm-shell and python-yubihsm can talk to it as to a device. Default auth
-key 1, password "password". --state persists the device to a file (default: in memory only).`;
+POST /connector/api). The driver, yubihsm-shell and python-yubihsm can talk to it as to a device. Default listen
+127.0.0.1:12345; default auth key 1, password "password". --state persists the device to a file (created 0600;
+default: in memory only). --serial sets the serial of a new device.`;
+
+/** Parses and starts the simulator (relative --state paths resolve against the user's directory). */
+export async function startSimCommand(argv: readonly string[], io: CliIo): Promise<RunningSimulator> {
+  let options: SimulatorCliOptions;
+  try {
+    options = parseSimulatorArgs(argv);
+  } catch (err) {
+    if (isOpenKmsError(err) && err.code === 'invalid_request') throw new UsageError(err.message);
+    throw err;
+  }
+  return runSimulator({ ...options, ...(options.statePath !== undefined ? { statePath: userPath(options.statePath) } : {}) }, (line) =>
+    io.err(`${line} — SIMULATED device, not for real funds`),
+  );
+}
 
 export async function simCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['listen', 'state', 'latency']);
-  if (args.flags.has('help')) {
+  if (argv.includes('--help') || argv.includes('-h')) {
     io.out(SIM_HELP);
     return 0;
   }
-  const [host, port] = splitListen(flag(args, 'listen') ?? '127.0.0.1:12345');
-  const latency = flag(args, 'latency') ?? 'zero';
-  if (latency !== 'zero' && latency !== 'realistic') throw new UsageError('--latency must be zero or realistic');
-  const state = flag(args, 'state');
-  const sim = createSimulator({ ...(state ? { statePath: userPath(state) } : {}), latency });
-  const server = await startConnectorServer(sim, { host, port });
-  io.err(`YubiHSM2 simulator (serial ${sim.serial}) listening on ${server.url} — SIMULATED device, not for real funds`);
+  const running = await startSimCommand(argv, io);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void server
-        .close()
-        .then(() => sim.close())
-        .finally(resolve);
+      void running.stop().finally(resolve);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
