@@ -71,10 +71,7 @@ test('firmware before 2.4 (2048-byte frames): a message that fits 3136 but not 2
 
     // a session used directly refuses the oversized frame locally and stays usable
     const s = await h.client.openSession(3, 'signer-password');
-    await assert.rejects(
-      s.signEddsa(0x64, new Uint8Array(5000)),
-      (e: unknown) => e instanceof YubiHsmProtocolError && e.reason === 'frame_too_large',
-    );
+    await assert.rejects(s.signEddsa(0x64, new Uint8Array(5000)), (e: unknown) => e instanceof YubiHsmProtocolError && e.reason === 'frame_too_large');
     assert.equal((await s.signEddsa(0x64, Uint8Array.of(1))).length, 64);
     await s.close();
   } finally {

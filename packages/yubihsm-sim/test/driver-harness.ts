@@ -72,7 +72,13 @@ export const K1_SCALAR = hex('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b
 export async function provisionSigner(client: YubiHsmClient): Promise<void> {
   const s = await client.openSession(1, 'password');
   try {
-    await s.putAuthenticationKey({ id: 3, label: 'openkms signer', domains: [1], capabilities: ['sign-eddsa', 'sign-ecdsa'], secret: { password: 'signer-password' } });
+    await s.putAuthenticationKey({
+      id: 3,
+      label: 'openkms signer',
+      domains: [1],
+      capabilities: ['sign-eddsa', 'sign-ecdsa'],
+      secret: { password: 'signer-password' },
+    });
     await s.putAsymmetricKey({ id: 0x64, label: 'solana-hot', domains: [1], capabilities: ['sign-eddsa'], algorithm: 'ed25519', key: ED_SEED });
     await s.putAsymmetricKey({ id: 0x65, label: 'cosmos-hot', domains: [1], capabilities: ['sign-ecdsa'], algorithm: 'eck256', key: K1_SCALAR });
   } finally {

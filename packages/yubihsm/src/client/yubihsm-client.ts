@@ -1,10 +1,4 @@
-import {
-  DeviceInfoCommand,
-  DevicePartNumberCommand,
-  formatFirmwareVersion,
-  isSimulatedPartNumber,
-  type DeviceInfo,
-} from '../commands/device/device-info.js';
+import { DeviceInfoCommand, DevicePartNumberCommand, formatFirmwareVersion, isSimulatedPartNumber, type DeviceInfo } from '../commands/device/device-info.js';
 import { Echo } from '../commands/device/echo.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import { YubiHsmDeviceError } from '../protocol/errors.js';
