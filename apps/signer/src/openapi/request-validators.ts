@@ -1,20 +1,30 @@
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
+import { describeError, errorPath } from '../validation/create-ajv.js';
 import type { OpenApiDocument } from './compose-openapi.js';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
 const DOC_ID = 'https://openkms.dev/openapi/v1';
 
-/** Request-body validators compiled from the composed OpenAPI document: the document is the source of truth. */
+/**
+ * Request-body validators compiled from the composed OpenAPI document: the document is the source of truth.
+ * Every error is collected so the one reported is the most useful: an unknown key before a missing one, and never
+ * the "no branch of anyOf matched" wrapper of a nullable field (the failing branch's own error instead).
+ */
 export class RequestValidators {
-  private readonly ajv = createAjv();
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
   private readonly cache = new Map<string, ValidateFunction>();
 
   constructor(doc: OpenApiDocument) {
+    addFormats(this.ajv);
     this.ajv.addSchema({ ...doc, $id: DOC_ID });
   }
 
-  /** Validates `body` against `#/components/schemas/<name>`; throws invalid_request naming the field. */
+  /** Validates `body` against `#/components/schemas/<name>`; throws invalid_request naming the field (details.path). */
   check(schemaName: string, body: unknown): void {
     let validate = this.cache.get(schemaName);
     if (!validate) {
@@ -24,8 +34,37 @@ export class RequestValidators {
       this.cache.set(schemaName, validate);
     }
     if (!validate(body)) {
-      const error = validate.errors![0]!;
-      throw openKmsError(ErrorCode.invalidRequest, `invalid request body: ${describeError(error)}`, { path: errorPath(error) });
+      const error = mostUseful(validate.errors ?? []);
+      const path = fieldPath(error, body);
+      const dotted = errorPath(error);
+      const text = describeError(error);
+      const what = text.startsWith(`${dotted}: `) ? text.slice(dotted.length + 2) : text;
+      throw openKmsError(ErrorCode.invalidRequest, `invalid request body: ${path}: ${what}`, { path });
     }
   }
+}
+
+function mostUseful(errors: readonly ErrorObject[]): ErrorObject {
+  const candidates = errors.filter(
+    (e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword) && !(e.keyword === 'type' && (e.params as { type?: unknown }).type === 'null'),
+  );
+  return candidates.find((e) => e.keyword === 'additionalProperties') ?? candidates[0] ?? errors[0]!;
+}
+
+/** The field an error is about: `per_tx_caps.native`, `allowed_programs[0].id` (array indices in brackets). */
+function fieldPath(error: ErrorObject, body: unknown): string {
+  const segments = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const p = error.params as { additionalProperty?: string; missingProperty?: string; propertyName?: string };
+  const extra = p.additionalProperty ?? p.missingProperty ?? p.propertyName;
+  if (extra !== undefined && ['additionalProperties', 'required', 'propertyNames'].includes(error.keyword)) segments.push(extra);
+  let out = '';
+  let node: unknown = body;
+  for (const seg of segments) {
+    out += Array.isArray(node) ? `[${seg}]` : out ? `.${seg}` : seg;
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+  }
+  return out || '(root)';
 }
