@@ -20,7 +20,7 @@ Commands:
   sim --listen HOST:PORT [--state FILE] [--latency zero|realistic]
                                           run the YubiHSM2 simulator as a connector-compatible server
   token create|list|revoke                manage bearer tokens (hashes in a 0600 file)
-  audit verify [FILE…]                    check the audit log's HMAC chain
+  audit verify|repair                     check the audit log's HMAC chain; move a torn tail aside
   openapi [--write]                       print (or regenerate) the OpenAPI v1 document
   config check --config FILE              validate a config file
 

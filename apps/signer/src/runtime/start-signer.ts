@@ -5,7 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, readAuditRecords, type AuditIo, type AuditLog, type AuditRecord } from '@openkms/audit';
-import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, policyJsonSchema, policyOverlayJsonSchema, type KeyPolicy, type RestoreRecord } from '@openkms/policy';
+import {
+  MemoryPolicyStateStore,
+  PolicyEngine,
+  RuntimeState,
+  policyJsonSchema,
+  policyOverlayJsonSchema,
+  type KeyPolicy,
+  type RestoreRecord,
+} from '@openkms/policy';
 import { createYubiHsmBackend, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
 import { assertSecretFile } from '../auth/secret-file.js';
 import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
@@ -101,6 +109,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       password,
       poolSize: y.poolSize,
       commandTimeoutMs: y.commandTimeoutMs,
+      allowSimulated: y.allowSimulated,
       onEvent: (e) => observeBackendEvent(metrics, e),
     });
     cleanups.push(() => backend.close());
@@ -138,7 +147,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // policy (counters and rolling spend rebuilt from the audit log)
     const runtime = RuntimeState.open(config.state.file);
     const engine = new PolicyEngine({ keys: policyKeys(config), state: new MemoryPolicyStateStore(), runtime });
-    await engine.restore(restoreRecords(readAuditRecords(config.audit.dir, { since: new Date(Date.now() - 25 * 3600 * 1000) })));
+    await engine.restore(restoreRecords(readAuditRecords(config.audit.dir, { since: new Date(Date.now() - 25 * 3600 * 1000), key: auditKey })));
 
     // keys
     let keys = new KeyDirectory(config.keys, chains, backend);
@@ -184,13 +193,21 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           .catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not audit a token change'));
       }
     };
+    const auditTokenFile = (action: string, details: Record<string, string>) =>
+      audit
+        .append({ request_id: 'token-file', decision: 'admin', action, details: { source: 'token_file', ...details } }, { durable: true })
+        .catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not audit a token file event'));
     const tokenHandlers = {
       onChange: (changes: readonly TokenChange[]) => auditTokenChanges(changes, 'token-file'),
-      onError: (err: unknown) =>
-        logger.error(
-          { code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message },
-          'token file change rejected; the previous tokens stay',
-        ),
+      onError: (err: unknown) => {
+        const code = isOpenKmsError(err) ? err.code : 'internal_error';
+        logger.error({ code, message: (err as Error).message }, 'token file change rejected; every token is refused until it is fixed');
+        void auditTokenFile('token_file_rejected', { code });
+      },
+      onRecover: () => {
+        logger.info('token file valid again; tokens are accepted');
+        void auditTokenFile('token_file_restored', {});
+      },
     };
     let tokens = new TokenFileWatcher(config.auth.tokenFile, tokenHandlers);
 
