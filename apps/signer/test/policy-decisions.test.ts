@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TokenStore } from '../src/auth/token-store.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
+import { solanaTransferMessage } from './support/chain-fixtures.js';
 import { SOL, auditRecords, hsmEddsaSigns, keyAddress, policyView, signSolana, solanaBody, waitForAudit, withPolicy } from './support/policy-fixtures.js';
 
 const SYSTEM = '11111111111111111111111111111111';
@@ -262,4 +263,19 @@ describe('dry run: POST /policy/{label}/explain', () => {
     const unknown = await s.request('POST', '/policy/nope/explain', { token: s.signerToken, body: solanaBody(from, 1) });
     assert.equal(unknown.status, 404);
   });
+});
+
+test('one transaction above the whole rolling cap → 403 tx_exceeds_window_cap (no Retry-After: waiting cannot help)', async () => {
+  const s = await startTestSigner({ config: (t) => t.replace('per_tx_cap_lamports = "5000000000"', 'per_tx_cap_lamports = "50000000000"') });
+  try {
+    const keys = await s.request('GET', '/keys', { token: s.signerToken });
+    const from = keys.json.find((k: { label: string }) => k.label === 'solana-hot-0').address;
+    const message_b64 = Buffer.from(solanaTransferMessage({ from, lamports: 25_000_000_000n })).toString('base64');
+    const res = await s.request('POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64 } });
+    assert.equal(res.status, 403, res.text);
+    assert.equal(res.json.code, 'tx_exceeds_window_cap');
+    assert.equal(res.headers.get('retry-after'), null);
+  } finally {
+    await s.close();
+  }
 });

@@ -34,6 +34,8 @@ export const ErrorCode = {
   methodNotAllowedByPolicy: 'method_not_allowed_by_policy',
   perTxCapExceeded: 'per_tx_cap_exceeded',
   windowCapExceeded: 'window_cap_exceeded',
+  /** One transaction moves more than the whole rolling-window cap: waiting cannot help. */
+  txExceedsWindowCap: 'tx_exceeds_window_cap',
   feeCapExceeded: 'fee_cap_exceeded',
   rateLimited: 'rate_limited',
   unknownInstructionDenied: 'unknown_instruction_denied',

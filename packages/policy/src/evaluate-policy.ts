@@ -460,5 +460,6 @@ function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   const forbidden = violations.find((v) => v.kind === 'forbidden');
   const first = forbidden ?? violations[0]!;
   const retry = forbidden === undefined ? Math.max(...violations.map((v) => v.retry ?? 1)) : undefined;
-  return deny('window_caps', 'window_cap_exceeded', first.message, { checked, violations: violations.map((v) => v.message) }, first.kind, retry);
+  const code = forbidden === undefined ? 'window_cap_exceeded' : 'tx_exceeds_window_cap';
+  return deny('window_caps', code, first.message, { checked, violations: violations.map((v) => v.message) }, first.kind, retry);
 }

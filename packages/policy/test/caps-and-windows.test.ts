@@ -100,7 +100,7 @@ test('a window cap no wait can satisfy outranks a rate limit: forbidden', () => 
   engine.authorize('hot', solanaTx([transfer(1n)])).reservation!.commit();
   clock.advance(1000);
   const d = engine.explain('hot', solanaTx([transfer(11n)]));
-  assert.equal(d.code, 'window_cap_exceeded');
+  assert.equal(d.code, 'tx_exceeds_window_cap');
   assert.equal(d.kind, 'forbidden');
   assert.equal(ruleOf(d, 'max_signs_per_minute').ok, false);
 });

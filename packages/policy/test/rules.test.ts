@@ -307,7 +307,7 @@ test('max_signs_per_minute|hour|day → rate_limited (limited, retryAfterSeconds
   }
 });
 
-test('window_caps → window_cap_exceeded (limited; forbidden when one transaction alone is above the cap)', () => {
+test('window_caps → window_cap_exceeded (limited), or tx_exceeds_window_cap (forbidden) when one transaction alone is above the cap', () => {
   const { engine, clock } = solanaEngine({ daily_cap_lamports: '100' });
   engine.authorize('hot', solanaTx([transfer(60n)])).reservation!.commit();
   clock.advance(3_600_000);
@@ -317,7 +317,7 @@ test('window_caps → window_cap_exceeded (limited; forbidden when one transacti
   assert.equal(d.retryAfterSeconds, 23 * 3600);
   assert.match(d.message!, /^window_caps.native exceeded: cap=100 spent=60 attempted=50 asset=native/);
   const big = engine.explain('hot', solanaTx([transfer(101n)]));
-  assert.equal(big.code, 'window_cap_exceeded');
+  assert.equal(big.code, 'tx_exceeds_window_cap');
   assert.equal(big.kind, 'forbidden');
   assert.equal(big.retryAfterSeconds, undefined);
 });

@@ -31,6 +31,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.undecodableDenied]: 403,
   [ErrorCode.uncappedAssetDenied]: 403,
   [ErrorCode.windowCapExceeded]: 429,
+  [ErrorCode.txExceedsWindowCap]: 403,
   [ErrorCode.rateLimited]: 429,
   [ErrorCode.keyNotFound]: 503,
   [ErrorCode.backendUnavailable]: 503,
