@@ -29,7 +29,7 @@ describe('HTTP errors: one JSON body everywhere', () => {
   test('GET /health is public and minimal', async () => {
     const res = await s.request('GET', '/health');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json, { status: 'ok', hsm_up: true, simulated: true });
+    assert.deepEqual(res.json, { status: 'ok', hsm_up: true, audit_up: true, simulated: true });
     assert.ok(res.headers.get('x-request-id'));
   });
 

@@ -34,7 +34,10 @@ test('PolicyOverlay (from @openkms/policy) validates PATCH bodies: the path name
 test('sign requests: the first useful error names its field', () => {
   assert.equal(pathOf('SignRequest.solana', { label: 'a', message_b64: 'AAAA', extra: 1 }), 'extra');
   assert.equal(pathOf('SignRequest.solana', { label: 'a' }), 'message_b64');
-  assert.equal(pathOf('SignRequest.solana', { label: 'a', message_b64: 'AAAA', address_lookup_tables: [{ key: 'x', addresses: [] }] }), 'address_lookup_tables[0].key');
+  assert.equal(
+    pathOf('SignRequest.solana', { label: 'a', message_b64: 'AAAA', address_lookup_tables: [{ key: 'x', addresses: [] }] }),
+    'address_lookup_tables[0].key',
+  );
   assert.equal(pathOf('SignRequest.cosmos', { label: 'a', sign_doc_b64: 'AAAA' }), 'expected_chain_id');
   assert.throws(() => validators.check('NoSuchSchema', {}), /no schema NoSuchSchema/);
 });

@@ -57,7 +57,10 @@ class ResponseConformance {
 
   private validate(parts: readonly string[], body: unknown, where: string): void {
     const v = this.validator(parts);
-    assert.ok(v(body), `${where}: the body does not match the documented schema: ${JSON.stringify(v.errors?.slice(0, 3))}\n${JSON.stringify(body).slice(0, 2000)}`);
+    assert.ok(
+      v(body),
+      `${where}: the body does not match the documented schema: ${JSON.stringify(v.errors?.slice(0, 3))}\n${JSON.stringify(body).slice(0, 2000)}`,
+    );
   }
 
   /** The documented operation a concrete request path and method fall under. */
@@ -101,7 +104,10 @@ class ResponseConformance {
     }
     const status = String(res.status);
     let response = found.op.responses?.[status];
-    assert.ok(response, `${where}: status ${status} is not documented for ${method.toLowerCase()} ${found.template} (documented: ${Object.keys(found.op.responses ?? {}).join(', ')})`);
+    assert.ok(
+      response,
+      `${where}: status ${status} is not documented for ${method.toLowerCase()} ${found.template} (documented: ${Object.keys(found.op.responses ?? {}).join(', ')})`,
+    );
     let parts = ['paths', found.template, method.toLowerCase(), 'responses', status];
     if (response.$ref) {
       const name = String(response.$ref).replace('#/components/responses/', '');
@@ -319,10 +325,17 @@ describe('OpenAPI: every real response is documented for its operation and match
     await expect(403, 'per_tx_cap_exceeded', 'POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 6_000_000_000) });
     await expect(403, 'per_tx_cap_exceeded', 'POST', '/sign/cosmos', { token: s.signerToken, body: cosmosBody(keys, 20_000_000) });
     const extra = solanaTransferMessage({ from: keys['solana-hot-0']!.address, lamports: 1, extraProgram: true });
-    await expect(403, undefined, 'POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64: Buffer.from(extra).toString('base64') } });
+    await expect(403, undefined, 'POST', '/sign/solana', {
+      token: s.signerToken,
+      body: { label: 'solana-hot-0', message_b64: Buffer.from(extra).toString('base64') },
+    });
     await expect(404, 'unknown_label', 'POST', '/sign/solana', { token: tok.signAll, body: { ...solanaBody(keys, 1), label: 'nope' } });
     await expect(413, 'payload_too_large', 'POST', '/sign/solana', { token: s.signerToken, rawBody: BIG });
-    await expect(415, 'unsupported_media_type', 'POST', '/sign/cosmos', { token: s.signerToken, rawBody: 'label=x', contentType: 'application/x-www-form-urlencoded' });
+    await expect(415, 'unsupported_media_type', 'POST', '/sign/cosmos', {
+      token: s.signerToken,
+      rawBody: 'label=x',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     await expect(503, 'key_not_found', 'POST', '/sign/solana', { token: tok.signAll, body: { ...solanaBody(keys, 1), label: 'solana-missing-0' } });
     // one signature a minute, already used: the next is rate limited
     await expect(200, undefined, 'PATCH', '/admin/keys/solana-hot-0/policy', { token: s.adminToken, body: { max_signs_per_minute: 1 } });
@@ -334,7 +347,10 @@ describe('OpenAPI: every real response is documented for its operation and match
   test('admin routes: 200s; 400 (overlay validated from the document), 401, 403, 404, 413, 415; 503 state_write_failed', async () => {
     const overlay = '/admin/keys/cosmos-hub-0/policy';
     await expect(200, undefined, 'GET', overlay, { token: s.adminToken });
-    const patched = await expect(200, undefined, 'PATCH', overlay, { token: s.adminToken, body: { max_signs_per_day: 100, per_tx_caps: { 'denom:uatom': '5' } } });
+    const patched = await expect(200, undefined, 'PATCH', overlay, {
+      token: s.adminToken,
+      body: { max_signs_per_day: 100, per_tx_caps: { 'denom:uatom': '5' } },
+    });
     assert.deepEqual(patched.json.overlay, { max_signs_per_day: 100, per_tx_caps: { 'denom:uatom': '5' } });
     await expect(200, undefined, 'PATCH', overlay, { token: s.adminToken, body: { max_signs_per_day: null } });
     const unknownKey = await expect(400, 'invalid_request', 'PATCH', overlay, { token: s.adminToken, body: { max_signs_per_day: 5, bogus: 1 } });
@@ -414,7 +430,10 @@ describe('OpenAPI: every real response is documented for its operation and match
     const second = `GET /keys HTTP/1.1\r\nHost: openkms\r\nAuthorization: Bearer ${s.signerToken}\r\n\r\n`;
     s.demo.sim.faults.hangNext(5_000);
     const [signed, refused] = await pipelinedDuringShutdown(s, first, second, () =>
-      waitFor(async () => metricValue((await s.request('GET', '/metrics', { token: s.signerToken })).text, 'openkms_in_flight_requests') === 1, 'the sign request in flight').then(() => undefined),
+      waitFor(
+        async () => metricValue((await s.request('GET', '/metrics', { token: s.signerToken })).text, 'openkms_in_flight_requests') === 1,
+        'the sign request in flight',
+      ).then(() => undefined),
     );
     assert.ok(signed && refused, 'two responses');
     conform.check('POST', '/sign/solana', signed);
@@ -427,7 +446,8 @@ describe('OpenAPI: every real response is documented for its operation and match
   test('coverage: every documented operation answered a 200, and the statuses seen span the documented error classes', (t) => {
     const ok = new Set(conform.seen.filter((r) => r.status === 200 && r.operation).map((r) => `${r.method.toLowerCase()} ${r.operation}`));
     for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
-      for (const method of Object.keys(item).filter((m) => METHODS.includes(m))) assert.ok(ok.has(`${method} ${path}`), `${method} ${path} was exercised with a 200`);
+      for (const method of Object.keys(item).filter((m) => METHODS.includes(m)))
+        assert.ok(ok.has(`${method} ${path}`), `${method} ${path} was exercised with a 200`);
     }
     const statuses = new Set(conform.seen.map((r) => r.status));
     for (const st of [200, 400, 401, 403, 404, 405, 413, 415, 429, 503]) assert.ok(statuses.has(st), `a ${st} was checked`);

@@ -187,6 +187,14 @@ describe('trust plane: durable before delivery', () => {
       assert.equal(after.json.code, 'audit_write_failed');
       const log = s.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request' && l.status === 503);
       assert.ok(log.some((l) => l.code === 'audit_write_failed'));
+      assert.ok(
+        log.some((l) => l.level === 50 && typeof l.detail === 'string'),
+        'the detail goes to the log at error level',
+      );
+      assert.ok(!JSON.stringify(res.json).includes(s.dir), 'the client is not told server paths');
+      const health = await s.request('GET', '/health');
+      assert.equal(health.status, 503, 'a failed audit log shows in /health');
+      assert.deepEqual(health.json, { status: 'degraded', hsm_up: true, audit_up: false, simulated: true });
     } finally {
       await s.close();
     }

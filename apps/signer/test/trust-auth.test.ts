@@ -94,7 +94,7 @@ describe('trust plane: bearer tokens and scopes over a real listening signer', (
   test('/health is public and minimal; /metrics needs read (or sign) scope when metrics_require_auth is set', async () => {
     const health = await s.request('GET', '/health');
     assert.equal(health.status, 200);
-    assert.deepEqual(Object.keys(health.json).sort(), ['hsm_up', 'simulated', 'status']);
+    assert.deepEqual(Object.keys(health.json).sort(), ['audit_up', 'hsm_up', 'simulated', 'status']);
     assertError(await s.request('GET', '/metrics'), 401, 'unauthorized');
     assertError(await s.request('GET', '/metrics', { token: tok.adminOnly + 'x' }), 401, 'unauthorized');
     const metrics = await s.request('GET', '/metrics', { token: tok.reader });

@@ -42,13 +42,14 @@ export function createApp(s: SignerServices): express.Express {
     res.on('finish', () => {
       const route = (res.locals.route as string | undefined) ?? 'unmatched';
       s.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      s.logger.info(
+      s.logger[res.statusCode >= 500 ? 'error' : 'info'](
         {
           request_id: res.locals.requestId,
           method: req.method,
           route,
           status: res.statusCode,
           code: res.locals.errorCode,
+          ...(res.locals.errorDetail ? { detail: res.locals.errorDetail } : {}),
           token_name: (res.locals.identity as { name?: string } | undefined)?.name,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
@@ -147,7 +148,10 @@ export function createApp(s: SignerServices): express.Express {
   // public
   route('GET', '/health', async (_req, res) => {
     const h = await s.backend.health().catch(() => ({ up: false, simulated: false }));
-    res.status(200).json({ status: h.up ? 'ok' : 'degraded', hsm_up: h.up, ...(h.simulated ? { simulated: true } : {}) });
+    const auditUp = s.auditUp();
+    const ok = h.up && auditUp;
+    // 503 when the signer cannot sign (orchestrators restart or route around it); the body says which part is down
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', hsm_up: h.up, audit_up: auditUp, ...(h.simulated ? { simulated: true } : {}) });
   });
   route('GET', '/openapi.json', (_req, res) => {
     res.status(200).json(s.openapi);

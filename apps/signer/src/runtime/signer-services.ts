@@ -56,6 +56,8 @@ export interface SignerServices {
   /** Audits a request refused before the pipeline (a scope refusal, or load shedding at the overall limit). */
   auditRefusal(info: RefusalInfo): void;
   readonly shuttingDown: () => boolean;
+  /** False once the audit log has failed (every signature is refused until the signer is restarted). */
+  readonly auditUp: () => boolean;
   /** Requests being handled on any route; graceful shutdown waits for it to reach 0. */
   readonly activity: { active: number };
 }

@@ -310,6 +310,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           );
       },
       shuttingDown: () => shuttingDown,
+      auditUp: () => audit.state === 'open',
       activity,
     };
 
