@@ -244,28 +244,46 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       return reloading;
     };
 
+    /**
+     * Applies an admin change and audits it with its outcome. A change that fails (an invalid overlay, a state file
+     * that cannot be written — a disable still holds in memory then) is audited too, with ok: false and the code.
+     */
+    const adminChange = async (
+      actor: TokenIdentity,
+      requestId: string,
+      action: string,
+      details: Record<string, unknown>,
+      label: string | undefined,
+      change: () => void,
+    ) => {
+      try {
+        change();
+      } catch (err) {
+        await auditAdmin(actor, requestId, action, { ...details, ok: false, code: isOpenKmsError(err) ? err.code : 'internal_error' }, label).catch(
+          (e: unknown) => logger.error({ action, message: (e as Error).message }, 'could not audit a failed admin action'),
+        );
+        throw err;
+      }
+      await auditAdmin(actor, requestId, action, { ...details, ok: true }, label);
+    };
     const admin: AdminOperations = {
       async setGlobalEnabled(enabled, actor, requestId) {
-        runtime.setGlobalEnabled(enabled);
-        await auditAdmin(actor, requestId, enabled ? 'global_enable' : 'global_disable', { enabled });
+        await adminChange(actor, requestId, enabled ? 'global_enable' : 'global_disable', { enabled }, undefined, () => runtime.setGlobalEnabled(enabled));
         return { enabled };
       },
       async setKeyEnabled(label, enabled, actor, requestId) {
-        runtime.setKeyEnabled(label, enabled);
-        await auditAdmin(actor, requestId, enabled ? 'key_enable' : 'key_disable', { enabled }, label);
+        await adminChange(actor, requestId, enabled ? 'key_enable' : 'key_disable', { enabled }, label, () => runtime.setKeyEnabled(label, enabled));
         return { label, enabled };
       },
       getOverlay(label) {
         return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
       },
       async patchOverlay(label, patch, actor, requestId) {
-        runtime.setOverlay(label, patch);
-        await auditAdmin(actor, requestId, 'policy_overlay_patch', { patch }, label);
+        await adminChange(actor, requestId, 'policy_overlay_patch', { patch }, label, () => runtime.setOverlay(label, patch));
         return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
       },
       async clearOverlay(label, actor, requestId) {
-        runtime.clearOverlay(label);
-        await auditAdmin(actor, requestId, 'policy_overlay_clear', {}, label);
+        await adminChange(actor, requestId, 'policy_overlay_clear', {}, label, () => runtime.clearOverlay(label));
         return {};
       },
       reload,
