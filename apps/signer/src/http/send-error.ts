@@ -24,17 +24,17 @@ const SERVER_FAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
 };
 
 /**
- * Turns any thrown value into the one JSON error body. 4xx bodies carry the precise message and structured details
- * (what the client must fix); 5xx bodies carry no internals. Unknown errors become a generic 500.
+ * Turns any thrown value into the one JSON error body. 4xx and load-related 503 bodies carry the precise message and
+ * structured details; server faults (backend, audit, state) carry no internals. Unknown errors become a generic 500.
  */
 export function errorBody(err: unknown, requestId: string): { status: number; body: ErrorBody; retryAfter?: number; internal?: string } {
   if (isOpenKmsError(err)) {
     const { retry_after_secs: retryAfter, ...details } = err.context as Record<string, unknown>;
     const status = httpStatusOf(err.code);
     const retry = typeof retryAfter === 'number' ? { retryAfter } : {};
-    if (status >= 500) {
-      const message = SERVER_FAULT_MESSAGES[err.code] ?? err.message;
-      return { status, body: { error: message, code: err.code, request_id: requestId }, ...retry, internal: err.message };
+    const publicMessage = SERVER_FAULT_MESSAGES[err.code];
+    if (publicMessage !== undefined || (status >= 500 && err.code === ErrorCode.internal)) {
+      return { status, body: { error: publicMessage ?? 'internal error', code: err.code, request_id: requestId }, ...retry, internal: err.message };
     }
     const body: ErrorBody = { error: err.message, code: err.code, request_id: requestId };
     if (Object.keys(details).length > 0) body.details = details as ErrorContext;

@@ -26,6 +26,8 @@ export interface SignPipelineDeps {
   readonly replay: ReplayCache;
   readonly backendLimiter: ConcurrencyLimiter;
   readonly metrics: SignerMetrics;
+  /** Which kill switch is on now, if any (checked again after the HSM signed, before the signature is released). */
+  readonly killSwitch?: (label: string) => typeof ErrorCode.globalDisabled | typeof ErrorCode.keyDisabled | undefined;
   /** Told when the audit record of a refusal could not be written (the refusal stands). */
   readonly onAuditFailure?: (err: unknown, decision: string) => void;
   readonly now?: () => number;
@@ -99,14 +101,18 @@ export class SignPipeline {
       } finally {
         decodeTimer();
       }
-      this.checkDeadline(ctx);
+      await this.checkDeadline(ctx, audit, count);
 
       // replay: the identical bytes were signed recently (or are being signed right now by another request)
       const replayKey = `${label}\u0000${signedSha!}`;
       let cached = this.deps.replay.get(label, signedSha!);
       const pending = cached ? undefined : this.inflight.get(replayKey);
       if (pending) {
-        await withDeadline(pending, ctx.deadline, this.now);
+        try {
+          await withDeadline(pending, ctx.deadline, this.now);
+        } catch {
+          await this.checkDeadline(ctx, audit, count);
+        }
         cached = this.deps.replay.get(label, signedSha!);
       }
       if (cached) {
@@ -147,7 +153,7 @@ export class SignPipeline {
       });
       this.inflight.set(replayKey, done);
       try {
-        this.checkDeadline(ctx);
+        await this.checkDeadline(ctx, audit, count);
 
         // key backend (bounded in-flight: beyond the limit the request is shed, not queued)
         let releaseSlot: () => void;
@@ -163,8 +169,12 @@ export class SignPipeline {
         }
         const backendTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'key_backend' });
         let signed;
+        // the slot is held until the backend call itself settles, even when this request gives up at its deadline:
+        // work the HSM is still doing counts against the limit
+        const work = Promise.resolve().then(() => entryPlugin(this.deps.keys(), label).sign(decoded, key, this.deps.backend));
+        work.then(releaseSlot, releaseSlot);
         try {
-          signed = await withDeadline(entryPlugin(this.deps.keys(), label).sign(decoded, key, this.deps.backend), ctx.deadline, this.now);
+          signed = await withDeadline(work, ctx.deadline, this.now);
         } catch (err) {
           const e = failClosed(err, ErrorCode.backendError, 'the key backend failed');
           count('error', e.code);
@@ -173,7 +183,16 @@ export class SignPipeline {
           throw e;
         } finally {
           backendTimer();
-          releaseSlot();
+        }
+
+        // a kill switch thrown while the HSM was signing wins: the signature is discarded, the budget released
+        const switchedOff = this.deps.killSwitch?.(label);
+        if (switchedOff !== undefined) {
+          const e = openKmsError(switchedOff, 'policy: signing was disabled while the request was being signed; the signature was discarded', { label });
+          release();
+          count('deny', e.code);
+          await this.tryAudit(audit, { decision: 'deny', reason_code: e.code, reason: e.message, key_id: key.ref.id });
+          throw e;
         }
 
         // audit (durable) before the signature leaves
@@ -236,8 +255,17 @@ export class SignPipeline {
     throw e;
   }
 
-  private checkDeadline(ctx: RequestContext): void {
-    if (this.now() > ctx.deadline) throw openKmsError(ErrorCode.deadlineExceeded, 'request deadline exceeded', {});
+  /** Past the request's deadline no new stage starts: the refusal is audited (as an error) and thrown. */
+  private async checkDeadline(
+    ctx: RequestContext,
+    audit: (f: AuditFields, durable: boolean) => Promise<void>,
+    count: (decision: string, reason: string) => void,
+  ): Promise<void> {
+    if (this.now() <= ctx.deadline) return;
+    const e = openKmsError(ErrorCode.deadlineExceeded, 'request deadline exceeded', {});
+    count('error', e.code);
+    await this.tryAudit(audit, { decision: 'error', reason_code: e.code, reason: e.message });
+    throw e;
   }
 
   /** Audits a refusal; if the audit write itself fails, the refusal still stands and the failure is logged. */

@@ -169,6 +169,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       replay,
       backendLimiter,
       metrics,
+      killSwitch: (label) => (!runtime.isGlobalEnabled() ? ErrorCode.globalDisabled : !runtime.isKeyEnabled(label) ? ErrorCode.keyDisabled : undefined),
       onAuditFailure: (err, decision) =>
         logger.error({ decision, code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'the audit record of a refused request could not be written'),
     });
