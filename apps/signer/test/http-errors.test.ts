@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { startTestSigner, type TestResponse, type TestSigner } from './support/test-signer.js';
 
 function assertErrorBody(res: TestResponse, status: number, code: string): void {
@@ -83,6 +84,25 @@ describe('HTTP errors: one JSON body everywhere', () => {
     const res = await s.request('GET', '/policy/%E0%A4%A', { token: s.signerToken });
     assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
     assert.ok(res.json?.code);
+  });
+
+  test('requests Node rejects before routing (malformed request line, oversized headers) still get the JSON body', async () => {
+    const raw = (payload: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(s.url).port), '127.0.0.1');
+        let out = '';
+        socket.on('data', (d) => (out += String(d)));
+        socket.on('end', () => resolve(out));
+        socket.on('error', reject);
+        socket.write(payload);
+      });
+    const garbage = await raw('BLAH / HTTP/9\r\n\r\n');
+    assert.match(garbage, /^HTTP\/1\.1 400 /);
+    assert.match(garbage, /x-request-id: /i);
+    assert.equal(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4)).code, 'invalid_request');
+    const huge = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    assert.match(huge, /^HTTP\/1\.1 431 /);
+    assert.equal(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)).code, 'invalid_request');
   });
 
   test('every response carries x-request-id, echoing a valid incoming one', async () => {

@@ -254,7 +254,7 @@ export function createApp(s: SignerServices): express.Express {
 
   // sign: one route per loaded chain plugin
   for (const chain of [...s.chains.keys()].sort()) {
-    route('POST', `/sign/${chain}`, auth, limited, body, async (req, res) => {
+    route('POST', `/sign/${chain}`, auth, body, limited, async (req, res) => {
       const requestBody = req.body as Record<string, unknown>;
       s.validators.check(`SignRequest.${chain}`, requestBody);
       const label = String(requestBody.label);

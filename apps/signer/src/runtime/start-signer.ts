@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { STATUS_CODES, createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, readAuditRecords, type AuditIo, type AuditLog, type AuditRecord } from '@openkms/audit';
@@ -334,10 +336,17 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     };
 
     const app = createApp(services);
-    const server: Server = createServer(app);
-    server.requestTimeout = config.server.requestTimeoutMs + 5_000;
-    server.headersTimeout = 10_000;
-    server.keepAliveTimeout = 5_000;
+    const server: Server = createServer(
+      {
+        requestTimeout: config.server.requestTimeoutMs + 5_000,
+        headersTimeout: 10_000,
+        keepAliveTimeout: 5_000,
+        // how often Node checks those timeouts (default 30 s): a slow body must not hold a connection for long
+        connectionsCheckingInterval: 1_000,
+      },
+      app,
+    );
+    server.on('clientError', answerClientError);
     const listen = opts.listen ?? { host: config.server.host, port: config.server.port };
     server.listen(listen.port, listen.host);
     await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
@@ -393,6 +402,29 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Requests Node rejects before Express sees them (a malformed request line, oversized headers, a body that never
+ * arrives) still get the JSON error body with a code and an x-request-id, then the connection is closed.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, ErrorCode.invalidRequest, 'request headers too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, ErrorCode.invalidRequest, 'the request was not received in time']
+        : [400, ErrorCode.invalidRequest, 'malformed HTTP request'];
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: message, code, request_id: requestId });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `x-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Accepted signatures from the audit log, in the shape the policy engine rebuilds its counters from. */
