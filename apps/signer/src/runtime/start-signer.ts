@@ -339,7 +339,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     const server: Server = createServer(
       {
         requestTimeout: config.server.requestTimeoutMs + 5_000,
-        headersTimeout: 10_000,
+        headersTimeout: Math.min(10_000, config.server.requestTimeoutMs + 5_000),
         keepAliveTimeout: 5_000,
         // how often Node checks those timeouts (default 30 s): a slow body must not hold a connection for long
         connectionsCheckingInterval: 1_000,
