@@ -143,7 +143,22 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
     writeFileSync(configFile, original.replace('max_signs_per_minute = 20', 'max_signs_per_minute = 9'));
     const res = await admin('POST', '/admin/reload');
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.json, { reloaded: true, keys: [SOL, ATOM] });
+    assert.deepEqual(res.json, { reloaded: true, keys: [SOL, ATOM], restart_required: [] });
+    // a setting wired in at startup is reported, not silently ignored
+    writeFileSync(
+      configFile,
+      original.replace('max_signs_per_minute = 20', 'max_signs_per_minute = 9').replace(/^\[server\]$/m, '[server]\nmax_in_flight = 77') +
+        '\n[replay]\nttl_secs = 7\n',
+    );
+    const restart = await admin('POST', '/admin/reload');
+    assert.equal(restart.status, 200, restart.text);
+    assert.deepEqual(restart.json.restart_required, ['server.max_in_flight', 'replay']);
+    writeFileSync(configFile, original.replace('max_signs_per_minute = 20', 'max_signs_per_minute = 9'));
+    assert.deepEqual(
+      (await admin('POST', '/admin/reload')).json.restart_required,
+      [],
+      'compared with what is running (the startup settings), not with the last file',
+    );
     let view = await policyView(s, SOL);
     assert.deepEqual(view.runtime.sign_counts.per_minute, { limit: 9, used, window_secs: 60 });
     assert.equal((await policyView(s, ATOM)).effective_enabled, false, 'kill switch kept');
@@ -178,6 +193,8 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
     assert.deepEqual(
       reloads.map((r) => [r.token_name, (r.details as { ok: boolean }).ok]),
       [
+        ['demo-admin', true],
+        ['demo-admin', true],
         ['demo-admin', true],
         ['demo-admin', false],
         ['demo-admin', false],

@@ -301,8 +301,8 @@ export function createApp(s: SignerServices): express.Express {
     res.status(200).json({ label, overlay: await s.admin.clearOverlay(label, actor(res), rid(res)) });
   });
   route('POST', '/admin/reload', auth, requireAdmin, async (_req, res) => {
-    const { keys } = await s.admin.reload(actor(res), rid(res));
-    res.status(200).json({ reloaded: true, keys });
+    const { keys, restartRequired } = await s.admin.reload(actor(res), rid(res));
+    res.status(200).json({ reloaded: true, keys, restart_required: restartRequired });
   });
 
   // everything else: 405 for a known path, 404 otherwise — always JSON

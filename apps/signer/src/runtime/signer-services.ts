@@ -16,7 +16,8 @@ export interface AdminOperations {
   getOverlay(label: string): Record<string, unknown>;
   patchOverlay(label: string, patch: Record<string, unknown>, actor: TokenIdentity, requestId: string): Promise<Record<string, unknown>>;
   clearOverlay(label: string, actor: TokenIdentity, requestId: string): Promise<Record<string, unknown>>;
-  reload(actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[] }>;
+  /** Reloads the config file; `restartRequired` lists changed settings that apply only after a restart. */
+  reload(actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[]; restartRequired: string[] }>;
 }
 
 export interface RefusalInfo {

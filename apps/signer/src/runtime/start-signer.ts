@@ -214,8 +214,9 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     };
     let tokens = new TokenFileWatcher(config.auth.tokenFile, tokenHandlers);
 
-    let reloading: Promise<{ keys: string[] }> | undefined;
-    const reload = async (actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[] }> => {
+    const startupRaw = config.raw;
+    let reloading: Promise<{ keys: string[]; restartRequired: string[] }> | undefined;
+    const reload = async (actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[]; restartRequired: string[] }> => {
       if (reloading) return reloading;
       reloading = (async () => {
         try {
@@ -224,15 +225,19 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           const nextKeys = keys.replace(next.keys, chains);
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
           engine.reload(policyKeys(next));
+          const restartRequired = restartOnlyChanges(startupRaw, next.raw);
           config = next;
+          logger.level = next.logging.level;
           keys = nextKeys;
           const tokenChanges = diffTokenStores(tokens.store, nextTokens.store);
           tokens = nextTokens;
           await keys.resolveAll();
-          await auditAdmin(actor, requestId, 'reload', { ok: true, keys: keys.labels() });
+          await auditAdmin(actor, requestId, 'reload', { ok: true, keys: keys.labels(), restart_required: restartRequired });
           auditTokenChanges(tokenChanges, requestId);
           logger.info({ request_id: requestId, keys: keys.labels() }, 'configuration reloaded');
-          return { keys: keys.labels() };
+          if (restartRequired.length > 0)
+            logger.warn({ request_id: requestId, restart_required: restartRequired }, 'these settings changed but apply only after a restart');
+          return { keys: keys.labels(), restartRequired };
         } catch (err) {
           await auditAdmin(actor, requestId, 'reload', { ok: false, code: isOpenKmsError(err) ? err.code : 'internal_error' }).catch(() => undefined);
           logger.error(
@@ -425,6 +430,29 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `x-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * Settings that are wired into long-lived parts at startup (listener, limits, audit log, state file, replay cache,
+ * key backend, plugins). A reload applies keys, policies, tokens, the log level and the per-request settings; for
+ * these it reports which changed, so the operator knows a restart is needed.
+ */
+const RESTART_ONLY = [
+  'server.listen',
+  'server.max_in_flight',
+  'server.max_in_flight_per_backend',
+  'logging.file',
+  'audit',
+  'state',
+  'replay',
+  'backend',
+  'plugins',
+];
+
+function restartOnlyChanges(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
+  const at = (root: Readonly<Record<string, unknown>>, path: string) =>
+    path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], root);
+  return RESTART_ONLY.filter((path) => JSON.stringify(at(before, path)) !== JSON.stringify(at(after, path)));
 }
 
 /** Accepted signatures from the audit log, in the shape the policy engine rebuilds its counters from. */
