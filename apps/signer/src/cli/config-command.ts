@@ -1,4 +1,7 @@
 import { loadConfig } from '../config/load-config.js';
+import { pluginFor } from '../keys/key-directory.js';
+import { defaultSearchPaths } from '../plugins/discover-plugins.js';
+import { loadPlugins } from '../plugins/load-plugins.js';
 import { userPath, type CliIo } from './cli-context.js';
 import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
 
@@ -16,6 +19,14 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
   const file = flag(args, 'config');
   if (!file) throw new UsageError('config check needs --config FILE');
   const config = await loadConfig(userPath(file));
-  io.out(`${config.file}: ok (${Object.keys(config.keys).length} keys)`);
+  // the same plugin discovery as `run`, so a key on a chain no installed plugin serves fails here too
+  const { plugins } = await loadPlugins({
+    searchPaths: [...config.plugins.searchPaths, ...defaultSearchPaths()],
+    ...(config.plugins.enabled ? { enabled: config.plugins.enabled } : {}),
+    options: config.plugins.options,
+  });
+  const chains = new Map(plugins.map((p) => [p.signer.chain, p.signer]));
+  for (const [label, key] of Object.entries(config.keys)) pluginFor(label, key, chains);
+  io.out(`${config.file}: ok (${Object.keys(config.keys).length} keys; chains ${[...chains.keys()].sort().join(', ')})`);
   return 0;
 }

@@ -21,16 +21,7 @@ export class KeyDirectory {
     private readonly backend: KeyBackend,
   ) {
     for (const [label, config] of Object.entries(keys)) {
-      const plugin = chains.get(config.chain);
-      if (!plugin) {
-        throw openKmsError(
-          ErrorCode.configInvalid,
-          `keys.${label}.chain: no loaded plugin serves chain "${config.chain}" (loaded: ${[...chains.keys()].join(', ') || 'none'})`,
-          {
-            path: `keys.${label}.chain`,
-          },
-        );
-      }
+      const plugin = pluginFor(label, config, chains);
       this.entries.set(label, { config, plugin });
     }
   }
@@ -106,4 +97,19 @@ export class KeyDirectory {
 
 export function publicKeyHex(key: ChainKey): string {
   return toHex(key.publicKey);
+}
+
+/** The loaded plugin that serves a configured key's chain; config_invalid naming `keys.<label>.chain` otherwise. */
+export function pluginFor(label: string, config: KeyConfig, chains: ReadonlyMap<string, ChainSigner<any, any>>): ChainSigner<any, any> {
+  const plugin = chains.get(config.chain);
+  if (!plugin) {
+    throw openKmsError(
+      ErrorCode.configInvalid,
+      `keys.${label}.chain: no loaded plugin serves chain "${config.chain}" (loaded: ${[...chains.keys()].join(', ') || 'none'})`,
+      {
+        path: `keys.${label}.chain`,
+      },
+    );
+  }
+  return plugin;
 }
