@@ -21,7 +21,7 @@ async function sign(s: TestSigner, times: number): Promise<void> {
 }
 
 test('a record deleted from the middle of the audit log stops startup (counters are never rebuilt from a broken chain)', async () => {
-  let s = await startTestSigner();
+  const s = await startTestSigner();
   try {
     await sign(s, 3);
     await s.demo.close();

@@ -8,7 +8,7 @@ import { SignDoc, TxBody } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import { isOpenKmsError, toBase64 } from '@openkms/core';
 import type { ErrorCode, KeyBackend } from '@openkms/core';
-import plugin, { MSG_SEND_TYPE_URL, cosmosAddress, createCosmosChainSigner, isLowS } from './index.js';
+import plugin, { MSG_SEND_TYPE_URL, createCosmosChainSigner, isLowS } from './index.js';
 import { CHAIN_ID, PRIVATE_KEY, RECIPIENT, buildSignDoc, chainKey, cosmosTestKeys, msgSend, registry } from './test-fixtures.js';
 
 const signer = createCosmosChainSigner();

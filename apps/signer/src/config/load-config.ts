@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import TOML from '@iarna/toml';
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { parsePolicy, policyJsonSchema, type KeyPolicy } from '@openkms/policy';
+import { parsePolicy, policyJsonSchema } from '@openkms/policy';
 import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
 import { configSchema } from './config-schema.js';
 import type { KeyConfig, SignerConfig } from './signer-config.js';

@@ -17,7 +17,7 @@ import { MAX_FRAME_SIZE } from '../protocol/limits.js';
 import { passwordToAuthKey } from '../protocol/password-key.js';
 import type { BackoffOptions } from '../pool/backoff.js';
 import type { YubiHsmEventListener } from '../pool/yubihsm-event.js';
-import { YubiHsmPool, YubiHsmPoolError } from '../pool/yubihsm-pool.js';
+import { YubiHsmPool } from '../pool/yubihsm-pool.js';
 import { verifyEd25519 } from '../signature/ed25519-signature.js';
 import { compressSecp256k1PublicKey, normalizeSecp256k1Signature } from '../signature/secp256k1-signature.js';
 import { createHttpTransport, type ConnectorTlsOptions } from '../transport/http-transport.js';

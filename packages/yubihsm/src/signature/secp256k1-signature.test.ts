@@ -11,7 +11,7 @@ const pubXY = secp256k1.getPublicKey(sk, false).subarray(1);
 
 test('DER → compact, low-S normalisation and recovery id', () => {
   let sawHigh = 0;
-  let sawRecovery = new Set<number>();
+  const sawRecovery = new Set<number>();
   for (let i = 0; i < 24; i++) {
     const digest = new Uint8Array(createHash('sha256').update(`msg ${i}`).digest());
     const base = secp256k1.Signature.fromBytes(secp256k1.sign(digest, sk, { prehash: false, lowS: true }), 'compact');
