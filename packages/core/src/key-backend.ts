@@ -30,6 +30,12 @@ export interface SignProvenance {
   readonly keyId: string;
 }
 
+/** Per-call options of the signing methods. */
+export interface SignOptions {
+  /** Told where this very signature was made (which device), before the signature is returned. */
+  readonly onProvenance?: (provenance: SignProvenance) => void;
+}
+
 export interface BackendHealth {
   readonly up: boolean;
   /** True when the backend is a simulation: never for production money. */
@@ -49,9 +55,9 @@ export interface KeyBackend {
   listKeys(): Promise<readonly BackendKey[]>;
   getPublicKey(key: KeyRef): Promise<Uint8Array>;
   /** Ed25519 over the raw message (not a hash). Returns the 64-byte signature. */
-  signEd25519(key: KeyRef, message: Uint8Array): Promise<Uint8Array>;
+  signEd25519(key: KeyRef, message: Uint8Array, options?: SignOptions): Promise<Uint8Array>;
   /** ECDSA secp256k1 over a 32-byte digest. Verified against the key's public key before it is returned. */
-  signSecp256k1(key: KeyRef, digest: Uint8Array): Promise<Secp256k1Signature>;
+  signSecp256k1(key: KeyRef, digest: Uint8Array, options?: SignOptions): Promise<Secp256k1Signature>;
   /** Where the last signature for `key` would be made; used in audit records. */
   provenance?(key: KeyRef): SignProvenance;
   health(): Promise<BackendHealth>;

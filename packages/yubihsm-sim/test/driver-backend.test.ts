@@ -214,6 +214,19 @@ test('backend: two devices with the same keys — load is spread, one failing le
     assert.equal(health.detail?.['devices_up'], 1);
     a.sim.faults.reappear();
     await waitFor(() => backend.stats().devices.every((d) => d.up));
+    // concurrent signatures: each call is told the device that made ITS signature
+    const reported = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        let device: string | undefined;
+        await backend.signEd25519({ id: '0x0064' }, Uint8Array.of(100 + i), { onProvenance: (p) => (device = p.device) });
+        return device;
+      }),
+    );
+    assert.ok(
+      reported.every((d) => d === '1001' || d === '1002'),
+      String(reported),
+    );
+    assert.deepEqual([...new Set(reported)].sort(), ['1001', '1002'], 'both devices signed, each reported for its own call');
   } finally {
     await backend.close();
     await a.close();

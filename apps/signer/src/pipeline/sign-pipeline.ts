@@ -5,6 +5,7 @@ import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
 import type { AuditRecordInput } from '@openkms/audit';
 import type { AuditSink, DecisionLike, PolicyGate } from './ports.js';
+import { recordProvenance } from './provenance-recorder.js';
 import type { ReplayCache } from './replay-cache.js';
 
 /** The decision-specific part of an audit record; the pipeline adds request, key and intent facts. */
@@ -171,7 +172,8 @@ export class SignPipeline {
         let signed;
         // the slot is held until the backend call itself settles, even when this request gives up at its deadline:
         // work the HSM is still doing counts against the limit
-        const work = Promise.resolve().then(() => entryPlugin(this.deps.keys(), label).sign(decoded, key, this.deps.backend));
+        const recorder = recordProvenance(this.deps.backend);
+        const work = Promise.resolve().then(() => entryPlugin(this.deps.keys(), label).sign(decoded, key, recorder.backend));
         work.then(releaseSlot, releaseSlot);
         try {
           signed = await withDeadline(work, ctx.deadline, this.now);
@@ -196,7 +198,7 @@ export class SignPipeline {
         }
 
         // audit (durable) before the signature leaves
-        const provenance = this.deps.backend.provenance?.(key.ref);
+        const provenance = recorder.provenance() ?? this.deps.backend.provenance?.(key.ref);
         const signatureSha = sha256Hex(signed.signature);
         await this.auditOrFail(audit, {
           decision: 'allow',

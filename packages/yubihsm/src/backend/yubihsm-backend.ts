@@ -6,6 +6,7 @@ import {
   type KeyBackend,
   type KeyRef,
   type Secp256k1Signature,
+  type SignOptions,
   type SignProvenance,
 } from '@openkms/core';
 import { Algorithm } from '../protocol/algorithm.js';
@@ -225,7 +226,7 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       return (await keyInfo(id)).publicKey.slice();
     },
 
-    async signEd25519(key: KeyRef, message: Uint8Array): Promise<Uint8Array> {
+    async signEd25519(key: KeyRef, message: Uint8Array, options?: SignOptions): Promise<Uint8Array> {
       const id = parseKeyId(key.id);
       if (!(message instanceof Uint8Array)) throw openKmsError('invalid_request', 'Ed25519 message must be bytes');
       // SignEddsa carries the whole message (id(2) ‖ message) in one device frame; no device can take more.
@@ -245,10 +246,11 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
         });
       }
       lastDevice.set(id, deviceLabel(pool));
+      options?.onProvenance?.({ keyId: formatKeyId(id), device: deviceLabel(pool) });
       return signature;
     },
 
-    async signSecp256k1(key: KeyRef, digest: Uint8Array): Promise<Secp256k1Signature> {
+    async signSecp256k1(key: KeyRef, digest: Uint8Array, options?: SignOptions): Promise<Secp256k1Signature> {
       const id = parseKeyId(key.id);
       if (!(digest instanceof Uint8Array) || digest.length !== 32) throw openKmsError('invalid_request', 'secp256k1 digest must be 32 bytes');
       const info = await keyInfo(id);
@@ -257,6 +259,7 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       try {
         const out = normalizeSecp256k1Signature(der, digest, info.publicKey);
         lastDevice.set(id, deviceLabel(pool));
+        options?.onProvenance?.({ keyId: formatKeyId(id), device: deviceLabel(pool) });
         return { signature: out.signature, recovery: out.recovery };
       } catch (err) {
         const reason = err instanceof YubiHsmProtocolError ? err.reason : 'internal';
