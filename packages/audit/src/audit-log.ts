@@ -13,6 +13,7 @@ import {
   type AuditRecordInput,
 } from './audit-record.js';
 import { ACTIVE_FILE_NAME, compactUtcStamp, parseRotatedFileName, rotatedFileName } from './audit-file-names.js';
+import { acquireWriterLock } from './writer-lock.js';
 import { toPlainJson } from './canonical-json.js';
 import { readFileTail, readRange } from './file-tail.js';
 import { computeRecordMac, recordMacMatches } from './record-mac.js';
@@ -258,8 +259,10 @@ export async function openAuditLog(options: OpenAuditLogOptions): Promise<AuditL
   openDirs.add(dir);
   const now = options.now ?? (() => new Date());
   const fileMode = options.fileMode ?? 0o600;
+  let unlock: (() => void) | undefined;
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    unlock = acquireWriterLock(dir);
     const head = await recoverChainHead(dir, key, { repair: options.repairTruncatedTail === true, now, fileMode });
     const rotated = (await readdir(dir)).filter((n) => parseRotatedFileName(n) !== undefined).sort();
     const newestRotated = rotated.length > 0 ? parseRotatedFileName(rotated[rotated.length - 1]!) : undefined;
@@ -278,8 +281,10 @@ export async function openAuditLog(options: OpenAuditLogOptions): Promise<AuditL
       options,
       now,
       fileMode,
+      unlock,
     });
   } catch (err) {
+    unlock?.();
     openDirs.delete(dir);
     if (isOpenKmsError(err)) throw err;
     throw openKmsError('audit_write_failed', 'cannot open the audit log', { dir, errno: errnoOf(err) }, err);
@@ -301,6 +306,7 @@ class AuditLogImpl implements AuditLog {
   readonly #daily: boolean;
   readonly #onWrite: ((info: AuditWriteInfo) => void) | undefined;
   readonly #io: AuditIo;
+  readonly #unlock: () => void;
 
   #fh: FileHandle | undefined;
   // Chain state, advanced synchronously by append.
@@ -330,6 +336,7 @@ class AuditLogImpl implements AuditLog {
     options: OpenAuditLogOptions;
     now: () => Date;
     fileMode: number;
+    unlock: () => void;
   }) {
     this.dir = init.dir;
     this.activeFile = init.activeFile;
@@ -346,6 +353,7 @@ class AuditLogImpl implements AuditLog {
     this.#lastTime = init.head.lastTime;
     this.#activeBytes = init.head.activeBytes;
     this.#lastRotatedMs = init.lastRotatedMs;
+    this.#unlock = init.unlock;
   }
 
   get lastSeq(): number {
@@ -440,6 +448,7 @@ class AuditLogImpl implements AuditLog {
       // Nothing left to lose: every record was already written or rejected.
     }
     this.#closed = true;
+    this.#unlock();
     openDirs.delete(this.dir);
     if (error !== undefined) throw error;
   }
