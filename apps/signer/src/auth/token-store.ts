@@ -1,8 +1,8 @@
+import { writeFileAtomicSync } from '@openkms/policy';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { ErrorCode, openKmsError } from '@openkms/core';
 import { isValidScope, parseScopes, type Scopes } from './scopes.js';
-import { replaceSecretFileSync } from './replace-secret-file.js';
 import { assertSecretFile } from './secret-file.js';
 
 /** One entry of the token file. Only the SHA-256 of a token is stored, never the token. */
@@ -120,10 +120,10 @@ export class TokenStore {
     return true;
   }
 
-  /** Rewrites the file atomically, 0600, keeping the owner and group of the file it replaces (see replaceSecretFileSync). */
+  /** Rewrites the file atomically, 0600, keeping the owner and group of the file it replaces (see writeFileAtomicSync). */
   private save(): void {
     if (!this.writable) throw openKmsError(ErrorCode.internal, 'this token store cannot be written', {});
     const data: TokenFile = { version: 1, tokens: this.entries.map((e) => e.entry) };
-    replaceSecretFileSync(this.file, JSON.stringify(data, null, 2) + '\n');
+    writeFileAtomicSync(this.file, JSON.stringify(data, null, 2) + '\n');
   }
 }
