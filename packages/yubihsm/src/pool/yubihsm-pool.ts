@@ -173,26 +173,11 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
       return this.execute(spec, request, deadline, ctl.signal);
     });
     try {
-      return await new Promise<DRes>((resolve, reject) => {
-        // At the deadline a queued call fails at once; a running call is aborted and fails through its own error
-        // handling (so the pool's state already reflects the failure when the caller sees it).
-        const timer = setTimeout(
-          () => {
-            if (running) ctl.abort();
-            else reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline (queued)`));
-          },
-          Math.max(0, deadline - performance.now()),
-        );
-        work.then(
-          (v) => {
-            clearTimeout(timer);
-            resolve(v);
-          },
-          (e: unknown) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        );
+      // At the deadline a queued call fails at once; a running call is aborted and fails through its own error
+      // handling (so the pool's state already reflects the failure when the caller sees it).
+      return await this.withDeadline(work, deadline, ' (queued)', () => {
+        if (running) ctl.abort();
+        return running;
       });
     } finally {
       opts.signal?.removeEventListener('abort', onOuterAbort);
@@ -237,10 +222,16 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     }
   }
 
-  private withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  /**
+   * Settles with `work`, or rejects with a timeout at the deadline unless `onDeadline` handles it (returns true: the
+   * work was aborted and will fail by itself).
+   */
+  private withDeadline<T>(work: Promise<T>, deadline: number, where = '', onDeadline?: () => boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline`)),
+        () => {
+          if (!onDeadline?.()) reject(new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline${where}`));
+        },
         Math.max(0, deadline - performance.now()),
       );
       work.then(

@@ -1,3 +1,4 @@
+import { namesByCode } from './code-table.js';
 /** Algorithm ids (one byte on the wire), with yubihsm-shell names. */
 export const Algorithm = {
   'rsa-pkcs1-sha1': 1,
@@ -59,7 +60,7 @@ export const Algorithm = {
 
 export type AlgorithmName = keyof typeof Algorithm;
 
-const BY_CODE: Readonly<Record<number, AlgorithmName>> = Object.fromEntries(Object.entries(Algorithm).map(([n, c]) => [c, n as AlgorithmName]));
+const BY_CODE = namesByCode(Algorithm);
 
 export function algorithmCode(alg: AlgorithmName | number): number {
   return typeof alg === 'number' ? alg : Algorithm[alg];

@@ -1,3 +1,4 @@
+import { namesByCode } from './code-table.js';
 /** Command codes (first byte of a frame). A response carries `code | 0x80`; an error response is 0x7f. */
 export const CommandCode = {
   echo: 0x01,
@@ -52,9 +53,7 @@ export const CommandCode = {
 export type CommandName = keyof typeof CommandCode;
 
 /** Code → camelCase name (for logs and metrics). */
-export const COMMAND_NAMES: Readonly<Record<number, CommandName>> = Object.fromEntries(
-  Object.entries(CommandCode).map(([name, code]) => [code, name as CommandName]),
-);
+export const COMMAND_NAMES: Readonly<Record<number, CommandName>> = namesByCode(CommandCode);
 
 export function commandName(code: number): string {
   return COMMAND_NAMES[code] ?? `cmd_0x${code.toString(16).padStart(2, '0')}`;

@@ -1,3 +1,4 @@
+import { namesByCode } from './code-table.js';
 /** Device error codes as they appear on the wire in `7f 0001 code` frames. */
 export const DeviceErrorCode = {
   OK: 0x00,
@@ -24,9 +25,7 @@ export const DeviceErrorCode = {
 export type DeviceErrorName = keyof typeof DeviceErrorCode;
 
 /** Code → name. */
-export const DEVICE_ERROR_NAMES: Readonly<Record<number, DeviceErrorName>> = Object.fromEntries(
-  Object.entries(DeviceErrorCode).map(([name, code]) => [code, name as DeviceErrorName]),
-);
+export const DEVICE_ERROR_NAMES: Readonly<Record<number, DeviceErrorName>> = namesByCode(DeviceErrorCode);
 
 export function deviceErrorName(code: number): string {
   return DEVICE_ERROR_NAMES[code] ?? `UNKNOWN_0x${code.toString(16).padStart(2, '0')}`;

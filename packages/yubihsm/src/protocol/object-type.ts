@@ -1,3 +1,4 @@
+import { namesByCode } from './code-table.js';
 /** Object types (one byte on the wire). */
 export const ObjectType = {
   opaque: 1,
@@ -13,7 +14,7 @@ export const ObjectType = {
 
 export type ObjectTypeName = keyof typeof ObjectType;
 
-const BY_CODE: Readonly<Record<number, ObjectTypeName>> = Object.fromEntries(Object.entries(ObjectType).map(([n, c]) => [c, n as ObjectTypeName]));
+const BY_CODE = namesByCode(ObjectType);
 
 export function objectTypeCode(type: ObjectTypeName | number): number {
   return typeof type === 'number' ? type : ObjectType[type];
