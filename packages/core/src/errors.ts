@@ -65,6 +65,9 @@ export const ErrorCode = {
   // policy (appended)
   /** A transfer of an asset with no cap, under `deny_uncapped_assets = true`. */
   uncappedAssetDenied: 'uncapped_asset_denied',
+  // chain decoding (appended)
+  /** Well-formed input that uses something this signer does not support (a message version, a sign mode): not a decoding error. */
+  unsupported: 'unsupported',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

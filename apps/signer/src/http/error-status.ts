@@ -17,6 +17,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.signerMismatch]: 400,
   [ErrorCode.unknownInstruction]: 400,
   [ErrorCode.wrongChain]: 400,
+  [ErrorCode.unsupported]: 400,
   [ErrorCode.policyDenied]: 403,
   [ErrorCode.keyDisabled]: 403,
   [ErrorCode.globalDisabled]: 403,
