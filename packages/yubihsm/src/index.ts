@@ -6,3 +6,4 @@ export * from './client/index.js';
 export * from './signature/index.js';
 export * from './pool/index.js';
 export * from './backend/index.js';
+export * from './ceremony/index.js';

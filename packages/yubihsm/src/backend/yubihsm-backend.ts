@@ -34,7 +34,8 @@ export interface YubiHsmBackendOptions {
   /** One entry per device; devices should hold the same keys (signing is spread across them). */
   readonly connectors: readonly YubiHsmConnectorConfig[];
   readonly authKeyId: number;
-  readonly password: string;
+  /** The auth key's password: a string (its UTF-8 bytes) or raw bytes (a ceremony-derived password). */
+  readonly password: string | Uint8Array;
   /** Sessions per device (1–16). Default 2. */
   readonly poolSize?: number;
   /** Deadline per call, queue wait included. Default 5000 ms. */
@@ -102,7 +103,8 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
   if (options.connectors.length === 0) throw openKmsError('config_invalid', 'yubihsm backend needs at least one connector');
   if (!Number.isInteger(options.authKeyId) || options.authKeyId < 1 || options.authKeyId > 0xfffe)
     throw openKmsError('config_invalid', 'authKeyId must be 1–0xfffe');
-  if (typeof options.password !== 'string' || options.password.length === 0) throw openKmsError('config_invalid', 'password must be a non-empty string');
+  if (!(typeof options.password === 'string' || options.password instanceof Uint8Array) || options.password.length === 0)
+    throw openKmsError('config_invalid', 'password must be a non-empty string or byte array');
   const authKey = passwordToAuthKey(options.password);
   const domainFilter = options.domains === undefined ? undefined : domainMask(options.domains);
   const timeoutMs = options.commandTimeoutMs ?? 5000;

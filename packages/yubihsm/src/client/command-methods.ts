@@ -45,7 +45,7 @@ export interface PutAsymmetricKeyOptions extends NewObjectOptions {
 }
 
 /** An authentication key from a password (PBKDF2) or from raw K-ENC/K-MAC halves. */
-export type AuthKeySecret = { readonly password: string } | { readonly encKey: Uint8Array; readonly macKey: Uint8Array };
+export type AuthKeySecret = { readonly password: string | Uint8Array } | { readonly encKey: Uint8Array; readonly macKey: Uint8Array };
 
 export interface PutAuthenticationKeyOptions extends Omit<NewObjectOptions, 'algorithm'> {
   readonly delegatedCapabilities?: Capabilities;
