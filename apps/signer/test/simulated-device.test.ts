@@ -28,7 +28,7 @@ test('the signer refuses a simulated YubiHSM2 unless the config allows it, and w
     const config = s.demo.files.config;
     writeFileSync(config, readFileSync(config, 'utf8').replace('allow_simulated = true', 'allow_simulated = false'));
     await assert.rejects(
-      startSigner({ configFile: config, listen: { host: '127.0.0.1', port: 0 }, connectors: [s.demo.connectorUrl], logDestination: captureStream([]) }),
+      startSigner({ configFile: config, listen: { host: '127.0.0.1', port: 0 }, connectors: [s.demo.connectorUrl!], logDestination: captureStream([]) }),
       (err: unknown) =>
         isOpenKmsError(err) && err.code === 'config_invalid' && err.context.path === 'backend.yubihsm.allow_simulated' && /SIMULATED/.test(err.message),
     );

@@ -75,7 +75,8 @@ describe('trust plane: no secret ever appears in logs or audit records', () => {
         add(`simulator object 0x${o.id.toString(16)} secret`, Buffer.from(o.secret, 'base64'));
         if (o.seed) add(`simulator object 0x${o.id.toString(16)} seed`, Buffer.from(o.seed, 'base64'));
       }
-      assert.ok(simState.objects.some((o) => o.id === 0x64) && simState.objects.some((o) => o.id === 0x65), 'the demo keys are in the state file');
+      assert.ok(simState.objects.some((o) => o.id === 0x100) && simState.objects.some((o) => o.id === 0x101), 'the demo keys are in the state file');
+      add('demo mnemonic', readFileSync(join(dir, 'mnemonic.txt'), 'utf8').trim());
 
       const auditText = readdirSync(join(dir, 'audit'))
         .map((f) => readFileSync(join(dir, 'audit', f), 'utf8'))

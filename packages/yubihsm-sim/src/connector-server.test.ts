@@ -98,3 +98,23 @@ test('headers and body leave in a single write (no Nagle delay for libcurl clien
     assert.ok(text.endsWith(Buffer.from('810001ff', 'hex').toString('latin1')));
   });
 });
+
+test('pathPrefix: the API answers only under the secret prefix; the bare paths are 404', async () => {
+  const sim = createSimulator({ serial: 1234567 });
+  const server = await startConnectorServer(sim, { port: 0, pathPrefix: 'sEcReT_123' });
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/sEcReT_123$/);
+    const origin = new URL(server.url).origin;
+    assert.equal((await fetch(`${server.url}/connector/status`)).status, 200);
+    assert.equal((await fetch(`${origin}/connector/status`)).status, 404);
+    assert.equal((await post(origin, hex('01 0001 00'))).status, 404);
+    assert.equal((await fetch(`${origin}/other/connector/status`)).status, 404);
+    const echo = await post(server.url, hex('01 0001 00'));
+    assert.equal(echo.status, 200);
+    assert.equal(toHex(new Uint8Array(await echo.arrayBuffer())), '81000100');
+  } finally {
+    await server.close();
+    await sim.close();
+  }
+  await assert.rejects(startConnectorServer(sim, { port: 0, pathPrefix: '../x' }), /pathPrefix/);
+});

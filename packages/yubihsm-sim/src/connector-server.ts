@@ -22,6 +22,12 @@ export interface ConnectorServerOptions {
   host?: string;
   /** Default 0 (ephemeral). */
   port?: number;
+  /**
+   * Serve the connector API only under this path (`/<prefix>/connector/api`); every other path is 404. A random
+   * prefix is a shared secret between the simulator and its one client (the demo's signer), so other local processes
+   * that find the port still cannot reach the device. Letters, digits, `-` and `_` only.
+   */
+  pathPrefix?: string;
 }
 
 export interface ConnectorServer {
@@ -62,6 +68,9 @@ export async function startConnectorServer(sim: SimulatedYubiHsm, options: Conne
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 0;
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw openKmsError('config_invalid', 'port must be 0..65535');
+  const prefix = options.pathPrefix === undefined ? '' : `/${options.pathPrefix}`;
+  if (options.pathPrefix !== undefined && !/^[A-Za-z0-9_-]{1,128}$/.test(options.pathPrefix))
+    throw openKmsError('config_invalid', 'pathPrefix must be 1–128 letters, digits, - or _');
   const sockets = new Set<Socket>();
   let boundPort = 0;
 
@@ -78,7 +87,8 @@ export async function startConnectorServer(sim: SimulatedYubiHsm, options: Conne
       req.socket.destroy();
       return;
     }
-    const path = (req.url ?? '/').split('?')[0];
+    const fullPath = (req.url ?? '/').split('?')[0]!;
+    const path = fullPath.startsWith(`${prefix}/`) ? fullPath.slice(prefix.length) : prefix ? '' : fullPath;
     if (path === '/connector/status') {
       if (req.method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n', { Allow: 'GET', 'X-Request-ID': id });
       const body =
@@ -130,7 +140,7 @@ export async function startConnectorServer(sim: SimulatedYubiHsm, options: Conne
   boundPort = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${boundPort}`,
+    url: `http://${urlHost}:${boundPort}${prefix}`,
     port: boundPort,
     close: () =>
       new Promise<void>((resolve) => {

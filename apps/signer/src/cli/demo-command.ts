@@ -5,15 +5,20 @@ import { userPath, type CliIo } from './cli-context.js';
 import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
 import { untilSignal } from './run-command.js';
 
-export const DEMO_HELP = `openkms demo [--dir DIR] [--listen HOST:PORT] [--latency zero|realistic]
+export const DEMO_HELP = `openkms demo [--dir DIR] [--listen HOST:PORT] [--latency zero|realistic] [--sim-listen HOST:PORT]
 
-Starts the full signer against an embedded SIMULATED YubiHSM2 with demo keys solana-hot-0 (Ed25519) and
-cosmos-hub-0 (secp256k1). Writes config.toml, signer.token, admin.token, the audit key and log into DIR
-(default .openkms-demo/), and reuses them on restart. Default listen 127.0.0.1:9443.`;
+Starts the full signer against an embedded SIMULATED YubiHSM2 set up like the original openKMS's ceremony from a
+random demo mnemonic (auth keys 1 ceremony, 2 provisioner, 3 signer; wrap key 1; no factory key), with demo keys
+cosmos-hub-0 (0x0100, m/44'/118'/0'/0/0) and solana-hot-0 (0x0101, m/44'/501'/0'/0'). Writes config.toml,
+mnemonic.txt, hsm.password, signer.token, admin.token, the audit key and log into DIR (default .openkms-demo/), and
+reuses them on restart. Default listen 127.0.0.1:9443.
+
+The simulated device runs inside this process with no port. --sim-listen HOST:PORT serves it as a connector at
+http://HOST:PORT/<random secret path> (written into config.toml) for tests and tools.`;
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['dir', 'listen', 'latency']);
+  rejectUnknownFlags(args, ['dir', 'listen', 'latency', 'sim-listen']);
   if (args.flags.has('help')) {
     io.out(DEMO_HELP);
     return 0;
@@ -22,14 +27,16 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const [host, port] = splitListen(flag(args, 'listen') ?? '127.0.0.1:9443');
   const latency = flag(args, 'latency') ?? 'zero';
   if (latency !== 'zero' && latency !== 'realistic') throw new UsageError('--latency must be zero or realistic');
-  const demo = await startDemo({ dir, listen: { host, port }, latency });
+  const simListen = flag(args, 'sim-listen');
+  const sim = simListen === undefined ? ('in-process' as const) : (([h, p]) => ({ host: h, port: p }))(splitListen(simListen));
+  const demo = await startDemo({ dir, listen: { host, port }, latency, sim });
   const rel = (p: string) => {
     const r = relative(process.env.INIT_CWD ?? process.cwd(), p);
     return r.startsWith('..') ? p : r;
   };
   const url = demo.signer.url;
   io.out(`
-openKMS demo signer: ${url}   (SIMULATED YubiHSM2 at ${demo.connectorUrl} — never for real funds)
+openKMS demo signer: ${url}   (SIMULATED YubiHSM2 ${demo.connectorUrl ? `at ${new URL(demo.connectorUrl).origin}/<secret path in config.toml>` : 'in-process, no port'} — never for real funds)
 ${demo.created ? 'Created' : 'Reusing'} ${rel(dir)}/: config.toml, tokens, audit log
 
   signer token (sign solana-hot-0, cosmos-hub-0; read): ${rel(demo.files.signerToken)}

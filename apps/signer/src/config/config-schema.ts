@@ -41,6 +41,7 @@ export function configSchema(policySchema: JsonSchema): JsonSchema {
         properties: {
           token_file: { type: 'string', minLength: 1 },
           metrics_require_auth: { type: 'boolean' },
+          public_keys: { type: 'boolean' },
         },
       },
       audit: {
@@ -79,6 +80,7 @@ export function configSchema(policySchema: JsonSchema): JsonSchema {
               connectors: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'string', pattern: '^https?://' } },
               auth_key_id: { type: 'integer', minimum: 1, maximum: 65534 },
               password_file: { type: 'string', minLength: 1 },
+              password_encoding: { enum: ['utf8', 'hex'] },
               pool_size: { type: 'integer', minimum: 1, maximum: 16 },
               command_timeout_ms: { type: 'integer', minimum: 100, maximum: 120000 },
               allow_simulated: { type: 'boolean' },

@@ -73,7 +73,11 @@ function resolveConfig(raw: Raw, file: string): SignerConfig {
       shutdownGraceMs: raw.server?.shutdown_grace_ms ?? 10_000,
     },
     logging: { level: raw.logging?.level ?? 'info', ...(raw.logging?.file ? { file: at(raw.logging.file) } : {}) },
-    auth: { tokenFile: at(raw.auth?.token_file ?? 'tokens.json'), metricsRequireAuth: raw.auth?.metrics_require_auth ?? false },
+    auth: {
+      tokenFile: at(raw.auth?.token_file ?? 'tokens.json'),
+      metricsRequireAuth: raw.auth?.metrics_require_auth ?? false,
+      publicKeys: raw.auth?.public_keys ?? false,
+    },
     audit: {
       dir: at(raw.audit?.dir ?? 'audit'),
       keyFile: at(raw.audit?.key_file ?? 'audit.key'),
@@ -88,6 +92,7 @@ function resolveConfig(raw: Raw, file: string): SignerConfig {
         connectors: y.connectors ?? ['http://127.0.0.1:12345'],
         authKeyId: y.auth_key_id ?? 3,
         passwordFile: at(y.password_file ?? 'hsm.password'),
+        passwordEncoding: y.password_encoding ?? 'utf8',
         poolSize: y.pool_size ?? 2,
         commandTimeoutMs: y.command_timeout_ms ?? 5_000,
         allowSimulated: y.allow_simulated ?? false,

@@ -14,7 +14,8 @@ export interface SignerConfig {
     readonly shutdownGraceMs: number;
   };
   readonly logging: { readonly level: string; readonly file?: string };
-  readonly auth: { readonly tokenFile: string; readonly metricsRequireAuth: boolean };
+  /** `publicKeys`: GET /keys answers without a token (the original openKMS's behaviour; off by default). */
+  readonly auth: { readonly tokenFile: string; readonly metricsRequireAuth: boolean; readonly publicKeys: boolean };
   readonly audit: { readonly dir: string; readonly keyFile: string; readonly maxBytes?: number; readonly daily: boolean };
   readonly state: { readonly file: string };
   readonly replay: { readonly maxEntries: number; readonly ttlSecs: number };
@@ -24,6 +25,8 @@ export interface SignerConfig {
       readonly connectors: readonly string[];
       readonly authKeyId: number;
       readonly passwordFile: string;
+      /** How the password file spells the password: its UTF-8 text, or hex of raw bytes (ceremony-derived passwords). */
+      readonly passwordEncoding: 'utf8' | 'hex';
       readonly poolSize: number;
       readonly commandTimeoutMs: number;
       readonly allowSimulated: boolean;

@@ -1,16 +1,34 @@
-/** Object ids the demo provisions in the simulated YubiHSM2 (the original openKMS layout: 3 = signer auth key). */
+import { CEREMONY_LAYOUT, cosmosDerivationPath, solanaDerivationPath } from '@openkms/yubihsm';
+
+/**
+ * What the demo provisions in the simulated YubiHSM2: the ceremony layout of the original openKMS (auth keys 1
+ * ceremony, 2 provisioner, 3 signer; wrap key 1) derived from the demo's own random mnemonic, and two signing keys
+ * derived at the layout's paths, at the object ids of the original's example config.
+ */
 export const DEMO_LAYOUT = {
-  signerAuthKeyId: 3,
-  wrapKeyId: 4,
-  solanaKeyId: 0x0064,
-  cosmosKeyId: 0x0065,
-  signingDomain: 1,
+  signerAuthKeyId: CEREMONY_LAYOUT.signer.id,
+  wrapKeyId: CEREMONY_LAYOUT.wrap.id,
+  cosmosKeyId: 0x0100,
+  cosmosPath: cosmosDerivationPath(0),
+  solanaKeyId: 0x0101,
+  solanaPath: solanaDerivationPath(0),
+  signingDomain: CEREMONY_LAYOUT.signingDomain,
 } as const;
+
+/** The line of config.toml the demo rewrites on every start: where its simulated device is (see connectorLine). */
+export const CONNECTOR_LINE = /^(# connectors: .*|connectors = .*)$/m;
+
+/** `connectors = [url]` when the simulator listens (--sim-listen), else a comment saying it runs in-process. */
+export function connectorLine(url: string | undefined): string {
+  return url === undefined
+    ? `# connectors: none — 'openkms demo' runs the simulated device inside its own process (no port; --sim-listen exposes it)`
+    : `connectors = ["${url}"]`;
+}
 
 export const SYSTEM_PROGRAM = '11111111111111111111111111111111';
 
 /** The demo's config.toml: two keys with policies in the spirit of the project's examples. */
-export function demoConfigToml(listen: string): string {
+export function demoConfigToml(listen: string, connectorUrl?: string): string {
   return `# openKMS demo configuration, written by 'openkms demo'. Edit it and POST /admin/reload (or restart).
 # The demo points the YubiHSM2 driver at an embedded SIMULATED device (never for real funds).
 
@@ -34,15 +52,18 @@ file = "state.json"
 kind = "yubihsm"
 
 [backend.yubihsm]
-# 'openkms demo' replaces this with its embedded simulator's address on every start.
-connectors = ["http://127.0.0.1:12345"]
+# 'openkms demo' rewrites the next line on every start with where its simulated device is.
+${connectorLine(connectorUrl)}
 auth_key_id = ${DEMO_LAYOUT.signerAuthKeyId}
+# the signer auth key's password, derived from mnemonic.txt like the original openKMS's ceremony (32 raw bytes, hex)
 password_file = "hsm.password"
+password_encoding = "hex"
 allow_simulated = true
 
 [keys.solana-hot-0]
 chain = "solana"
 key_id = "0x${DEMO_LAYOUT.solanaKeyId.toString(16).padStart(4, '0')}"
+derivation_path = "${DEMO_LAYOUT.solanaPath}"
 
 [keys.solana-hot-0.policy]
 enabled = true
@@ -55,6 +76,7 @@ allowed_programs = [{ id = "${SYSTEM_PROGRAM}", comment = "System program" }]
 [keys.cosmos-hub-0]
 chain = "cosmos"
 key_id = "0x${DEMO_LAYOUT.cosmosKeyId.toString(16).padStart(4, '0')}"
+derivation_path = "${DEMO_LAYOUT.cosmosPath}"
 
 [keys.cosmos-hub-0.options]
 bech32_prefix = "cosmos"

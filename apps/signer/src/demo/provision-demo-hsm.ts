@@ -1,57 +1,37 @@
-import { randomBytes } from 'node:crypto';
-import { YubiHsmClient } from '@openkms/yubihsm';
+import {
+  CEREMONY_LAYOUT,
+  ceremonyAuthKey,
+  ceremonySeed,
+  deriveCeremonySecrets,
+  importCeremonySigningKey,
+  provisionCeremonyDevice,
+  YubiHsmClient,
+  type Transport,
+} from '@openkms/yubihsm';
 import { DEMO_LAYOUT } from './demo-config.js';
 
-const FACTORY_AUTH_KEY = 1;
-const FACTORY_PASSWORD = 'password';
-
 /**
- * Provisions a fresh (simulated) YubiHSM2 the way an operator's ceremony would, through the real driver over the
- * connector protocol: a sign-only authentication key for the signer, one Ed25519 and one secp256k1 key generated
- * inside the device, and an AES-256-CCM wrap key for backups. Returns the signer auth key's password.
- *
- * The factory authentication key (1, "password") is left in place so the demo device can be inspected with
- * yubihsm-shell; a real ceremony replaces it.
+ * Runs the original openKMS's ceremony on a factory-fresh (simulated) YubiHSM2 through the real driver: auth keys 1
+ * (ceremony, replacing the factory key "password"), 2 (provisioner) and 3 (signer) and wrap key 1, all derived from
+ * `mnemonic`; then the provisioner imports solana-hot-0 and cosmos-hub-0 derived at the layout's paths. Returns the
+ * signer auth key's password (32 raw bytes). No factory or fixed credential is left on the device.
  */
-export async function provisionDemoHsm(connectorUrl: string): Promise<string> {
-  const client = new YubiHsmClient({ url: connectorUrl });
-  const session = await client.openSession(FACTORY_AUTH_KEY, FACTORY_PASSWORD);
+export async function provisionDemoHsm(device: Transport | string, mnemonic: string): Promise<Uint8Array> {
+  const client = new YubiHsmClient(typeof device === 'string' ? { url: device } : { transport: device });
+  const seed = ceremonySeed(mnemonic);
+  const secrets = deriveCeremonySecrets(seed);
   try {
-    const password = randomBytes(24).toString('base64url');
-    const domains = [DEMO_LAYOUT.signingDomain];
-    await session.putAuthenticationKey({
-      id: DEMO_LAYOUT.signerAuthKeyId,
-      label: 'openkms-signer',
-      domains,
-      capabilities: ['sign-eddsa', 'sign-ecdsa', 'get-pseudo-random'],
-      delegatedCapabilities: [],
-      secret: { password },
-    });
-    await session.generateAsymmetricKey({
-      id: DEMO_LAYOUT.solanaKeyId,
-      label: 'solana-hot-0',
-      domains,
-      capabilities: ['sign-eddsa', 'exportable-under-wrap'],
-      algorithm: 'ed25519',
-    });
-    await session.generateAsymmetricKey({
-      id: DEMO_LAYOUT.cosmosKeyId,
-      label: 'cosmos-hub-0',
-      domains,
-      capabilities: ['sign-ecdsa', 'exportable-under-wrap'],
-      algorithm: 'eck256',
-    });
-    await session.generateWrapKey({
-      id: DEMO_LAYOUT.wrapKeyId,
-      label: 'openkms-backup-wrap',
-      domains,
-      capabilities: ['export-wrapped', 'import-wrapped'],
-      delegatedCapabilities: ['sign-eddsa', 'sign-ecdsa', 'exportable-under-wrap'],
-      algorithm: 'aes256-ccm-wrap',
-    });
-    return password;
+    await provisionCeremonyDevice(client, secrets);
+    const session = await client.openSession(CEREMONY_LAYOUT.provisioner.id, ceremonyAuthKey(secrets.provisionerPassword));
+    try {
+      await importCeremonySigningKey(session, seed, { id: DEMO_LAYOUT.solanaKeyId, label: 'solana-hot-0', curve: 'ed25519', path: DEMO_LAYOUT.solanaPath });
+      await importCeremonySigningKey(session, seed, { id: DEMO_LAYOUT.cosmosKeyId, label: 'cosmos-hub-0', curve: 'secp256k1', path: DEMO_LAYOUT.cosmosPath });
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+    return secrets.signerPassword;
   } finally {
-    await session.close().catch(() => undefined);
+    seed.fill(0);
     await client.close();
   }
 }

@@ -1,12 +1,15 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { createAuditKeyFile } from '@openkms/audit';
-import { createSimulator, startConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
+import { ErrorCode, openKmsError } from '@openkms/core';
+import { createInProcessTransport, newCeremonyMnemonic, type Transport } from '@openkms/yubihsm';
+import { createSimulator, startConnectorServer, type ConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
 import { writeFileAtomicSync } from '@openkms/policy';
 import { TokenStore } from '../auth/token-store.js';
 import { startSigner, type RunningSigner, type StartSignerOptions } from '../runtime/start-signer.js';
-import { demoConfigToml } from './demo-config.js';
+import { CONNECTOR_LINE, connectorLine, demoConfigToml } from './demo-config.js';
 import { provisionDemoHsm } from './provision-demo-hsm.js';
 
 export interface DemoFiles {
@@ -17,12 +20,16 @@ export interface DemoFiles {
   readonly auditKey: string;
   readonly auditDir: string;
   readonly simState: string;
+  /** The demo device's BIP-39 mnemonic (0600): the root of its auth keys, wrap key and signing keys. */
+  readonly mnemonic: string;
+  readonly hsmPassword: string;
 }
 
 export interface RunningDemo {
   readonly signer: RunningSigner;
   readonly sim: SimulatedYubiHsm;
-  readonly connectorUrl: string;
+  /** The simulator's connector URL (with its secret path), or undefined when it runs in-process without a port. */
+  readonly connectorUrl: string | undefined;
   readonly files: DemoFiles;
   /** True when this start created the demo directory's keys and tokens. */
   readonly created: boolean;
@@ -34,6 +41,12 @@ export interface StartDemoOptions {
   /** HOST:PORT; default 127.0.0.1:9443 (port 0 picks a free one). */
   readonly listen?: { host: string; port: number };
   readonly latency?: 'zero' | 'realistic';
+  /**
+   * Where the simulated device is reachable. 'in-process' (the CLI's default): no port, only the signer's own
+   * process reaches it. HOST:PORT (the default here: 127.0.0.1, ephemeral port): a connector server that answers only
+   * under a random secret path, which only the signer (and config.toml, 0600) knows.
+   */
+  readonly sim?: 'in-process' | { host: string; port: number };
   readonly logDestination?: DestinationStream;
   /** Called once the demo files exist and before the signer starts (tests adjust config.toml here). */
   readonly configure?: (files: DemoFiles) => void | Promise<void>;
@@ -50,30 +63,63 @@ export function demoFiles(dir: string): DemoFiles {
     auditKey: join(dir, 'audit.key'),
     auditDir: join(dir, 'audit'),
     simState: join(dir, 'yubihsm-sim.json'),
+    mnemonic: join(dir, 'mnemonic.txt'),
+    hsmPassword: join(dir, 'hsm.password'),
   };
 }
 
 /**
- * The full signer against an embedded simulated YubiHSM2: the simulator serves the connector protocol on a loopback
- * port and the unmodified driver talks to it over HTTP. Everything lives in `dir` and is reused on restart.
+ * The full signer against an embedded simulated YubiHSM2 set up by the original openKMS's ceremony from the demo's
+ * own random mnemonic: the factory auth key is gone, the signer logs in with the derived signer key 3. The device is
+ * reached in-process or through a loopback connector guarded by a random path (see `sim`). Everything lives in `dir`
+ * and is reused on restart.
  */
 export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
   const files = demoFiles(opts.dir);
   mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+  if (existsSync(files.hsmPassword) && !existsSync(files.mnemonic)) {
+    throw openKmsError(
+      ErrorCode.configInvalid,
+      `${opts.dir} was made by an older 'openkms demo' (factory auth key left on the device, keys 0x0064/0x0065); ` +
+        'its device cannot be converted to the ceremony layout. Remove the directory (it holds only simulated keys) or use --dir with a new one.',
+      { path: opts.dir },
+    );
+  }
   const listen = opts.listen ?? { host: '127.0.0.1', port: 9443 };
+  const simAt = opts.sim ?? { host: '127.0.0.1', port: 0 };
   const sim = createSimulator({ statePath: files.simState, latency: opts.latency ?? 'zero' });
-  const server = await startConnectorServer(sim, { host: '127.0.0.1', port: 0 });
+  let server: ConnectorServer | undefined;
+  let transport: Transport | undefined;
+  if (simAt === 'in-process') {
+    transport = createInProcessTransport((frame) => sim.handleFrame(frame), {
+      name: 'in-process-simulator',
+      status: () => {
+        const up = sim.faults.present && !sim.closed;
+        return { ok: up, status: up ? 'OK' : 'NO_DEVICE', fields: { status: up ? 'OK' : 'NO_DEVICE', serial: String(sim.serial) } };
+      },
+    });
+  } else {
+    server = await startConnectorServer(sim, { host: simAt.host, port: simAt.port, pathPrefix: randomBytes(18).toString('base64url') });
+  }
   let created = false;
   try {
-    const passwordFile = join(opts.dir, 'hsm.password');
-    if (!existsSync(passwordFile)) {
-      const password = await provisionDemoHsm(server.url);
-      writeFileAtomicSync(passwordFile, password + '\n');
+    if (!existsSync(files.hsmPassword)) {
+      const mnemonic = newCeremonyMnemonic();
+      writeFileAtomicSync(files.mnemonic, mnemonic + '\n');
+      chmodSync(files.mnemonic, 0o600);
+      const password = await provisionDemoHsm(server ? server.url : transport!, mnemonic);
+      writeFileAtomicSync(files.hsmPassword, Buffer.from(password).toString('hex') + '\n');
+      password.fill(0);
       created = true;
     }
     if (!existsSync(files.config)) {
       const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
-      writeFileSync(files.config, demoConfigToml(`${host}:${listen.port}`), { mode: 0o600 });
+      writeFileSync(files.config, demoConfigToml(`${host}:${listen.port}`, server?.url), { mode: 0o600 });
+    } else {
+      // the device's address changes on every start: keep config.toml saying where it really is
+      const text = readFileSync(files.config, 'utf8');
+      const next = text.replace(CONNECTOR_LINE, connectorLine(server?.url));
+      if (next !== text) writeFileAtomicSync(files.config, next);
     }
     if (!existsSync(join(opts.dir, 'tokens.json'))) {
       const store = TokenStore.load(join(opts.dir, 'tokens.json'), { allowMissing: true });
@@ -81,30 +127,30 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
       writeFileAtomicSync(files.adminToken, store.create('demo-admin', ['admin', 'read']) + '\n');
     }
     if (!existsSync(files.auditKey)) await createAuditKeyFile(files.auditKey);
-    for (const f of [files.signerToken, files.adminToken]) if (existsSync(f)) chmodSync(f, 0o600);
+    for (const f of [files.signerToken, files.adminToken, files.mnemonic, files.config]) if (existsSync(f)) chmodSync(f, 0o600);
     await opts.configure?.(files);
     const signer = await startSigner({
       ...opts.signerOptions,
       configFile: files.config,
       listen,
-      connectors: [server.url],
+      ...(server ? { connectors: [server.url] } : { connectorTransports: [transport!] }),
       handleSighup: true,
       ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
     });
     return {
       signer,
       sim,
-      connectorUrl: server.url,
+      connectorUrl: server?.url,
       files,
       created,
       async close() {
         await signer.close();
-        await server.close();
+        await server?.close();
         await sim.close();
       },
     };
   } catch (err) {
-    await server.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
     await sim.close().catch(() => undefined);
     throw err;
   }

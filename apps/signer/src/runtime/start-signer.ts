@@ -16,7 +16,8 @@ import {
   type KeyPolicy,
   type RestoreRecord,
 } from '@openkms/policy';
-import { createYubiHsmBackend, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
+import { createYubiHsmBackend, type Transport, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
+import { readHsmPassword } from '../auth/hsm-password.js';
 import { assertSecretFile } from '../auth/secret-file.js';
 import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
 import type { TokenIdentity } from '../auth/token-store.js';
@@ -42,6 +43,8 @@ export interface StartSignerOptions {
   readonly listen?: { host: string; port: number };
   /** Overrides backend.yubihsm.connectors (the demo points them at its embedded simulator). */
   readonly connectors?: readonly string[];
+  /** Overrides the connectors with ready transports (the demo's in-process simulator: no port at all). */
+  readonly connectorTransports?: readonly Transport[];
   readonly logDestination?: DestinationStream;
   /** Handle SIGHUP as reload (the CLI sets it; tests call reload() directly). */
   readonly handleSighup?: boolean;
@@ -92,7 +95,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     assertSecretFile(config.auth.tokenFile, 'token file');
     assertSecretFile(config.backend.yubihsm.passwordFile, 'HSM password file');
     assertSecretFile(config.audit.keyFile, 'audit key file');
-    const password = readFileSync(config.backend.yubihsm.passwordFile, 'utf8').trim();
+    const password = readHsmPassword(config.backend.yubihsm.passwordFile, config.backend.yubihsm.passwordEncoding);
 
     // key backend
     const y = config.backend.yubihsm;
@@ -106,7 +109,9 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         }
       : undefined;
     const backend: YubiHsmBackend = createYubiHsmBackend({
-      connectors: connectorUrls.map((url) => ({ url, ...(tls ? { tls } : {}) })),
+      connectors: opts.connectorTransports
+        ? opts.connectorTransports.map((transport) => ({ transport }))
+        : connectorUrls.map((url) => ({ url, ...(tls ? { tls } : {}) })),
       authKeyId: y.authKeyId,
       password,
       poolSize: y.poolSize,
@@ -129,7 +134,8 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       }
       logger.warn('the key backend is a SIMULATED YubiHSM2: keys are software keys; never use this for real funds');
     }
-    if (!health.up) logger.warn({ connectors: connectorUrls }, 'the key backend does not answer yet; signing fails closed until it does');
+    if (!health.up)
+      logger.warn({ connectors: connectorUrls.map((u) => new URL(u).origin) }, 'the key backend does not answer yet; signing fails closed until it does');
 
     // audit
     const auditKey = await loadAuditKey(config.audit.keyFile);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAuditRecords, type AuditRecord } from '@openkms/audit';
 import { createYubiHsmBackend } from '@openkms/yubihsm';
@@ -6,6 +5,7 @@ import { encodePubkey, makeAuthInfoBytes, makeSignDoc, Registry } from '@cosmjs/
 import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
 import { MsgDelegate } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
 import { SignDoc, TxBody } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { readHsmPassword } from '../../src/auth/hsm-password.js';
 import { cosmosSendSignDoc, solanaTransferMessage } from './chain-fixtures.js';
 import type { TestResponse, TestSigner } from './test-signer.js';
 
@@ -52,15 +52,15 @@ export function signSolana(s: TestSigner, body: unknown, token = s.signerToken):
 /** The demo cosmos key's compressed public key, read from the (simulated) HSM with the signer's own credentials. */
 export async function cosmosPublicKey(s: TestSigner): Promise<Uint8Array> {
   const backend = createYubiHsmBackend({
-    connectors: [{ url: s.demo.connectorUrl }],
+    connectors: [{ url: s.demo.connectorUrl! }],
     authKeyId: 3,
-    password: readFileSync(join(s.dir, 'hsm.password'), 'utf8').trim(),
+    password: readHsmPassword(join(s.dir, 'hsm.password'), 'hex'),
     poolSize: 1,
     keepaliveMs: 0,
   });
   try {
     await backend.connect();
-    return await backend.getPublicKey({ id: '0x0065' });
+    return await backend.getPublicKey({ id: '0x0100' });
   } finally {
     await backend.close();
   }
