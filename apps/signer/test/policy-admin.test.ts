@@ -85,10 +85,25 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
   });
 
   test('policy overlay: PATCH merges a validated partial policy, null clears a field, DELETE clears all; decisions follow at once', async () => {
-    assert.deepEqual((await admin('GET', `/admin/keys/${SOL}/policy`)).json, { label: SOL, overlay: {} });
+    const snapshot = (await admin('GET', `/admin/keys/${SOL}/policy`)).json;
+    assert.equal(snapshot.label, SOL);
+    assert.deepEqual(snapshot.overlay, {});
+    assert.equal(snapshot.policy_source, 'config');
+    assert.equal(snapshot.baseline_policy.max_signs_per_minute, snapshot.policy.max_signs_per_minute, 'no overlay: the config file decides');
+    assert.deepEqual(Object.keys(snapshot.runtime.sign_counts).sort(), ['per_day', 'per_hour', 'per_minute']);
     let res = await admin('PATCH', `/admin/keys/${SOL}/policy`, { per_tx_caps: { native: '1000' }, max_signs_per_minute: 3 });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.json.overlay, { per_tx_caps: { native: '1000' }, max_signs_per_minute: 3 });
+    // the original openKMS's full snapshot beside our overlay
+    assert.equal(res.json.policy_source, 'config+overlay');
+    assert.equal(res.json.policy.max_signs_per_minute, 3);
+    assert.equal(res.json.policy.per_tx_cap_lamports, '1000');
+    assert.equal(res.json.baseline_policy.max_signs_per_minute, snapshot.baseline_policy.max_signs_per_minute);
+    assert.equal(res.json.runtime.sign_counts.per_minute.limit, 3);
+    const all = await admin('GET', '/admin/policy');
+    assert.equal(all.status, 200);
+    assert.deepEqual(all.json.find((x: { label: string }) => x.label === SOL).overlay, res.json.overlay);
+    assert.equal((await s.request('GET', '/admin/policy', { token: s.signerToken })).status, 403, 'admin scope only');
     const denied = await signSolana(s, solanaBody(from, 1001));
     assert.equal(denied.status, 403);
     assert.equal(denied.json.code, 'per_tx_cap_exceeded');
@@ -104,7 +119,9 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
     assert.deepEqual((await admin('GET', `/admin/keys/${SOL}/policy`)).json.overlay, { per_tx_caps: { native: '1000' } });
 
     res = await admin('DELETE', `/admin/keys/${SOL}/policy`);
-    assert.deepEqual(res.json, { label: SOL, overlay: {} });
+    assert.equal(res.json.label, SOL);
+    assert.deepEqual(res.json.overlay, {});
+    assert.equal(res.json.policy_source, 'config');
     assert.equal((await policyView(s, SOL)).policy.per_tx_caps.native, '5000000000');
     assert.equal((await signSolana(s, solanaBody(from, 1001))).status, 200);
 

@@ -97,8 +97,19 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     assert.deepEqual(view.policy.allowed_programs, [{ id: SYSTEM }]);
     assert.deepEqual(Object.keys(view.runtime.sign_counts).sort(), ['per_day', 'per_hour', 'per_minute']);
     assert.deepEqual(view.runtime.sign_counts.per_minute, { limit: 1000, used: 1, window_secs: 60 });
-    assert.deepEqual(view.runtime.sign_counts.per_hour, { limit: null, used: 1, window_secs: 3600 });
-    assert.deepEqual(view.runtime.daily_spend, view.runtime.spend, 'the original openKMS wire name carries the same list');
+    // the original openKMS's integer limit: 0 = no limit
+    assert.deepEqual(view.runtime.sign_counts.per_hour, { limit: 0, used: 1, window_secs: 3600 });
+    assert.deepEqual(
+      view.runtime.daily_spend,
+      view.runtime.spend.map((x: { asset: string; spent: string; cap: string | null }) => ({
+        token: x.asset,
+        day_unix: view.runtime.daily_spend[0].day_unix,
+        spent: x.spent,
+        cap: x.cap,
+      })),
+      'the original openKMS wire names carry our rolling window',
+    );
+    assert.ok(Math.abs(view.runtime.daily_spend[0].day_unix - (Math.floor(Date.now() / 1000) - 86400)) < 30, 'day_unix = the rolling window start');
     const list = await s.request('GET', '/policy', { token: s.signerToken });
     assert.equal(list.status, 200);
     assert.deepEqual(

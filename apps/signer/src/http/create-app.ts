@@ -4,6 +4,7 @@ import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
 import { createBearerAuth, identityOf } from './bearer-auth.js';
 import { jsonBody } from './json-body.js';
+import { adminPolicySnapshot, objectIdOf, withOriginalPolicyFields } from './original-wire.js';
 import { requestId } from './request-id.js';
 import { allowedMethods, type RouteSpec } from './route-table.js';
 import { sendError } from './send-error.js';
@@ -168,11 +169,13 @@ export function createApp(s: SignerServices): express.Express {
   );
 
   // read
-  route('GET', '/keys', auth, requireRead(), async (_req, res) => {
-    const scopes = identityOf(res).scopes;
+  /** GET /keys needs a read token unless auth.public_keys = true (the original openKMS's public listing). */
+  const keysAuth: express.RequestHandler = (req, res, next) => (s.config().auth.publicKeys ? next() : auth(req, res, () => requireRead()(req, res, next)));
+  route('GET', '/keys', keysAuth, async (_req, res) => {
+    const scopes = (identityOf(res) as ReturnType<typeof identityOf> | undefined)?.scopes;
     const out = [];
     for (const label of s.keys().labels()) {
-      if (!canRead(scopes, label)) continue;
+      if (scopes && !canRead(scopes, label)) continue;
       const entry = s.keys().get(label)!;
       const resolved = await s
         .keys()
@@ -183,7 +186,8 @@ export function createApp(s: SignerServices): express.Express {
         chain: entry.config.chain,
         address: resolved?.address ?? null,
         enabled: s.keyEnabled(label),
-        object_id: entry.config.keyId,
+        object_id: objectIdOf(entry.config.keyId),
+        key_id: entry.config.keyId,
         derivation_path: entry.config.derivationPath ?? null,
         public_key_b64: resolved ? toBase64(resolved.publicKey) : null,
       });
@@ -197,16 +201,10 @@ export function createApp(s: SignerServices): express.Express {
       .resolve(label)
       .catch(() => undefined);
     const view = s.policyView(label);
-    // `runtime.daily_spend` is the original openKMS's wire name for the rolling-spend list: same content as `spend`
-    const runtime = view.runtime as { spend?: unknown } | undefined;
-    return {
-      label,
-      chain: entry.config.chain,
-      address: resolved?.address ?? null,
-      ...view,
-      ...(runtime ? { runtime: { ...runtime, daily_spend: runtime.spend } } : {}),
-    };
+    return withOriginalPolicyFields({ label, chain: entry.config.chain, address: resolved?.address ?? null, ...view }, entry.config, Date.now());
   };
+  const adminSnapshot = async (label: string) =>
+    adminPolicySnapshot(label, s.config().keys[label]?.policy ?? null, await policyOf(label), s.admin.getOverlay(label));
   route('GET', '/policy', auth, requireRead(), async (_req, res) => {
     const scopes = identityOf(res).scopes;
     const out = [];
@@ -287,18 +285,24 @@ export function createApp(s: SignerServices): express.Express {
   route('POST', '/admin/keys/:label/enable', auth, requireAdmin, knownLabel, async (req, res) => {
     res.status(200).json(await s.admin.setKeyEnabled(String(req.params.label), true, actor(res), rid(res)));
   });
-  route('GET', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, (req, res) => {
-    const label = String(req.params.label);
-    res.status(200).json({ label, overlay: s.admin.getOverlay(label) });
+  route('GET', '/admin/policy', auth, requireAdmin, async (_req, res) => {
+    const out = [];
+    for (const label of s.keys().labels()) out.push(await adminSnapshot(label));
+    res.status(200).json(out);
+  });
+  route('GET', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, async (req, res) => {
+    res.status(200).json(await adminSnapshot(String(req.params.label)));
   });
   route('PATCH', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, body, async (req, res) => {
     const label = String(req.params.label);
     s.validators.check('PolicyOverlay', req.body);
-    res.status(200).json({ label, overlay: await s.admin.patchOverlay(label, req.body as Record<string, unknown>, actor(res), rid(res)) });
+    await s.admin.patchOverlay(label, req.body as Record<string, unknown>, actor(res), rid(res));
+    res.status(200).json(await adminSnapshot(label));
   });
   route('DELETE', '/admin/keys/:label/policy', auth, requireAdmin, knownLabel, async (req, res) => {
     const label = String(req.params.label);
-    res.status(200).json({ label, overlay: await s.admin.clearOverlay(label, actor(res), rid(res)) });
+    await s.admin.clearOverlay(label, actor(res), rid(res));
+    res.status(200).json(await adminSnapshot(label));
   });
   route('POST', '/admin/reload', auth, requireAdmin, async (_req, res) => {
     const { keys, restartRequired } = await s.admin.reload(actor(res), rid(res));

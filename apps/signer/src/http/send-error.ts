@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { ErrorCode, isOpenKmsError, type ErrorContext } from '@openkms/core';
 import { httpStatusOf } from './error-status.js';
+import { withOriginalPhrase } from './original-error-phrases.js';
 
 export interface ErrorBody {
   error: string;
@@ -36,7 +37,7 @@ export function errorBody(err: unknown, requestId: string): { status: number; bo
     if (publicMessage !== undefined || (status >= 500 && err.code === ErrorCode.internal)) {
       return { status, body: { error: publicMessage ?? 'internal error', code: err.code, request_id: requestId }, ...retry, internal: err.message };
     }
-    const body: ErrorBody = { error: err.message, code: err.code, request_id: requestId };
+    const body: ErrorBody = { error: withOriginalPhrase(err.code, err.message, err.context), code: err.code, request_id: requestId };
     if (Object.keys(details).length > 0) body.details = details as ErrorContext;
     return { status, body, ...retry };
   }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { OriginalMetrics } from './original-metrics.js';
 
 const STAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -81,6 +82,14 @@ export class SignerMetrics {
     registers: [this.registry],
   });
   readonly auditRecords = new Counter({ name: 'openkms_audit_records_total', help: 'Audit records written.', registers: [this.registry] });
+  /** The original openKMS's metric names (dashboards built for it). */
+  readonly original = new OriginalMetrics(this.registry, this.inFlight);
+
+  /** Counts one finished sign request under our name and the original's. */
+  recordSign(labels: { chain: string; label: string; decision: string; reason: string }, seconds: number): void {
+    this.signRequests.inc(labels);
+    this.original.record(labels.chain, labels.label, labels.decision, labels.reason, seconds);
+  }
 
   constructor(opts: { processMetrics?: boolean } = {}) {
     if (opts.processMetrics !== false) {

@@ -73,7 +73,8 @@ export class SignPipeline {
         { durable },
       );
     };
-    const count = (decisionName: string, reason: string) => this.deps.metrics.signRequests.inc({ chain, label, decision: decisionName, reason });
+    const count = (decisionName: string, reason: string) =>
+      this.deps.metrics.recordSign({ chain, label, decision: decisionName, reason }, (this.now() - started) / 1000);
     const total = this.deps.metrics.stageDuration.startTimer({ stage: 'total' });
     try {
       // key and decode
