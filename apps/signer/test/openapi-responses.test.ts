@@ -343,6 +343,9 @@ describe('OpenAPI: every real response is documented for its operation and match
     const limited = await expect(429, 'rate_limited', 'POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 1) });
     assert.ok(limited.headers.get('retry-after'));
     await expect(200, undefined, 'DELETE', '/admin/keys/solana-hot-0/policy', { token: s.adminToken });
+    await expect(200, undefined, 'GET', '/admin/policy', { token: s.adminToken });
+    await expect(403, 'forbidden_scope', 'GET', '/admin/policy', { token: s.signerToken });
+    await expect(401, 'unauthorized', 'GET', '/admin/policy');
   });
 
   test('admin routes: 200s; 400 (overlay validated from the document), 401, 403, 404, 413, 415; 503 state_write_failed', async () => {
