@@ -23,6 +23,8 @@ Commands:
   audit verify|repair                     check the audit log's HMAC chain; move a torn tail aside
   openapi [--write]                       print (or regenerate) the OpenAPI v1 document
   config check --config FILE              validate a config file
+  config migrate --from-original FILE --out DIR
+                                          convert the original Rust openKMS's config, tokens and kill switches
 
 Run 'openkms <command> --help' for a command's options.`;
 

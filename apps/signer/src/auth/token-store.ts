@@ -112,6 +112,24 @@ export class TokenStore {
     return token;
   }
 
+  /**
+   * Stores the hash of an existing token (`openkms config migrate` imports the original openKMS's token files, so
+   * its agents keep their tokens). Only the hash is kept, as for created tokens.
+   */
+  import(name: string, scopes: readonly string[], token: string): void {
+    if (!NAME.test(name))
+      throw openKmsError(ErrorCode.invalidRequest, `invalid token name ${JSON.stringify(name)} (letters, digits, . _ -, up to 64)`, { name });
+    for (const s of scopes)
+      if (!isValidScope(s)) throw openKmsError(ErrorCode.invalidRequest, `invalid scope ${JSON.stringify(s)} (sign, sign:<label>, read, admin)`, { scope: s });
+    if (token.length === 0) throw openKmsError(ErrorCode.invalidRequest, 'an imported token must not be empty', { name });
+    if (this.entries.some((e) => e.entry.name === name)) throw openKmsError(ErrorCode.conflict, `a token named ${name} already exists`, { name });
+    const hash = sha256(token);
+    if (this.entries.some((e) => e.hash.equals(hash))) throw openKmsError(ErrorCode.conflict, `token ${name} is the same as an existing token`, { name });
+    const entry: TokenEntry = { name, sha256: hash.toString('hex'), scopes: [...scopes], created_at: new Date().toISOString() };
+    this.entries.push({ entry, hash, scopes: parseScopes(entry.scopes) });
+    this.save();
+  }
+
   revoke(name: string): boolean {
     const before = this.entries.length;
     this.entries = this.entries.filter((e) => e.entry.name !== name);

@@ -6,10 +6,16 @@ import { userPath, type CliIo } from './cli-context.js';
 import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
 
 export const CONFIG_HELP = `openkms config check --config FILE
+openkms config migrate --from-original FILE --out DIR   (see openkms config migrate --help)
 
-Validates a config file without starting anything; errors name the dotted path of the offending key.`;
+check: validates a config file without starting anything; errors name the dotted path of the offending key.
+migrate: converts the original Rust openKMS's config.toml, tokens and kill switches into ours.`;
 
 export async function configCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'migrate') {
+    const { configMigrateCommand } = await import('./config-migrate-command.js');
+    return configMigrateCommand(argv.slice(1), io);
+  }
   const args = parseArgs(argv);
   rejectUnknownFlags(args, ['config']);
   if (args.flags.has('help') || args.positionals[0] !== 'check') {
