@@ -102,7 +102,14 @@ export async function readAuditCheckpoint<P = unknown>(dir: string, key: Uint8Ar
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not a JSON object' };
   const { hmac, ...rest } = value;
   const body = rest as unknown as AuditCheckpoint<P>;
-  if (body.v !== 1 || !Number.isSafeInteger(body.seq) || body.seq < 1 || !Number.isSafeInteger(body.offset) || body.offset < 1 || typeof body.mac !== 'string') {
+  if (
+    body.v !== 1 ||
+    !Number.isSafeInteger(body.seq) ||
+    body.seq < 1 ||
+    !Number.isSafeInteger(body.offset) ||
+    body.offset < 1 ||
+    typeof body.mac !== 'string'
+  ) {
     return { problem: 'malformed' };
   }
   if (typeof hmac !== 'string' || !/^[0-9a-f]{64}$/.test(hmac)) return { problem: 'no hmac' };
@@ -116,7 +123,11 @@ export async function readAuditCheckpoint<P = unknown>(dir: string, key: Uint8Ar
  * itself (the record at `seq`, ending at `offset` in the file holding it) must be there with the checkpoint's mac.
  * Reads only the anchor's file from `offset` and the files after it. Throws `audit_chain_broken` on any mismatch.
  */
-export async function* readAuditRecordsAfter(dir: string, key: Uint8Array, anchor: Pick<AuditCheckpoint, 'seq' | 'mac' | 'offset'>): AsyncGenerator<AuditRecord> {
+export async function* readAuditRecordsAfter(
+  dir: string,
+  key: Uint8Array,
+  anchor: Pick<AuditCheckpoint, 'seq' | 'mac' | 'offset'>,
+): AsyncGenerator<AuditRecord> {
   const broken = (reason: string, message: string, file?: string): never => {
     throw openKmsError('audit_chain_broken', `checkpoint: ${message}`, { reason, ...(file ? { file } : {}) });
   };
@@ -127,7 +138,9 @@ export async function* readAuditRecordsAfter(dir: string, key: Uint8Array, ancho
     .sort((a, b) => (a.n < b.n ? -1 : 1));
   // the anchor is in the first rotated file whose last seq is ≥ it, else in the active file
   const at = rotated.findIndex((x) => x.r!.lastSeq >= anchor.seq);
-  const files = [...(at < 0 ? [] : rotated.slice(at).map((x) => x.n)), ...(names.includes(ACTIVE_FILE_NAME) ? [ACTIVE_FILE_NAME] : [])].map((n) => join(dir, n));
+  const files = [...(at < 0 ? [] : rotated.slice(at).map((x) => x.n)), ...(names.includes(ACTIVE_FILE_NAME) ? [ACTIVE_FILE_NAME] : [])].map((n) =>
+    join(dir, n),
+  );
   if (files.length === 0) broken('missing_anchor', 'no audit file holds the anchor record');
   const first = files[0]!;
   const fh = await open(first, 'r');
@@ -165,7 +178,8 @@ export async function* readAuditRecordsAfter(dir: string, key: Uint8Array, ancho
       }
       if (recordShapeProblem(record) !== undefined) broken('bad_record', 'malformed audit record', file);
       if (!recordMacMatches(key, record)) broken('bad_mac', 'audit record MAC does not verify', file);
-      if (record.seq !== prev.seq + 1 || record.prev_mac !== prev.mac) broken('broken_link', `expected seq ${prev.seq + 1} linked to the previous record`, file);
+      if (record.seq !== prev.seq + 1 || record.prev_mac !== prev.mac)
+        broken('broken_link', `expected seq ${prev.seq + 1} linked to the previous record`, file);
       prev = record;
       yield record;
     }

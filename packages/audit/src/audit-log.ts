@@ -261,7 +261,10 @@ export async function openAuditLog(options: OpenAuditLogOptions): Promise<AuditL
   if (!(key instanceof Uint8Array) || key.length < 16) {
     throw openKmsError('config_invalid', 'audit key must be a Uint8Array of at least 16 bytes');
   }
-  if (options.maxRecordBytes !== undefined && !(Number.isSafeInteger(options.maxRecordBytes) && options.maxRecordBytes > 0 && options.maxRecordBytes <= MAX_RECORD_BYTES)) {
+  if (
+    options.maxRecordBytes !== undefined &&
+    !(Number.isSafeInteger(options.maxRecordBytes) && options.maxRecordBytes > 0 && options.maxRecordBytes <= MAX_RECORD_BYTES)
+  ) {
     throw openKmsError('config_invalid', `audit maxRecordBytes must be an integer in 1..${MAX_RECORD_BYTES}`, { max_record_bytes: options.maxRecordBytes });
   }
   if (options.maxBytes !== undefined && !(Number.isSafeInteger(options.maxBytes) && options.maxBytes > 0)) {

@@ -41,6 +41,7 @@ export function configSchema(policySchema: JsonSchema): JsonSchema {
         properties: {
           token_file: { type: 'string', minLength: 1 },
           metrics_require_auth: { type: 'boolean' },
+          denied_per_minute: { type: 'integer', minimum: 1, maximum: 1000000 },
         },
       },
       audit: {

@@ -9,6 +9,9 @@ import type { KeyConfig, SignerConfig } from './signer-config.js';
 
 type Raw = Record<string, any>;
 
+/** Default `auth.denied_per_minute`: refused sign requests per token and minute before the token is refused cheaply. */
+export const DEFAULT_DENIED_PER_MINUTE = 120;
+
 /** Parses and validates TOML text. Throws config_invalid naming the dotted path of the first offending key. */
 export function parseConfig(text: string, file: string): SignerConfig {
   let raw: Raw;
@@ -73,7 +76,11 @@ function resolveConfig(raw: Raw, file: string): SignerConfig {
       shutdownGraceMs: raw.server?.shutdown_grace_ms ?? 10_000,
     },
     logging: { level: raw.logging?.level ?? 'info', ...(raw.logging?.file ? { file: at(raw.logging.file) } : {}) },
-    auth: { tokenFile: at(raw.auth?.token_file ?? 'tokens.json'), metricsRequireAuth: raw.auth?.metrics_require_auth ?? false },
+    auth: {
+      tokenFile: at(raw.auth?.token_file ?? 'tokens.json'),
+      metricsRequireAuth: raw.auth?.metrics_require_auth ?? false,
+      deniedPerMinute: raw.auth?.denied_per_minute ?? DEFAULT_DENIED_PER_MINUTE,
+    },
     audit: {
       dir: at(raw.audit?.dir ?? 'audit'),
       keyFile: at(raw.audit?.key_file ?? 'audit.key'),
