@@ -357,7 +357,7 @@ test('invalid input is rejected without consuming a seq or breaking the chain', 
   await assert.rejects(log.append({ decision: 'maybe' } as never), isCode('internal_error'));
   await assert.rejects(log.append({ decision: 'allow', latency_ms: Number.NaN }), isCode('internal_error'));
   await assert.rejects(log.append({ decision: 'allow', details: { big: 1n } }), isCode('internal_error'));
-  await assert.rejects(log.append({ decision: 'allow', reason: 'x'.repeat(2 * 1024 * 1024) }), isCode('internal_error'));
+  await assert.rejects(log.append({ decision: 'allow', reason: 'x'.repeat(2 * 1024 * 1024) }), isCode('audit_record_too_large'));
   // unknown members are not recorded; the log assigns v/seq/time/prev_mac/mac itself
   const r = await log.append({ decision: 'allow', seq: 99, mac: 'x', secret: 'nope' } as never);
   assert.equal(r.seq, 1);

@@ -18,7 +18,7 @@ import { toPlainJson } from './canonical-json.js';
 import { readFileTail, readRange } from './file-tail.js';
 import { computeRecordMac, recordMacMatches } from './record-mac.js';
 
-/** Largest serialised record accepted by append (bytes, newline included). */
+/** Largest serialised record accepted by append by default (bytes, newline included). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 /** Largest single write of a group-commit batch; bigger backlogs are written in several batches. */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
@@ -60,6 +60,11 @@ export interface OpenAuditLogOptions {
   readonly now?: () => Date;
   /** Move a torn (partial) last line aside to a `.torn` file instead of refusing to open. */
   readonly repairTruncatedTail?: boolean;
+  /**
+   * Largest serialised record append accepts (bytes, newline included; default and upper bound MAX_RECORD_BYTES).
+   * A larger record is refused with `audit_record_too_large` (context: bytes, max_bytes) without consuming a seq.
+   */
+  readonly maxRecordBytes?: number;
   /** Called after every batch write, e.g. for metrics. Exceptions thrown by it are ignored. */
   readonly onWrite?: (info: AuditWriteInfo) => void;
   /** Fault-injection hooks for tests. */
@@ -101,6 +106,11 @@ export interface AuditLog {
   readonly lastSeq: number;
   /** mac of the last record appended (GENESIS_MAC for an empty log). */
   readonly lastMac: string;
+  /**
+   * Byte offset just after the last record appended, in the file that holds it (`audit.jsonl` now, or the rotated
+   * file it is renamed to later: rotation keeps offsets). 0 when that record is in an older file than the active one.
+   */
+  readonly lastOffset: number;
   readonly state: AuditLogState;
   readonly stats: AuditLogStats;
 }
@@ -251,6 +261,12 @@ export async function openAuditLog(options: OpenAuditLogOptions): Promise<AuditL
   if (!(key instanceof Uint8Array) || key.length < 16) {
     throw openKmsError('config_invalid', 'audit key must be a Uint8Array of at least 16 bytes');
   }
+  if (
+    options.maxRecordBytes !== undefined &&
+    !(Number.isSafeInteger(options.maxRecordBytes) && options.maxRecordBytes > 0 && options.maxRecordBytes <= MAX_RECORD_BYTES)
+  ) {
+    throw openKmsError('config_invalid', `audit maxRecordBytes must be an integer in 1..${MAX_RECORD_BYTES}`, { max_record_bytes: options.maxRecordBytes });
+  }
   if (options.maxBytes !== undefined && !(Number.isSafeInteger(options.maxBytes) && options.maxBytes > 0)) {
     throw openKmsError('config_invalid', 'audit maxBytes must be a positive integer', { max_bytes: options.maxBytes });
   }
@@ -303,6 +319,7 @@ class AuditLogImpl implements AuditLog {
   readonly #now: () => Date;
   readonly #fileMode: number;
   readonly #maxBytes: number | undefined;
+  readonly #maxRecordBytes: number;
   readonly #daily: boolean;
   readonly #onWrite: ((info: AuditWriteInfo) => void) | undefined;
   readonly #io: AuditIo;
@@ -345,6 +362,7 @@ class AuditLogImpl implements AuditLog {
     this.#now = init.now;
     this.#fileMode = init.fileMode;
     this.#maxBytes = init.options.maxBytes;
+    this.#maxRecordBytes = init.options.maxRecordBytes ?? MAX_RECORD_BYTES;
     this.#daily = init.options.daily === true;
     this.#onWrite = init.options.onWrite;
     this.#io = { ...defaultIo, ...init.options.io };
@@ -362,6 +380,10 @@ class AuditLogImpl implements AuditLog {
 
   get lastMac(): string {
     return this.#lastMac;
+  }
+
+  get lastOffset(): number {
+    return this.#activeBytes;
   }
 
   get state(): AuditLogState {
@@ -473,7 +495,12 @@ class AuditLogImpl implements AuditLog {
     const mac = computeRecordMac(this.#key, withoutMac);
     const record = Object.freeze({ ...withoutMac, mac }) as unknown as AuditRecord;
     const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
-    if (line.length > MAX_RECORD_BYTES) throw new TypeError(`record is larger than ${MAX_RECORD_BYTES} bytes`);
+    if (line.length > this.#maxRecordBytes) {
+      throw openKmsError('audit_record_too_large', `audit record is larger than ${this.#maxRecordBytes} bytes`, {
+        bytes: line.length,
+        max_bytes: this.#maxRecordBytes,
+      });
+    }
     return { record, line };
   }
 

@@ -32,6 +32,7 @@ export interface AuditRecordInput {
   readonly reason_code?: string;
   /** Human-readable reason. */
   readonly reason?: string;
+  /** The intent, bounded (an AuditIntent from auditIntent(): first items, counts, per-asset totals, SHA-256). */
   readonly intent?: IntentSummary;
   /** Hex SHA-256 of the bytes that were signed. */
   readonly signed_sha256?: string;

@@ -6,3 +6,5 @@ export * from './canonical-json.js';
 export * from './read-audit-records.js';
 export * from './record-mac.js';
 export * from './verify-audit-files.js';
+export * from './bounded-intent.js';
+export * from './audit-checkpoint.js';

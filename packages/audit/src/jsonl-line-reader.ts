@@ -16,10 +16,11 @@ export interface JsonlLine {
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Streams the lines of a file. An empty file yields nothing; a file ending with `\n` yields no empty last line.
+ * Streams the lines of a file (from byte `from`, which must be a line start; line numbers then count from there).
+ * An empty file yields nothing; a file ending with `\n` yields no empty last line.
  */
-export async function* readJsonlLines(path: string, maxLineBytes = DEFAULT_MAX_LINE_BYTES): AsyncGenerator<JsonlLine> {
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+export async function* readJsonlLines(path: string, maxLineBytes = DEFAULT_MAX_LINE_BYTES, from = 0): AsyncGenerator<JsonlLine> {
+  const stream = createReadStream(path, { highWaterMark: 256 * 1024, start: from });
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let overflow = false;

@@ -68,6 +68,15 @@ export const ErrorCode = {
   // chain decoding (appended)
   /** Well-formed input that uses something this signer does not support (a message version, a sign mode): not a decoding error. */
   unsupported: 'unsupported',
+  // audit (appended)
+  /**
+   * The audit record of this request would exceed the record size limit even after bounding: it cannot be recorded,
+   * so it is refused (an allowed signature is discarded). Not retryable as sent: the same request fails the same way.
+   */
+  auditRecordTooLarge: 'audit_record_too_large',
+  // abuse limits (appended)
+  /** The token used up its `denied_per_minute` budget of refused requests: further requests are refused until the window ends. */
+  denialBudgetExceeded: 'denial_budget_exceeded',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -41,7 +41,16 @@ export interface RestoreRecord {
   readonly label?: string;
   /** Only `allow` counts (not `deny`, not `replay`). */
   readonly decision: string;
-  readonly intent?: { readonly transfers?: readonly { readonly asset: string; readonly amount: string | bigint }[] } | null;
+  /**
+   * The amounts moved. `totals` (per asset, as bounded audit records store them) is used when present; otherwise
+   * `transfers` (records written before records were bounded). An allow record whose totals are marked incomplete
+   * cannot be restored safely and throws `config_invalid`.
+   */
+  readonly intent?: {
+    readonly transfers?: readonly { readonly asset: string; readonly amount: string | bigint }[];
+    readonly totals?: readonly { readonly asset: string; readonly amount: string | bigint }[];
+    readonly totals_complete?: boolean;
+  } | null;
 }
 
 export interface RestoreSummary {
@@ -207,10 +216,15 @@ export class PolicyEngine {
         continue;
       }
       const spend = new Map<string, bigint>();
-      (record.intent?.transfers ?? []).forEach((t, i) => {
+      if (record.intent?.totals_complete === false) {
+        throw openKmsError('config_invalid', `${where} has incomplete totals`, { path: 'intent.totals_complete', record: n - 1 });
+      }
+      const list = record.intent?.totals ?? record.intent?.transfers ?? [];
+      const listName = record.intent?.totals ? 'totals' : 'transfers';
+      list.forEach((t, i) => {
         const amount = typeof t.amount === 'bigint' ? t.amount : parseAmount(t.amount);
         if (amount === undefined || amount < 0n || typeof t.asset !== 'string') {
-          throw openKmsError('config_invalid', `${where} has an unreadable transfer amount`, { path: `intent.transfers[${i}].amount`, record: n - 1 });
+          throw openKmsError('config_invalid', `${where} has an unreadable transfer amount`, { path: `intent.${listName}[${i}].amount`, record: n - 1 });
         }
         spend.set(t.asset, (spend.get(t.asset) ?? 0n) + amount);
       });

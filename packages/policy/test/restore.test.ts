@@ -119,3 +119,24 @@ test('audit records (IntentSummary, optional label) can be passed as they are', 
   assert.deepEqual(await engine.restore(records), { counted: 1, ignored: 1 });
   assert.equal(engine.view('hot').runtime.spend[0]?.spent, '42');
 });
+
+test('restore prefers the per-asset totals of a bounded audit record over its (truncated) transfer list', async () => {
+  const { engine } = solanaEngine(policy);
+  await engine.restore([
+    {
+      time: new Date(T0 - 1000).toISOString(),
+      label: 'hot',
+      decision: 'allow',
+      // the record kept only the first transfer; totals has the whole amount
+      intent: { transfers: [{ asset: 'native', amount: '1' }], totals: [{ asset: 'native', amount: '900' }] },
+    },
+  ]);
+  assert.equal(engine.view('hot').runtime.spend.find((s) => s.asset === 'native')?.spent, '900');
+  // an allow record whose totals are incomplete cannot be restored without undercounting: refused, nothing restored
+  const fresh = solanaEngine(policy).engine;
+  await assert.rejects(
+    fresh.restore([{ time: T0 - 1000, label: 'hot', decision: 'allow', intent: { totals: [{ asset: 'native', amount: '1' }], totals_complete: false } }]),
+    { code: 'config_invalid' },
+  );
+  assert.equal(fresh.view('hot').runtime.sign_counts.per_day.used, 0);
+});

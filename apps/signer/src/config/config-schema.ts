@@ -42,6 +42,7 @@ export function configSchema(policySchema: JsonSchema): JsonSchema {
           token_file: { type: 'string', minLength: 1 },
           metrics_require_auth: { type: 'boolean' },
           public_keys: { type: 'boolean' },
+          denied_per_minute: { type: 'integer', minimum: 1, maximum: 1000000 },
         },
       },
       audit: {

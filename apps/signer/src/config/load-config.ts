@@ -9,6 +9,9 @@ import type { KeyConfig, SignerConfig } from './signer-config.js';
 
 type Raw = Record<string, any>;
 
+/** Default `auth.denied_per_minute`: refused sign requests per token and minute before the token is refused cheaply. */
+export const DEFAULT_DENIED_PER_MINUTE = 120;
+
 /** Parses and validates TOML text. Throws config_invalid naming the dotted path of the first offending key. */
 export function parseConfig(text: string, file: string): SignerConfig {
   let raw: Raw;
@@ -77,6 +80,7 @@ function resolveConfig(raw: Raw, file: string): SignerConfig {
       tokenFile: at(raw.auth?.token_file ?? 'tokens.json'),
       metricsRequireAuth: raw.auth?.metrics_require_auth ?? false,
       publicKeys: raw.auth?.public_keys ?? false,
+      deniedPerMinute: raw.auth?.denied_per_minute ?? DEFAULT_DENIED_PER_MINUTE,
     },
     audit: {
       dir: at(raw.audit?.dir ?? 'audit'),

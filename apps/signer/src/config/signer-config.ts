@@ -14,8 +14,11 @@ export interface SignerConfig {
     readonly shutdownGraceMs: number;
   };
   readonly logging: { readonly level: string; readonly file?: string };
-  /** `publicKeys`: GET /keys answers without a token (the original openKMS's behaviour; off by default). */
-  readonly auth: { readonly tokenFile: string; readonly metricsRequireAuth: boolean; readonly publicKeys: boolean };
+  /**
+   * `publicKeys`: GET /keys answers without a token (the original openKMS's behaviour; off by default).
+   * `deniedPerMinute`: refused sign requests a token may make per minute before it is refused cheaply (429).
+   */
+  readonly auth: { readonly tokenFile: string; readonly metricsRequireAuth: boolean; readonly publicKeys: boolean; readonly deniedPerMinute: number };
   readonly audit: { readonly dir: string; readonly keyFile: string; readonly maxBytes?: number; readonly daily: boolean };
   readonly state: { readonly file: string };
   readonly replay: { readonly maxEntries: number; readonly ttlSecs: number };

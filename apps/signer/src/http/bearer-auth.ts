@@ -22,6 +22,13 @@ export function createBearerAuth(store: () => TokenStore, onFailure: AuthFailure
     }),
   );
   return function bearerAuth(req: Request, res: Response, next: NextFunction): void {
+    // Node keeps only the first of several Authorization headers (req.headers would hide the others): count the raw
+    // ones, so a request carrying two credentials is refused instead of being authenticated by whichever comes first
+    if (authorizationHeaderCount(req.rawHeaders) > 1) {
+      onFailure(req, res, 'duplicate_header');
+      sendError(res, openKmsError(ErrorCode.invalidRequest, 'more than one Authorization header; send exactly one', { header: 'authorization' }));
+      return;
+    }
     const header = req.get('authorization');
     if (!header) {
       onFailure(req, res, 'missing');
@@ -43,6 +50,13 @@ export function createBearerAuth(store: () => TokenStore, onFailure: AuthFailure
       next();
     })(req, res, next);
   };
+}
+
+/** How many `Authorization` headers the request carried, before Node's folding/discarding of duplicates. */
+export function authorizationHeaderCount(rawHeaders: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'authorization') n++;
+  return n;
 }
 
 export function identityOf(res: Response): TokenIdentity {

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ErrorCode, openKmsError, summarizeIntent, toBase64 } from '@openkms/core';
+import { ErrorCode, isOpenKmsError, openKmsError, summarizeIntent, toBase64 } from '@openkms/core';
 import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
 import { createBearerAuth, identityOf } from './bearer-auth.js';
@@ -7,6 +7,7 @@ import { jsonBody } from './json-body.js';
 import { adminPolicySnapshot, objectIdOf, withOriginalPolicyFields } from './original-wire.js';
 import { requestId } from './request-id.js';
 import { allowedMethods, type RouteSpec } from './route-table.js';
+import { httpStatusOf } from './error-status.js';
 import { sendError } from './send-error.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
@@ -250,23 +251,50 @@ export function createApp(s: SignerServices): express.Express {
     },
   );
 
+  // a token past its budget of refused requests is refused before its body is read, without an audit record each
+  // (the refusals are audited in aggregate, one record per token and minute)
+  const denialGate: express.RequestHandler = (_req, res, next) => {
+    const name = identityOf(res).name;
+    const retry = s.denialBudget.check(name);
+    if (retry === undefined) {
+      next();
+      return;
+    }
+    s.metrics.shed.inc({ limit: 'denial_budget' });
+    res.setHeader('Connection', 'close');
+    sendError(
+      res,
+      openKmsError(
+        ErrorCode.denialBudgetExceeded,
+        `token ${name} had more than ${s.config().auth.deniedPerMinute} sign requests refused this minute; it is refused until the minute ends`,
+        { retry_after_secs: retry, denied_per_minute: s.config().auth.deniedPerMinute },
+      ),
+    );
+  };
+
   // sign: one route per loaded chain plugin
   for (const chain of [...s.chains.keys()].sort()) {
-    route('POST', `/sign/${chain}`, auth, body, limited, async (req, res) => {
-      const requestBody = req.body as Record<string, unknown>;
-      s.validators.check(`SignRequest.${chain}`, requestBody);
-      const label = String(requestBody.label);
+    route('POST', `/sign/${chain}`, auth, denialGate, body, limited, async (req, res) => {
       const identity = identityOf(res);
-      if (!canSign(identity.scopes, label)) {
-        throw forbidden(req, res, `token ${identity.name} may not sign with ${label}`, { label, chain });
+      try {
+        const requestBody = req.body as Record<string, unknown>;
+        s.validators.check(`SignRequest.${chain}`, requestBody);
+        const label = String(requestBody.label);
+        if (!canSign(identity.scopes, label)) {
+          throw forbidden(req, res, `token ${identity.name} may not sign with ${label}`, { label, chain });
+        }
+        const result = await s.pipeline.sign(chain, requestBody, {
+          requestId: String(res.locals.requestId),
+          tokenName: identity.name,
+          deadline: Date.now() + s.config().server.requestTimeoutMs,
+        });
+        s.observeBudgets(label);
+        res.status(200).json(result);
+      } catch (err) {
+        const status = isOpenKmsError(err) ? httpStatusOf(err.code) : 500;
+        if (status >= 400 && status < 500) s.denialBudget.recordDenial(identity.name);
+        throw err;
       }
-      const result = await s.pipeline.sign(chain, requestBody, {
-        requestId: String(res.locals.requestId),
-        tokenName: identity.name,
-        deadline: Date.now() + s.config().server.requestTimeoutMs,
-      });
-      s.observeBudgets(label);
-      res.status(200).json(result);
     });
   }
 

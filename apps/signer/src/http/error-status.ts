@@ -47,6 +47,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.configInvalid]: 400,
   [ErrorCode.conflict]: 409,
   [ErrorCode.internal]: 500,
+  // the request itself is too large to be audited: retrying it as sent can never succeed (so not a retryable 503)
+  [ErrorCode.auditRecordTooLarge]: 413,
+  [ErrorCode.denialBudgetExceeded]: 429,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

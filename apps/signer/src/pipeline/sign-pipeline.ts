@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, isOpenKmsError, openKmsError, summarizeIntent, type ChainKey, type DecodedRequest, type Intent, type KeyBackend } from '@openkms/core';
+import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type DecodedRequest, type Intent, type KeyBackend } from '@openkms/core';
 import type { KeyDirectory } from '../keys/key-directory.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
-import type { AuditRecordInput } from '@openkms/audit';
+import { auditIntent, boundAuditValue, type AuditRecordInput } from '@openkms/audit';
 import type { AuditSink, DecisionLike, PolicyGate } from './ports.js';
 import { recordProvenance } from './provenance-recorder.js';
 import type { ReplayCache } from './replay-cache.js';
@@ -60,18 +60,54 @@ export class SignPipeline {
     let intent: Intent | undefined;
     let decision: DecisionLike | undefined;
     let signedSha: string | undefined;
+    // What a record stores is bounded whatever the request's size (see @openkms/audit's auditIntent): a large
+    // request must not become a large record. Accepted signatures keep every per-asset total (restore needs them).
     const audit = async (fields: AuditFields, durable: boolean): Promise<void> => {
-      await this.deps.audit.append(
-        {
-          ...base,
-          ...(intent ? { network: intent.network, intent: summarizeIntent(intent) } : {}),
-          ...(decision ? { policy_version: decision.policyVersion, rules: decision.rules } : {}),
-          ...(signedSha ? { signed_sha256: signedSha } : {}),
-          latency_ms: this.now() - started,
-          ...fields,
-        },
-        { durable },
-      );
+      const summary = intent ? auditIntent(intent, { completeTotals: fields.decision === 'allow' }) : undefined;
+      try {
+        await this.deps.audit.append(
+          {
+            ...base,
+            ...(intent && summary ? { network: summary.network, intent: summary } : {}),
+            ...(decision ? { policy_version: decision.policyVersion, rules: boundAuditValue(decision.rules) as object[] } : {}),
+            ...(signedSha ? { signed_sha256: signedSha } : {}),
+            latency_ms: this.now() - started,
+            ...fields,
+            ...(fields.reason === undefined ? {} : { reason: boundAuditValue(fields.reason) as string }),
+            ...(fields.details === undefined ? {} : { details: boundAuditValue(fields.details) as object }),
+          },
+          { durable },
+        );
+      } catch (err) {
+        if (!isOpenKmsError(err) || err.code !== ErrorCode.auditRecordTooLarge) throw err;
+        // Never a silent gap: a small record says what happened (the intent by its hash and counts). An allowed
+        // signature is discarded and the request refused with audit_record_too_large; a refusal stands as it is.
+        const allow = fields.decision === 'allow';
+        const tooLarge = openKmsError(
+          ErrorCode.auditRecordTooLarge,
+          'the audit record of this request would exceed the record size limit; it was refused and no signature was returned',
+          { bytes: err.context.bytes ?? null, max_bytes: err.context.max_bytes ?? null },
+        );
+        await this.deps.audit.append(
+          {
+            ...base,
+            decision: allow ? 'error' : fields.decision,
+            reason_code: allow ? ErrorCode.auditRecordTooLarge : fields.reason_code,
+            reason: allow ? tooLarge.message : (boundAuditValue(fields.reason ?? '') as string),
+            ...(signedSha ? { signed_sha256: signedSha } : {}),
+            ...(!allow && fields.signature_sha256 ? { signature_sha256: fields.signature_sha256 } : {}),
+            ...(fields.key_id === undefined ? {} : { key_id: fields.key_id }),
+            ...(decision ? { policy_version: decision.policyVersion } : {}),
+            latency_ms: this.now() - started,
+            details: {
+              audit_record_too_large: { bytes: err.context.bytes ?? null, max_bytes: err.context.max_bytes ?? null },
+              ...(summary ? { intent_sha256: summary.sha256, intent_counts: summary.counts } : {}),
+            },
+          },
+          { durable },
+        );
+        if (allow) throw tooLarge;
+      }
     };
     const count = (decisionName: string, reason: string) =>
       this.deps.metrics.recordSign({ chain, label, decision: decisionName, reason }, (this.now() - started) / 1000);
@@ -286,7 +322,7 @@ export class SignPipeline {
     try {
       await audit(fields, true);
     } catch (err) {
-      throw isOpenKmsError(err) && err.code === ErrorCode.auditWriteFailed
+      throw isOpenKmsError(err) && (err.code === ErrorCode.auditWriteFailed || err.code === ErrorCode.auditRecordTooLarge)
         ? err
         : openKmsError(ErrorCode.auditWriteFailed, 'the audit record could not be made durable; no signature was returned', {}, err);
     } finally {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChainSigner, ErrorCode, KeyBackend } from '@openkms/core';
+import type { DenialBudget } from '../auth/denial-budget.js';
 import type { TokenIdentity, TokenStore } from '../auth/token-store.js';
 import type { SignerConfig } from '../config/signer-config.js';
 import type { KeyDirectory } from '../keys/key-directory.js';
@@ -46,6 +47,8 @@ export interface SignerServices {
   readonly pipeline: SignPipeline;
   readonly admin: AdminOperations;
   readonly requestLimiter: ConcurrencyLimiter;
+  /** Per-token budget of refused sign requests (`auth.denied_per_minute`). */
+  readonly denialBudget: DenialBudget;
   /** Policy view of a key (effective policy, counters, spend), without chain/address. */
   policyView(label: string): Record<string, unknown>;
   keyEnabled(label: string): boolean;

@@ -6,17 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
-import { openAuditLog, loadAuditKey, readAuditRecords, type AuditIo, type AuditLog, type AuditRecord } from '@openkms/audit';
-import {
-  MemoryPolicyStateStore,
-  PolicyEngine,
-  RuntimeState,
-  policyJsonSchema,
-  policyOverlayJsonSchema,
-  type KeyPolicy,
-  type RestoreRecord,
-} from '@openkms/policy';
+import { openAuditLog, loadAuditKey, type AuditIo, type AuditLog } from '@openkms/audit';
+import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, policyJsonSchema, policyOverlayJsonSchema, type KeyPolicy } from '@openkms/policy';
 import { createYubiHsmBackend, type Transport, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
+import { DenialBudget } from '../auth/denial-budget.js';
 import { readHsmPassword } from '../auth/hsm-password.js';
 import { assertSecretFile } from '../auth/secret-file.js';
 import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
@@ -35,6 +28,7 @@ import { SignPipeline } from '../pipeline/sign-pipeline.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
+import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
 
 export interface StartSignerOptions {
@@ -50,6 +44,8 @@ export interface StartSignerOptions {
   readonly handleSighup?: boolean;
   /** Test hook: replaces the audit log's file operations (fault injection). */
   readonly auditIo?: Partial<AuditIo>;
+  /** Test hook: a lower audit record size limit than the default 1 MiB. */
+  readonly auditMaxRecordBytes?: number;
 }
 
 export interface RunningSigner {
@@ -145,6 +141,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       ...(config.audit.maxBytes === undefined ? {} : { maxBytes: config.audit.maxBytes }),
       daily: config.audit.daily,
       ...(opts.auditIo ? { io: opts.auditIo } : {}),
+      ...(opts.auditMaxRecordBytes ? { maxRecordBytes: opts.auditMaxRecordBytes } : {}),
       onWrite: (info: { records: number; fsyncMs: number }) => {
         metrics.auditRecords.inc(info.records);
         metrics.auditWriteDuration.observe(info.fsyncMs / 1000);
@@ -152,10 +149,24 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     });
     cleanups.push(() => audit.close());
 
-    // policy (counters and rolling spend rebuilt from the audit log)
+    // policy (counters and rolling spend: the checkpoint written alongside the audit chain plus the records after it)
     const runtime = RuntimeState.open(config.state.file);
     const engine = new PolicyEngine({ keys: policyKeys(config), state: new MemoryPolicyStateStore(), runtime });
-    await engine.restore(restoreRecords(readAuditRecords(config.audit.dir, { since: new Date(Date.now() - 25 * 3600 * 1000), key: auditKey })));
+    const restoreStarted = performance.now();
+    const restored = await restoreCounters(config.audit.dir, auditKey);
+    await engine.restore(restored.records);
+    const restoreLog = {
+      source: restored.source,
+      records_read: restored.recordsRead,
+      signatures: restored.records.length,
+      ms: Math.round(performance.now() - restoreStarted),
+    };
+    if (restored.problem !== undefined)
+      logger.warn({ ...restoreLog, problem: restored.problem }, 'counter checkpoint not usable; policy counters rebuilt from the audit log');
+    else logger.info(restoreLog, 'policy counters restored');
+    const checkpointer = new CounterCheckpointer(audit, auditKey, restored.records);
+    cleanups.push(() => checkpointer.write().then(() => undefined));
+    await checkpointer.write().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not write the counter checkpoint'));
 
     // keys
     let keys = new KeyDirectory(config.keys, chains, backend);
@@ -173,7 +184,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       keys: () => keys,
       backend,
       policy: () => engine,
-      audit,
+      audit: checkpointer.sink,
       replay,
       backendLimiter,
       metrics,
@@ -182,6 +193,26 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         logger.error({ decision, code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'the audit record of a refused request could not be written'),
     });
     const authAuditor = new AuthFailureAuditor(audit);
+    const denialBudget = new DenialBudget(
+      () => config.auth.deniedPerMinute,
+      (sum) =>
+        audit
+          .append({
+            request_id: 'denial-budget',
+            token_name: sum.tokenName,
+            decision: 'deny',
+            reason_code: ErrorCode.denialBudgetExceeded,
+            reason: `${sum.refused} sign requests refused without a record each: the token had ${sum.denials} requests refused in the window (denied_per_minute = ${sum.limit})`,
+            details: {
+              refused: sum.refused,
+              denials: sum.denials,
+              denied_per_minute: sum.limit,
+              window_start: new Date(sum.windowStart).toISOString(),
+              window_secs: sum.windowMs / 1000,
+            },
+          })
+          .catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not audit a denial-budget summary')),
+    );
 
     const auditAdmin = (actor: TokenIdentity | undefined, requestId: string, action: string, details: Record<string, unknown>, label?: string) =>
       audit.append(
@@ -318,6 +349,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       pipeline,
       admin,
       requestLimiter,
+      denialBudget,
       policyView: (label) => engine.view(label) as unknown as Record<string, unknown>,
       observeBudgets: (label) => observeBudgets(metrics, engine, label === undefined ? keys.labels() : [label]),
       keyEnabled: (label) => runtime.isGlobalEnabled() && runtime.isKeyEnabled(label),
@@ -379,6 +411,12 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         .catch(() => undefined);
     }, 5_000);
     healthTimer.unref();
+    // counter checkpoint every 30 s (startup then reads only the records after it); denial summaries of ended minutes
+    const checkpointTimer = setInterval(() => {
+      denialBudget.sweep();
+      checkpointer.write().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not write the counter checkpoint'));
+    }, 30_000);
+    checkpointTimer.unref();
     for (const d of backend.stats().devices) {
       metrics.hsmUp.set({ device: d.name }, d.up ? 1 : 0);
       metrics.hsmSessions.set({ device: d.name }, d.sessions);
@@ -395,6 +433,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       (closing ??= (async () => {
         shuttingDown = true;
         clearInterval(healthTimer);
+        clearInterval(checkpointTimer);
         if (opts.handleSighup) process.off('SIGHUP', onHup);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -402,6 +441,8 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         while (activity.active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         server.closeAllConnections();
         await closed;
+        denialBudget.sweep(true);
+        await checkpointer.write().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not write the counter checkpoint'));
         await audit.close().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'audit log close failed'));
         await backend.close().catch(() => undefined);
         logger.info('openKMS signer stopped');
@@ -459,13 +500,6 @@ function restartOnlyChanges(before: Readonly<Record<string, unknown>>, after: Re
   const at = (root: Readonly<Record<string, unknown>>, path: string) =>
     path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], root);
   return RESTART_ONLY.filter((path) => JSON.stringify(at(before, path)) !== JSON.stringify(at(after, path)));
-}
-
-/** Accepted signatures from the audit log, in the shape the policy engine rebuilds its counters from. */
-async function* restoreRecords(records: AsyncIterable<AuditRecord>): AsyncGenerator<RestoreRecord> {
-  for await (const r of records) {
-    if (r.label !== undefined) yield { time: r.time, label: r.label, decision: r.decision, ...(r.intent ? { intent: r.intent } : {}) };
-  }
 }
 
 /** Rolling-window spend and what is left of each capped asset, from the policy engine's view of each key. */

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   openKmsError,
   type BackendHealth,
@@ -42,8 +43,16 @@ export interface YubiHsmBackendOptions {
   readonly commandTimeoutMs?: number;
   /** Keepalive Echo after this much idle time. Default 15 000 ms; 0 disables. */
   readonly keepaliveMs?: number;
-  /** Reconnect backoff per device. */
+  /** Reconnect backoff per device (default 250 ms doubling to 2 s). */
   readonly reconnect?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** While a device is down, a call at least this long after the last attempt probes it on demand. Default 500 ms. */
+  readonly onDemandProbeMs?: number;
+  /**
+   * health(): how long it waits for the background probes before answering from the last known state (default
+   * 150 ms), how often it probes a device at most (default 1000 ms), and how long a running command may take before
+   * the device counts as not serving (stalled; default 1000 ms).
+   */
+  readonly health?: { readonly waitMs?: number; readonly probeIntervalMs?: number; readonly stallMs?: number };
   /** Only list keys in these domains. Default: every domain the auth key sees. */
   readonly domains?: Domains;
   readonly onEvent?: YubiHsmEventListener;
@@ -128,6 +137,7 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       authKey,
       commandTimeoutMs: timeoutMs,
       reconnect,
+      ...(options.onDemandProbeMs !== undefined ? { onDemandProbeMs: options.onDemandProbeMs } : {}),
       ...(options.poolSize !== undefined ? { size: options.poolSize } : {}),
       ...(options.keepaliveMs !== undefined ? { keepaliveMs: options.keepaliveMs } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
@@ -145,6 +155,17 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
   let closed = false;
 
   const deviceLabel = (p: YubiHsmPool): string => (p.description ? String(p.description.serial) : p.name);
+  const healthWaitMs = options.health?.waitMs ?? 150;
+  const probeIntervalMs = options.health?.probeIntervalMs ?? 1000;
+  const stallMs = options.health?.stallMs ?? 1000;
+  const lastProbe = new Map<YubiHsmPool, number>();
+
+  /** Seconds until some device would be tried again: what a refusal's Retry-After says (at least 1). */
+  const retryAfterSecs = (): number => {
+    const ms = Math.min(...pools.map((p) => (p.closed ? Infinity : p.retryInMs)));
+    return Number.isFinite(ms) ? Math.max(1, Math.ceil(ms / 1000)) : 1;
+  };
+  const serving = (p: YubiHsmPool): boolean => p.state === 'up' && p.busyForMs <= stallMs;
 
   /** Runs `fn` on the least busy available device, failing over to the next on availability errors. */
   async function onDevice<T>(what: string, fn: (pool: YubiHsmPool) => Promise<T>): Promise<{ value: T; pool: YubiHsmPool }> {
@@ -155,7 +176,13 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       .filter(({ p }) => !p.refusing)
       .sort((a, b) => a.p.queueDepth - b.p.queueDepth || a.rank - b.rank)
       .map(({ p }) => p);
-    if (order.length === 0) throw openKmsError('backend_unavailable', 'no YubiHSM2 device is available', { operation: what, devices: pools.length });
+    if (order.length === 0) {
+      throw openKmsError('backend_unavailable', 'no YubiHSM2 device is available', {
+        operation: what,
+        devices: pools.length,
+        retry_after_secs: retryAfterSecs(),
+      });
+    }
     let lastErr: unknown;
     for (const pool of order) {
       try {
@@ -165,7 +192,8 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
         lastErr = err;
       }
     }
-    throw toOpenKmsError(lastErr, { operation: what, devices_tried: order.length });
+    const e = toOpenKmsError(lastErr, { operation: what, devices_tried: order.length });
+    throw e.code === 'backend_unavailable' ? openKmsError(e.code, e.message, { ...e.context, retry_after_secs: retryAfterSecs() }, lastErr) : e;
   }
 
   async function fetchKey(pool: YubiHsmPool, id: number): Promise<KeyInfo> {
@@ -285,9 +313,25 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       return { keyId: key.id, ...(device !== undefined ? { device } : {}) };
     },
 
+    /**
+     * Answers from the last known state within about `health.waitMs`: probes run in the background (at most one per
+     * device per `health.probeIntervalMs`; a probe that fails or times out takes the device down), and a device whose
+     * current command has run longer than `health.stallMs` counts as not serving.
+     */
     async health(): Promise<BackendHealth> {
-      await backend.connect();
-      const up = pools.filter((p) => p.state === 'up');
+      const now = performance.now();
+      const probes: Promise<boolean>[] = [];
+      for (const p of pools) {
+        if (p.closed || now - (lastProbe.get(p) ?? -Infinity) < probeIntervalMs) continue;
+        lastProbe.set(p, now);
+        probes.push(p.probe());
+      }
+      if (probes.length > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.all(probes), new Promise<void>((r) => (timer = setTimeout(r, healthWaitMs)))]);
+        clearTimeout(timer);
+      }
+      const up = pools.filter(serving);
       const simulated = pools.some((p) => p.description?.simulated === true);
       const detail: Record<string, string | number | boolean> = {
         devices: pools.length,
@@ -297,7 +341,7 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
       };
       pools.forEach((p, i) => {
         detail[`device_${i}`] =
-          `${p.name} ${p.state}${p.description ? ` serial=${p.description.serial} fw=${p.description.firmware}` : ''}${p.description?.simulated ? ' simulated' : ''}${p.lastError ? ` error=${p.lastError}` : ''}`;
+          `${p.name} ${p.state}${p.state === 'up' && !serving(p) ? ' stalled' : ''}${p.description ? ` serial=${p.description.serial} fw=${p.description.firmware}` : ''}${p.description?.simulated ? ' simulated' : ''}${p.lastError ? ` error=${p.lastError}` : ''}`;
       });
       return { up: up.length > 0, simulated, detail };
     },

@@ -1,7 +1,7 @@
 export interface BackoffOptions {
   /** First delay (ms). Default 250. */
   readonly initialMs?: number;
-  /** Cap (ms). Default 30 000. */
+  /** Cap (ms). Default 2000: a device that is back is found within a few seconds even after a long outage. */
   readonly maxMs?: number;
 }
 
@@ -13,7 +13,7 @@ export class Backoff {
 
   constructor(o: BackoffOptions = {}) {
     this.initialMs = Math.max(1, o.initialMs ?? 250);
-    this.maxMs = Math.max(this.initialMs, o.maxMs ?? 30_000);
+    this.maxMs = Math.max(this.initialMs, o.maxMs ?? 2_000);
   }
 
   get attempt(): number {

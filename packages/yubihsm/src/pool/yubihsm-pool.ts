@@ -33,8 +33,15 @@ export interface YubiHsmPoolOptions {
   readonly idleTimeoutMs?: number;
   /** Treat sessions as expired this much earlier. Default 1000 ms. */
   readonly expiryMarginMs?: number;
-  /** Reconnect backoff. Default 250 ms doubling to 30 s. */
+  /** Reconnect backoff (probes the pool schedules itself). Default 250 ms doubling to 2 s. */
   readonly reconnect?: BackoffOptions;
+  /**
+   * While the device is down, a call arriving at least this long after the last connection attempt tries to connect
+   * itself instead of being refused until the next scheduled probe (probe on demand, rate-limited). Default 500 ms.
+   */
+  readonly onDemandProbeMs?: number;
+  /** Deadline of a health probe (`probe()`), queue wait included. Default min(commandTimeoutMs, 2000). */
+  readonly probeTimeoutMs?: number;
   /** Clock for session expiry (ms). Default Date.now. */
   readonly now?: () => number;
   /** Randomness for host challenges (tests). */
@@ -86,6 +93,11 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
   private _description: DeviceDescription | undefined;
   private _lastError: string | undefined;
   private nextProbeAt = 0;
+  /** performance.now() when the last call was admitted (the on-demand probe rate limit counts from it). */
+  private lastAttemptAt = -Infinity;
+  private readonly onDemandProbeMs: number;
+  private readonly probeTimeoutMs: number;
+  private probing: Promise<boolean> | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private maintenanceTimer: NodeJS.Timeout | undefined;
   private maintenanceRunning = false;
@@ -101,6 +113,8 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     this.size = Math.min(MAX_SESSIONS, Math.max(1, Math.floor(options.size ?? 2)));
     this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
     this.keepaliveMs = options.keepaliveMs ?? 15_000;
+    this.onDemandProbeMs = Math.max(0, options.onDemandProbeMs ?? 500);
+    this.probeTimeoutMs = options.probeTimeoutMs ?? Math.min(this.commandTimeoutMs, 2000);
     this.backoff = new Backoff(options.reconnect);
     this.client = new YubiHsmClient({ transport: options.transport, timeoutMs: this.commandTimeoutMs });
     if (this.keepaliveMs > 0) {
@@ -143,9 +157,59 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     return this._closed;
   }
 
-  /** True when a call now would be refused without trying (down and not yet due for a retry). */
+  /**
+   * True when a call now would be refused without trying: the device is down, its next scheduled probe is not due,
+   * and the last connection attempt was less than onDemandProbeMs ago.
+   */
   get refusing(): boolean {
-    return this._closed || (this._state === 'down' && performance.now() < this.nextProbeAt);
+    return this._closed || (this._state === 'down' && performance.now() < this.nextAttemptAt);
+  }
+
+  /** Milliseconds until a call would be tried again (0 when it would be tried now). What Retry-After derives from. */
+  get retryInMs(): number {
+    if (this._closed || this._state !== 'down') return 0;
+    return Math.max(0, Math.ceil(this.nextAttemptAt - performance.now()));
+  }
+
+  /** How long the command the device is running now has been running (0 when idle): a frozen device shows here first. */
+  get busyForMs(): number {
+    const since = this.queue.runningSince;
+    return since === undefined ? 0 : performance.now() - since;
+  }
+
+  private get nextAttemptAt(): number {
+    return Math.min(this.nextProbeAt, this.lastAttemptAt + this.onDemandProbeMs);
+  }
+
+  /**
+   * A liveness probe, rate-limited by the caller: connects when the device is not up (unless refusing), otherwise an
+   * Echo. It has its own short deadline (probeTimeoutMs, queue wait included); a probe that fails or times out
+   * takes the device down at once. Resolves whether the device answered; never rejects. Concurrent calls share one.
+   */
+  probe(): Promise<boolean> {
+    this.probing ??= this.probeNow().finally(() => {
+      this.probing = undefined;
+    });
+    return this.probing;
+  }
+
+  private async probeNow(): Promise<boolean> {
+    if (this._closed) return false;
+    if (this._state !== 'up') {
+      if (this.refusing) return false;
+      return this.connect({ timeoutMs: this.probeTimeoutMs }).then(
+        () => true,
+        () => false,
+      );
+    }
+    try {
+      await this.send(Echo, Uint8Array.of(0xff), { timeoutMs: this.probeTimeoutMs });
+      return true;
+    } catch (err) {
+      // queued behind a command that does not finish, or no answer: the device is not serving
+      if (err instanceof YubiHsmTransportError || err instanceof YubiHsmSessionError) this.markDown(err);
+      return false;
+    }
   }
 
   /** Connects now (status + DeviceInfo) through the queue; resolves with the description or throws. */
@@ -161,8 +225,11 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
   /** Runs one command on a pooled session. */
   async send<Req, Res, DReq, DRes>(spec: CommandSpec<Req, Res, DReq, DRes>, request: Req, opts: CallOptions = {}): Promise<DRes> {
     if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
-    if (this.refusing)
-      throw new YubiHsmPoolError('device_down', `device ${this.name} is down; next retry in ${Math.ceil(this.nextProbeAt - performance.now())} ms`);
+    if (this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down; next retry in ${this.retryInMs} ms`);
+    // down but due: this call probes the device itself. Calls admitted less than onDemandProbeMs ago hold the next
+    // ones back (scheduled probes do not, so a Retry-After derived from them stays true)
+    const onDemand = this._state === 'down';
+    this.lastAttemptAt = performance.now();
     const deadline = performance.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
     const ctl = new AbortController();
     const onOuterAbort = (): void => ctl.abort();
@@ -170,7 +237,7 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     let running = false;
     const work = this.queue.run(() => {
       running = true;
-      return this.execute(spec, request, deadline, ctl.signal);
+      return this.execute(spec, request, deadline, ctl.signal, onDemand);
     });
     try {
       // At the deadline a queued call fails at once; a running call is aborted and fails through its own error
@@ -355,11 +422,17 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     return this.openSession(deadline);
   }
 
-  private async execute<Req, Res, DReq, DRes>(spec: CommandSpec<Req, Res, DReq, DRes>, request: Req, deadline: number, signal?: AbortSignal): Promise<DRes> {
+  private async execute<Req, Res, DReq, DRes>(
+    spec: CommandSpec<Req, Res, DReq, DRes>,
+    request: Req,
+    deadline: number,
+    signal?: AbortSignal,
+    onDemand = false,
+  ): Promise<DRes> {
     if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
     this.remaining(deadline);
     if (this._state !== 'up') {
-      if (this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down`);
+      if (!onDemand && this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down`);
       await this.connectNow(deadline);
     }
     const payloadLength = spec.encodeRequest(request).length;
