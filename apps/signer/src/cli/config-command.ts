@@ -3,17 +3,16 @@ import { pluginFor } from '../keys/key-directory.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { userPath, type CliIo } from './cli-context.js';
-import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { flag, parseArgs, UsageError } from './parse-args.js';
 
 export const CONFIG_HELP = `openkms config check --config FILE
 
 Validates a config file without starting anything; errors name the dotted path of the offending key.`;
 
 export async function configCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['config']);
+  const args = parseArgs(argv, { options: ['config'] });
   if (args.flags.has('help') || args.positionals[0] !== 'check') {
-    io.out(CONFIG_HELP);
+    (args.flags.has('help') ? io.out : io.err)(CONFIG_HELP);
     return args.flags.has('help') ? 0 : 2;
   }
   const file = flag(args, 'config');

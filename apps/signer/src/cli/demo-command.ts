@@ -1,19 +1,19 @@
 import { relative } from 'node:path';
 import { splitListen } from '../config/load-config.js';
 import { startDemo } from '../demo/start-demo.js';
-import { userPath, type CliIo } from './cli-context.js';
-import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { cliInvocation, userPath, type CliIo } from './cli-context.js';
+import { flag, parseArgs, UsageError } from './parse-args.js';
 import { untilSignal } from './run-command.js';
 
 export const DEMO_HELP = `openkms demo [--dir DIR] [--listen HOST:PORT] [--latency zero|realistic]
 
 Starts the full signer against an embedded SIMULATED YubiHSM2 with demo keys solana-hot-0 (Ed25519) and
 cosmos-hub-0 (secp256k1). Writes config.toml, signer.token, admin.token, the audit key and log into DIR
-(default .openkms-demo/), and reuses them on restart. Default listen 127.0.0.1:9443.`;
+(default .openkms-demo/), and reuses them on restart. Default listen 127.0.0.1:9443. --latency realistic gives the
+simulated device the published YubiHSM2 timings (default zero). Ctrl-C (SIGINT) or SIGTERM stops it cleanly (exit 0).`;
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['dir', 'listen', 'latency']);
+  const args = parseArgs(argv, { options: ['dir', 'listen', 'latency'] });
   if (args.flags.has('help')) {
     io.out(DEMO_HELP);
     return 0;
@@ -28,6 +28,10 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     return r.startsWith('..') ? p : r;
   };
   const url = demo.signer.url;
+  // handlers first: a Ctrl-C as soon as the banner shows must already stop cleanly
+  const stopped = untilSignal(demo.signer, async () => {
+    await demo.close();
+  });
   io.out(`
 openKMS demo signer: ${url}   (SIMULATED YubiHSM2 at ${demo.connectorUrl} — never for real funds)
 ${demo.created ? 'Created' : 'Reusing'} ${rel(dir)}/: config.toml, tokens, audit log
@@ -41,11 +45,9 @@ Try:
   curl -s -H "Authorization: Bearer $(cat ${rel(demo.files.signerToken)})" ${url}/policy/solana-hot-0
   curl -s -X POST -H "Authorization: Bearer $(cat ${rel(demo.files.adminToken)})" ${url}/admin/keys/solana-hot-0/disable
   curl -s ${url}/openapi.json | head -c 300
-  pnpm openkms audit verify --config ${rel(demo.files.config)}
+  ${cliInvocation()} audit verify --config ${rel(demo.files.config)}
 
 Stop with Ctrl-C.`);
-  await untilSignal(demo.signer, async () => {
-    await demo.close();
-  });
+  await stopped;
   return 0;
 }
