@@ -7,7 +7,7 @@
 // equal timestamps, so it always starts from dist/.) `pnpm build` refreshes dist/.
 // OPENKMS_CLI_FROM=source or =dist forces one (dist fails if it is missing or stale).
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -20,7 +20,7 @@ function workspacePackages() {
   while (queue.length > 0) {
     const dir = queue.pop();
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const req = createRequire(join(dir, 'package.json'));
+    const req = nodeModule.createRequire(join(dir, 'package.json'));
     for (const name of Object.keys(pkg.dependencies ?? {})) {
       if (!name.startsWith('@openkms/')) continue;
       let depDir;
@@ -88,6 +88,6 @@ if (reason === undefined) {
   }
   registerTsx();
   // workspace packages resolve to their TypeScript sources (the "source" condition), which tsx compiles on the fly
-  register('data:text/javascript,export async function resolve(s,c,n){return n(s,{...c,conditions:[...c.conditions,"source"]})}');
+  nodeModule.register('data:text/javascript,export async function resolve(s,c,n){return n(s,{...c,conditions:[...c.conditions,"source"]})}');
   await import(pathToFileURL(join(signerDir, 'src', 'cli.ts')).href);
 }

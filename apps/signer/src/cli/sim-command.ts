@@ -38,14 +38,13 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const options = parseSimArgs(argv);
   // handlers before the "listening" line: a signal as soon as it shows must already stop cleanly
-  let running: RunningSimulator | undefined;
-  let signalled = false;
+  const state: { running?: RunningSimulator; signalled?: boolean } = {};
   const stopped = untilStopSignal(async () => {
-    signalled = true;
-    await running?.stop();
+    state.signalled = true;
+    await state.running?.stop();
   });
-  running = await runParsedSim(options, io);
-  if (signalled) await running.stop();
+  state.running = await runParsedSim(options, io);
+  if (state.signalled) await state.running.stop();
   await stopped;
   return 0;
 }
