@@ -1,1 +1,2 @@
 export * from './software-key-backend.js';
+export * from './run-unprivileged.js';

@@ -1,14 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isOpenKmsError } from '@openkms/core';
 import { solanaTransferMessage } from './support/chain-fixtures.js';
+import { cli } from './support/cli-process.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 async function sign(s: TestSigner, times: number): Promise<void> {
   assert.equal((await s.request('GET', '/policy/solana-hot-0', { token: s.signerToken })).status, 200);
@@ -51,14 +48,9 @@ test('a torn tail stops startup until `openkms audit repair` moves it aside; the
     await s.demo.close();
     appendFileSync(join(dir, 'audit', 'audit.jsonl'), '{"v":1,"seq":99,"time":"2026-');
     await assert.rejects(s.restart(), (err: unknown) => isOpenKmsError(err) && err.code === 'audit_chain_broken');
-    const cli = (args: string[]) =>
-      spawnSync(
-        process.execPath,
-        ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'audit', ...args, '--config', join(dir, 'config.toml')],
-        { cwd: repoRoot, encoding: 'utf8' },
-      );
-    const repaired = cli(['repair']);
-    assert.equal(repaired.status, 0, repaired.stderr);
+    const audit = (sub: string) => cli(['audit', sub, '--config', join(dir, 'config.toml')]);
+    const repaired = await audit('repair');
+    assert.equal(repaired.code, 0, repaired.stderr);
     assert.ok(
       readdirSync(join(dir, 'audit')).some((f) => f.endsWith('.torn')),
       'the torn bytes are kept aside, not deleted',
@@ -68,8 +60,8 @@ test('a torn tail stops startup until `openkms audit repair` moves it aside; the
     assert.equal(view.json.runtime.sign_counts.per_minute.used, 2, 'counters rebuilt from the intact records');
     await sign(s, 2);
     await s.demo.close();
-    const verified = cli(['verify']);
-    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    const verified = await audit('verify');
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   } finally {
     await s.close().catch(() => undefined);
   }

@@ -1,16 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runCliSync } from './support/cli-process.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const check = (toml: string) => {
   const file = join(mkdtempSync(join(tmpdir(), 'openkms-check-')), 'config.toml');
   writeFileSync(file, toml);
-  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'config', 'check', '--config', file], { cwd: repoRoot, encoding: 'utf8' });
+  return runCliSync(['config', 'check', '--config', file]);
 };
 
 test('`openkms config check` validates like `run`: schema, policies and the chain plugins that serve each key', () => {

@@ -1,26 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { solanaTransferMessage } from './support/chain-fixtures.js';
-import { startTestSigner, type TestSigner } from './support/test-signer.js';
-
-async function solanaBody(s: TestSigner, lamports: bigint) {
-  const keys = await s.request('GET', '/keys', { token: s.signerToken });
-  const from = keys.json.find((k: { label: string }) => k.label === 'solana-hot-0').address;
-  return { label: 'solana-hot-0', message_b64: Buffer.from(solanaTransferMessage({ from, lamports })).toString('base64') };
-}
-
-const records = (s: TestSigner) =>
-  readFileSync(join(s.dir, 'audit', 'audit.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
+import { auditLines } from './support/audit-files.js';
+import { solanaBody } from './support/chain-fixtures.js';
+import { startTestSigner } from './support/test-signer.js';
+import { keysOf } from './support/trust-helpers.js';
 
 test('a kill switch thrown while the HSM signs wins: the signature is discarded, the budget released, the refusal audited', async () => {
   const s = await startTestSigner();
   try {
-    const body = await solanaBody(s, 1000n);
+    const body = solanaBody(await keysOf(s), 1000n);
     s.demo.sim.faults.hangNext(5_000);
     const pending = s.request('POST', '/sign/solana', { token: s.signerToken, body });
     await new Promise((r) => setTimeout(r, 200));
@@ -30,10 +18,10 @@ test('a kill switch thrown while the HSM signs wins: the signature is discarded,
     assert.equal(res.status, 403, res.text);
     assert.equal(res.json.code, 'key_disabled');
     assert.equal(res.json.signature_b64, undefined);
-    const rec = records(s).find((r) => r.request_id === res.json.request_id);
+    const rec = auditLines(s.dir).records.find((r) => r.request_id === res.json.request_id);
     assert.equal(rec.decision, 'deny');
     assert.equal(rec.reason_code, 'key_disabled');
-    assert.ok(!records(s).some((r) => r.decision === 'allow'), 'no allow record: the signature never counted');
+    assert.ok(!auditLines(s.dir).records.some((r) => r.decision === 'allow'), 'no allow record: the signature never counted');
     assert.equal((await s.request('POST', '/admin/keys/solana-hot-0/enable', { token: s.adminToken })).status, 200);
     const view = await s.request('GET', '/policy/solana-hot-0', { token: s.signerToken });
     assert.equal(view.json.runtime.sign_counts.per_minute.used, 0, 'the reservation was released');
@@ -48,8 +36,8 @@ test('a request that gives up at its deadline keeps its backend slot until the H
     config: (t) => t.replace('[server]\n', '[server]\nrequest_timeout_ms = 300\nmax_in_flight_per_backend = 1\n'),
   });
   try {
-    const first = await solanaBody(s, 1000n);
-    const second = await solanaBody(s, 2000n);
+    const first = solanaBody(await keysOf(s), 1000n);
+    const second = solanaBody(await keysOf(s), 2000n);
     s.demo.sim.faults.hangNext(3_000);
     const late = await s.request('POST', '/sign/solana', { token: s.signerToken, body: first });
     assert.equal(late.status, 503, late.text);
@@ -62,7 +50,7 @@ test('a request that gives up at its deadline keeps its backend slot until the H
     await new Promise((r) => setTimeout(r, 100));
     const ok = await s.request('POST', '/sign/solana', { token: s.signerToken, body: second });
     assert.equal(ok.status, 200, ok.text);
-    const rec = records(s).find((r) => r.request_id === late.json.request_id);
+    const rec = auditLines(s.dir).records.find((r) => r.request_id === late.json.request_id);
     assert.equal(rec.decision, 'error');
     assert.equal(rec.reason_code, 'deadline_exceeded');
   } finally {

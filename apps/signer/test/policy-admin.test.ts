@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TokenStore } from '../src/auth/token-store.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 import { ATOM, SOL, auditRecords, keyAddress, policyView, signSolana, solanaBody, withPolicy } from './support/policy-fixtures.js';
 
@@ -27,6 +28,8 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
   });
 
   test('admin routes need the admin scope (401 without a token, 403 with a sign/read token)', async () => {
+    const store = TokenStore.load(join(s.dir, 'tokens.json'));
+    const tokens = { sign: store.create('sign-only', ['sign']), read: store.create('read-only', ['read']), demoSigner: s.signerToken };
     for (const [method, path] of [
       ['POST', '/admin/disable'],
       ['POST', `/admin/keys/${SOL}/disable`],
@@ -35,11 +38,14 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
       ['POST', '/admin/reload'],
     ] as const) {
       assert.equal((await s.request(method, path)).status, 401, `${method} ${path}`);
-      const res = await s.request(method, path, { token: s.signerToken });
-      assert.equal(res.status, 403, `${method} ${path}`);
-      assert.equal(res.json.code, 'forbidden_scope');
+      for (const [name, token] of Object.entries(tokens)) {
+        const res = await s.request(method, path, { token });
+        assert.equal(res.status, 403, `${method} ${path} with the ${name} token: ${res.text}`);
+        assert.equal(res.json.code, 'forbidden_scope');
+      }
     }
-    assert.equal((await s.request('PATCH', `/admin/keys/${SOL}/policy`, { token: s.signerToken, body: { enabled: false } })).status, 403);
+    for (const [name, token] of Object.entries(tokens))
+      assert.equal((await s.request('PATCH', `/admin/keys/${SOL}/policy`, { token, body: { enabled: false } })).status, 403, name);
     assert.equal((await policyView(s, SOL)).effective_enabled, true, 'nothing changed');
     assert.equal((await admin('POST', '/admin/keys/nope/disable')).status, 404);
   });

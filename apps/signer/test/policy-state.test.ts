@@ -1,18 +1,17 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readAuditRecords, type AuditRecord } from '@openkms/audit';
+import { join } from 'node:path';
+import { auditRecords } from './support/audit-files.js';
+import { freePort, spawnCli } from './support/cli-process.js';
+import { waitFor } from './support/wait-for.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 import { SOL, keyAddress, policyView, signSolana, solanaBody, withPolicy } from './support/policy-fixtures.js';
 import { solanaTransferMessage } from './support/chain-fixtures.js';
 
 const SYSTEM = '11111111111111111111111111111111';
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const nativeSpend = (view: any) => view.runtime.spend.find((x: { asset: string }) => x.asset === 'native');
 
 describe('state survives a restart (counters and spend from the audit log; switches and overlays from the state file)', () => {
@@ -73,14 +72,6 @@ describe('state survives a restart (counters and spend from the audit log; switc
 
 // ---- a real child process: `openkms demo`, kill -9, SIGHUP ----
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 interface Child {
   readonly proc: ChildProcess;
   readonly url: string;
@@ -89,14 +80,7 @@ interface Child {
 
 async function startChild(dir: string, port: number): Promise<Child> {
   const output: string[] = [];
-  const proc = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`],
-    {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const proc = spawnCli(['demo', '--dir', dir, '--listen', `127.0.0.1:${port}`]);
   proc.stdout!.on('data', (d) => output.push(String(d)));
   proc.stderr!.on('data', (d) => output.push(String(d)));
   const url = `http://127.0.0.1:${port}`;
@@ -129,21 +113,6 @@ async function kill9(c: Child): Promise<void> {
   const exited = new Promise((r) => c.proc.once('exit', r));
   c.proc.kill('SIGKILL');
   await exited;
-}
-
-async function records(dir: string): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  for await (const r of readAuditRecords(join(dir, 'audit'))) out.push(r);
-  return out;
-}
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('a real `openkms demo` process: crash (kill -9) and SIGHUP', () => {
@@ -188,20 +157,20 @@ describe('a real `openkms demo` process: crash (kill -9) and SIGHUP', () => {
     const original = readFileSync(configFile, 'utf8');
     writeFileSync(configFile, original.replace(/(\[keys\.solana-hot-0\.policy\][^[]*?)max_signs_per_minute = 30/, '$1max_signs_per_minute = 11'));
     child.proc.kill('SIGHUP');
-    const view = await waitFor(
-      () => call(child!, signer, 'GET', `/policy/${SOL}`),
-      (v) => v.json.runtime.sign_counts.per_minute.limit === 11,
-    );
+    const view = await waitFor(async () => {
+      const v = await call(child!, signer, 'GET', `/policy/${SOL}`);
+      return v.json.runtime.sign_counts.per_minute.limit === 11 && v;
+    }, 'the reloaded limit');
     assert.equal(view.json.runtime.sign_counts.per_minute.limit, 11, 'the new limit applies');
     assert.equal(view.json.runtime.sign_counts.per_minute.used, 4, 'counters kept');
     assert.equal((await call(child, signer, 'GET', '/policy/cosmos-hub-0')).json.effective_enabled, false, 'kill switch kept');
 
     writeFileSync(configFile, original.replace('per_tx_cap_lamports = "5000000000"', 'per_tx_cap_lamports = 5'));
     child.proc.kill('SIGHUP');
-    const recs = await waitFor(
-      () => records(dir),
-      (rs) => rs.filter((r) => r.action === 'reload').length >= 2,
-    );
+    const recs = await waitFor(async () => {
+      const rs = await auditRecords(dir);
+      return rs.filter((r) => r.action === 'reload').length >= 2 && rs;
+    }, 'two reload records');
     const reloads = recs.filter((r) => r.action === 'reload');
     assert.equal(reloads.length, 2);
     assert.deepEqual(

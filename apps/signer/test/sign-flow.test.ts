@@ -8,7 +8,8 @@ import { pubkeyToAddress } from '@cosmjs/amino';
 import { toBase64 } from '@cosmjs/encoding';
 import { join } from 'node:path';
 import { TokenStore } from '../src/auth/token-store.js';
-import { cosmosSendSignDoc, solanaTransferMessage } from './support/chain-fixtures.js';
+import { cosmosSendSignDoc, solanaBody, solanaTransferMessage } from './support/chain-fixtures.js';
+import { hsmEddsaSigns } from './support/metrics.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -47,6 +48,7 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
   });
 
   test('Solana: over the per-transaction cap → 403, the HSM is never asked', async () => {
+    const hsmBefore = await hsmEddsaSigns(s);
     const message = solanaTransferMessage({ from: keys['solana-hot-0']!.address, lamports: 12_000_000_000n });
     const res = await s.request('POST', '/sign/solana', {
       token: s.signerToken,
@@ -56,6 +58,10 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
     assert.equal(res.json.code, 'per_tx_cap_exceeded');
     assert.match(res.json.error, /cap=5000000000/);
     assert.match(res.json.error, /attempted=12000000000/);
+    assert.equal(await hsmEddsaSigns(s), hsmBefore, 'no HSM sign command for the denied request');
+    // the counter does count this key's signatures: an allowed request moves it by one
+    assert.equal((await s.request('POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 1) })).status, 200);
+    assert.equal(await hsmEddsaSigns(s), hsmBefore + 1, 'an allowed request is one HSM sign command');
   });
 
   test('Solana: an instruction of an unknown program fails closed', async () => {

@@ -1,21 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isOpenKmsError } from '@openkms/core';
 import { createSimulator, startConnectorServer } from '@openkms/yubihsm-sim';
 import { demoCommand } from '../src/cli/demo-command.js';
 import { UsageError } from '../src/cli/parse-args.js';
+import { freePort, spawnCli } from './support/cli-process.js';
 import { simCommand, startSimCommand } from '../src/cli/sim-command.js';
 import { startSigner } from '../src/runtime/start-signer.js';
 import { solanaTransferMessage } from './support/chain-fixtures.js';
 import { captureStream, startTestSigner } from './support/test-signer.js';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 test('the signer refuses a simulated YubiHSM2 unless the config allows it, and warns when it does', async () => {
   const s = await startTestSigner();
@@ -38,11 +34,8 @@ test('the signer refuses a simulated YubiHSM2 unless the config allows it, and w
 });
 
 test('`openkms sim` serves the connector protocol standalone', async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'sim', '--listen', `127.0.0.1:${port}`], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const port = await freePort();
+  const child = spawnCli(['sim', '--listen', `127.0.0.1:${port}`]);
   try {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
@@ -67,16 +60,6 @@ test('`openkms sim` serves the connector protocol standalone', async () => {
     await new Promise((r) => child.once('exit', r));
   }
 });
-
-/** A loopback port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
 
 // Needs start-signer.ts to pass `allowSimulated: y.allowSimulated` to createYubiHsmBackend (the driver then refuses
 // the simulator on every connect and reconnect, not only at startup).

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { auditLines } from './support/audit-files.js';
 import { startTestSigner } from './support/test-signer.js';
 
 test('a runtime state file that cannot be written → 503 state_write_failed (never a bare 500); the disable still holds', async () => {
@@ -26,10 +27,7 @@ test('a failed admin change is audited with its outcome (ok: false and the code)
     rmSync(join(s.dir, 'state'), { recursive: true, force: true });
     const res = await s.request('POST', '/admin/disable', { token: s.adminToken });
     assert.equal(res.status, 503);
-    const records = readFileSync(join(s.dir, 'audit', 'audit.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const { records } = auditLines(s.dir);
     const rec = records.find((r) => r.request_id === res.json.request_id);
     assert.equal(rec?.decision, 'admin');
     assert.equal(rec?.action, 'global_disable');

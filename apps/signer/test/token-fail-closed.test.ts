@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenStore } from '../src/auth/token-store.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
-import { auditLines, runCli, waitFor } from './support/trust-helpers.js';
+import { auditLines, cli, waitFor } from './support/trust-helpers.js';
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -113,15 +113,15 @@ describe('token create/revoke keep the owner and mode of the file they rewrite',
       store.create('keep-me', ['read']);
       store.create('drop-me', ['read']);
       chownSync(file, NOBODY, NOBODY);
-      const revoked = await runCli(['token', 'revoke', '--file', file, '--name', 'drop-me']);
+      const revoked = await cli(['token', 'revoke', '--file', file, '--name', 'drop-me']);
       assert.equal(revoked.code, 0, revoked.stderr);
       let st = statSync(file);
       assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [NOBODY, NOBODY, 0o600]);
-      const created = await runCli(['token', 'create', '--file', file, '--name', 'new-one', '--scope', 'read']);
+      const created = await cli(['token', 'create', '--file', file, '--name', 'new-one', '--scope', 'read']);
       assert.equal(created.code, 0, created.stderr);
       st = statSync(file);
       assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [NOBODY, NOBODY, 0o600]);
-      const list = await runCli(['token', 'list', '--file', file]);
+      const list = await cli(['token', 'list', '--file', file]);
       assert.deepEqual(
         list.stdout
           .split('\n')
@@ -132,7 +132,7 @@ describe('token create/revoke keep the owner and mode of the file they rewrite',
       );
       // the mode check still applies to root
       chmodSync(file, 0o640);
-      const refused = await runCli(['token', 'revoke', '--file', file, '--name', 'keep-me']);
+      const refused = await cli(['token', 'revoke', '--file', file, '--name', 'keep-me']);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /mode 0640/);
     } finally {

@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
@@ -208,7 +207,7 @@ test('the audit log file is 0600 and never holds a token', async () => {
     assert.equal((await s.request('POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 1) })).status, 200);
     const { statSync } = await import('node:fs');
     assert.equal(statSync(join(s.dir, 'audit', 'audit.jsonl')).mode & 0o777, 0o600);
-    const text = readFileSync(join(s.dir, 'audit', 'audit.jsonl'), 'utf8');
+    const text = auditLines(s.dir).lines.join('\n');
     assert.ok(!text.includes(s.signerToken) && !text.includes(s.adminToken));
   } finally {
     await s.close();

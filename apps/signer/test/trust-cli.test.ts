@@ -1,13 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
-import { auditLines, cosmosBody, keysOf, metricValue, REPO_ROOT, runCli, solanaBody, waitFor, type KeyInfo } from './support/trust-helpers.js';
+import { auditLines, cli, cosmosBody, freePort, keysOf, metricValue, solanaBody, spawnCli, waitFor, type KeyInfo } from './support/trust-helpers.js';
 
 describe('openkms token create/list/revoke against a running signer', () => {
   let s: TestSigner;
@@ -24,7 +23,7 @@ describe('openkms token create/list/revoke against a running signer', () => {
   });
 
   test('create prints the token once on stdout; the file keeps only its hash (0600); the running signer accepts it at once', async () => {
-    const out = await runCli(['token', 'create', '--config', config, '--name', 'cli-agent', '--scope', 'sign:solana-hot-0', '--scope', 'read']);
+    const out = await cli(['token', 'create', '--config', config, '--name', 'cli-agent', '--scope', 'sign:solana-hot-0', '--scope', 'read']);
     assert.equal(out.code, 0, out.stderr);
     const lines = out.stdout.split('\n').filter(Boolean);
     assert.equal(lines.length, 1, 'stdout is the token and nothing else');
@@ -46,7 +45,7 @@ describe('openkms token create/list/revoke against a running signer', () => {
   });
 
   test('list shows names, scopes and creation times, never a token or a hash', async () => {
-    const out = await runCli(['token', 'list', '--config', config]);
+    const out = await cli(['token', 'list', '--config', config]);
     assert.equal(out.code, 0, out.stderr);
     const rows = out.stdout
       .split('\n')
@@ -60,18 +59,18 @@ describe('openkms token create/list/revoke against a running signer', () => {
 
   test('bad input: unknown scope, duplicate name, missing --name → non-zero exit, file unchanged', async () => {
     const before = readFileSync(join(s.dir, 'tokens.json'), 'utf8');
-    const badScope = await runCli(['token', 'create', '--config', config, '--name', 'x', '--scope', 'root']);
+    const badScope = await cli(['token', 'create', '--config', config, '--name', 'x', '--scope', 'root']);
     assert.equal(badScope.code, 1);
     assert.match(badScope.stderr, /invalid scope "root".*\[invalid_request\]/);
-    const dup = await runCli(['token', 'create', '--config', config, '--name', 'cli-agent', '--scope', 'read']);
+    const dup = await cli(['token', 'create', '--config', config, '--name', 'cli-agent', '--scope', 'read']);
     assert.equal(dup.code, 1);
     assert.match(dup.stderr, /\[conflict\]/);
-    assert.equal((await runCli(['token', 'create', '--config', config, '--scope', 'read'])).code, 2);
+    assert.equal((await cli(['token', 'create', '--config', config, '--scope', 'read'])).code, 2);
     assert.equal(readFileSync(join(s.dir, 'tokens.json'), 'utf8'), before);
   });
 
   test('revoke: the token stops working at the next request, and the revocation is audited', async () => {
-    const out = await runCli(['token', 'revoke', '--config', config, '--name', 'cli-agent']);
+    const out = await cli(['token', 'revoke', '--config', config, '--name', 'cli-agent']);
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /revoked cli-agent/);
     const res = await s.request('GET', '/keys', { token });
@@ -79,7 +78,7 @@ describe('openkms token create/list/revoke against a running signer', () => {
     assert.equal(res.json.code, 'unauthorized');
     const rec = await waitFor(() => auditLines(s.dir).records.find((r) => r.decision === 'admin' && r.action === 'token_revoke'), 'the token_revoke record');
     assert.deepEqual(rec.details, { name: 'cli-agent', scopes: ['sign:solana-hot-0', 'read'], source: 'token_file' });
-    const again = await runCli(['token', 'revoke', '--config', config, '--name', 'cli-agent']);
+    const again = await cli(['token', 'revoke', '--config', config, '--name', 'cli-agent']);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /no token named cli-agent/);
   });
@@ -96,14 +95,14 @@ describe('openkms audit verify', () => {
         assert.equal((await s.request('POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 1000 + i) })).status, 200);
       assert.equal((await s.request('POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 6_000_000_000n) })).status, 403);
       assert.equal((await s.request('POST', '/admin/keys/solana-hot-0/disable', { token: s.adminToken })).status, 200);
-      const live = await runCli(['audit', 'verify', '--config', config]);
+      const live = await cli(['audit', 'verify', '--config', config]);
       assert.equal(live.code, 0, live.stdout + live.stderr);
       assert.match(live.stdout, /^audit log OK: 5 records in 1 file \(seq 1\.\.5\)$/m);
     } finally {
       await s.close({ keepDir: true });
     }
     try {
-      const explicit = await runCli(['audit', 'verify', file, '--key', join(s.dir, 'audit.key')]);
+      const explicit = await cli(['audit', 'verify', file, '--key', join(s.dir, 'audit.key')]);
       assert.equal(explicit.code, 0, explicit.stdout + explicit.stderr);
 
       const original = readFileSync(file, 'utf8');
@@ -112,18 +111,18 @@ describe('openkms audit verify', () => {
       assert.equal(third.decision, 'allow');
       third.latency_ms += 1; // one field, still valid JSON, same member order
       writeFileSync(file, [...lines.slice(0, 2), JSON.stringify(third), ...lines.slice(3)].join('\n') + '\n');
-      const edited = await runCli(['audit', 'verify', '--config', config]);
+      const edited = await cli(['audit', 'verify', '--config', config]);
       assert.equal(edited.code, 1, edited.stdout);
       assert.match(edited.stdout, /audit log BROKEN at .*audit\.jsonl:3 seq 3: /);
       assert.match(edited.stdout, /2 records verified before the error/);
 
       writeFileSync(file, [...lines.slice(0, 1), ...lines.slice(2)].join('\n') + '\n');
-      const deleted = await runCli(['audit', 'verify', '--config', config]);
+      const deleted = await cli(['audit', 'verify', '--config', config]);
       assert.equal(deleted.code, 1, deleted.stdout);
       assert.match(deleted.stdout, /audit log BROKEN at .*audit\.jsonl:2 /);
 
       writeFileSync(file, original);
-      assert.equal((await runCli(['audit', 'verify', '--config', config])).code, 0);
+      assert.equal((await cli(['audit', 'verify', '--config', config])).code, 0);
     } finally {
       rmSync(s.dir, { recursive: true, force: true });
     }
@@ -135,15 +134,7 @@ describe('graceful shutdown of `openkms demo` on SIGTERM', () => {
     const dir = mkdtempSync(join(tmpdir(), 'openkms-trust-shutdown-'));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`, '--latency', 'realistic'],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, INIT_CWD: REPO_ROOT },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawnCli(['demo', '--dir', dir, '--listen', `127.0.0.1:${port}`, '--latency', 'realistic']);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -193,7 +184,7 @@ describe('graceful shutdown of `openkms demo` on SIGTERM', () => {
           allows.some((r) => r.request_id === a.requestId),
           `allow record of ${a.requestId}`,
         );
-      const verify = await runCli(['audit', 'verify', '--config', join(dir, 'config.toml')]);
+      const verify = await cli(['audit', 'verify', '--config', join(dir, 'config.toml')]);
       assert.equal(verify.code, 0, verify.stdout + verify.stderr);
       assert.match(verify.stdout, /audit log OK/);
     } finally {
@@ -203,17 +194,6 @@ describe('graceful shutdown of `openkms demo` on SIGTERM', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** A POST on its own connection (no keep-alive pool), so SIGTERM's handling of it is observable. */
 function post(url: string, token: string, body: unknown): Promise<{ status: number; text: string; requestId: string }> {

@@ -1,19 +1,17 @@
 import { Secp256k1, Secp256k1Signature } from '@cosmjs/crypto';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 
-/** Order of the secp256k1 group. */
-const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const HALF_N = N >> 1n;
-
-function toBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + Buffer.from(bytes).toString('hex'));
-}
-
-/** True when a 64-byte r‖s signature has 0 < r < n and 0 < s ≤ n/2 (the only form Cosmos chains accept). */
+/**
+ * True when a 64-byte r‖s signature has 0 < r, s < n and s ≤ n/2 (the only form Cosmos chains accept). Parsing and the
+ * high-S test are @noble/curves' (cosmjs's verifier accepts high S).
+ */
 export function isLowS(signature: Uint8Array): boolean {
   if (signature.length !== 64) return false;
-  const r = toBigInt(signature.subarray(0, 32));
-  const s = toBigInt(signature.subarray(32));
-  return r > 0n && r < N && s > 0n && s <= HALF_N;
+  try {
+    return !secp256k1.Signature.fromBytes(signature, 'compact').hasHighS();
+  } catch {
+    return false;
+  }
 }
 
 /** Verifies a 64-byte low-S r‖s signature over a 32-byte digest with a compressed public key. */

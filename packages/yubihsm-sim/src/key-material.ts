@@ -6,6 +6,7 @@ import { concatBytes } from '@openkms/core';
  * 96 bytes) plus, when known, the 32-byte seed. Signing only needs the expanded form, so a key imported from a
  * legacy (format 0) wrap blob, which carries no seed, can still sign.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -115,10 +116,7 @@ export function checkEd25519Expanded(expanded: Uint8Array): void {
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** RFC 8032 signing from the expanded key (no seed needed). */

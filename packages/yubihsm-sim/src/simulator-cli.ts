@@ -7,6 +7,7 @@
  * Resolves with a handle once listening; stop() closes the server and flushes the state.
  * `parseSimulatorArgs` + `runSimulator` are the same in two steps.
  */
+import { parseArgs } from 'node:util';
 import { openKmsError } from '@openkms/core';
 import { startConnectorServer, type ConnectorServer } from './connector-server.js';
 import { createSimulator, type SimulatedYubiHsm } from './simulator.js';
@@ -21,44 +22,47 @@ export interface SimulatorCliOptions {
 
 export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions {
   const out: SimulatorCliOptions = { host: '127.0.0.1', port: 12345, latency: 'zero' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw openKmsError('invalid_request', `missing value for ${flag}`);
-      return v;
-    };
-    switch (flag) {
-      case '--listen': {
-        const v = value();
-        const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(v);
-        if (!m) throw openKmsError('invalid_request', '--listen must be HOST:PORT');
-        out.host = m[1] ?? (m[2] || '127.0.0.1');
-        out.port = Number(m[3]);
-        if (out.port > 65535) throw openKmsError('invalid_request', 'port out of range');
-        break;
-      }
-      case '--state':
-        out.statePath = value();
-        break;
-      case '--latency': {
-        const v = value();
-        if (v !== 'zero' && v !== 'realistic') throw openKmsError('invalid_request', '--latency must be zero or realistic');
-        out.latency = v;
-        break;
-      }
-      case '--serial': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw openKmsError('invalid_request', '--serial must be a 32-bit unsigned integer');
-        out.serial = n;
-        break;
-      }
-      default:
-        throw openKmsError('invalid_request', `unknown option ${flag}`);
-    }
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { listen: { type: 'string' }, state: { type: 'string' }, latency: { type: 'string' }, serial: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }) as { values: Record<string, string | undefined> });
+  } catch (err) {
+    throw openKmsError('invalid_request', argvErrorMessage(err));
+  }
+  for (const [name, v] of Object.entries(values)) if (v === '') throw openKmsError('invalid_request', `missing value for --${name}`);
+  if (values.listen !== undefined) {
+    const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(values.listen);
+    if (!m) throw openKmsError('invalid_request', '--listen must be HOST:PORT');
+    out.host = m[1] ?? (m[2] || '127.0.0.1');
+    out.port = Number(m[3]);
+    if (out.port > 65535) throw openKmsError('invalid_request', 'port out of range');
+  }
+  if (values.state !== undefined) out.statePath = values.state;
+  if (values.latency !== undefined) {
+    const v = values.latency;
+    if (v !== 'zero' && v !== 'realistic') throw openKmsError('invalid_request', '--latency must be zero or realistic');
+    out.latency = v;
+  }
+  if (values.serial !== undefined) {
+    const n = Number(values.serial);
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw openKmsError('invalid_request', '--serial must be a 32-bit unsigned integer');
+    out.serial = n;
   }
   return out;
+}
+
+/** node:util parseArgs errors in this CLI's wording: "unknown option --x", "missing value for --x". */
+function argvErrorMessage(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const flag = /'(-[^' ]+)/.exec(e.message ?? '')?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) return `unknown option ${flag}`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) return `missing value for ${flag}`;
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unknown option ${/'([^']*)'/.exec(e.message ?? '')?.[1] ?? ''}`.trim();
+  return e.message ?? String(err);
 }
 
 export interface RunningSimulator {

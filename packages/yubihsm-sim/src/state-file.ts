@@ -3,10 +3,9 @@
  * Key material is stored base64 in the clear: this is a simulator, not a vault. The file is written atomically
  * (temp file in the same directory, fsync, rename, fsync of the directory) with mode 0600. Sessions are never saved.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { openKmsError } from '@openkms/core';
+import { writeFileAtomicSync } from '@openkms/policy';
 import type { AuditLogState, LogEntry } from './audit-log.js';
 import type { DeviceState } from './device-state.js';
 import type { DeviceObject } from './object-store.js';
@@ -183,38 +182,12 @@ export function readStateFile(path: string): unknown {
   }
 }
 
-/** Atomic write: temp file (0600) in the same directory, fsync, rename over the target, fsync the directory. */
+/** Atomic write (0600) with the workspace's one atomic file writer (@openkms/policy writeFileAtomicSync). */
 export function writeStateFileAtomic(path: string, json: StateFileJson): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const data = Buffer.from(`${JSON.stringify(json, null, 2)}\n`, 'utf8');
-  let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', 0o600);
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, `${JSON.stringify(json, null, 2)}\n`, 0o600);
   } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
     const reason = (err as NodeJS.ErrnoException).code ?? 'write failed';
     throw openKmsError('state_write_failed', `cannot write simulator state file ${path} (${reason})`, { path, reason }, err);
-  }
-  try {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // directory fsync is best effort (not supported everywhere)
   }
 }

@@ -1,7 +1,7 @@
 import { formatVerifyReport, listAuditFiles, loadAuditKey, openAuditLog, verifyAuditFiles } from '@openkms/audit';
 import { loadConfig } from '../config/load-config.js';
 import { userPath, type CliIo } from './cli-context.js';
-import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { flag, parseArgs, UsageError } from './parse-args.js';
 
 export const AUDIT_HELP = `openkms audit verify [FILE…] [--config FILE | --dir DIR --key FILE]
 openkms audit repair [--config FILE | --dir DIR --key FILE]
@@ -20,11 +20,10 @@ leaves the chain intact. It never touches a complete record: a record that fails
 operator's investigation (audit verify says where). Run it only while the signer is stopped.`;
 
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['config', 'dir', 'key']);
+  const args = parseArgs(argv, { options: ['config', 'dir', 'key'] });
   const [sub, ...files] = args.positionals;
   if (args.flags.has('help') || (sub !== 'verify' && sub !== 'repair')) {
-    io.out(AUDIT_HELP);
+    (args.flags.has('help') ? io.out : io.err)(AUDIT_HELP);
     return args.flags.has('help') ? 0 : 2;
   }
   let dir = flag(args, 'dir');

@@ -3,7 +3,7 @@ import { pluginFor } from '../keys/key-directory.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { userPath, type CliIo } from './cli-context.js';
-import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { flag, parseArgs, UsageError } from './parse-args.js';
 
 export const CONFIG_HELP = `openkms config check --config FILE
 openkms config migrate --from-original FILE --out DIR   (see openkms config migrate --help)
@@ -16,10 +16,9 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
     const { configMigrateCommand } = await import('./config-migrate-command.js');
     return configMigrateCommand(argv.slice(1), io);
   }
-  const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['config']);
+  const args = parseArgs(argv, { options: ['config'] });
   if (args.flags.has('help') || args.positionals[0] !== 'check') {
-    io.out(CONFIG_HELP);
+    (args.flags.has('help') ? io.out : io.err)(CONFIG_HELP);
     return args.flags.has('help') ? 0 : 2;
   }
   const file = flag(args, 'config');

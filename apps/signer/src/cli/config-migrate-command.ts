@@ -7,7 +7,7 @@ import { TokenStore } from '../auth/token-store.js';
 import { parseConfig } from '../config/load-config.js';
 import { migrateKeyFlags, migrateOriginalConfig } from '../config/migrate-original-config.js';
 import { userPath, type CliIo } from './cli-context.js';
-import { flag, flagList, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { flag, flagList, parseArgs, UsageError } from './parse-args.js';
 
 export const CONFIG_MIGRATE_HELP = `openkms config migrate --from-original FILE --out DIR [--solana-cluster NAME]
        [--cosmos-chain-id LABEL=CHAIN_ID]... [--hsm-password-encoding utf8|hex]
@@ -21,8 +21,7 @@ pinned to --solana-cluster (default mainnet-beta); Cosmos chain ids come from --
 const TOKEN_CHARS = /^[A-Za-z0-9._~+/-]+=*$/;
 
 export async function configMigrateCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['from-original', 'out', 'solana-cluster', 'cosmos-chain-id', 'hsm-password-encoding']);
+  const args = parseArgs(argv, { options: ['from-original', 'out', 'solana-cluster', 'cosmos-chain-id', 'hsm-password-encoding'] });
   if (args.flags.has('help')) {
     io.out(CONFIG_MIGRATE_HELP);
     return 0;

@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
 import { splitListen } from '../config/load-config.js';
 import { startDemo } from '../demo/start-demo.js';
-import { userPath, type CliIo } from './cli-context.js';
-import { flag, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { cliInvocation, userPath, type CliIo } from './cli-context.js';
+import { flag, parseArgs, UsageError } from './parse-args.js';
 import { untilSignal } from './run-command.js';
 
 export const DEMO_HELP = `openkms demo [--dir DIR] [--listen HOST:PORT] [--latency zero|realistic] [--sim-listen HOST:PORT]
@@ -11,14 +11,14 @@ Starts the full signer against an embedded SIMULATED YubiHSM2 set up like the or
 random demo mnemonic (auth keys 1 ceremony, 2 provisioner, 3 signer; wrap key 1; no factory key), with demo keys
 cosmos-hub-0 (0x0100, m/44'/118'/0'/0/0) and solana-hot-0 (0x0101, m/44'/501'/0'/0'). Writes config.toml,
 mnemonic.txt, hsm.password, signer.token, admin.token, the audit key and log into DIR (default .openkms-demo/), and
-reuses them on restart. Default listen 127.0.0.1:9443.
+reuses them on restart. Default listen 127.0.0.1:9443. --latency realistic gives the simulated device the
+published YubiHSM2 timings (default zero). Ctrl-C (SIGINT) or SIGTERM stops it cleanly (exit 0).
 
 The simulated device runs inside this process with no port. --sim-listen HOST:PORT serves it as a connector at
 http://HOST:PORT/<random secret path> (written into config.toml) for tests and tools.`;
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['dir', 'listen', 'latency', 'sim-listen']);
+  const args = parseArgs(argv, { options: ['dir', 'listen', 'latency', 'sim-listen'] });
   if (args.flags.has('help')) {
     io.out(DEMO_HELP);
     return 0;
@@ -35,6 +35,10 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     return r.startsWith('..') ? p : r;
   };
   const url = demo.signer.url;
+  // handlers first: a Ctrl-C as soon as the banner shows must already stop cleanly
+  const stopped = untilSignal(demo.signer, async () => {
+    await demo.close();
+  });
   io.out(`
 openKMS demo signer: ${url}   (SIMULATED YubiHSM2 ${demo.connectorUrl ? `at ${new URL(demo.connectorUrl).origin}/<secret path in config.toml>` : 'in-process, no port'} — never for real funds)
 ${demo.created ? 'Created' : 'Reusing'} ${rel(dir)}/: config.toml, tokens, audit log
@@ -48,11 +52,9 @@ Try:
   curl -s -H "Authorization: Bearer $(cat ${rel(demo.files.signerToken)})" ${url}/policy/solana-hot-0
   curl -s -X POST -H "Authorization: Bearer $(cat ${rel(demo.files.adminToken)})" ${url}/admin/keys/solana-hot-0/disable
   curl -s ${url}/openapi.json | head -c 300
-  pnpm openkms audit verify --config ${rel(demo.files.config)}
+  ${cliInvocation()} audit verify --config ${rel(demo.files.config)}
 
 Stop with Ctrl-C.`);
-  await untilSignal(demo.signer, async () => {
-    await demo.close();
-  });
+  await stopped;
   return 0;
 }

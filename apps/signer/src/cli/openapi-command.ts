@@ -5,7 +5,7 @@ import { composeOpenApi, loadBaseDocument, openApiFile } from '../openapi/compos
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import type { CliIo } from './cli-context.js';
-import { parseArgs, rejectUnknownFlags } from './parse-args.js';
+import { parseArgs } from './parse-args.js';
 
 export const OPENAPI_HELP = `openkms openapi [--write]
 
@@ -19,8 +19,7 @@ export async function defaultOpenApiDocument() {
 }
 
 export async function openapiCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, ['write']);
-  rejectUnknownFlags(args, ['write']);
+  const args = parseArgs(argv, { booleans: ['write'] });
   if (args.flags.has('help')) {
     io.out(OPENAPI_HELP);
     return 0;

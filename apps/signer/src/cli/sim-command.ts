@@ -2,6 +2,7 @@ import { isOpenKmsError } from '@openkms/core';
 import { parseSimulatorArgs, runSimulator, type RunningSimulator, type SimulatorCliOptions } from '@openkms/yubihsm-sim';
 import { userPath, type CliIo } from './cli-context.js';
 import { UsageError } from './parse-args.js';
+import { untilStopSignal } from './stop-signal.js';
 
 export const SIM_HELP = `openkms sim [--listen HOST:PORT] [--state FILE] [--latency zero|realistic] [--serial N]
 
@@ -12,13 +13,19 @@ default: in memory only). --serial sets the serial of a new device.`;
 
 /** Parses and starts the simulator (relative --state paths resolve against the user's directory). */
 export async function startSimCommand(argv: readonly string[], io: CliIo): Promise<RunningSimulator> {
-  let options: SimulatorCliOptions;
+  return runParsedSim(parseSimArgs(argv), io);
+}
+
+function parseSimArgs(argv: readonly string[]): SimulatorCliOptions {
   try {
-    options = parseSimulatorArgs(argv);
+    return parseSimulatorArgs(argv);
   } catch (err) {
     if (isOpenKmsError(err) && err.code === 'invalid_request') throw new UsageError(err.message);
     throw err;
   }
+}
+
+function runParsedSim(options: SimulatorCliOptions, io: CliIo): Promise<RunningSimulator> {
   return runSimulator({ ...options, ...(options.statePath !== undefined ? { statePath: userPath(options.statePath) } : {}) }, (line) =>
     io.err(`${line} — SIMULATED device, not for real funds`),
   );
@@ -29,15 +36,15 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
     io.out(SIM_HELP);
     return 0;
   }
-  const running = await startSimCommand(argv, io);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      void running.stop().finally(resolve);
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+  const options = parseSimArgs(argv);
+  // handlers before the "listening" line: a signal as soon as it shows must already stop cleanly
+  const state: { running?: RunningSimulator; signalled?: boolean } = {};
+  const stopped = untilStopSignal(async () => {
+    state.signalled = true;
+    await state.running?.stop();
   });
+  state.running = await runParsedSim(options, io);
+  if (state.signalled) await state.running.stop();
+  await stopped;
   return 0;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { TokenStore } from '../auth/token-store.js';
 import { loadConfig } from '../config/load-config.js';
 import { userPath, type CliIo } from './cli-context.js';
-import { flag, flagList, parseArgs, rejectUnknownFlags, UsageError } from './parse-args.js';
+import { flag, flagList, parseArgs, UsageError } from './parse-args.js';
 
 export const TOKEN_HELP = `openkms token <create|list|revoke> [options]
 
@@ -20,12 +20,15 @@ it: the file itself is their record. Run as root, create/revoke keep the file's 
 a new file belongs to whoever creates it, so create the first token as the service user.`;
 
 export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv);
-  rejectUnknownFlags(args, ['name', 'scope', 'config', 'file']);
+  const args = parseArgs(argv, { options: ['name', 'scope', 'config', 'file'] });
   const [sub] = args.positionals;
-  if (args.flags.has('help') || !sub) {
+  if (args.flags.has('help')) {
     io.out(TOKEN_HELP);
-    return sub ? 0 : 2;
+    return 0;
+  }
+  if (!sub) {
+    io.err(TOKEN_HELP);
+    return 2;
   }
   const configFile = flag(args, 'config');
   const file = configFile ? (await loadConfig(userPath(configFile))).auth.tokenFile : userPath(flag(args, 'file') ?? 'tokens.json');

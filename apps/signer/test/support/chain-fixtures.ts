@@ -59,3 +59,47 @@ export function cosmosSendSignDoc(opts: {
   const doc = makeSignDoc(bodyBytes, authInfoBytes, opts.chainId ?? 'cosmoshub-4', opts.accountNumber ?? 1);
   return SignDoc.encode(doc).finish();
 }
+
+/** GET /keys by label (the fields request bodies are built from). */
+export type KeysByLabel = Readonly<Record<string, { readonly address: string; readonly public_key_b64: string }>>;
+
+/**
+ * A POST /sign/solana body for the demo key solana-hot-0: a System transfer of `lamports` paid by `from` (its address,
+ * or GET /keys by label), to `to` or a fresh address, with a fresh blockhash every call. `extraProgram` adds an
+ * instruction of an unknown program; any other option is copied into the body (e.g. `expected_chain_id`).
+ */
+export function solanaBody(
+  from: string | KeysByLabel,
+  lamports: bigint | number,
+  opts: { to?: string; extraProgram?: boolean; [field: string]: unknown } = {},
+): { label: string; message_b64: string; [field: string]: unknown } {
+  const { to, extraProgram, ...fields } = opts;
+  const payer = typeof from === 'string' ? from : from['solana-hot-0']!.address;
+  const message = solanaTransferMessage({ from: payer, lamports, ...(to !== undefined ? { to } : {}), ...(extraProgram ? { extraProgram } : {}) });
+  return { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64'), ...fields };
+}
+
+/**
+ * A POST /sign/cosmos body for the demo key cosmos-hub-0 on cosmoshub-4: of a SignDoc given, or of a MsgSend of `uatom`
+ * built from GET /keys (distinct sequence numbers make distinct documents; random by default).
+ */
+export function cosmosBody(doc: Uint8Array): { label: string; sign_doc_b64: string; expected_chain_id: string };
+export function cosmosBody(keys: KeysByLabel, uatom: number, sequence?: number): { label: string; sign_doc_b64: string; expected_chain_id: string };
+export function cosmosBody(
+  source: Uint8Array | KeysByLabel,
+  uatom = 0,
+  sequence = Math.floor(Math.random() * 1e9),
+): { label: string; sign_doc_b64: string; expected_chain_id: string } {
+  let doc: Uint8Array;
+  if (source instanceof Uint8Array) doc = source;
+  else {
+    const key = source['cosmos-hub-0']!;
+    doc = cosmosSendSignDoc({
+      publicKey: Buffer.from(key.public_key_b64, 'base64'),
+      from: key.address,
+      amounts: [{ denom: 'uatom', amount: String(uatom) }],
+      sequence,
+    });
+  }
+  return { label: 'cosmos-hub-0', sign_doc_b64: Buffer.from(doc).toString('base64'), expected_chain_id: 'cosmoshub-4' };
+}

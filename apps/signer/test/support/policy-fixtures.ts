@@ -1,15 +1,18 @@
 import { join } from 'node:path';
-import { readAuditRecords, type AuditRecord } from '@openkms/audit';
 import { createYubiHsmBackend } from '@openkms/yubihsm';
 import { encodePubkey, makeAuthInfoBytes, makeSignDoc, Registry } from '@cosmjs/proto-signing';
 import { encodeSecp256k1Pubkey } from '@cosmjs/amino';
 import { MsgDelegate } from 'cosmjs-types/cosmos/staking/v1beta1/tx';
 import { SignDoc, TxBody } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { readHsmPassword } from '../../src/auth/hsm-password.js';
-import { cosmosSendSignDoc, solanaTransferMessage } from './chain-fixtures.js';
+import { cosmosBody, cosmosSendSignDoc } from './chain-fixtures.js';
 import type { TestResponse, TestSigner } from './test-signer.js';
 
 /** Helpers shared by the policy-*.test.ts integration tests (real signer, real HTTP). */
+
+export { auditRecords, waitForAudit } from './audit-files.js';
+export { cosmosBody, solanaBody } from './chain-fixtures.js';
+export { hsmEcdsaSigns, hsmEddsaSigns, metricValue } from './metrics.js';
 
 export const SOL = 'solana-hot-0';
 export const ATOM = 'cosmos-hub-0';
@@ -36,15 +39,6 @@ export async function keyAddress(s: TestSigner, label: string): Promise<string> 
   return key.address;
 }
 
-/** A fresh Solana transfer message (random recipient and blockhash) from the demo key, base64. */
-export function solanaBody(
-  from: string,
-  lamports: bigint | number,
-  opts: { to?: string; extraProgram?: boolean } = {},
-): { label: string; message_b64: string } {
-  return { label: SOL, message_b64: Buffer.from(solanaTransferMessage({ from, lamports, ...opts })).toString('base64') };
-}
-
 export function signSolana(s: TestSigner, body: unknown, token = s.signerToken): Promise<TestResponse> {
   return s.request('POST', '/sign/solana', { token, body });
 }
@@ -64,10 +58,6 @@ export async function cosmosPublicKey(s: TestSigner): Promise<Uint8Array> {
   } finally {
     await backend.close();
   }
-}
-
-export function cosmosBody(doc: Uint8Array): { label: string; sign_doc_b64: string; expected_chain_id: string } {
-  return { label: ATOM, sign_doc_b64: Buffer.from(doc).toString('base64'), expected_chain_id: 'cosmoshub-4' };
 }
 
 export function cosmosSend(
@@ -107,43 +97,6 @@ export function cosmosDelegateSignDoc(opts: { publicKey: Uint8Array; from: strin
   );
   return SignDoc.encode(makeSignDoc(TxBody.encode(body).finish(), authInfo, 'cosmoshub-4', 1)).finish();
 }
-
-/** Every audit record written so far (the durable ones are on disk once the response was sent). */
-export async function auditRecords(s: TestSigner): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  for await (const r of readAuditRecords(join(s.dir, 'audit'))) out.push(r);
-  return out;
-}
-
-/** Non-durable records (denials) are written by the group commit shortly after the response: wait for a count. */
-export async function waitForAudit(s: TestSigner, pred: (r: AuditRecord) => boolean, n = 1, timeoutMs = 3000): Promise<AuditRecord[]> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const hits = (await auditRecords(s)).filter(pred);
-    if (hits.length >= n || Date.now() > until) return hits;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** The value of one Prometheus sample, 0 when absent. `labels` is the exact `{…}` text, e.g. `{command="signEddsa"}`. */
-export async function metricValue(s: TestSigner, name: string, labels = ''): Promise<number> {
-  const text = (await s.request('GET', '/metrics')).text;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const sp = line.lastIndexOf(' ');
-    const key = line.slice(0, sp);
-    if (key === name + labels || (labels && key.startsWith(name + '{') && sameLabels(key.slice(name.length), labels))) return Number(line.slice(sp + 1));
-  }
-  return 0;
-}
-
-function sameLabels(a: string, b: string): boolean {
-  const parse = (x: string) => x.slice(1, -1).split(',').filter(Boolean).sort().join(',');
-  return parse(a) === parse(b);
-}
-
-/** HSM sign commands seen by the signer's driver (Ed25519). */
-export const hsmEddsaSigns = (s: TestSigner) => metricValue(s, 'openkms_hsm_command_duration_seconds_count', '{command="signEddsa"}');
 
 export async function policyView(s: TestSigner, label: string): Promise<any> {
   const res = await s.request('GET', `/policy/${label}`, { token: s.signerToken });

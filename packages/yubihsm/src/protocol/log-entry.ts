@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { YubiHsmProtocolError } from './errors.js';
@@ -64,9 +64,7 @@ export function decodeLogEntry(bytes: Uint8Array): LogEntry {
 /** True when `entry.digest` chains onto `previous.digest`. */
 export function verifyLogEntry(entry: LogEntry, previous: Pick<LogEntry, 'digest'>): boolean {
   const want = computeLogDigest(entry, previous.digest);
-  let diff = 0;
-  for (let i = 0; i < LOG_DIGEST_LENGTH; i++) diff |= want[i]! ^ entry.digest[i]!;
-  return diff === 0;
+  return entry.digest.length === LOG_DIGEST_LENGTH && timingSafeEqual(want, entry.digest);
 }
 
 /**

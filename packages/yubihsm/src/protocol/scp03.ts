@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { cbc, cmac, ecb } from '@noble/ciphers/aes.js';
 import { YubiHsmProtocolError } from './errors.js';
 
@@ -126,10 +127,7 @@ export function sessionIv(sEnc: Uint8Array, counter: bigint): Uint8Array {
   return aesEncryptBlock(sEnc, counterBlock(counter));
 }
 
-/** Constant-time comparison. */
+/** Constant-time comparison (node:crypto timingSafeEqual; unequal lengths are simply unequal). */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
+  return a.length === b.length && timingSafeEqual(a, b);
 }

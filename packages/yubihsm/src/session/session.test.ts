@@ -48,6 +48,7 @@ test('KAT A through YubiHsmSession: Echo("hello")', async () => {
   ]);
   const session = await YubiHsmSession.open({ transport: t, authKeyId: 1, authKey, randomBytes: (n) => new Uint8Array(n) });
   assert.equal(new TextDecoder().decode(await session.echo(new TextEncoder().encode('hello'))), 'hello');
+  assert.equal(t.remaining(), 0, 'every scripted exchange happened');
 });
 
 test('a wrong card cryptogram (wrong password) is refused before authenticating', async () => {

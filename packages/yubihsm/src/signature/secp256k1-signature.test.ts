@@ -43,9 +43,13 @@ test('strict DER parsing', () => {
   const der = encodeDerEcdsaSignature(v);
   assert.equal(Buffer.from(der).toString('hex'), '3007020200800201' + '01');
   assert.deepEqual(parseDerEcdsaSignature(der), v);
-  assert.throws(() => parseDerEcdsaSignature(Uint8Array.from([0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x01])), /non-minimal/);
+  assert.throws(() => parseDerEcdsaSignature(Uint8Array.from([0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x01])), /unnecessary leading zero/);
   assert.throws(() => parseDerEcdsaSignature(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x80, 0x02, 0x01, 0x01])), /negative/);
-  assert.throws(() => parseDerEcdsaSignature(Uint8Array.from([...der, 0])), /SEQUENCE length|trailing/);
+  assert.throws(() => parseDerEcdsaSignature(Uint8Array.from([...der, 0])), /left bytes after parsing/);
+  assert.throws(() => parseDerEcdsaSignature(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x01])), /bad DER ECDSA signature: .*out of range/);
+  // r = n: a well-formed DER integer, but not a valid signature value
+  const rIsN = Uint8Array.from([0x30, 0x26, 0x02, 0x21, 0x00, ...Buffer.from(SECP256K1_ORDER.toString(16), 'hex'), 0x02, 0x01, 0x01]);
+  assert.throws(() => normalizeSecp256k1Signature(rIsN, new Uint8Array(32), pub), /malformed|out of range/);
 });
 
 test('public key compression from raw x‖y', () => {

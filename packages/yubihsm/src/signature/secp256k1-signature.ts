@@ -3,19 +3,12 @@ import { YubiHsmProtocolError } from '../protocol/errors.js';
 import { parseDerEcdsaSignature } from './der-ecdsa.js';
 
 export const SECP256K1_ORDER: bigint = secp256k1.Point.Fn.ORDER;
-const HALF_ORDER = SECP256K1_ORDER >> 1n;
 
 /** A compact, low-S secp256k1 signature with its recovery id. */
 export interface CompactRecoverableSignature {
   /** r(32) ‖ s(32), s ≤ n/2. */
   readonly signature: Uint8Array;
   readonly recovery: 0 | 1;
-}
-
-function to32(v: bigint): Uint8Array {
-  const hex = v.toString(16).padStart(64, '0');
-  if (hex.length !== 64) throw new YubiHsmProtocolError('malformed_frame', 'signature value out of range');
-  return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
 /** Raw x‖y (64 bytes, as GetPublicKey returns it) or SEC1 (33/65 bytes) → 33-byte compressed SEC1. */
@@ -35,11 +28,10 @@ export function compressSecp256k1PublicKey(key: Uint8Array): Uint8Array {
  */
 export function normalizeSecp256k1Signature(der: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): CompactRecoverableSignature {
   const { r, s: rawS } = parseDerEcdsaSignature(der);
-  if (r >= SECP256K1_ORDER || rawS >= SECP256K1_ORDER) throw new YubiHsmProtocolError('malformed_frame', 'r or s not below the curve order');
-  const s = rawS > HALF_ORDER ? SECP256K1_ORDER - rawS : rawS;
-  const compact = new Uint8Array(64);
-  compact.set(to32(r), 0);
-  compact.set(to32(s), 32);
+  // low S (s ≤ n/2): the device may return either half; @noble/curves says which and negates in its scalar field
+  const raw = new secp256k1.Signature(r, rawS);
+  const s = raw.hasHighS() ? secp256k1.Point.Fn.neg(rawS) : rawS;
+  const compact = new secp256k1.Signature(r, s).toBytes('compact');
   const expected = Buffer.from(compressSecp256k1PublicKey(publicKey)).toString('hex');
   for (const recovery of [0, 1] as const) {
     try {

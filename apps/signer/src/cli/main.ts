@@ -1,0 +1,71 @@
+import { isOpenKmsError } from '@openkms/core';
+import { stdio, type CliIo } from './cli-context.js';
+import { UsageError } from './parse-args.js';
+
+export const HELP = `openkms — deny-by-default signing service backed by a YubiHSM2
+
+Usage: openkms <command> [options]   (from the repo: npx -y pnpm@10 openkms <command>, or pnpm openkms <command>)
+
+Commands:
+  demo [--dir DIR] [--listen HOST:PORT] [--latency zero|realistic] [--sim-listen HOST:PORT]
+                                          start the signer on an embedded simulated YubiHSM2 with demo keys
+  run --config FILE                       start the signer from a config file
+  sim [--listen HOST:PORT] [--state FILE] [--latency zero|realistic] [--serial N]
+                                          run the YubiHSM2 simulator as a connector-compatible server
+  token create|list|revoke                manage bearer tokens (hashes in a 0600 file)
+  audit verify|repair                     check the audit log's HMAC chain; move a torn tail aside
+  openapi [--write]                       print (or regenerate) the OpenAPI v1 document
+  config check --config FILE              validate a config file
+  config migrate --from-original FILE --out DIR
+                                          convert the original Rust openKMS's config, tokens and kill switches
+
+Run 'openkms <command> --help' for a command's options.`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/** Each command's module is imported only when that command runs (a CLI call pays for what it uses). */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./demo-command.js')).demoCommand,
+  run: async () => (await import('./run-command.js')).runCommand,
+  sim: async () => (await import('./sim-command.js')).simCommand,
+  token: async () => (await import('./token-command.js')).tokenCommand,
+  audit: async () => (await import('./audit-command.js')).auditCommand,
+  openapi: async () => (await import('./openapi-command.js')).openapiCommand,
+  config: async () => (await import('./config-command.js')).configCommand,
+};
+
+/** The names of the CLI's commands. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+/**
+ * Runs one CLI command and resolves with its exit code: 0 success (also after a clean stop on SIGINT/SIGTERM, and for
+ * every `--help`), 1 failure, 2 usage error.
+ */
+export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? io.out : io.err)(HELP);
+    return name ? 0 : 2;
+  }
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    io.err(`openkms: unknown command ${name}\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (
+      await load()
+    )(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`openkms ${name}: ${err.message} (see openkms ${name} --help)`);
+      return 2;
+    }
+    if (isOpenKmsError(err)) {
+      io.err(`openkms ${name}: ${err.message} [${err.code}]`);
+      return 1;
+    }
+    io.err(`openkms ${name}: ${(err as Error)?.message ?? String(err)}`);
+    return 1;
+  }
+}

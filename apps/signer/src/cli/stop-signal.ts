@@ -1,0 +1,26 @@
+/**
+ * Waits for SIGTERM or SIGINT, then runs `stop` once. A clean stop ends the command with exit code 0.
+ *
+ * A signal that repeats within a second of the first is ignored: a Ctrl-C under `pnpm openkms …` reaches the CLI twice
+ * (the terminal signals the whole process group and pnpm forwards its own copy), and dying of that second copy made pnpm
+ * report "ELIFECYCLE Command failed" (exit 130) after a clean stop. A signal later than that forces an exit (128 + n).
+ */
+export function untilStopSignal(stop: (signal: NodeJS.Signals) => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    let first: number | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (first === undefined) {
+        first = Date.now();
+        void stop(signal).finally(() => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          resolve();
+        });
+      } else if (Date.now() - first > 1_000) {
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      }
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
