@@ -68,6 +68,9 @@ export const ErrorCode = {
   // chain decoding (appended)
   /** Well-formed input that uses something this signer does not support (a message version, a sign mode): not a decoding error. */
   unsupported: 'unsupported',
+  // policy (appended)
+  /** An IBC transfer through a source channel that is not in `allowed_messages[].allowed_channels`. */
+  channelNotAllowed: 'channel_not_allowed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
