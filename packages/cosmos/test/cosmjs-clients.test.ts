@@ -21,7 +21,9 @@ const signer = createCosmosChainSigner();
 const VAL = 'cosmosvaloper1sjllsnramtg3ewxqwwrwjxfgc4n4ef9u2lcnj0';
 const CONTRACT = 'cosmos14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s4hmalr';
 const FEE = { amount: [{ denom: 'uatom', amount: '5000' }], gas: '200000' };
-const SIGNER_DATA = { accountNumber: 42, sequence: 7, chainId: CHAIN_ID };
+const SIGNER_DATA = { accountNumber: 42n, sequence: 7, chainId: CHAIN_ID };
+/** @cosmjs/cosmwasm 0.38 still takes a number. */
+const SIGNER_DATA_038 = { accountNumber: 42, sequence: 7, chainId: CHAIN_ID };
 
 /** Wraps a cosmjs direct signer and remembers the SignDoc the client asked it to sign. */
 function capturingDirect(inner: OfflineDirectSigner): OfflineDirectSigner & { docs: SignDoc[] } {
@@ -112,7 +114,7 @@ test('amino mode: the StdSignDoc of SigningStargateClient → API signature veri
 
   const stdTx = makeStdTx(doc, { pub_key: body['pub_key'] as { type: string; value: string }, signature: body['signature_b64'] as string });
   assert.equal(stdTx.signatures[0]!.pub_key.type, 'tendermint/PubKeySecp256k1');
-  const rebuilt: StdSignDoc = { ...doc, msgs: stdTx.msg, fee: stdTx.fee, memo: stdTx.memo };
+  const rebuilt: StdSignDoc = { ...doc, msgs: stdTx.msg, fee: stdTx.fee, memo: stdTx.memo ?? '' };
   const pub = fromBase64(stdTx.signatures[0]!.pub_key.value as string);
   assert.ok(await Secp256k1.verifySignature(sigOf(stdTx.signatures[0]!.signature), sha256(serializeSignDoc(rebuilt)), pub));
 });
@@ -125,7 +127,7 @@ test('amino mode: CosmWasm execute built by SigningCosmWasmClient → contract, 
     typeUrl: '/cosmwasm.wasm.v1.MsgExecuteContract',
     value: { sender: key.address, contract: CONTRACT, msg: toUtf8(JSON.stringify({ swap: { min: '1' } })), funds: [{ denom: 'uatom', amount: '8' }] },
   };
-  const theirs = await client.sign(key.address, [exec], FEE, '', SIGNER_DATA);
+  const theirs = await client.sign(key.address, [exec], FEE, '', SIGNER_DATA_038);
   const decoded = await signer.decode(
     { label: 'cosmos-hot', sign_mode: 'amino', sign_doc: JSON.parse(JSON.stringify(wallet.docs[0])), expected_chain_id: CHAIN_ID },
     key,
