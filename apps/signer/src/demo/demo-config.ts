@@ -58,6 +58,7 @@ key_id = "0x${DEMO_LAYOUT.cosmosKeyId.toString(16).padStart(4, '0')}"
 
 [keys.cosmos-hub-0.options]
 bech32_prefix = "cosmos"
+chain_id = "cosmoshub-4"
 
 [keys.cosmos-hub-0.policy]
 enabled = true
