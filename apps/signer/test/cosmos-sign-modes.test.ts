@@ -79,7 +79,13 @@ allowed_messages = [
   test('direct: SigningStargateClient signing through openKMS → TxRaw that decodeTxRaw reads; the signature verifies and is low-S', async () => {
     const seen: TestResponse[] = [];
     const client = await SigningStargateClient.offline(openKmsDirectSigner(s, k, seen));
-    const msgs = [send(RECIPIENT, '1000'), { typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress: k.address, validatorAddress: VAL, amount: { denom: 'uatom', amount: '10' } } }];
+    const msgs = [
+      send(RECIPIENT, '1000'),
+      {
+        typeUrl: '/cosmos.staking.v1beta1.MsgDelegate',
+        value: { delegatorAddress: k.address, validatorAddress: VAL, amount: { denom: 'uatom', amount: '10' } },
+      },
+    ];
     const txRaw = await client.sign(k.address, msgs, FEE, 'direct', SIGNER_DATA);
     assert.equal(seen[0]?.status, 200);
     assert.equal(seen[0]?.json.signer_address, k.address);
@@ -101,7 +107,15 @@ allowed_messages = [
     const client = await SigningStargateClient.offline(openKmsAminoSigner(s, k, seen, docs));
     const ibc = {
       typeUrl: '/ibc.applications.transfer.v1.MsgTransfer',
-      value: { sourcePort: 'transfer', sourceChannel: 'channel-141', token: { denom: 'uatom', amount: '7' }, sender: k.address, receiver: 'osmo1receiver', timeoutTimestamp: 10n ** 18n, memo: '' },
+      value: {
+        sourcePort: 'transfer',
+        sourceChannel: 'channel-141',
+        token: { denom: 'uatom', amount: '7' },
+        sender: k.address,
+        receiver: 'osmo1receiver',
+        timeoutTimestamp: 10n ** 18n,
+        memo: '',
+      },
     };
     await client.sign(k.address, [send(RECIPIENT, '2000'), ibc], FEE, 'amino <&>', SIGNER_DATA);
     assert.equal(seen[0]?.status, 200, seen[0]?.text);
@@ -114,8 +128,12 @@ allowed_messages = [
     assert.deepEqual(rec?.intent?.message_types, ['/cosmos.bank.v1beta1.MsgSend', '/ibc.applications.transfer.v1.MsgTransfer']);
   });
 
-  test('chain id: document ≠ expected_chain_id, and a chain other than the key\'s → 400 chain_id_mismatch', async () => {
-    await refused(await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [send(RECIPIENT, '1')], chainId: 'osmosis-1' })), 400, 'chain_id_mismatch');
+  test("chain id: document ≠ expected_chain_id, and a chain other than the key's → 400 chain_id_mismatch", async () => {
+    await refused(
+      await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [send(RECIPIENT, '1')], chainId: 'osmosis-1' })),
+      400,
+      'chain_id_mismatch',
+    );
     await refused(
       await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [send(RECIPIENT, '1')], chainId: 'osmosis-1' }), 'osmosis-1'),
       400,
@@ -128,7 +146,11 @@ allowed_messages = [
     const other = Uint8Array.from(k.publicKey);
     other[0] = other[0] === 2 ? 3 : 2;
     await refused(await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: other, messages: [send(RECIPIENT, '1')] })), 400, 'signer_mismatch', /pubkey/);
-    await refused(await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [send(RECIPIENT, '1', GRANTER)] })), 400, 'signer_mismatch');
+    await refused(
+      await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [send(RECIPIENT, '1', GRANTER)] })),
+      400,
+      'signer_mismatch',
+    );
   });
 
   test('per-denom cap: the fee counts (996000 + 5000 fee > 1000000) → 403 per_tx_cap_exceeded', async () => {
@@ -139,15 +161,29 @@ allowed_messages = [
 
   test('type, recipient, contract, method and channel not allowed → 403 with their codes', async () => {
     const bytes = (m: { typeUrl: string; value: unknown }) => cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [m] });
-    await refused(await signCosmosBytes(s, bytes({ typeUrl: '/cosmos.gov.v1beta1.MsgVote', value: { proposalId: 1n, voter: k.address, option: 1 } })), 403, 'message_not_allowed');
+    await refused(
+      await signCosmosBytes(s, bytes({ typeUrl: '/cosmos.gov.v1beta1.MsgVote', value: { proposalId: 1n, voter: k.address, option: 1 } })),
+      403,
+      'message_not_allowed',
+    );
     await refused(await signCosmosBytes(s, bytes(send(GRANTER, '1'))), 403, 'recipient_not_allowed');
-    const exec = (contract: string, msg: object) => ({ typeUrl: '/cosmwasm.wasm.v1.MsgExecuteContract', value: { sender: k.address, contract, msg: toUtf8(JSON.stringify(msg)), funds: [] } });
+    const exec = (contract: string, msg: object) => ({
+      typeUrl: '/cosmwasm.wasm.v1.MsgExecuteContract',
+      value: { sender: k.address, contract, msg: toUtf8(JSON.stringify(msg)), funds: [] },
+    });
     assert.equal((await signCosmosBytes(s, bytes(exec(CONTRACT, { swap: {} })))).status, 200);
     await refused(await signCosmosBytes(s, bytes(exec(RECIPIENT, { swap: {} }))), 403, 'contract_not_allowed');
     await refused(await signCosmosBytes(s, bytes(exec(CONTRACT, { withdraw_all: {} }))), 403, 'method_not_allowed_by_policy', /withdraw_all/);
     const ibc = (channel: string) => ({
       typeUrl: '/ibc.applications.transfer.v1.MsgTransfer',
-      value: { sourcePort: 'transfer', sourceChannel: channel, token: { denom: 'uatom', amount: '1' }, sender: k.address, receiver: 'osmo1x', timeoutTimestamp: 1n },
+      value: {
+        sourcePort: 'transfer',
+        sourceChannel: channel,
+        token: { denom: 'uatom', amount: '1' },
+        sender: k.address,
+        receiver: 'osmo1x',
+        timeoutTimestamp: 1n,
+      },
     });
     assert.equal((await signCosmosBytes(s, bytes(ibc('channel-141')))).status, 200);
     await refused(await signCosmosBytes(s, bytes(ibc('channel-0'))), 403, 'channel_not_allowed', /channel-0/);
@@ -160,14 +196,28 @@ allowed_messages = [
     });
     const ok = await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [exec(send(RECIPIENT, '1', GRANTER))] }));
     assert.equal(ok.status, 200, ok.text);
-    await refused(await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [exec(send(GRANTER, '1', GRANTER))] })), 403, 'recipient_not_allowed');
     await refused(
-      await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [exec({ typeUrl: '/cosmos.gov.v1beta1.MsgVote', value: { proposalId: 1n, voter: GRANTER, option: 1 } })] })),
+      await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [exec(send(GRANTER, '1', GRANTER))] })),
+      403,
+      'recipient_not_allowed',
+    );
+    await refused(
+      await signCosmosBytes(
+        s,
+        cosmosSignDocBytes({
+          signerPubkey: k.publicKey,
+          messages: [exec({ typeUrl: '/cosmos.gov.v1beta1.MsgVote', value: { proposalId: 1n, voter: GRANTER, option: 1 } })],
+        }),
+      ),
       403,
       'message_not_allowed',
       /MsgVote/,
     );
-    await refused(await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [exec(send(RECIPIENT, '2000000', GRANTER))] })), 403, 'per_tx_cap_exceeded');
+    await refused(
+      await signCosmosBytes(s, cosmosSignDocBytes({ signerPubkey: k.publicKey, messages: [exec(send(RECIPIENT, '2000000', GRANTER))] })),
+      403,
+      'per_tx_cap_exceeded',
+    );
   });
 
   test('garbage, truncated and non-canonical documents (both modes) → 400, never 5xx', async () => {
@@ -179,7 +229,10 @@ allowed_messages = [
       good.subarray(0, 7),
       Uint8Array.from([...good, 0x78, 0x01]),
       SignDoc.encode({ ...doc, bodyBytes: Uint8Array.from([...doc.bodyBytes, 0x78, 0x01]) }).finish(),
-      SignDoc.encode({ ...doc, bodyBytes: TxBody.encode({ ...TxBody.decode(doc.bodyBytes), extensionOptions: [{ typeUrl: '/x.Critical', value: new Uint8Array() }] }).finish() }).finish(),
+      SignDoc.encode({
+        ...doc,
+        bodyBytes: TxBody.encode({ ...TxBody.decode(doc.bodyBytes), extensionOptions: [{ typeUrl: '/x.Critical', value: new Uint8Array() }] }).finish(),
+      }).finish(),
     ];
     for (const bytes of cases) {
       const res = await signCosmosBytes(s, bytes);
@@ -188,7 +241,10 @@ allowed_messages = [
       const [rec] = await waitForAudit(s, (r) => r.request_id === res.json.request_id);
       assert.equal(rec?.reason_code, res.json.code);
     }
-    const bad = await s.request('POST', '/sign/cosmos', { token: s.signerToken, body: { label: ATOM, sign_doc_b64: 'not base64!', expected_chain_id: COSMOS_CHAIN_ID } });
+    const bad = await s.request('POST', '/sign/cosmos', {
+      token: s.signerToken,
+      body: { label: ATOM, sign_doc_b64: 'not base64!', expected_chain_id: COSMOS_CHAIN_ID },
+    });
     assert.equal(bad.status, 400);
     // amino: an unknown field inside a message, an unknown amino type, the wrong shape, and mixing the two modes
     const aminoDoc = {
@@ -214,6 +270,9 @@ allowed_messages = [
 
   test('a refusal inside a cosmjs client surfaces as the API error', async () => {
     const client = await SigningStargateClient.offline(openKmsDirectSigner(s, k));
-    await assert.rejects(client.sign(k.address, [send(GRANTER, '1')], FEE, '', SIGNER_DATA), (e: unknown) => e instanceof RefusedError && e.res.json.code === 'recipient_not_allowed');
+    await assert.rejects(
+      client.sign(k.address, [send(GRANTER, '1')], FEE, '', SIGNER_DATA),
+      (e: unknown) => e instanceof RefusedError && e.res.json.code === 'recipient_not_allowed',
+    );
   });
 });

@@ -186,8 +186,16 @@ test('decode: chain id mismatch (request, and key pin)', async () => {
   const pinned = chainKey('cosmos-hot', 'k1', key.publicKey, { chain_id: 'theta-testnet-001' });
   await rejectsWith(() => signer.decode(request(bytes), pinned), 'chain_id_mismatch');
   // the document and expected_chain_id agree, but on another chain than the key's
-  const otherChain = buildSignDoc({ signerPubkeys: [key.publicKey], chainId: 'osmosis-1', messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])] });
-  await rejectsWith(() => signer.decode(request(otherChain.bytes, 'osmosis-1'), key), 'chain_id_mismatch', (e) => assert.match(e.message, /chain_id/));
+  const otherChain = buildSignDoc({
+    signerPubkeys: [key.publicKey],
+    chainId: 'osmosis-1',
+    messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])],
+  });
+  await rejectsWith(
+    () => signer.decode(request(otherChain.bytes, 'osmosis-1'), key),
+    'chain_id_mismatch',
+    (e) => assert.match(e.message, /chain_id/),
+  );
   // a key without chain_id is a configuration error, never a free pass
   const unpinned = chainKey('cosmos-hot', 'k1', key.publicKey, { chain_id: undefined });
   await rejectsWith(() => signer.decode(request(bytes), unpinned), 'config_invalid');

@@ -68,13 +68,7 @@ export function buildSignDoc(spec: DocSpec): { signDoc: SignDoc; bytes: Uint8Arr
       ? encodePubkey(encodeSecp256k1Pubkey(pk))
       : Any.fromPartial({ typeUrl: spec.pubkeyTypeUrl, value: PubKey.encode({ key: pk }).finish() });
   const signers = spec.signerPubkeys.map((pk, i) => ({ pubkey: pubkeyOf(pk), sequence: BigInt(i + 3) }));
-  const authInfoBytes = makeAuthInfoBytes(
-    signers,
-    [...(spec.fee ?? [{ denom: 'uatom', amount: '5000' }])],
-    200_000,
-    spec.feeGranter,
-    spec.feePayer,
-  );
+  const authInfoBytes = makeAuthInfoBytes(signers, [...(spec.fee ?? [{ denom: 'uatom', amount: '5000' }])], 200_000, spec.feeGranter, spec.feePayer);
   const signDoc = makeSignDoc(bodyBytes, authInfoBytes, spec.chainId ?? CHAIN_ID, 42);
   return { signDoc, bytes: makeSignBytes(signDoc) };
 }

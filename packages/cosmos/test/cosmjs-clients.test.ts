@@ -47,7 +47,10 @@ test('direct mode: the sign bytes of SigningStargateClient → API signature ver
   const client = await SigningStargateClient.offline(wallet);
   const msgs = [
     { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: key.address, toAddress: RECIPIENT, amount: [{ denom: 'uatom', amount: '1234' }] } },
-    { typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress: key.address, validatorAddress: VAL, amount: { denom: 'uatom', amount: '10' } } },
+    {
+      typeUrl: '/cosmos.staking.v1beta1.MsgDelegate',
+      value: { delegatorAddress: key.address, validatorAddress: VAL, amount: { denom: 'uatom', amount: '10' } },
+    },
   ];
   const theirs = await client.sign(key.address, msgs, FEE, 'direct <&>', SIGNER_DATA);
   const bytes = makeSignBytes(wallet.docs[0]!);
@@ -180,7 +183,11 @@ test('Ethermint-style key: keccak bech32 address, signature over keccak256 that 
     assert.equal(signer.address(plain.publicKey, key.options), expected);
     assert.equal(key.address, expected);
 
-    const { bytes } = buildSignDoc({ signerPubkeys: [key.publicKey], pubkeyTypeUrl: typeUrl, messages: [msgSend(expected, RECIPIENT, [{ denom: 'aevmos', amount: '1' }])] });
+    const { bytes } = buildSignDoc({
+      signerPubkeys: [key.publicKey],
+      pubkeyTypeUrl: typeUrl,
+      messages: [msgSend(expected, RECIPIENT, [{ denom: 'aevmos', amount: '1' }])],
+    });
     const decoded = await signer.decode({ label: 'evm-hot', sign_doc_b64: toBase64(bytes), expected_chain_id: CHAIN_ID }, key);
     const { body, signature } = await signer.sign(decoded, key, backend);
     assert.equal(body['signer_address'], expected);
@@ -195,7 +202,11 @@ test('Ethermint-style key: keccak bech32 address, signature over keccak256 that 
       async () => signer.decode({ label: 'evm-hot', sign_doc_b64: toBase64(wrongType.bytes), expected_chain_id: CHAIN_ID }, key),
       (e: unknown) => isOpenKmsError(e) && e.code === 'signer_mismatch' && /pubkey/.test(e.message),
     );
-    const ethDoc = buildSignDoc({ signerPubkeys: [plain.publicKey], pubkeyTypeUrl: typeUrl, messages: [msgSend(plain.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])] });
+    const ethDoc = buildSignDoc({
+      signerPubkeys: [plain.publicKey],
+      pubkeyTypeUrl: typeUrl,
+      messages: [msgSend(plain.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])],
+    });
     await assert.rejects(
       async () => signer.decode({ label: 'cosmos-hot', sign_doc_b64: toBase64(ethDoc.bytes), expected_chain_id: CHAIN_ID }, plain),
       (e: unknown) => isOpenKmsError(e) && e.code === 'signer_mismatch',

@@ -25,7 +25,8 @@ export function allowedChannels(messages: ReadonlyMap<string, CompiledMessage>, 
     checked++;
     const what = `transfer #${t.index} of ${t.amount} ${t.asset} via ${t.via} to ${t.to}`;
     if (t.channel === undefined) violations.push(`channel not allowed: ${what} names no channel but allowed_messages[${t.via}].allowed_channels is set`);
-    else if (!channels.has(t.channel)) violations.push(`channel not allowed: ${what} leaves through ${t.channel}, not in allowed_messages[${t.via}].allowed_channels`);
+    else if (!channels.has(t.channel))
+      violations.push(`channel not allowed: ${what} leaves through ${t.channel}, not in allowed_messages[${t.via}].allowed_channels`);
   }
   if (violations.length === 0) {
     return { rule: 'allowed_channels', ok: true, message: checked === 0 ? 'no channel-restricted transfers' : 'all channels are allowed' };

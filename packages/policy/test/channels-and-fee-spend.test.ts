@@ -10,7 +10,10 @@ function engine(policy: Record<string, unknown>) {
   return new PolicyEngine({ keys: { atom: { chain: 'cosmos', policy } }, now: testClock().now });
 }
 
-const ibc = (channel: string | undefined, amount = 10n) => ({ ...transfer(amount, 'osmo1dest', 'denom:uatom', IBC), ...(channel === undefined ? {} : { channel }) });
+const ibc = (channel: string | undefined, amount = 10n) => ({
+  ...transfer(amount, 'osmo1dest', 'denom:uatom', IBC),
+  ...(channel === undefined ? {} : { channel }),
+});
 
 test('allowed_messages[].allowed_channels: parsed, in the JSON schema, and enforced → channel_not_allowed', () => {
   const policy = parsePolicy({ allowed_messages: [{ type_url: IBC, allowed_channels: ['channel-141'] }] }, 'p');

@@ -103,8 +103,14 @@ test('staking: delegate, undelegate, redelegate, cancel unbonding → transfers 
   const intent = await decode([
     { typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress: d, validatorAddress: VAL, amount: atom('1') } },
     { typeUrl: '/cosmos.staking.v1beta1.MsgUndelegate', value: { delegatorAddress: d, validatorAddress: VAL, amount: atom('2') } },
-    { typeUrl: '/cosmos.staking.v1beta1.MsgBeginRedelegate', value: { delegatorAddress: d, validatorSrcAddress: VAL, validatorDstAddress: VAL2, amount: atom('3') } },
-    { typeUrl: '/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation', value: { delegatorAddress: d, validatorAddress: VAL, amount: atom('4'), creationHeight: 9n } },
+    {
+      typeUrl: '/cosmos.staking.v1beta1.MsgBeginRedelegate',
+      value: { delegatorAddress: d, validatorSrcAddress: VAL, validatorDstAddress: VAL2, amount: atom('3') },
+    },
+    {
+      typeUrl: '/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation',
+      value: { delegatorAddress: d, validatorAddress: VAL, amount: atom('4'), creationHeight: 9n },
+    },
   ]);
   assert.deepEqual(
     intent.transfers.map((t) => [t.amount, t.to, t.via.split('.').pop()]),
@@ -120,9 +126,16 @@ test('staking: delegate, undelegate, redelegate, cancel unbonding → transfers 
     ['MsgDelegate', 'MsgUndelegate', 'MsgBeginRedelegate', 'MsgCancelUnbondingDelegation'],
   );
   assert.deepEqual(intent.flags, []);
-  await rejects([{ typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress: 'cosmos1else', validatorAddress: VAL, amount: atom('1') } }], 'signer_mismatch');
+  await rejects(
+    [{ typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress: 'cosmos1else', validatorAddress: VAL, amount: atom('1') } }],
+    'signer_mismatch',
+  );
   await rejects([{ typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress: d, validatorAddress: VAL } }], 'decode_failed', /amount/);
-  await rejects([{ typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress: d, validatorAddress: VAL, amount: atom('1.5') } }], 'decode_failed', /amount/);
+  await rejects(
+    [{ typeUrl: '/cosmos.staking.v1beta1.MsgDelegate', value: { delegatorAddress: d, validatorAddress: VAL, amount: atom('1.5') } }],
+    'decode_failed',
+    /amount/,
+  );
 });
 
 test('distribution: withdraw reward (no transfer), set withdraw address (authority change)', async () => {
@@ -134,7 +147,10 @@ test('distribution: withdraw reward (no transfer), set withdraw address (authori
   assert.deepEqual(intent.transfers, []);
   assert.deepEqual(intent.flags, ['authority_change']);
   assert.ok(intent.notes?.includes(`withdraw_address=${RECIPIENT}`));
-  await rejects([{ typeUrl: '/cosmos.distribution.v1beta1.MsgSetWithdrawAddress', value: { delegatorAddress: 'cosmos1else', withdrawAddress: RECIPIENT } }], 'signer_mismatch');
+  await rejects(
+    [{ typeUrl: '/cosmos.distribution.v1beta1.MsgSetWithdrawAddress', value: { delegatorAddress: 'cosmos1else', withdrawAddress: RECIPIENT } }],
+    'signer_mismatch',
+  );
 });
 
 test('gov v1beta1 and v1: vote, weighted vote, deposit (to proposal:<id>); voter/depositor must be us', async () => {
@@ -154,7 +170,10 @@ test('gov v1beta1 and v1: vote, weighted vote, deposit (to proposal:<id>); voter
       [200n, 'proposal:8'],
     ],
   );
-  assert.equal(intent.actions.every((a) => a.known), true);
+  assert.equal(
+    intent.actions.every((a) => a.known),
+    true,
+  );
   await rejects([{ typeUrl: '/cosmos.gov.v1.MsgVote', value: { proposalId: 8n, voter: 'cosmos1else', option: 2 } }], 'signer_mismatch', /voter/);
 });
 
@@ -191,7 +210,10 @@ test('CosmWasm instantiate is flagged; funds go to code:<id>', async () => {
 test('authz MsgExec: inner messages decoded recursively and joined to the intent; grantee must be us', async () => {
   const { key } = await cosmosTestKeys();
   const granter = 'cosmos1granter0000000000000000000000000000';
-  const innerSend = registry.encodeAsAny({ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: MsgSend.fromPartial({ fromAddress: granter, toAddress: RECIPIENT, amount: [atom('3')] }) });
+  const innerSend = registry.encodeAsAny({
+    typeUrl: '/cosmos.bank.v1beta1.MsgSend',
+    value: MsgSend.fromPartial({ fromAddress: granter, toAddress: RECIPIENT, amount: [atom('3')] }),
+  });
   const innerExec = registry.encodeAsAny({
     typeUrl: '/cosmwasm.wasm.v1.MsgExecuteContract',
     value: MsgExecuteContract.fromPartial({ sender: granter, contract: CONTRACT, msg: toUtf8('{"withdraw":{}}') }),

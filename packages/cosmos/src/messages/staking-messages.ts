@@ -10,7 +10,13 @@ export const MSG_BEGIN_REDELEGATE_TYPE_URL = '/cosmos.staking.v1beta1.MsgBeginRe
 export const MSG_CANCEL_UNBONDING_DELEGATION_TYPE_URL = '/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation';
 
 /** The delegator must be us; the amount is one transfer to the validator (the recipient policy checks). */
-function stakingFacts(typeUrl: string, delegator: string, validator: string, amount: Coin | undefined, ctx: MessageContext): Omit<MessageFacts, 'typeUrl' | 'known' | 'kind'> {
+function stakingFacts(
+  typeUrl: string,
+  delegator: string,
+  validator: string,
+  amount: Coin | undefined,
+  ctx: MessageContext,
+): Omit<MessageFacts, 'typeUrl' | 'known' | 'kind'> {
   const notes: string[] = [];
   requireOwnAddress(delegator, 'delegator_address', typeUrl, ctx, notes);
   if (amount === undefined) messageError(`${typeUrl.split('.').pop()} has no amount`, ctx);
