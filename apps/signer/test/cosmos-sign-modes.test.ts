@@ -2,15 +2,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StdSignDoc } from '@cosmjs/amino';
 import { makeStdTx, serializeSignDoc } from '@cosmjs/amino';
-import { Secp256k1, Secp256k1Signature, sha256 } from '@cosmjs/crypto';
-import { fromBase64, toUtf8 } from '@cosmjs/encoding';
-import { decodeTxRaw, makeSignBytes, makeSignDoc } from '@cosmjs/proto-signing';
+import { join } from 'node:path';
+import { Secp256k1, Secp256k1Signature, keccak256, sha256 } from '@cosmjs/crypto';
+import { fromBase64, toBech32, toUtf8 } from '@cosmjs/encoding';
+import { decodeTxRaw, makeAuthInfoBytes, makeSignBytes, makeSignDoc } from '@cosmjs/proto-signing';
 import { SigningStargateClient } from '@cosmjs/stargate';
 import { MsgExec } from 'cosmjs-types/cosmos/authz/v1beta1/tx';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { Any } from 'cosmjs-types/google/protobuf/any';
+import { TokenStore } from '../src/auth/token-store.js';
 import { startTestSigner, type TestResponse, type TestSigner } from './support/test-signer.js';
-import { ATOM, cosmosPublicKey, keyAddress, waitForAudit, withPolicy } from './support/policy-fixtures.js';
+import { ATOM, appendToml, cosmosPublicKey, keyAddress, waitForAudit, withPolicy } from './support/policy-fixtures.js';
 import {
   COSMOS_CHAIN_ID,
   RefusedError,
@@ -126,6 +130,7 @@ allowed_messages = [
     assert.ok(lowS(sig));
     const [rec] = await waitForAudit(s, (r) => r.request_id === seen[0]!.headers.get('x-request-id'));
     assert.deepEqual(rec?.intent?.message_types, ['/cosmos.bank.v1beta1.MsgSend', '/ibc.applications.transfer.v1.MsgTransfer']);
+    assert.ok((rec?.intent as { notes?: string[] } | undefined)?.notes?.includes('sign_mode=amino'), 'the audit record keeps the intent notes');
   });
 
   test("chain id: document ≠ expected_chain_id, and a chain other than the key's → 400 chain_id_mismatch", async () => {
@@ -274,5 +279,71 @@ allowed_messages = [
       client.sign(k.address, [send(GRANTER, '1')], FEE, '', SIGNER_DATA),
       (e: unknown) => e instanceof RefusedError && e.res.json.code === 'recipient_not_allowed',
     );
+  });
+});
+
+describe('POST /sign/cosmos with an Ethermint-style key (same HSM key, pubkey_type ethsecp256k1)', () => {
+  let s: TestSigner;
+  let token: string;
+  before(async () => {
+    s = await startTestSigner({
+      config: appendToml(`
+[keys.evmos-0]
+chain = "cosmos"
+key_id = "0x0065"
+[keys.evmos-0.options]
+chain_id = "evmos_9001-2"
+bech32_prefix = "evmos"
+pubkey_type = "/ethermint.crypto.v1.ethsecp256k1.PubKey"
+[keys.evmos-0.policy]
+per_tx_caps = { "denom:aevmos" = "1000" }
+allowed_messages = [{ type_url = "/cosmos.bank.v1beta1.MsgSend" }]
+`),
+    });
+    token = TokenStore.load(join(s.dir, 'tokens.json')).create('evm-agent', ['sign:evmos-0', 'read']);
+    assert.equal((await s.request('POST', '/admin/reload', { token: s.adminToken })).status, 200);
+  });
+  after(async () => {
+    await s.close();
+  });
+
+  test('the address is the bech32 keccak address; the signature verifies over keccak256 of the sign bytes, low-S', async () => {
+    const publicKey = await cosmosPublicKey(s);
+    const address = await keyAddress(s, 'evmos-0');
+    assert.equal(address, toBech32('evmos', keccak256(Secp256k1.uncompressPubkey(publicKey).subarray(1)).subarray(12)));
+    const pubkey = Any.fromPartial({ typeUrl: '/ethermint.crypto.v1.ethsecp256k1.PubKey', value: PubKey.encode({ key: publicKey }).finish() });
+    const body = cosmosRegistry.encodeTxBody({
+      messages: [
+        {
+          typeUrl: '/cosmos.bank.v1beta1.MsgSend',
+          value: MsgSend.fromPartial({ fromAddress: address, toAddress: RECIPIENT, amount: [{ denom: 'aevmos', amount: '5' }] }),
+        },
+      ],
+      memo: '',
+    });
+    const authInfo = makeAuthInfoBytes([{ pubkey, sequence: 0n }], [{ denom: 'aevmos', amount: '20' }], 200_000, undefined, undefined);
+    const bytes = makeSignBytes(makeSignDoc(body, authInfo, 'evmos_9001-2', 3n));
+    const res = await s.request('POST', '/sign/cosmos', {
+      token,
+      body: { label: 'evmos-0', sign_doc_b64: Buffer.from(bytes).toString('base64'), expected_chain_id: 'evmos_9001-2' },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.signer_address, address);
+    assert.equal(res.json.pub_key.type, 'ethermint/PubKeyEthSecp256k1');
+    const sig = fromBase64(res.json.signature_b64);
+    assert.ok(await Secp256k1.verifySignature(Secp256k1Signature.fromFixedLength(sig), keccak256(bytes), publicKey));
+    assert.ok(lowS(sig));
+    // the same key under the plain secp256k1 type is not this key's signer info
+    const plain = cosmosSignDocBytes({
+      signerPubkey: publicKey,
+      messages: [{ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: MsgSend.fromPartial({ fromAddress: address, toAddress: RECIPIENT }) }],
+      chainId: 'evmos_9001-2',
+    });
+    const wrong = await s.request('POST', '/sign/cosmos', {
+      token,
+      body: { label: 'evmos-0', sign_doc_b64: Buffer.from(plain).toString('base64'), expected_chain_id: 'evmos_9001-2' },
+    });
+    assert.equal(wrong.status, 400, wrong.text);
+    assert.equal(wrong.json.code, 'signer_mismatch');
   });
 });

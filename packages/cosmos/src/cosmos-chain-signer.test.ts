@@ -297,3 +297,19 @@ test('decode: undecodable bytes fail closed', async () => {
   await failsDecode(padded);
   assert.equal(registry.lookupType(MSG_SEND_TYPE_URL) !== undefined, true);
 });
+
+test('extension options: non-critical ones are ignored and recorded; critical ones are undecodable', async () => {
+  const { key } = await cosmosTestKeys();
+  const send = msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }]);
+  const opt = Any.fromPartial({ typeUrl: '/ethermint.types.v1.ExtensionOptionDynamicFeeTx', value: Uint8Array.from([0x0a, 0x01, 0x31]) });
+  const nonCritical = buildSignDoc({ signerPubkeys: [key.publicKey], messages: [send], nonCriticalExtensionOptions: [opt] });
+  const intent = (await signer.decode(request(nonCritical.bytes), key)).intent;
+  assert.ok(intent.notes?.includes('non_critical_extension_option=/ethermint.types.v1.ExtensionOptionDynamicFeeTx'));
+  assert.deepEqual(intent.flags, []);
+  const critical = buildSignDoc({ signerPubkeys: [key.publicKey], messages: [send], extensionOptions: [opt] });
+  await rejectsWith(
+    () => signer.decode(request(critical.bytes), key),
+    'decode_failed',
+    (e) => assert.deepEqual(e.context['type_urls'], ['/ethermint.types.v1.ExtensionOptionDynamicFeeTx']),
+  );
+});
