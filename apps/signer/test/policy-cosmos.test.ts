@@ -43,14 +43,15 @@ allowed_messages = [{ type_url = "/cosmos.bank.v1beta1.MsgSend", allowed_recipie
   });
 
   test('two denoms in one transaction are capped separately, never summed', async () => {
-    // 2500 + 2500 = 5000 would exceed the 3000 uosmo per-tx cap if the denoms were added up
+    // 2500 + 2500 = 5000 would exceed the 3000 uosmo per-tx cap if the denoms were added up; the 5000 uatom fee the
+    // key pays counts as uatom spend
     const res = await cosmosSend(s, k, [
       { denom: 'uatom', amount: '2500' },
       { denom: 'uosmo', amount: '2500' },
     ]);
     assert.equal(res.status, 200, res.text);
     assert.equal(res.json.signer_address, k.from);
-    assert.deepEqual(await spend(), { 'denom:uatom': '2500', 'denom:uosmo': '2500' });
+    assert.deepEqual(await spend(), { 'denom:uatom': '7500', 'denom:uosmo': '2500' });
     const view = await policyView(s, ATOM);
     const osmo = view.runtime.spend.find((x: { asset: string }) => x.asset === 'denom:uosmo');
     assert.deepEqual({ cap: osmo.cap, remaining: osmo.remaining }, { cap: '5000', remaining: '2500' });
@@ -75,7 +76,7 @@ allowed_messages = [{ type_url = "/cosmos.bank.v1beta1.MsgSend", allowed_recipie
     assert.ok(Number(osmo.headers.get('retry-after')) > 0);
     const atom = await cosmosSend(s, k, [{ denom: 'uatom', amount: '2600' }]);
     assert.equal(atom.status, 200, atom.text);
-    assert.deepEqual(await spend(), { 'denom:uatom': '5100', 'denom:uosmo': '2500' });
+    assert.deepEqual(await spend(), { 'denom:uatom': '15100', 'denom:uosmo': '2500' }, 'transfers plus the 5000 uatom fees');
   });
 
   test('allowed_messages: an unlisted message type is 403 message_not_allowed; a listed type to an unlisted recipient is 403 too', async () => {

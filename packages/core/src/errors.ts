@@ -77,6 +77,9 @@ export const ErrorCode = {
   // abuse limits (appended)
   /** The token used up its `denied_per_minute` budget of refused requests: further requests are refused until the window ends. */
   denialBudgetExceeded: 'denial_budget_exceeded',
+  // policy (appended)
+  /** An IBC transfer through a source channel that is not in `allowed_messages[].allowed_channels`. */
+  channelNotAllowed: 'channel_not_allowed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -36,8 +36,10 @@ test('plugin default export: api version 1, chain cosmos, creates the signer', (
   const s = plugin.create({});
   assert.equal(s.chain, 'cosmos');
   assert.equal(s.curve, 'secp256k1');
-  assert.deepEqual((s.requestSchema as { required: string[] }).required, ['label', 'sign_doc_b64', 'expected_chain_id']);
+  assert.deepEqual((s.requestSchema as { required: string[] }).required, ['label', 'expected_chain_id']);
   assert.throws(() => plugin.create({ bech32_prefix: 'Not Valid' }), { code: 'config_invalid' });
+  assert.throws(() => plugin.create({ accepted_pubkey_type_urls: ['/x.PubKey'] }), { code: 'config_invalid' });
+  assert.throws(() => plugin.create({ accepted_pubkey_type_urls: [] }), { code: 'config_invalid' });
 });
 
 test('address: bech32(prefix, ripemd160(sha256(pubkey))) matches cosmjs, prefix from key options', async () => {
@@ -57,6 +59,7 @@ test('decode: MsgSend + unknown message + multi-denom fee → intent (amounts ne
     typeUrl: '/cosmos.staking.v1beta1.MsgDelegate',
     value: MsgDelegate.fromPartial({ delegatorAddress: key.address, validatorAddress: 'cosmosvaloper1xyz', amount: { denom: 'uatom', amount: '1' } }),
   };
+  const unknown = { typeUrl: '/cosmos.nft.v1beta1.MsgSend', value: Uint8Array.from([0x0a, 0x01, 0x78]) };
   const { bytes } = buildSignDoc({
     signerPubkeys: [key.publicKey],
     messages: [
@@ -65,6 +68,7 @@ test('decode: MsgSend + unknown message + multi-denom fee → intent (amounts ne
         { denom: 'ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2', amount: '250' },
       ]),
       delegate,
+      unknown,
       msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '7' }]),
     ],
     fee: [
@@ -79,22 +83,24 @@ test('decode: MsgSend + unknown message + multi-denom fee → intent (amounts ne
   assert.equal(intent.chain, 'cosmos');
   assert.equal(intent.network, CHAIN_ID);
   assert.equal(intent.signer, key.address);
-  assert.deepEqual(intent.messageTypes, [MSG_SEND_TYPE_URL, '/cosmos.staking.v1beta1.MsgDelegate']);
+  assert.deepEqual(intent.messageTypes, [MSG_SEND_TYPE_URL, '/cosmos.staking.v1beta1.MsgDelegate', '/cosmos.nft.v1beta1.MsgSend']);
   assert.deepEqual(intent.programs, intent.messageTypes);
   assert.deepEqual(intent.actions, [
     { program: MSG_SEND_TYPE_URL, kind: 'MsgSend', known: true },
-    { program: '/cosmos.staking.v1beta1.MsgDelegate', kind: 'unknown', known: false },
+    { program: '/cosmos.staking.v1beta1.MsgDelegate', kind: 'MsgDelegate', known: true },
+    { program: '/cosmos.nft.v1beta1.MsgSend', kind: 'unknown', known: false },
     { program: MSG_SEND_TYPE_URL, kind: 'MsgSend', known: true },
   ]);
   const via = MSG_SEND_TYPE_URL;
   assert.deepEqual(intent.transfers, [
     { asset: 'denom:uatom', amount: 1_000_000n, from: key.address, to: RECIPIENT, via },
     { asset: 'denom:ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2', amount: 250n, from: key.address, to: RECIPIENT, via },
+    { asset: 'denom:uatom', amount: 1n, from: key.address, to: 'cosmosvaloper1xyz', via: '/cosmos.staking.v1beta1.MsgDelegate' },
     { asset: 'denom:uatom', amount: 7n, from: key.address, to: RECIPIENT, via },
   ]);
   assert.deepEqual(intent.fees, [
-    { asset: 'denom:uatom', amount: 5000n },
-    { asset: 'denom:uosmo', amount: 12n },
+    { asset: 'denom:uatom', amount: 5000n, payer: key.address },
+    { asset: 'denom:uosmo', amount: 12n, payer: key.address },
   ]);
   assert.deepEqual(intent.flags, ['unknown_instruction']);
 });
@@ -116,8 +122,9 @@ test('sign: low-S r‖s that cosmjs verifies and that equals DirectSecp256k1Wall
   const decoded = await signer.decode(request(bytes), key);
   const signed = await signer.sign(decoded, key, backend);
   const body = signed.body as { signature_b64: string; signer_address: string };
-  assert.deepEqual(Object.keys(body).sort(), ['signature_b64', 'signer_address']);
+  assert.deepEqual(Object.keys(body).sort(), ['pub_key', 'signature_b64', 'signer_address']);
   assert.equal(body.signer_address, key.address);
+  assert.deepEqual(signed.body['pub_key'], { type: 'tendermint/PubKeySecp256k1', value: toBase64(key.publicKey) });
   const sig = fromBase64(body.signature_b64);
   assert.equal(sig.length, 64);
   assert.deepEqual(sig, signed.signature);
@@ -178,6 +185,20 @@ test('decode: chain id mismatch (request, and key pin)', async () => {
   await rejectsWith(() => signer.decode(request(bytes, 'osmosis-1'), key), 'chain_id_mismatch');
   const pinned = chainKey('cosmos-hot', 'k1', key.publicKey, { chain_id: 'theta-testnet-001' });
   await rejectsWith(() => signer.decode(request(bytes), pinned), 'chain_id_mismatch');
+  // the document and expected_chain_id agree, but on another chain than the key's
+  const otherChain = buildSignDoc({
+    signerPubkeys: [key.publicKey],
+    chainId: 'osmosis-1',
+    messages: [msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }])],
+  });
+  await rejectsWith(
+    () => signer.decode(request(otherChain.bytes, 'osmosis-1'), key),
+    'chain_id_mismatch',
+    (e) => assert.match(e.message, /chain_id/),
+  );
+  // a key without chain_id is a configuration error, never a free pass
+  const unpinned = chainKey('cosmos-hot', 'k1', key.publicKey, { chain_id: undefined });
+  await rejectsWith(() => signer.decode(request(bytes), unpinned), 'config_invalid');
   const okPin = chainKey('cosmos-hot', 'k1', key.publicKey, { chain_id: CHAIN_ID });
   assert.equal((await signer.decode(request(bytes), okPin)).intent.network, CHAIN_ID);
 });
@@ -265,5 +286,30 @@ test('decode: undecodable bytes fail closed', async () => {
     extensionOptions: [Any.fromPartial({ typeUrl: '/x.Ext', value: new Uint8Array() })],
   }).finish();
   await failsDecode(SignDoc.encode({ ...signDoc, bodyBytes: withExt }).finish());
+  // trailing bytes after the SignDoc (a truncated field header)
+  await failsDecode(Uint8Array.from([...bytes, 0x0a]));
+  // non-canonical: a field encoded with a redundant multi-byte varint length
+  // (bytes[0] is the body_bytes tag, then its length varint: pad it with a redundant continuation byte)
+  let end = 1;
+  while (bytes[end]! & 0x80) end++;
+  const padded = Uint8Array.from([...bytes.subarray(0, end), bytes[end]! | 0x80, 0x00, ...bytes.subarray(end + 1)]);
+  assert.deepEqual(SignDoc.decode(padded), SignDoc.decode(bytes), 'the padded encoding means the same document');
+  await failsDecode(padded);
   assert.equal(registry.lookupType(MSG_SEND_TYPE_URL) !== undefined, true);
+});
+
+test('extension options: non-critical ones are ignored and recorded; critical ones are undecodable', async () => {
+  const { key } = await cosmosTestKeys();
+  const send = msgSend(key.address, RECIPIENT, [{ denom: 'uatom', amount: '1' }]);
+  const opt = Any.fromPartial({ typeUrl: '/ethermint.types.v1.ExtensionOptionDynamicFeeTx', value: Uint8Array.from([0x0a, 0x01, 0x31]) });
+  const nonCritical = buildSignDoc({ signerPubkeys: [key.publicKey], messages: [send], nonCriticalExtensionOptions: [opt] });
+  const intent = (await signer.decode(request(nonCritical.bytes), key)).intent;
+  assert.ok(intent.notes?.includes('non_critical_extension_option=/ethermint.types.v1.ExtensionOptionDynamicFeeTx'));
+  assert.deepEqual(intent.flags, []);
+  const critical = buildSignDoc({ signerPubkeys: [key.publicKey], messages: [send], extensionOptions: [opt] });
+  await rejectsWith(
+    () => signer.decode(request(critical.bytes), key),
+    'decode_failed',
+    (e) => assert.deepEqual(e.context['type_urls'], ['/ethermint.types.v1.ExtensionOptionDynamicFeeTx']),
+  );
 });

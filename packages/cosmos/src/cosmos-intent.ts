@@ -1,50 +1,64 @@
-import type { Fee, Intent, IntentAction, IntentFlag, Transfer } from '@openkms/core';
-import { MSG_SEND_TYPE_URL, decodeMsgSend } from './bank-msg-send.js';
+import type { ContractCall, Fee, Intent, IntentAction, IntentFlag, Transfer } from '@openkms/core';
 import { parseCoin } from './coin-amount.js';
-import type { DecodedSignDoc } from './sign-doc-decoder.js';
+import type { CosmosTx } from './cosmos-tx.js';
+import { decodeMessage } from './messages/message-decoders.js';
+import type { MessageFacts } from './messages/message-facts.js';
 
 /**
- * Turns a decoded sign doc into policy facts.
+ * Turns a decoded transaction (either sign mode) into policy facts.
  *
- * - network: the sign doc's chain_id; signer: the key's bech32 address.
- * - actions: one per message. MsgSend is known (kind `MsgSend`); other type URLs are `unknown` (known=false)
- *   and add the `unknown_instruction` flag.
- * - programs and messageTypes: distinct type URLs, first-seen order.
- * - transfers: one per MsgSend coin, asset `denom:<denom>`.
- * - fees: one per auth_info.fee coin, asset `denom:<denom>`, never summed.
+ * - network: the document's chain_id; signer: the key's bech32 address.
+ * - actions: one per message, authz MsgExec inner messages following their MsgExec (depth-first). Known types
+ *   carry their name as kind; unknown ones are `unknown` (known=false, `unknown_instruction` flag, no facts).
+ * - programs and messageTypes: distinct type URLs (inner messages included), first-seen order.
+ * - transfers / contracts: from every message, inner ones included; amounts per denom, never summed.
+ * - fees: one per fee coin, paid by the granter, else the payer, else us (payer = signer: counts as spend).
+ * - flags: authority_change, contract_instantiation, fee_delegated, unknown_instruction; notes: see README.
  */
-export function buildCosmosIntent(doc: DecodedSignDoc, signer: string): Intent {
+export function buildCosmosIntent(tx: CosmosTx, signer: string): Intent {
   const actions: IntentAction[] = [];
   const typeUrls: string[] = [];
   const transfers: Transfer[] = [];
+  const contracts: ContractCall[] = [];
   const flags: IntentFlag[] = [];
+  const notes: string[] = [...tx.notes];
+  const addFlag = (f: IntentFlag) => {
+    if (!flags.includes(f)) flags.push(f);
+  };
 
-  doc.body.messages.forEach((any, i) => {
-    if (!typeUrls.includes(any.typeUrl)) typeUrls.push(any.typeUrl);
-    if (any.typeUrl === MSG_SEND_TYPE_URL) {
-      transfers.push(...decodeMsgSend(any, signer, i));
-      actions.push({ program: any.typeUrl, kind: 'MsgSend', known: true });
-      return;
-    }
-    actions.push({ program: any.typeUrl, kind: 'unknown', known: false });
-    if (!flags.includes('unknown_instruction')) flags.push('unknown_instruction');
-  });
+  const collect = (m: MessageFacts): void => {
+    if (!typeUrls.includes(m.typeUrl)) typeUrls.push(m.typeUrl);
+    actions.push({ program: m.typeUrl, kind: m.kind, known: m.known });
+    if (!m.known) addFlag('unknown_instruction');
+    transfers.push(...m.transfers);
+    contracts.push(...m.contracts);
+    m.flags.forEach(addFlag);
+    for (const n of m.notes) if (!notes.includes(n)) notes.push(n);
+    m.inner.forEach(collect);
+  };
+  tx.messages.forEach((any, i) => collect(decodeMessage(any, { signer, path: `messages.${i}`, depth: 0, field: tx.field })));
 
-  const fees: Fee[] = (doc.authInfo.fee?.amount ?? []).map((coin, i) => {
-    const { asset, amount } = parseCoin(coin, `fee.amount.${i}`);
-    return { asset, amount };
+  const { granter, payer: feePayer } = tx.fee;
+  const payer = granter !== '' ? granter : feePayer !== '' ? feePayer : signer;
+  if (granter !== '' && granter !== signer) notes.push(`fee_granter=${granter}`);
+  if (feePayer !== '' && feePayer !== signer) notes.push(`fee_payer=${feePayer}`);
+  if (payer !== signer) addFlag('fee_delegated');
+  const fees: Fee[] = tx.fee.amount.map((coin, i) => {
+    const { asset, amount } = parseCoin(coin, `fee.amount.${i}`, tx.field);
+    return { asset, amount, payer };
   });
 
   return {
     chain: 'cosmos',
-    network: doc.signDoc.chainId,
+    network: tx.chainId,
     signer,
     actions,
     programs: typeUrls,
     messageTypes: [...typeUrls],
-    contracts: [],
+    contracts,
     transfers,
     fees,
     flags,
+    notes,
   };
 }

@@ -6,6 +6,8 @@ export interface CompiledMessage {
   readonly recipients?: ReadonlySet<string>;
   readonly contracts?: ReadonlySet<string>;
   readonly methods?: ReadonlySet<string>;
+  /** IBC source channels transfers through this message type may use. */
+  readonly channels?: ReadonlySet<string>;
   /** Asset id (`denom:<denom>`) → cap per transaction on transfers through this message type. */
   readonly caps: ReadonlyMap<string, { readonly cap: bigint; readonly denom: string }>;
 }
@@ -46,6 +48,7 @@ export function compilePolicy(policy: KeyPolicy): CompiledPolicy {
           ...(m.allowed_recipients === undefined ? {} : { recipients: new Set(m.allowed_recipients) }),
           ...(m.allowed_contracts === undefined ? {} : { contracts: new Set(m.allowed_contracts) }),
           ...(m.allowed_methods === undefined ? {} : { methods: new Set(m.allowed_methods) }),
+          ...(m.allowed_channels === undefined ? {} : { channels: new Set(m.allowed_channels) }),
           caps: new Map(Object.entries(m.per_tx_cap ?? {}).map(([denom, v]) => [`denom:${denom}`, { cap: BigInt(v), denom }])),
         },
       ]),

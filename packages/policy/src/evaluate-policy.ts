@@ -2,6 +2,9 @@ import type { ErrorCode, Intent } from '@openkms/core';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Decision, DenialKind, RuleVerdict } from './decision.js';
 import type { SpendEntry } from './policy-state-store.js';
+import { allowedChannels } from './allowed-channels-rule.js';
+import { ownFeeSpend } from './spend-totals.js';
+import type { SpendFact } from './spend-totals.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -47,6 +50,7 @@ export function evaluatePolicy(ctx: EvaluationContext, intent: Intent): Decision
     allowedRecipients(ctx, facts),
     allowedContracts(ctx, facts),
     allowedMethods(ctx, facts),
+    allowedChannels(ctx.compiled.messages, facts.transfers),
     // per-transaction caps
     uncappedAssets(ctx, facts),
     perTxCaps(ctx, facts),
@@ -82,10 +86,13 @@ interface TransferFact {
   readonly amount: bigint;
   readonly to: string;
   readonly via: string;
+  readonly channel?: string;
 }
 
 interface Facts {
   readonly transfers: readonly TransferFact[];
+  /** Transfers plus the fees the signer pays: what per-tx and window caps count. */
+  readonly spend: readonly SpendFact[];
   readonly fees: readonly { readonly asset: string; readonly amount: bigint }[];
   readonly programs: readonly string[];
   readonly messageTypes: readonly string[];
@@ -109,6 +116,7 @@ function intentFacts(intent: Intent): Facts {
     amount: amountOf(t.amount, `transfers[${index}]`),
     to: String(t.to),
     via: String(t.via),
+    ...(typeof t.channel === 'string' ? { channel: t.channel } : {}),
   }));
   const fees = (intent.fees ?? []).map((f, i) => ({ asset: String(f.asset), amount: amountOf(f.amount, `fees[${i}]`) }));
   const messageTypes = unique(intent.messageTypes ?? []);
@@ -119,6 +127,7 @@ function intentFacts(intent: Intent): Facts {
   const programs = unique([...(intent.programs ?? []), ...actions.map((a) => a.program)]).filter((p) => !messageSet.has(p));
   return {
     transfers,
+    spend: [...transfers, ...ownFeeSpend(intent)],
     fees,
     programs,
     messageTypes,
@@ -143,6 +152,15 @@ function sumBy<T>(items: readonly T[], key: (t: T) => string, amount: (t: T) => 
 export function transferTotals(intent: Intent): Map<string, bigint> {
   return sumBy(
     intentFacts(intent).transfers,
+    (t) => t.asset,
+    (t) => t.amount,
+  );
+}
+
+/** Asset id → the intent's spend: transfers plus fees the signer pays (never summed across assets). */
+export function spendTotals(intent: Intent): Map<string, bigint> {
+  return sumBy(
+    intentFacts(intent).spend,
     (t) => t.asset,
     (t) => t.amount,
   );
@@ -357,7 +375,7 @@ function capCheck(
 
 function perTxCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   const totals = sumBy(
-    facts.transfers,
+    facts.spend,
     (t) => t.asset,
     (t) => t.amount,
   );
@@ -427,7 +445,7 @@ function signRate(ctx: EvaluationContext, field: (typeof RATE_WINDOWS)[number]['
 
 function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   const totals = sumBy(
-    facts.transfers,
+    facts.spend,
     (t) => t.asset,
     (t) => t.amount,
   );

@@ -42,6 +42,8 @@ export interface AllowedMessage {
   readonly allowed_contracts?: readonly string[];
   /** When present, every contract call made through this message type must use one of these methods. */
   readonly allowed_methods?: readonly string[];
+  /** When present, every transfer through this message type (IBC MsgTransfer) must use one of these source channels. */
+  readonly allowed_channels?: readonly string[];
   /** Bare denom (`uatom`, `ibc/…`) → cap per transaction on transfers through this message type. */
   readonly per_tx_cap?: Readonly<Record<string, string>>;
 }

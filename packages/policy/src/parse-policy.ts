@@ -29,7 +29,7 @@ const POLICY_FIELDS = new Set([
   'allowed_recipients',
 ]);
 const PROGRAM_FIELDS = new Set(['id', 'comment']);
-const MESSAGE_FIELDS = new Set(['type_url', 'allowed_recipients', 'allowed_contracts', 'allowed_methods', 'per_tx_cap']);
+const MESSAGE_FIELDS = new Set(['type_url', 'allowed_recipients', 'allowed_contracts', 'allowed_methods', 'allowed_channels', 'per_tx_cap']);
 const RECIPIENT_FIELDS = new Set(['program', 'asset', 'addresses']);
 
 const parsed = new WeakSet<object>();
@@ -155,6 +155,7 @@ function readMessages(raw: unknown, path: string): AllowedMessage[] {
     if (t.allowed_recipients !== undefined) msg.allowed_recipients = readIdList(t.allowed_recipients, at(p, 'allowed_recipients'));
     if (t.allowed_contracts !== undefined) msg.allowed_contracts = readIdList(t.allowed_contracts, at(p, 'allowed_contracts'));
     if (t.allowed_methods !== undefined) msg.allowed_methods = readIdList(t.allowed_methods, at(p, 'allowed_methods'));
+    if (t.allowed_channels !== undefined) msg.allowed_channels = readIdList(t.allowed_channels, at(p, 'allowed_channels'));
     if (t.per_tx_cap !== undefined) msg.per_tx_cap = readDenomCaps(t.per_tx_cap, at(p, 'per_tx_cap'));
     return msg;
   });

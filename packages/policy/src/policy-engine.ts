@@ -3,7 +3,7 @@ import type { Intent } from '@openkms/core';
 import { compilePolicy } from './compiled-policy.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Decision } from './decision.js';
-import { DAY_MS, RATE_WINDOWS, evaluatePolicy, transferTotals } from './evaluate-policy.js';
+import { DAY_MS, RATE_WINDOWS, evaluatePolicy, spendTotals } from './evaluate-policy.js';
 import type { KeyPolicy } from './key-policy.js';
 import { applyOverlay } from './merge-policy.js';
 import { parsePolicy } from './parse-policy.js';
@@ -137,7 +137,7 @@ export class PolicyEngine {
     this.state.prune(now - DAY_MS);
     const decision = this.#evaluate(label, intent, now);
     if (!decision.allowed) return { decision };
-    const id = this.state.reserve(label, { time: now, spend: transferTotals(intent) });
+    const id = this.state.reserve(label, { time: now, spend: spendTotals(intent) });
     return { decision, reservation: new Reservation(this.state, label, id) };
   }
 

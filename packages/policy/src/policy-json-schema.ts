@@ -39,6 +39,7 @@ const allowedMessage: JsonSchema = {
     allowed_recipients: { ...idList, description: 'If present, transfers through this message type must go to one of these.' },
     allowed_contracts: { ...idList, description: 'If present, contract calls through this message type must target one of these.' },
     allowed_methods: { ...idList, description: 'If present, contract calls through this message type must use one of these methods.' },
+    allowed_channels: { ...idList, description: 'If present, transfers through this message type (IBC MsgTransfer) must use one of these source channels.' },
     per_tx_cap: {
       type: 'object',
       description: 'Bare denom → cap per transaction on transfers through this message type.',

@@ -15,6 +15,7 @@ const RULES = [
   'allowed_recipients',
   'allowed_contracts',
   'allowed_methods',
+  'allowed_channels',
   'uncapped_assets',
   'per_tx_caps',
   'allowed_messages.per_tx_cap',

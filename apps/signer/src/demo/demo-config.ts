@@ -80,6 +80,7 @@ derivation_path = "${DEMO_LAYOUT.cosmosPath}"
 
 [keys.cosmos-hub-0.options]
 bech32_prefix = "cosmos"
+chain_id = "cosmoshub-4"
 
 [keys.cosmos-hub-0.policy]
 enabled = true
