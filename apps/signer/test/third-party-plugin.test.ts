@@ -21,7 +21,7 @@ search_paths = [${JSON.stringify(fixtures)}]
 
 [keys.toy-0]
 chain = "toy"
-key_id = "0x0064"
+key_id = "0x0101"
 
 [keys.toy-0.policy]
 allowed_programs = [{ id = "toy-program" }]

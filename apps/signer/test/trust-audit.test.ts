@@ -37,7 +37,7 @@ describe('trust plane: one audit record per decision, with the facts of the deci
     assert.equal(r.policy_version, policy.json.policy_version);
     assert.match(String(r.policy_version), /^[0-9a-f]{16,}$/);
     assert.equal(r.hsm_device, String(s.demo.sim.serial), 'the serial of the device that signed');
-    assert.equal(Number(r.key_id), 0x64);
+    assert.equal(Number(r.key_id), 0x101);
     assert.equal(typeof r.latency_ms, 'number');
     assert.ok(r.intent && typeof r.intent === 'object', 'an intent summary');
     assert.match(JSON.stringify(r.intent), /1500000/);
