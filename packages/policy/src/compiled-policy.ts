@@ -6,8 +6,8 @@ export interface CompiledMessage {
   readonly recipients?: ReadonlySet<string>;
   readonly contracts?: ReadonlySet<string>;
   readonly methods?: ReadonlySet<string>;
-  /** Asset id (`denom:<denom>`) → cap per transaction on transfers through this message type. */
-  readonly caps: ReadonlyMap<string, { readonly cap: bigint; readonly denom: string }>;
+  /** Asset id → cap per transaction on transfers through this message type. */
+  readonly caps: ReadonlyMap<string, bigint>;
 }
 
 export interface CompiledRecipients {
@@ -46,7 +46,7 @@ export function compilePolicy(policy: KeyPolicy): CompiledPolicy {
           ...(m.allowed_recipients === undefined ? {} : { recipients: new Set(m.allowed_recipients) }),
           ...(m.allowed_contracts === undefined ? {} : { contracts: new Set(m.allowed_contracts) }),
           ...(m.allowed_methods === undefined ? {} : { methods: new Set(m.allowed_methods) }),
-          caps: new Map(Object.entries(m.per_tx_cap ?? {}).map(([denom, v]) => [`denom:${denom}`, { cap: BigInt(v), denom }])),
+          caps: new Map(Object.entries(m.per_tx_cap ?? {}).map(([asset, v]) => [asset, BigInt(v)])),
         },
       ]),
     ),
