@@ -3,6 +3,8 @@ import { CHAIN_PLUGIN_API_VERSION, ErrorCode, fromBase64Strict, openKmsError, to
 import type { ChainKey, ChainSigner, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
 import { DEFAULT_BECH32_PREFIX, bech32PrefixOf, cosmosAddress, isCompressedSecp256k1 } from './cosmos-address.js';
 import { buildCosmosIntent } from './cosmos-intent.js';
+import { cosmosKeyNetwork, cosmosKeyOptionsSchema } from './cosmos-key-options.js';
+import { checkCosmosPolicyId, cosmosPolicyAliases } from './cosmos-policy-ids.js';
 import { verifySecp256k1 } from './secp256k1-verify.js';
 import { decodeSignDoc } from './sign-doc-decoder.js';
 import type { DecodedSignDoc } from './sign-doc-decoder.js';
@@ -20,7 +22,8 @@ export interface CosmosDecoded extends DecodedSignDoc {
  * Plugin options (`[plugins.cosmos]`): `bech32_prefix` sets the default prefix for keys that do not set their own
  * (default "cosmos"). Unknown options are ignored.
  *
- * Key options: `bech32_prefix` (address prefix), `chain_id` (optional pin: sign docs for another chain id are refused).
+ * Key options (`cosmosKeyOptionsSchema`): `chain_id` (required by the signer: sign docs for another chain id are
+ * refused), `bech32_prefix` (address prefix).
  */
 export type CosmosPluginOptions = Readonly<Record<string, unknown>>;
 
@@ -55,6 +58,10 @@ export function createCosmosChainSigner(options: CosmosPluginOptions = {}): Chai
     requestSchema: cosmosSignRequestSchema,
     responseSchema: cosmosSignResponseSchema,
     summary: 'Sign a Cosmos SDK SignDoc (direct mode) with a secp256k1 key',
+    keyOptionsSchema: cosmosKeyOptionsSchema,
+    network: cosmosKeyNetwork,
+    checkPolicyId: (kind, value, keyOptions) => checkCosmosPolicyId(kind, value, keyOptions, defaultPrefix),
+    policyAliases: cosmosPolicyAliases,
 
     address(publicKey: Uint8Array, keyOptions: Readonly<Record<string, unknown>>): string {
       if (!isCompressedSecp256k1(publicKey)) {

@@ -4,6 +4,8 @@ export * from './coin-amount.js';
 export * from './cosmos-address.js';
 export * from './cosmos-chain-signer.js';
 export * from './cosmos-intent.js';
+export * from './cosmos-key-options.js';
+export * from './cosmos-policy-ids.js';
 export * from './secp256k1-verify.js';
 export * from './sign-doc-decoder.js';
 export * from './sign-request-schema.js';

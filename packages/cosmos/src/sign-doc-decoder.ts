@@ -17,8 +17,8 @@ function fail(message: string, part: string): never {
  * Decodes SIGN_MODE_DIRECT sign-doc bytes strictly: SignDoc, then body_bytes → TxBody and
  * auth_info_bytes → AuthInfo, each required to be canonical protobuf with no unknown fields.
  *
- * Also fails closed on what this plugin cannot show to policy yet: a body without messages, extension options
- * (critical or not) and a (deprecated) tip.
+ * Also fails closed on a body without messages (decode_failed) and on what this plugin cannot show to policy yet
+ * (`unsupported`): extension options (critical or not) and a (deprecated) tip.
  */
 export function decodeSignDoc(bytes: Uint8Array): DecodedSignDoc {
   if (bytes.length === 0) fail('empty sign doc', 'sign_doc');
@@ -26,9 +26,10 @@ export function decodeSignDoc(bytes: Uint8Array): DecodedSignDoc {
   const body = decodeStrict(TxBody, signDoc.bodyBytes, 'body_bytes');
   const authInfo = decodeStrict(AuthInfo, signDoc.authInfoBytes, 'auth_info_bytes');
   if (body.messages.length === 0) fail('transaction has no messages', 'body_bytes');
+  // well-formed, but not something this plugin can show to policy: `unsupported`, not a decoding failure
   if (body.extensionOptions.length > 0 || body.nonCriticalExtensionOptions.length > 0) {
-    fail('extension options are not supported', 'body_bytes');
+    throw openKmsError(ErrorCode.unsupported, 'extension options are not supported', { field: 'sign_doc_b64', part: 'body_bytes' });
   }
-  if (authInfo.tip !== undefined) fail('tips are not supported', 'auth_info_bytes');
+  if (authInfo.tip !== undefined) throw openKmsError(ErrorCode.unsupported, 'tips are not supported', { field: 'sign_doc_b64', part: 'auth_info_bytes' });
   return { signDoc, body, authInfo };
 }
