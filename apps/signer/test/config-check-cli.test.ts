@@ -10,7 +10,10 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const check = (toml: string) => {
   const file = join(mkdtempSync(join(tmpdir(), 'openkms-check-')), 'config.toml');
   writeFileSync(file, toml);
-  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'config', 'check', '--config', file], { cwd: repoRoot, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/signer/src/cli.ts', 'config', 'check', '--config', file], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
 };
 
 test('`openkms config check` validates like `run`: schema, policies and the chain plugins that serve each key', () => {

@@ -5,17 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keypair, PublicKey, SystemProgram, TransactionMessage } from '@solana/web3.js';
 import { cosmosSendSignDoc } from './support/chain-fixtures.js';
-import {
-  ATOM,
-  SOL,
-  cosmosBody,
-  cosmosPublicKey,
-  cosmosSend,
-  keyAddress,
-  signSolana,
-  solanaBody,
-  waitForAudit,
-} from './support/policy-fixtures.js';
+import { ATOM, SOL, cosmosBody, cosmosPublicKey, cosmosSend, keyAddress, signSolana, solanaBody, waitForAudit } from './support/policy-fixtures.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 
 /** Issue 8: defaults that deny, ids and options checked by the chain plugin, keys pinned to a network, denials an agent can act on. */
@@ -116,10 +106,11 @@ describe('deny by default, pinned networks and actionable denials over HTTP (dem
       const res = await s.request('POST', '/admin/reload', { token: s.adminToken });
       assert.equal(res.status, 400, res.text);
       assert.equal(res.json.code, 'config_invalid');
-      assert.deepEqual(
-        [...res.json.details.errors].map((e: string) => e.split(': ')[0]).sort(),
-        ['keys.cosmos-hub-0.options.chain_id', 'keys.cosmos-hub-0.options.chainid', 'keys.solana-hot-0.policy.window_caps.denom:uatom'],
-      );
+      assert.deepEqual([...res.json.details.errors].map((e: string) => e.split(': ')[0]).sort(), [
+        'keys.cosmos-hub-0.options.chain_id',
+        'keys.cosmos-hub-0.options.chainid',
+        'keys.solana-hot-0.policy.window_caps.denom:uatom',
+      ]);
     } finally {
       writeFileSync(s.demo.files.config, original);
     }

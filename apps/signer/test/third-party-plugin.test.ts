@@ -101,7 +101,10 @@ allowed_programs = [{ id = "11111111111111111111111111111111" }]
       const e = err as { code?: string; context?: { path?: string; errors?: string[] }; message: string };
       assert.equal(e.code, 'config_invalid', e.message);
       assert.equal(e.context?.path, 'keys.toy-0.options.netwrok');
-      assert.ok(e.context?.errors?.some((m) => m.startsWith('keys.toy-0.policy.allowed_programs[0].id: not a toy program')), e.message);
+      assert.ok(
+        e.context?.errors?.some((m) => m.startsWith('keys.toy-0.policy.allowed_programs[0].id: not a toy program')),
+        e.message,
+      );
       return true;
     });
   } finally {

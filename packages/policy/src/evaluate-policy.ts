@@ -461,7 +461,13 @@ function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     checked.push({ asset, cap: cap.toString(), spent: spent.toString(), attempted: attempted.toString() });
     if (spent + attempted <= cap) continue;
     const base = `window_caps.${asset} exceeded: cap=${cap} spent=${spent} attempted=${attempted} asset=${asset}`;
-    const found = { asset, cap: cap.toString(), spent: spent.toString(), attempted: attempted.toString(), remaining: (cap > spent ? cap - spent : 0n).toString() };
+    const found = {
+      asset,
+      cap: cap.toString(),
+      spent: spent.toString(),
+      attempted: attempted.toString(),
+      remaining: (cap > spent ? cap - spent : 0n).toString(),
+    };
     if (attempted > cap) {
       violations.push({ message: `${base} (more than the whole rolling 24 h cap)`, kind: 'forbidden', facts: found });
       continue;

@@ -360,7 +360,10 @@ function checkEffective(label: string, entry: KeyEntry, overlay: PolicyOverlay |
   const path = `keys.${label}.policy`;
   const effective = applyOverlay(entry.policy, overlay, path);
   const problems = entry.validate?.(effective, path) ?? [];
-  throwProblems('config_invalid', problems.map((p) => ({ ...p, message: `${p.message} (with the runtime overlay of ${label})` })));
+  throwProblems(
+    'config_invalid',
+    problems.map((p) => ({ ...p, message: `${p.message} (with the runtime overlay of ${label})` })),
+  );
 }
 
 /** Throws the first problem (its path in context.path), every message in context.errors. */

@@ -51,7 +51,11 @@ test('deny_uncapped_assets defaults to true; false must be written out', () => {
 
 test('@openkms/policy knows no chain: the original Solana field names are aliases a chain plugin declares', () => {
   configError(() => parsePolicy({ per_tx_cap_lamports: '5' }, P), `${P}.per_tx_cap_lamports`, /unknown policy field/);
-  configError(() => parsePolicy({ allowed_messages: [{ type_url: '/x', per_tx_cap: { uatom: '1' } }] }, P), `${P}.allowed_messages[0].per_tx_cap.uatom`, /asset id/);
+  configError(
+    () => parsePolicy({ allowed_messages: [{ type_url: '/x', per_tx_cap: { uatom: '1' } }] }, P),
+    `${P}.allowed_messages[0].per_tx_cap.uatom`,
+    /asset id/,
+  );
   assert.deepEqual(parsePolicy({ allowed_messages: [{ type_url: '/x', per_tx_cap: { uatom: '1' } }] }, P, ATOM).allowed_messages[0]?.per_tx_cap, {
     'denom:uatom': '1',
   });
@@ -107,7 +111,10 @@ test('unparseable caps are config errors naming the dotted path (never "no cap")
   configError(() => parsePolicy({ per_tx_cap_lamports: 'lots' }, P, SOL), `${P}.per_tx_cap_lamports`);
   configError(() => parsePolicy({ per_tx_caps: { 'not an asset': '1' } }, P), `${P}.per_tx_caps.not an asset`, /asset id/);
   configError(() => parsePolicy({ allowed_messages: [{ type_url: '/x', per_tx_cap: { uatom: 'x' } }] }, P, ATOM), `${P}.allowed_messages[0].per_tx_cap.uatom`);
-  configError(() => parsePolicy({ allowed_messages: [{ type_url: '/x', per_tx_cap: { 'Bad:1': '1' } }] }, P, ATOM), `${P}.allowed_messages[0].per_tx_cap.Bad:1`);
+  configError(
+    () => parsePolicy({ allowed_messages: [{ type_url: '/x', per_tx_cap: { 'Bad:1': '1' } }] }, P, ATOM),
+    `${P}.allowed_messages[0].per_tx_cap.Bad:1`,
+  );
 });
 
 test('unknown keys, wrong types and bad list items are rejected with their path', () => {

@@ -1,7 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PolicyEngine, RuntimeState } from '../src/index.js';
-import { COMPUTE, COSMOS_ALIASES, MSG_EXEC, SOLANA_ALIASES, MSG_SEND, SYSTEM, TOKEN, cosmosTx, makeIntent, ruleOf, solanaEngine, solanaTx, testClock, transfer } from './helpers.js';
+import {
+  COMPUTE,
+  COSMOS_ALIASES,
+  MSG_EXEC,
+  SOLANA_ALIASES,
+  MSG_SEND,
+  SYSTEM,
+  TOKEN,
+  cosmosTx,
+  makeIntent,
+  ruleOf,
+  solanaEngine,
+  solanaTx,
+  testClock,
+  transfer,
+} from './helpers.js';
 
 const RULES = [
   'global_enabled',

@@ -14,7 +14,11 @@ test('the plugin exposes its policy hooks: key options schema, network, id check
   assert.equal(solanaKeyOptionsSchema.additionalProperties, false);
   assert.equal(signer.network?.({ cluster: 'mainnet-beta' }), 'mainnet-beta');
   assert.equal(signer.policyAliases, solanaPolicyAliases);
-  assert.deepEqual(solanaPolicyAliases.fields?.per_tx_cap_lamports, { field: 'per_tx_caps', asset: 'native', description: 'Alias of per_tx_caps.native (lamports).' });
+  assert.deepEqual(solanaPolicyAliases.fields?.per_tx_cap_lamports, {
+    field: 'per_tx_caps',
+    asset: 'native',
+    description: 'Alias of per_tx_caps.native (lamports).',
+  });
   assert.equal(solanaPolicyAliases.fields?.daily_cap_lamports?.field, 'window_caps');
 });
 

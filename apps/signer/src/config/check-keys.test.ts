@@ -62,7 +62,9 @@ test('policy ids are checked by the key chain plugin: wrong-chain assets, bad mi
     { chain_id: 'osmosis-1', bech32_prefix: 'osmo' },
     {
       per_tx_caps: { native: '1', 'erc20:0xdAC17F958D2ee523a2206206994597C13D831ec7': '1', 'denom:uosmo': '5' },
-      allowed_messages: [{ type_url: '/cosmos.bank.v1beta1.MsgSend', allowed_recipients: ['cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu'], per_tx_cap: { uosmo: '1' } }],
+      allowed_messages: [
+        { type_url: '/cosmos.bank.v1beta1.MsgSend', allowed_recipients: ['cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu'], per_tx_cap: { uosmo: '1' } },
+      ],
     },
     chains,
   );
@@ -92,7 +94,13 @@ test('a plugin without the hooks still serves keys, conservatively: no options, 
 });
 
 test("the policy engine runs the plugin's checks on PATCH overlays too", () => {
-  const key = { label: 's', chain: 'solana', keyId: '0x0064', options: { cluster: 'mainnet-beta' }, policy: checkKey('s', 'solana', { cluster: 'mainnet-beta' }, {}, chains).policy! };
+  const key = {
+    label: 's',
+    chain: 'solana',
+    keyId: '0x0064',
+    options: { cluster: 'mainnet-beta' },
+    policy: checkKey('s', 'solana', { cluster: 'mainnet-beta' }, {}, chains).policy!,
+  };
   const engine = new PolicyEngine({ keys: { s: policyKeyConfig(key, solana) } });
   assert.throws(() => engine.patchOverlay('s', { per_tx_caps: { 'denom:uatom': '1' } }), { code: 'invalid_request' });
   assert.deepEqual(engine.patchOverlay('s', { per_tx_cap_lamports: '7' }), { per_tx_caps: { native: '7' } });

@@ -40,7 +40,10 @@ function schemaErrors(v: Validator, data: unknown, root: string, hint: (e: Error
  * `checkPolicyId` cannot check them; such a key must keep `deny_uncapped_assets = true`, so a typo in a cap can only
  * ever deny (see the README, "Plugins without policy hooks").
  */
-export function policyValidatorFor(plugin: ChainSigner<any, any>, options: Readonly<Record<string, unknown>>): (policy: KeyPolicy, path: string) => PolicyProblem[] {
+export function policyValidatorFor(
+  plugin: ChainSigner<any, any>,
+  options: Readonly<Record<string, unknown>>,
+): (policy: KeyPolicy, path: string) => PolicyProblem[] {
   return (policy, path) => {
     const check = plugin.checkPolicyId;
     if (typeof check !== 'function') {
