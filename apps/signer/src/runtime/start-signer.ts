@@ -211,8 +211,19 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
 
     const startupRaw = config.raw;
     let reloading: Promise<{ keys: string[]; restartRequired: string[] }> | undefined;
+    let queued: Promise<{ keys: string[]; restartRequired: string[] }> | undefined;
     const reload = async (actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[]; restartRequired: string[] }> => {
-      if (reloading) return reloading;
+      // a reload asked for while one runs may be about a newer file: it runs once more afterwards (never dropped);
+      // the requests that arrive meanwhile share that one run
+      if (reloading) {
+        queued ??= reloading
+          .catch(() => undefined)
+          .then(() => {
+            queued = undefined;
+            return reload(actor, requestId);
+          });
+        return queued;
+      }
       reloading = (async () => {
         try {
           const next = bindConfig(await loadConfig(config.file), chains);
