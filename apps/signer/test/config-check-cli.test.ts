@@ -12,13 +12,45 @@ const check = (toml: string) => {
 };
 
 test('`openkms config check` validates like `run`: schema, policies and the chain plugins that serve each key', () => {
-  const ok = check('[keys.solana-hot-0]\nchain = "solana"\nkey_id = "0x0064"\n[keys.solana-hot-0.policy]\nper_tx_cap_lamports = "1"\n');
+  const ok = check(
+    '[keys.solana-hot-0]\nchain = "solana"\nkey_id = "0x0064"\n[keys.solana-hot-0.options]\ncluster = "mainnet-beta"\n[keys.solana-hot-0.policy]\nper_tx_cap_lamports = "1"\n',
+  );
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /ok \(1 keys; chains cosmos, solana\)/);
   const typo = check('[server]\nlisen = "x"\n');
   assert.equal(typo.status, 1);
-  assert.match(typo.stderr, /server\.lisen: unknown key \[config_invalid\]/);
+  assert.match(typo.stderr, /server\.lisen: unknown key\n.*: 1 error \[config_invalid\]/);
   const chain = check('[keys.btc-0]\nchain = "bitcoin"\nkey_id = "0x0064"\n');
   assert.equal(chain.status, 1);
   assert.match(chain.stderr, /keys\.btc-0\.chain: no loaded plugin serves chain "bitcoin"/);
+});
+
+test('`openkms config check` reports every error in the file, not only the first: schema, options, policy ids', () => {
+  const r = check(
+    [
+      '[server]\nlisen = "x"\nmax_in_flight = 0',
+      '[keys.solana-hot-0]\nchain = "solana"\nkey_id = "0x0064"',
+      '[keys.solana-hot-0.options]\nchainid = "mainnet-beta"', // a typo: the pin would silently do nothing
+      '[keys.solana-hot-0.policy]\nper_tx_caps = { "denom:uatom" = "1", "spl:notamint" = "1" }',
+      'allowed_recipients = [{ addresses = ["cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu"] }]',
+      '[keys.cosmos-hub-0]\nchain = "cosmos"\nkey_id = "0x0065"',
+      '[keys.cosmos-hub-0.policy]\nper_tx_caps = { "denom:uatm!" = "1" }',
+    ].join('\n'),
+  );
+  assert.equal(r.status, 1, r.stdout);
+  for (const path of [
+    'server.lisen',
+    'server.max_in_flight',
+    'keys.solana-hot-0.options.chainid',
+    'keys.solana-hot-0.options.cluster',
+    'keys.solana-hot-0.policy.per_tx_caps.denom:uatom',
+    'keys.solana-hot-0.policy.per_tx_caps.spl:notamint',
+    'keys.solana-hot-0.policy.allowed_recipients[0].addresses[0]',
+    'keys.cosmos-hub-0.options.chain_id',
+    'keys.cosmos-hub-0.policy.per_tx_caps.denom:uatm!',
+  ]) {
+    assert.ok(r.stderr.includes(`${path}: `), `${path} is reported:\n${r.stderr}`);
+  }
+  assert.match(r.stderr, /: 9 errors \[config_invalid\]/);
+  assert.match(r.stderr, /options\.chainid: unknown key \(options of a solana key: cluster\)/);
 });

@@ -143,7 +143,7 @@ describe('openkms config migrate --from-original', () => {
     assert.deepEqual(atom.options, { bech32_prefix: 'cosmos', chain_id: 'cosmoshub-4' });
     assert.deepEqual(atom.policy.per_tx_caps, { 'denom:uatom': '500000000' });
     assert.deepEqual(atom.policy.window_caps, { 'denom:uatom': '5000000000' });
-    assert.deepEqual(atom.policy.allowed_messages?.[0]?.allowed_recipients, [RECIPIENT]);
+    assert.deepEqual((atom.policy.allowed_messages as { allowed_recipients?: string[] }[] | undefined)?.[0]?.allowed_recipients, [RECIPIENT]);
     const sol = config.keys['solana-hot-0']!;
     assert.deepEqual(sol.options, { cluster: 'mainnet-beta' });
     assert.equal(sol.policy.max_signs_per_hour, undefined);

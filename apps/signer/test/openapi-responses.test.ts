@@ -235,7 +235,7 @@ describe('OpenAPI: every real response is documented for its operation and match
         return (
           toml.replace('file = "state.json"', 'file = "state/state.json"') +
           // a configured key the HSM does not hold: its address and public key are null
-          '\n[keys.solana-missing-0]\nchain = "solana"\nkey_id = "0x0077"\n'
+          '\n[keys.solana-missing-0]\nchain = "solana"\nkey_id = "0x0077"\n[keys.solana-missing-0.options]\ncluster = "mainnet-beta"\n'
         );
       },
     });

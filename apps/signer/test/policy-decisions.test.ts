@@ -96,9 +96,12 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     assert.match(view.policy_version, /^[0-9a-f]{64}$/);
     assert.deepEqual(view.policy.allowed_programs, [{ id: SYSTEM }]);
     assert.deepEqual(Object.keys(view.runtime.sign_counts).sort(), ['per_day', 'per_hour', 'per_minute']);
-    assert.deepEqual(view.runtime.sign_counts.per_minute, { limit: 1000, used: 1, window_secs: 60 });
+    const { resets_at: minuteReset, ...minute } = view.runtime.sign_counts.per_minute;
+    assert.deepEqual(minute, { limit: 1000, used: 1, window_secs: 60, retry_after_secs: 0 }, 'a slot is free now');
+    assert.ok(Date.parse(minuteReset) > Date.now() && Date.parse(minuteReset) <= Date.now() + 60_000, 'the signature leaves the minute window');
+    const { resets_at: _hourReset, ...hour } = view.runtime.sign_counts.per_hour;
     // the original openKMS's integer limit: 0 = no limit
-    assert.deepEqual(view.runtime.sign_counts.per_hour, { limit: 0, used: 1, window_secs: 3600 });
+    assert.deepEqual(hour, { limit: 0, used: 1, window_secs: 3600, retry_after_secs: 0 });
     assert.deepEqual(
       view.runtime.daily_spend,
       view.runtime.spend.map((x: { asset: string; spent: string; cap: string | null }) => ({
@@ -183,10 +186,17 @@ describe('no overshoot: 100 parallel HTTP requests against a cap of 10 (rate lim
       assert.equal(r.json.code, 'rate_limited');
       const retry = Number(r.headers.get('retry-after'));
       assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+      // the failing rule's facts, so the agent can act without a second request
+      assert.deepEqual(r.json.details, { label: SOL, rule: 'max_signs_per_minute', limit: 10, used: 10, window_secs: 60, retry_after_secs: retry });
     }
     assert.equal((await hsmEddsaSigns(s)) - hsmBefore, 10);
     let view = await policyView(s, SOL);
-    assert.deepEqual(view.runtime.sign_counts.per_minute, { limit: 10, used: 10, window_secs: 60 });
+    const { resets_at: resetsAt, retry_after_secs: nextSlot, ...counts } = view.runtime.sign_counts.per_minute;
+    assert.deepEqual(counts, { limit: 10, used: 10, window_secs: 60 });
+    // the full window says when its next slot frees: what the 429s said in Retry-After (a second may have passed)
+    const retries = results.filter((x) => x.status === 429).map((x) => Number(x.headers.get('retry-after')));
+    assert.ok(nextSlot >= Math.min(...retries) - 1 && nextSlot <= Math.max(...retries), `retry_after_secs ${nextSlot}`);
+    assert.ok(Date.parse(resetsAt) > Date.now() && Date.parse(resetsAt) <= Date.now() + 60_000, `resets_at ${resetsAt}`);
     const recs = await waitForAudit(s, (r) => r.label === SOL && r.decision === 'deny', 90);
     assert.equal(recs.length, 90);
     assert.equal((await auditRecords(s)).filter((r) => r.decision === 'allow').length, 10);
@@ -201,7 +211,11 @@ describe('no overshoot: 100 parallel HTTP requests against a cap of 10 (rate lim
     assert.equal(view.runtime.spend[0].remaining, '10000');
     const capped = await Promise.all(Array.from({ length: 100 }, () => signSolana(s, solanaBody(from, 1000))));
     assert.equal(capped.filter((r) => r.status === 200).length, 10);
-    assert.equal(capped.filter((r) => r.status === 429 && r.json.code === 'window_cap_exceeded' && Number(r.headers.get('retry-after')) > 0).length, 90);
+    assert.equal(
+      capped.filter((r) => r.status === 429 && r.json.code === 'window_cap_exceeded' && Number(r.headers.get('retry-after')) > 0).length,
+      90,
+      JSON.stringify(capped.filter((r) => r.status !== 200 && r.json.code !== 'window_cap_exceeded').map((r) => r.text)).slice(0, 2000),
+    );
     view = await policyView(s, SOL);
     assert.deepEqual([view.runtime.spend[0].spent, view.runtime.spend[0].remaining], ['20000', '0']);
     assert.equal((await hsmEddsaSigns(s)) - hsmBefore, 20);

@@ -35,7 +35,7 @@ describe('signing end to end: HTTP → signer → driver → connector HTTP → 
     const message = solanaTransferMessage({ from: payer, to: recipient, lamports: 1_000_000_000n, blockhash: svm.latestBlockhash() });
     const res = await s.request('POST', '/sign/solana', {
       token: s.signerToken,
-      body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64'), expected_chain_id: 'localnet' },
+      body: { label: 'solana-hot-0', message_b64: Buffer.from(message).toString('base64'), expected_chain_id: 'mainnet-beta' },
     });
     assert.equal(res.status, 200, res.text);
     const tx = Transaction.populate(Message.from(Buffer.from(message)), [res.json.signature_b58]);

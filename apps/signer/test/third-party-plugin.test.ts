@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -23,8 +23,12 @@ search_paths = [${JSON.stringify(fixtures)}]
 chain = "toy"
 key_id = "0x0101"
 
+[keys.toy-0.options]
+network = "toynet-1"
+
 [keys.toy-0.policy]
 allowed_programs = [{ id = "toy-program" }]
+per_tx_cap_toy = "1000"
 `,
     );
     const token = TokenStore.load(join(s.dir, 'tokens.json')).create('toy-agent', ['sign:toy-0', 'read']);
@@ -40,6 +44,13 @@ allowed_programs = [{ id = "toy-program" }]
     const res = await s.request('POST', '/sign/toy', { token, body: { label: 'toy-0', payload_hex: payload.toString('hex') } });
     assert.equal(res.status, 200, res.text);
     assert.ok(ed25519.verify(Buffer.from(res.json.signature_hex, 'hex'), payload, publicKey), 'the signature verifies against the key');
+
+    // the plugin's hooks: its alias folded into per_tx_caps.native; its network pinned by the signer (the toy
+    // intent names none)
+    const policy = await s.request('GET', '/policy/toy-0', { token });
+    assert.deepEqual(policy.json.policy.per_tx_caps, { native: '1000' });
+    const explained = await s.request('POST', '/policy/toy-0/explain', { token, body: { payload_hex: payload.toString('hex') } });
+    assert.equal(explained.json.intent.network, 'toynet-1');
 
     const bad = await s.request('POST', '/sign/toy', { token, body: { label: 'toy-0', payload_hex: 'zz' } });
     assert.equal(bad.status, 400);
@@ -60,5 +71,43 @@ allowed_programs = [{ id = "toy-program" }]
     );
   } finally {
     await s.close();
+  }
+});
+
+test("a third-party plugin's own checks stop startup: an unknown option, a program id it rejects (config_invalid with the path)", async () => {
+  const s = await startTestSigner();
+  try {
+    appendFileSync(
+      s.demo.files.config,
+      `
+[plugins]
+enabled = ["@openkms/solana", "@openkms/cosmos", "openkms-plugin-toy"]
+search_paths = [${JSON.stringify(fixtures)}]
+
+[keys.toy-0]
+chain = "toy"
+key_id = "0x0064"
+
+[keys.toy-0.options]
+network = "toynet-1"
+netwrok = "toynet-2"
+
+[keys.toy-0.policy]
+allowed_programs = [{ id = "11111111111111111111111111111111" }]
+`,
+    );
+    await s.close({ keepDir: true });
+    await assert.rejects(startTestSigner({ dir: s.dir }), (err: unknown) => {
+      const e = err as { code?: string; context?: { path?: string; errors?: string[] }; message: string };
+      assert.equal(e.code, 'config_invalid', e.message);
+      assert.equal(e.context?.path, 'keys.toy-0.options.netwrok');
+      assert.ok(
+        e.context?.errors?.some((m) => m.startsWith('keys.toy-0.policy.allowed_programs[0].id: not a toy program')),
+        e.message,
+      );
+      return true;
+    });
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
   }
 });

@@ -21,7 +21,7 @@ describe('trust plane: one audit record per decision, with the facts of the deci
   });
 
   test('allow: time, request id, token name, label, chain, network, intent, digests of bytes and signature, policy version, device and key', async () => {
-    const body = solanaBody(keys, 1_500_000, { expected_chain_id: 'devnet' });
+    const body = solanaBody(keys, 1_500_000, { expected_chain_id: 'mainnet-beta' });
     const res = await s.request('POST', '/sign/solana', { token: s.signerToken, body, headers: { 'x-request-id': 'trust-audit-allow-1' } });
     assert.equal(res.status, 200, res.text);
     const r = await byRequest('trust-audit-allow-1');
@@ -30,7 +30,7 @@ describe('trust plane: one audit record per decision, with the facts of the deci
     assert.equal(r.token_name, 'demo-agent');
     assert.equal(r.label, 'solana-hot-0');
     assert.equal(r.chain, 'solana');
-    assert.equal(r.network, 'devnet');
+    assert.equal(r.network, 'mainnet-beta');
     assert.equal(r.signed_sha256, sha256(Buffer.from(body.message_b64, 'base64')), 'sha256 of the exact signed bytes');
     assert.equal(r.signature_sha256, sha256(Buffer.from(res.json.signature_b64, 'base64')), 'sha256 of the returned signature');
     const policy = await s.request('GET', '/policy/solana-hot-0', { token: s.signerToken });

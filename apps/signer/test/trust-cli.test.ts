@@ -66,6 +66,10 @@ describe('openkms token create/list/revoke against a running signer', () => {
     assert.equal(dup.code, 1);
     assert.match(dup.stderr, /\[conflict\]/);
     assert.equal((await cli(['token', 'create', '--config', config, '--scope', 'read'])).code, 2);
+    // with --config, sign:<label> must name a key of that config (a typo would mint a token that can sign nothing)
+    const typo = await cli(['token', 'create', '--config', config, '--name', 'y', '--scope', 'sign:solana-hot-9']);
+    assert.equal(typo.code, 1);
+    assert.match(typo.stderr, /no key labelled solana-hot-9 .*\[unknown_label\]/);
     assert.equal(readFileSync(join(s.dir, 'tokens.json'), 'utf8'), before);
   });
 

@@ -1,3 +1,4 @@
+import type { ChainPolicyHooks } from './chain-policy-hooks.js';
 import type { Curve } from './curve.js';
 import type { Intent } from './intent.js';
 import type { JsonSchema } from './json-schema.js';
@@ -40,9 +41,10 @@ export interface SignedResponse {
  * What a chain plugin implements. A plugin never sees tokens, policy configuration or HTTP objects:
  * it turns a validated request body into facts, and decoded bytes into a signature through the backend.
  *
- * Both methods fail closed by throwing OpenKmsError (decode_failed, signer_mismatch, chain_id_mismatch, …).
+ * Both methods fail closed by throwing OpenKmsError (decode_failed, unsupported, signer_mismatch, chain_id_mismatch, …).
+ * The optional ChainPolicyHooks let the signer validate a key's options and policy ids at load time.
  */
-export interface ChainSigner<Req = Record<string, unknown>, D = unknown> {
+export interface ChainSigner<Req = Record<string, unknown>, D = unknown> extends ChainPolicyHooks {
   /** Route segment: POST /sign/<chain>. Lower-case letters, digits and dashes. */
   readonly chain: string;
   readonly apiVersion: typeof CHAIN_PLUGIN_API_VERSION;

@@ -1,5 +1,6 @@
 export * from './amount.js';
 export * from './bytes.js';
+export * from './chain-policy-hooks.js';
 export * from './chain-signer.js';
 export * from './curve.js';
 export * from './errors.js';

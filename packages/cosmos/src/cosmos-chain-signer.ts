@@ -6,6 +6,8 @@ import { buildCosmosIntent } from './cosmos-intent.js';
 import type { CosmosTx } from './cosmos-tx.js';
 import type { PubkeyType } from './pubkey-types.js';
 import { acceptedPubkeyTypeUrlsOf, pubkeyTypeOf } from './pubkey-types.js';
+import { cosmosKeyNetwork, cosmosKeyOptionsSchema } from './cosmos-key-options.js';
+import { checkCosmosPolicyId, cosmosPolicyAliases } from './cosmos-policy-ids.js';
 import { verifySecp256k1 } from './secp256k1-verify.js';
 import { decodeSignDoc, directSignDocTx } from './sign-doc-decoder.js';
 import { cosmosSignRequestSchema, cosmosSignResponseSchema } from './sign-request-schema.js';
@@ -28,7 +30,8 @@ export interface CosmosDecoded {
  * "cosmos"), `accepted_pubkey_type_urls` (public-key types keys may use; default all three). Unknown options are
  * ignored.
  *
- * Key options: `chain_id` (required), `bech32_prefix`, `pubkey_type` (see key-option-names.ts).
+ * Key options (`cosmosKeyOptionsSchema`): `chain_id` (required: sign docs for another chain id are refused),
+ * `bech32_prefix` (address prefix), `pubkey_type`.
  */
 export type CosmosPluginOptions = Readonly<Record<string, unknown>>;
 
@@ -100,6 +103,10 @@ export function createCosmosChainSigner(options: CosmosPluginOptions = {}): Chai
     requestSchema: cosmosSignRequestSchema,
     responseSchema: cosmosSignResponseSchema,
     summary: 'Sign a Cosmos SDK SignDoc (direct) or StdSignDoc (amino JSON) with a secp256k1 key',
+    keyOptionsSchema: cosmosKeyOptionsSchema,
+    network: cosmosKeyNetwork,
+    checkPolicyId: (kind, value, keyOptions) => checkCosmosPolicyId(kind, value, keyOptions, defaultPrefix),
+    policyAliases: cosmosPolicyAliases,
 
     address(publicKey: Uint8Array, keyOptions: Readonly<Record<string, unknown>>): string {
       if (!isCompressedSecp256k1(publicKey)) {

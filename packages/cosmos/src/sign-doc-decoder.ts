@@ -19,8 +19,8 @@ function fail(message: string, part: string): never {
  * auth_info_bytes → AuthInfo, each required to be canonical protobuf with no unknown fields.
  *
  * Fails closed on a body without messages, on any critical extension option (none is known to this plugin: the
- * chain would act on it) and on a (deprecated) tip. Non-critical extension options are ignored by chains that do
- * not know them, so they are accepted and recorded (see `directSignDocTx`).
+ * chain would act on it: decode_failed) and on a (deprecated) tip (`unsupported`). Non-critical extension options are
+ * ignored by chains that do not know them, so they are accepted and recorded (see `directSignDocTx`).
  */
 export function decodeSignDoc(bytes: Uint8Array): DecodedSignDoc {
   if (bytes.length === 0) fail('empty sign doc', 'sign_doc');
@@ -35,7 +35,7 @@ export function decodeSignDoc(bytes: Uint8Array): DecodedSignDoc {
       type_urls: body.extensionOptions.map((o) => o.typeUrl),
     });
   }
-  if (authInfo.tip !== undefined) fail('tips are not supported', 'auth_info_bytes');
+  if (authInfo.tip !== undefined) throw openKmsError(ErrorCode.unsupported, 'tips are not supported', { field: 'sign_doc_b64', part: 'auth_info_bytes' });
   if (authInfo.fee === undefined) fail('auth_info has no fee', 'auth_info_bytes');
   return { signDoc, body, authInfo };
 }

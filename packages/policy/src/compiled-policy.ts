@@ -8,8 +8,8 @@ export interface CompiledMessage {
   readonly methods?: ReadonlySet<string>;
   /** IBC source channels transfers through this message type may use. */
   readonly channels?: ReadonlySet<string>;
-  /** Asset id (`denom:<denom>`) → cap per transaction on transfers through this message type. */
-  readonly caps: ReadonlyMap<string, { readonly cap: bigint; readonly denom: string }>;
+  /** Asset id → cap per transaction on transfers through this message type. */
+  readonly caps: ReadonlyMap<string, bigint>;
 }
 
 export interface CompiledRecipients {
@@ -49,7 +49,7 @@ export function compilePolicy(policy: KeyPolicy): CompiledPolicy {
           ...(m.allowed_contracts === undefined ? {} : { contracts: new Set(m.allowed_contracts) }),
           ...(m.allowed_methods === undefined ? {} : { methods: new Set(m.allowed_methods) }),
           ...(m.allowed_channels === undefined ? {} : { channels: new Set(m.allowed_channels) }),
-          caps: new Map(Object.entries(m.per_tx_cap ?? {}).map(([denom, v]) => [`denom:${denom}`, { cap: BigInt(v), denom }])),
+          caps: new Map(Object.entries(m.per_tx_cap ?? {}).map(([asset, v]) => [asset, BigInt(v)])),
         },
       ]),
     ),

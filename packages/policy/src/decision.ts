@@ -16,14 +16,21 @@ export interface RuleVerdict {
   readonly kind?: DenialKind;
   /** When not ok and limited: seconds until this rule would pass again (computed from the window contents). */
   readonly retryAfterSeconds?: number;
-  /** JSON-safe facts (amounts as decimal strings). */
+  /**
+   * JSON-safe facts (amounts as decimal strings). A failing rule names what failed in flat fields, as applicable:
+   * `asset`, `cap`, `attempted`, `spent`, `remaining`, `retry_after_secs` (caps and windows), `limit`, `used`,
+   * `window_secs` (rate limits), `program`, `type_url`, `recipient`, `contract`, `method` (allowlists). The signer
+   * copies these flat fields into the `details` of its 403/429 error body.
+   */
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 export interface Decision {
   readonly allowed: boolean;
   readonly kind: 'allow' | DenialKind;
-  /** The first failing rule's code (a forbidden failure outranks a limited one). */
+  /** The failing rule the decision reports (a forbidden failure outranks a limited one). */
+  readonly rule?: string;
+  /** That rule's code. */
   readonly code?: ErrorCode;
   readonly message?: string;
   /** Set when kind is `limited`: the largest retry delay among the failing rules. */

@@ -69,6 +69,7 @@ export function evaluatePolicy(ctx: EvaluationContext, intent: Intent): Decision
   return {
     allowed: false,
     kind,
+    rule: primary.rule,
     code: primary.code ?? 'policy_denied',
     message: primary.message ?? `denied by rule ${primary.rule}`,
     ...(retry === undefined ? {} : { retryAfterSeconds: retry }),
@@ -269,7 +270,7 @@ function allowedPrograms(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     'program_not_allowed',
     denied.map((p) => `program ${p} is not in allowed_programs`),
     facts.programs.length === 0 ? 'no programs invoked' : 'all invoked programs are allowed',
-    { checked: facts.programs },
+    { checked: facts.programs, ...(denied.length === 0 ? {} : { program: denied[0] }) },
   );
 }
 
@@ -280,14 +281,16 @@ function allowedMessages(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     'message_not_allowed',
     denied.map((m) => `message type ${m} is not in allowed_messages`),
     facts.messageTypes.length === 0 ? 'no messages' : 'all message types are allowed',
-    { checked: facts.messageTypes },
+    { checked: facts.messageTypes, ...(denied.length === 0 ? {} : { type_url: denied[0] }) },
   );
 }
 
 function allowedRecipients(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   const violations: string[] = [];
+  let first: TransferFact | undefined;
   for (const t of facts.transfers) {
     const what = `transfer #${t.index} of ${t.amount} ${t.asset} via ${t.via} to ${t.to}`;
+    const before = violations.length;
     for (const r of ctx.compiled.recipients) {
       const applies = (r.program === undefined || r.program === t.via) && (r.asset === undefined || r.asset === t.asset);
       if (applies && !r.addresses.has(t.to)) violations.push(`recipient not allowed: ${what} is not in allowed_recipients[${r.index}]`);
@@ -296,21 +299,25 @@ function allowedRecipients(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     if (m?.recipients !== undefined && !m.recipients.has(t.to)) {
       violations.push(`recipient not allowed: ${what} is not in allowed_messages[${m.typeUrl}].allowed_recipients`);
     }
+    if (first === undefined && violations.length > before) first = t;
   }
   return fromViolations(
     'allowed_recipients',
     'recipient_not_allowed',
     violations,
     facts.transfers.length === 0 ? 'no transfers' : 'all recipients are allowed',
+    first === undefined ? {} : { recipient: first.to, asset: first.asset, attempted: first.amount.toString(), via: first.via },
   );
 }
 
 function allowedContracts(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   const violations: string[] = [];
+  let first: string | undefined;
   for (const c of facts.contracts) {
     const m = ctx.compiled.messages.get(c.via);
     if (m?.contracts !== undefined && !m.contracts.has(c.contract)) {
       violations.push(`contract ${c.contract} is not in allowed_messages[${m.typeUrl}].allowed_contracts`);
+      first ??= c.contract;
     }
   }
   return fromViolations(
@@ -318,22 +325,27 @@ function allowedContracts(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     'contract_not_allowed',
     violations,
     facts.contracts.length === 0 ? 'no contract calls' : 'all contracts are allowed',
+    first === undefined ? {} : { contract: first },
   );
 }
 
 function allowedMethods(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   const violations: string[] = [];
+  let first: { contract: string; method?: string } | undefined;
   for (const c of facts.contracts) {
     const m = ctx.compiled.messages.get(c.via);
     if (m?.methods === undefined) continue;
+    const before = violations.length;
     if (c.method === undefined) violations.push(`call to ${c.contract} has no decodable method but allowed_messages[${m.typeUrl}].allowed_methods is set`);
     else if (!m.methods.has(c.method)) violations.push(`method ${c.method} of ${c.contract} is not in allowed_messages[${m.typeUrl}].allowed_methods`);
+    if (first === undefined && violations.length > before) first = { contract: c.contract, ...(c.method === undefined ? {} : { method: c.method }) };
   }
   return fromViolations(
     'allowed_methods',
     'method_not_allowed_by_policy',
     violations,
     facts.contracts.length === 0 ? 'no contract calls' : 'all methods are allowed',
+    first ?? {},
   );
 }
 
@@ -352,7 +364,7 @@ function uncappedAssets(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     'uncapped_assets',
     'uncapped_asset_denied',
     `asset ${uncapped[0]} has no cap (per_tx_caps, window_caps or allowed_messages[].per_tx_cap) and deny_uncapped_assets = true`,
-    detail,
+    { ...detail, asset: uncapped[0] },
   );
 }
 
@@ -364,13 +376,18 @@ function capCheck(
 ): RuleVerdict {
   const checked: { asset: string; cap: string; attempted: string }[] = [];
   const violations: string[] = [];
+  let first: { asset: string; cap: string; attempted: string } | undefined;
   for (const [asset, attempted] of totals) {
     const c = cap(asset);
     if (c === undefined) continue;
-    checked.push({ asset, cap: c.cap.toString(), attempted: attempted.toString() });
-    if (attempted > c.cap) violations.push(`${c.name} exceeded: cap=${c.cap} attempted=${attempted} asset=${asset}`);
+    const entry = { asset, cap: c.cap.toString(), attempted: attempted.toString() };
+    checked.push(entry);
+    if (attempted > c.cap) {
+      violations.push(`${c.name} exceeded: cap=${c.cap} attempted=${attempted} asset=${asset}`);
+      first ??= entry;
+    }
   }
-  return fromViolations(rule, code, violations, checked.length === 0 ? 'no capped asset moved' : 'within caps', { checked });
+  return fromViolations(rule, code, violations, checked.length === 0 ? 'no capped asset moved' : 'within caps', { checked, ...(first ?? {}) });
 }
 
 function perTxCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
@@ -388,6 +405,7 @@ function perTxCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
 function messageCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   const checked: unknown[] = [];
   const violations: string[] = [];
+  let first: Record<string, unknown> | undefined;
   for (const m of ctx.compiled.messages.values()) {
     if (m.caps.size === 0) continue;
     const via = facts.transfers.filter((t) => t.via === m.typeUrl);
@@ -400,15 +418,17 @@ function messageCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
         (t) => t.amount,
       ),
       (asset) => {
-        const c = m.caps.get(asset);
-        return c === undefined ? undefined : { cap: c.cap, name: `allowed_messages[${m.typeUrl}].per_tx_cap.${c.denom}` };
+        const cap = m.caps.get(asset);
+        return cap === undefined ? undefined : { cap, name: `allowed_messages[${m.typeUrl}].per_tx_cap.${asset}` };
       },
     );
     checked.push(...((v.detail?.checked as unknown[]) ?? []).map((x) => ({ type_url: m.typeUrl, ...(x as object) })));
     violations.push(...((v.detail?.violations as string[]) ?? []));
+    if (first === undefined && !v.ok) first = { type_url: m.typeUrl, asset: v.detail?.asset, cap: v.detail?.cap, attempted: v.detail?.attempted };
   }
   return fromViolations('allowed_messages.per_tx_cap', 'per_tx_cap_exceeded', violations, checked.length === 0 ? 'no capped asset moved' : 'within caps', {
     checked,
+    ...(first ?? {}),
   });
 }
 
@@ -437,7 +457,7 @@ function signRate(ctx: EvaluationContext, field: (typeof RATE_WINDOWS)[number]['
     field,
     'rate_limited',
     `${field} exceeded: limit=${limit} used=${used} window_secs=${windowMs / 1000}; retry in ${retry} s`,
-    detail,
+    { ...detail, retry_after_secs: retry },
     'limited',
     retry,
   );
@@ -450,7 +470,7 @@ function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     (t) => t.amount,
   );
   const checked: { asset: string; cap: string; spent: string; attempted: string }[] = [];
-  const violations: { message: string; kind: DenialKind; retry?: number }[] = [];
+  const violations: { message: string; kind: DenialKind; retry?: number; facts: Record<string, unknown> }[] = [];
   for (const [asset, attempted] of totals) {
     const cap = ctx.compiled.windowCaps.get(asset);
     if (cap === undefined) continue;
@@ -459,8 +479,15 @@ function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     checked.push({ asset, cap: cap.toString(), spent: spent.toString(), attempted: attempted.toString() });
     if (spent + attempted <= cap) continue;
     const base = `window_caps.${asset} exceeded: cap=${cap} spent=${spent} attempted=${attempted} asset=${asset}`;
+    const found = {
+      asset,
+      cap: cap.toString(),
+      spent: spent.toString(),
+      attempted: attempted.toString(),
+      remaining: (cap > spent ? cap - spent : 0n).toString(),
+    };
     if (attempted > cap) {
-      violations.push({ message: `${base} (more than the whole rolling 24 h cap)`, kind: 'forbidden' });
+      violations.push({ message: `${base} (more than the whole rolling 24 h cap)`, kind: 'forbidden', facts: found });
       continue;
     }
     let remaining = spent;
@@ -472,12 +499,13 @@ function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
         break;
       }
     }
-    violations.push({ message: `${base} (rolling 24 h); retry in ${retry} s`, kind: 'limited', retry });
+    violations.push({ message: `${base} (rolling 24 h); retry in ${retry} s`, kind: 'limited', retry, facts: { ...found, retry_after_secs: retry } });
   }
   if (violations.length === 0) return pass('window_caps', checked.length === 0 ? 'no capped asset moved' : 'within caps', { checked });
   const forbidden = violations.find((v) => v.kind === 'forbidden');
   const first = forbidden ?? violations[0]!;
   const retry = forbidden === undefined ? Math.max(...violations.map((v) => v.retry ?? 1)) : undefined;
   const code = forbidden === undefined ? 'window_cap_exceeded' : 'tx_exceeds_window_cap';
-  return deny('window_caps', code, first.message, { checked, violations: violations.map((v) => v.message) }, first.kind, retry);
+  const shown = retry === undefined ? first.facts : { ...first.facts, retry_after_secs: retry };
+  return deny('window_caps', code, first.message, { checked, violations: violations.map((v) => v.message), ...shown }, first.kind, retry);
 }

@@ -4,6 +4,7 @@ export * from './key-policy.js';
 export * from './merge-policy.js';
 export * from './parse-policy.js';
 export * from './policy-engine.js';
+export * from './policy-ids.js';
 export * from './policy-json-schema.js';
 export * from './policy-state-store.js';
 export * from './policy-version.js';

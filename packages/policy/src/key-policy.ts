@@ -1,6 +1,7 @@
 /**
  * The policy of one key, in its normalised JSON form: snake_case field names as written in TOML, caps as decimal
- * strings in base units, aliases folded (`per_tx_cap_lamports` → `per_tx_caps.native`), defaults filled in.
+ * strings in base units, chain aliases folded (e.g. Solana's `per_tx_cap_lamports` → `per_tx_caps.native`), defaults
+ * filled in.
  *
  * This one shape is what `parsePolicy` returns, what the engine evaluates (after compiling it), what `view()` shows
  * and what `policyVersion` hashes. Objects returned by `parsePolicy` are deeply frozen.
@@ -17,7 +18,10 @@ export interface KeyPolicy {
   readonly window_caps: Readonly<Record<string, string>>;
   /** Fee asset id → cap on the fees of one transaction. */
   readonly fee_caps: Readonly<Record<string, string>>;
-  /** When true, a transfer of an asset that has no per-tx or window cap (nor a per-message cap) is denied. */
+  /**
+   * When true (the default), a transfer of an asset that has no per-tx or window cap (nor a per-message cap) is denied.
+   * False is dangerous: every asset no cap names can then be sent in any amount.
+   */
   readonly deny_uncapped_assets: boolean;
   /** When false (the default), an action the chain plugin could not decode denies the transaction. */
   readonly allow_unknown_instructions: boolean;
@@ -44,7 +48,7 @@ export interface AllowedMessage {
   readonly allowed_methods?: readonly string[];
   /** When present, every transfer through this message type (IBC MsgTransfer) must use one of these source channels. */
   readonly allowed_channels?: readonly string[];
-  /** Bare denom (`uatom`, `ibc/…`) → cap per transaction on transfers through this message type. */
+  /** Asset id (`denom:uatom`; a bare denom is folded by the Cosmos plugin) → cap per transaction through this message type. */
   readonly per_tx_cap?: Readonly<Record<string, string>>;
 }
 

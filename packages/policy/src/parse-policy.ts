@@ -1,18 +1,23 @@
 import { openKmsError, parseAmount } from '@openkms/core';
+import type { PolicyAliases } from '@openkms/core';
 import type { AllowedMessage, AllowedProgram, AllowedRecipients, KeyPolicy, PolicyOverlay } from './key-policy.js';
 
 /** Asset ids: `native`, or `<namespace>:<id>` (`spl:<mint>`, `denom:uatom`, `erc20:<contract>`). */
 export const ASSET_ID_PATTERN = '^(native|[a-z][a-z0-9_-]*:[^\\s]+)$';
-/** Bank denominations as the Cosmos SDK accepts them (used as keys of allowed_messages[].per_tx_cap). */
-export const DENOM_PATTERN = '^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$';
 export const AMOUNT_PATTERN = '^(0|[1-9][0-9]*)$';
 
 const assetIdRe = new RegExp(ASSET_ID_PATTERN);
-const denomRe = new RegExp(DENOM_PATTERN);
 const tokenRe = /^\S+$/;
+const bareRe = /^[^\s:]+$/;
 const MAX_ID_LENGTH = 256;
 
-const POLICY_FIELDS = new Set([
+/** Chain-specific spellings the key's chain plugin accepts (@openkms/policy itself knows none). */
+export interface ParsePolicyOptions {
+  readonly aliases?: PolicyAliases;
+}
+
+/** The fields of a policy table. Chain plugins may add alias fields (see ParsePolicyOptions). */
+export const POLICY_FIELDS: ReadonlySet<string> = new Set([
   'enabled',
   'max_signs_per_minute',
   'max_signs_per_hour',
@@ -20,14 +25,13 @@ const POLICY_FIELDS = new Set([
   'per_tx_caps',
   'window_caps',
   'fee_caps',
-  'per_tx_cap_lamports',
-  'daily_cap_lamports',
   'deny_uncapped_assets',
   'allow_unknown_instructions',
   'allowed_programs',
   'allowed_messages',
   'allowed_recipients',
 ]);
+const CAP_FIELDS = new Set(['per_tx_caps', 'window_caps', 'fee_caps']);
 const PROGRAM_FIELDS = new Set(['id', 'comment']);
 const MESSAGE_FIELDS = new Set(['type_url', 'allowed_recipients', 'allowed_contracts', 'allowed_methods', 'allowed_channels', 'per_tx_cap']);
 const RECIPIENT_FIELDS = new Set(['program', 'asset', 'addresses']);
@@ -43,10 +47,11 @@ export function isParsedPolicy(value: unknown): value is KeyPolicy {
  * Validates a TOML/JSON-derived policy table and returns its normalised form.
  * Throws OpenKmsError `config_invalid` whose `context.path` is the dotted path of the first bad field,
  * built from `path` (e.g. `keys.solana-hot-0.policy` → `keys.solana-hot-0.policy.per_tx_caps.native`).
+ * `deny_uncapped_assets` defaults to true: a transfer of an asset that no cap names is denied.
  */
-export function parsePolicy(raw: unknown, path: string): KeyPolicy {
+export function parsePolicy(raw: unknown, path: string, options: ParsePolicyOptions = {}): KeyPolicy {
   if (isParsedPolicy(raw)) return raw;
-  const f = readFields(raw, path, false);
+  const f = readFields(raw, path, false, options.aliases);
   const policy: KeyPolicy = {
     enabled: (f.enabled as boolean | undefined) ?? true,
     ...(f.max_signs_per_minute === undefined ? {} : { max_signs_per_minute: f.max_signs_per_minute as number }),
@@ -55,7 +60,7 @@ export function parsePolicy(raw: unknown, path: string): KeyPolicy {
     per_tx_caps: (f.per_tx_caps as Record<string, string> | undefined) ?? {},
     window_caps: (f.window_caps as Record<string, string> | undefined) ?? {},
     fee_caps: (f.fee_caps as Record<string, string> | undefined) ?? {},
-    deny_uncapped_assets: (f.deny_uncapped_assets as boolean | undefined) ?? false,
+    deny_uncapped_assets: (f.deny_uncapped_assets as boolean | undefined) ?? true,
     allow_unknown_instructions: (f.allow_unknown_instructions as boolean | undefined) ?? false,
     allowed_programs: (f.allowed_programs as AllowedProgram[] | undefined) ?? [],
     allowed_messages: (f.allowed_messages as AllowedMessage[] | undefined) ?? [],
@@ -71,8 +76,8 @@ export function parsePolicy(raw: unknown, path: string): KeyPolicy {
  * inside `per_tx_caps`, `window_caps` and `fee_caps` one asset may be `null`. Aliases are folded.
  * Throws OpenKmsError `config_invalid` with `context.path` (relative to `path`; pass '' for a request body).
  */
-export function parsePolicyOverlay(raw: unknown, path: string): PolicyOverlay {
-  const f = readFields(raw, path, true);
+export function parsePolicyOverlay(raw: unknown, path: string, options: ParsePolicyOptions = {}): PolicyOverlay {
+  const f = readFields(raw, path, true, options.aliases);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(f)) if (v !== undefined) out[k] = v;
   return deepFreeze(out) as PolicyOverlay;
@@ -80,9 +85,12 @@ export function parsePolicyOverlay(raw: unknown, path: string): PolicyOverlay {
 
 type Fields = Record<string, unknown>;
 
-function readFields(raw: unknown, path: string, patch: boolean): Fields {
+function readFields(raw: unknown, path: string, patch: boolean, aliases: PolicyAliases | undefined): Fields {
   const table = asTable(raw, path);
-  for (const key of Object.keys(table)) if (!POLICY_FIELDS.has(key)) fail(at(path, key), `unknown policy field "${key}"`);
+  const aliasFields = aliases?.fields ?? {};
+  for (const key of Object.keys(table)) {
+    if (!POLICY_FIELDS.has(key) && !Object.hasOwn(aliasFields, key)) fail(at(path, key), `unknown policy field "${key}"`);
+  }
   const out: Fields = {};
   const nullable = <T>(key: string, read: (v: unknown, p: string) => T): T | null | undefined => {
     const v = table[key];
@@ -99,32 +107,34 @@ function readFields(raw: unknown, path: string, patch: boolean): Fields {
   out.max_signs_per_day = nullable('max_signs_per_day', readLimit);
   out.deny_uncapped_assets = nullable('deny_uncapped_assets', readBool);
   out.allow_unknown_instructions = nullable('allow_unknown_instructions', readBool);
-  out.fee_caps = nullable('fee_caps', (v, p) => readCaps(v, p, patch));
-  out.per_tx_caps = foldAlias(table, path, patch, 'per_tx_caps', 'per_tx_cap_lamports', nullable);
-  out.window_caps = foldAlias(table, path, patch, 'window_caps', 'daily_cap_lamports', nullable);
+  for (const field of CAP_FIELDS) out[field] = nullable(field, (v, p) => readCaps(v, p, patch));
+  for (const [alias, target] of Object.entries(aliasFields)) {
+    if (!CAP_FIELDS.has(target.field)) fail(at(path, alias), `alias of an unknown field ${target.field}`);
+    out[target.field] = foldAlias(out[target.field] as Record<string, string | null> | null | undefined, path, alias, target.field, target.asset, nullable);
+  }
   out.allowed_programs = nullable('allowed_programs', readPrograms);
-  out.allowed_messages = nullable('allowed_messages', readMessages);
+  out.allowed_messages = nullable('allowed_messages', (v, p) => readMessages(v, p, aliases?.bareAssetNamespace));
   out.allowed_recipients = nullable('allowed_recipients', readRecipients);
   return out;
 }
 
-/** Folds `<alias>` (a native-asset amount) into `<field>.native`; both given with different values is an error. */
+/** Folds `<alias>` (one asset's amount) into `<field>.<asset>`; both given with different values is an error. */
 function foldAlias(
-  table: Record<string, unknown>,
+  caps: Record<string, string | null> | null | undefined,
   path: string,
-  patch: boolean,
-  field: string,
   alias: string,
+  field: string,
+  asset: string,
   nullable: <T>(key: string, read: (v: unknown, p: string) => T) => T | null | undefined,
 ): Record<string, string | null> | null | undefined {
-  const caps = nullable(field, (v, p) => readCaps(v, p, patch));
   const aliasValue = nullable(alias, (v, p) => readAmount(v, p));
   if (aliasValue === undefined) return caps;
+  if (aliasValue === null) return caps === null ? null : { ...(caps ?? {}), [asset]: null };
   if (caps === null) fail(at(path, alias), `conflicts with ${field} = null`);
-  if (caps !== undefined && 'native' in caps && caps.native !== aliasValue) {
-    fail(at(path, alias), `conflicts with ${field}.native (alias of the native asset with a different value)`);
+  if (caps !== undefined && asset in caps && caps[asset] !== aliasValue) {
+    fail(at(path, alias), `conflicts with ${field}.${asset} (alias of the same asset with a different value)`);
   }
-  return { ...(caps ?? {}), native: aliasValue };
+  return { ...(caps ?? {}), [asset]: aliasValue };
 }
 
 function readPrograms(raw: unknown, path: string): AllowedProgram[] {
@@ -142,7 +152,7 @@ function readPrograms(raw: unknown, path: string): AllowedProgram[] {
   });
 }
 
-function readMessages(raw: unknown, path: string): AllowedMessage[] {
+function readMessages(raw: unknown, path: string, bareNamespace: string | undefined): AllowedMessage[] {
   const seen = new Set<string>();
   return asArray(raw, path).map((item, i) => {
     const p = `${path}[${i}]`;
@@ -156,7 +166,7 @@ function readMessages(raw: unknown, path: string): AllowedMessage[] {
     if (t.allowed_contracts !== undefined) msg.allowed_contracts = readIdList(t.allowed_contracts, at(p, 'allowed_contracts'));
     if (t.allowed_methods !== undefined) msg.allowed_methods = readIdList(t.allowed_methods, at(p, 'allowed_methods'));
     if (t.allowed_channels !== undefined) msg.allowed_channels = readIdList(t.allowed_channels, at(p, 'allowed_channels'));
-    if (t.per_tx_cap !== undefined) msg.per_tx_cap = readDenomCaps(t.per_tx_cap, at(p, 'per_tx_cap'));
+    if (t.per_tx_cap !== undefined) msg.per_tx_cap = readMessageCaps(t.per_tx_cap, at(p, 'per_tx_cap'), bareNamespace);
     return msg;
   });
 }
@@ -185,15 +195,16 @@ function readCaps(raw: unknown, path: string, patch: boolean): Record<string, st
   return out;
 }
 
-function readDenomCaps(raw: unknown, path: string): Record<string, string> {
+/** Asset id → cap. A bare key (no namespace) is read in the chain's `bareAssetNamespace` (Cosmos: `uatom` = `denom:uatom`). */
+function readMessageCaps(raw: unknown, path: string, bareNamespace: string | undefined): Record<string, string> {
   const t = asTable(raw, path);
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(t)) {
     const p = at(path, key);
-    const denom = key.startsWith('denom:') ? key.slice('denom:'.length) : key;
-    if (!denomRe.test(denom)) fail(p, `"${truncate(key)}" is not a bank denomination`);
-    if (denom in out) fail(p, `duplicate denomination ${denom}`);
-    out[denom] = readAmount(value, p);
+    const asset = bareNamespace !== undefined && bareRe.test(key) && key !== 'native' ? `${bareNamespace}:${key}` : key;
+    readAssetId(asset, p);
+    if (asset in out) fail(p, `duplicate asset ${asset}`);
+    out[asset] = readAmount(value, p);
   }
   return out;
 }

@@ -1,12 +1,13 @@
-import { openKmsError, parseAmount } from '@openkms/core';
-import type { Intent } from '@openkms/core';
+import { isOpenKmsError, openKmsError, parseAmount } from '@openkms/core';
+import type { ErrorCode, Intent, PolicyAliases } from '@openkms/core';
 import { compilePolicy } from './compiled-policy.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Decision } from './decision.js';
 import { DAY_MS, RATE_WINDOWS, evaluatePolicy, spendTotals } from './evaluate-policy.js';
-import type { KeyPolicy } from './key-policy.js';
-import { applyOverlay } from './merge-policy.js';
-import { parsePolicy } from './parse-policy.js';
+import type { KeyPolicy, PolicyOverlay } from './key-policy.js';
+import { applyOverlay, mergeOverlay } from './merge-policy.js';
+import { parsePolicy, parsePolicyOverlay } from './parse-policy.js';
+import type { PolicyProblem } from './policy-ids.js';
 import { MemoryPolicyStateStore } from './policy-state-store.js';
 import type { PolicyStateStore } from './policy-state-store.js';
 import { Reservation } from './reservation.js';
@@ -16,6 +17,14 @@ import { RuntimeState } from './runtime-state.js';
 export interface PolicyKeyConfig {
   readonly chain: string;
   readonly policy: KeyPolicy | Readonly<Record<string, unknown>>;
+  /** Chain-specific spellings accepted in the policy and in PATCH overlays (from the key's chain plugin). */
+  readonly aliases?: PolicyAliases;
+  /**
+   * Extra checks of an effective policy (config ⊕ overlay), e.g. the chain plugin's checks of asset ids and addresses
+   * (see `checkPolicyIds`). Any problem stops construction and reload (`config_invalid`) and refuses a PATCH
+   * (`invalid_request`), with the dotted path of the first problem and every problem's message in `context.errors`.
+   */
+  readonly validate?: (policy: KeyPolicy, path: string) => readonly PolicyProblem[];
 }
 
 export interface PolicyEngineOptions {
@@ -64,6 +73,13 @@ export interface SignCountView {
   readonly limit: number | null;
   readonly used: number;
   readonly window_secs: number;
+  /** When the oldest signature counted in this window leaves it (ISO 8601), or null if the window is empty. */
+  readonly resets_at: string | null;
+  /**
+   * Seconds until this window admits one more signature: 0 when a slot is free now (or there is no limit), else
+   * when the next slot frees (the value a 429 from this window carries in Retry-After).
+   */
+  readonly retry_after_secs: number;
 }
 
 export interface SpendView {
@@ -73,6 +89,12 @@ export interface SpendView {
   readonly remaining: string | null;
   /** When the oldest spend still in the rolling window expires (ISO 8601), or null if nothing is spent. */
   readonly resets_at: string | null;
+  /** Seconds until `resets_at` (at least 1), or null if nothing is spent. */
+  readonly retry_after_secs: number | null;
+  /** The amount that leaves the window at `resets_at` (the oldest spend), or null if nothing is spent. */
+  readonly frees_at_reset: string | null;
+  /** What will remain of the cap once the oldest spend has left (at `resets_at`); null without a cap or spend. */
+  readonly remaining_at_reset: string | null;
 }
 
 /** What GET /policy/{label} shows (the signer adds chain and address). */
@@ -92,6 +114,8 @@ export interface PolicyView {
 interface KeyEntry {
   readonly chain: string;
   readonly policy: KeyPolicy;
+  readonly aliases?: PolicyAliases;
+  readonly validate?: PolicyKeyConfig['validate'];
 }
 
 interface CacheEntry {
@@ -117,6 +141,8 @@ export class PolicyEngine {
     this.state = options.state ?? new MemoryPolicyStateStore();
     this.runtime = options.runtime ?? RuntimeState.inMemory();
     this.#now = options.now ?? Date.now;
+    // the stored overlays must apply cleanly to the config policies and pass the chain's checks
+    for (const [label, entry] of this.#keys) checkEffective(label, entry, this.runtime.getOverlay(label));
   }
 
   /** Labels of the configured keys. */
@@ -164,7 +190,21 @@ export class PolicyEngine {
     const globalEnabled = this.runtime.isGlobalEnabled();
     const keySwitch = this.runtime.isKeyEnabled(label);
     const counts = Object.fromEntries(
-      RATE_WINDOWS.map((w) => [w.view, { limit: policy[w.field] ?? null, used: this.state.signTimes(label, now - w.ms).length, window_secs: w.ms / 1000 }]),
+      RATE_WINDOWS.map((w) => {
+        const times = this.state.signTimes(label, now - w.ms);
+        const limit = policy[w.field];
+        const used = times.length;
+        // the (used - limit + 1)-th oldest signature has to leave the window before the next one is allowed
+        const blocking = limit !== undefined && used >= limit ? times[used - limit]! : undefined;
+        const view: SignCountView = {
+          limit: limit ?? null,
+          used,
+          window_secs: w.ms / 1000,
+          resets_at: used === 0 ? null : new Date(times[0]! + w.ms).toISOString(),
+          retry_after_secs: blocking === undefined ? 0 : Math.max(1, Math.ceil((blocking + w.ms - now) / 1000)),
+        };
+        return [w.view, view];
+      }),
     ) as unknown as PolicyView['runtime']['sign_counts'];
     const assets = new Set(compiled.windowCaps.keys());
     for (const asset of this.state.spentAssets(label, now - DAY_MS)) assets.add(asset);
@@ -173,12 +213,16 @@ export class PolicyEngine {
       const spent = entries.reduce((s, e) => s + e.amount, 0n);
       const cap = compiled.windowCaps.get(asset);
       const oldest = entries[0];
+      const left = (after: bigint) => (cap === undefined ? null : (cap > after ? cap - after : 0n).toString());
       return {
         asset,
         spent: spent.toString(),
         cap: cap === undefined ? null : cap.toString(),
-        remaining: cap === undefined ? null : (cap > spent ? cap - spent : 0n).toString(),
+        remaining: left(spent),
         resets_at: oldest === undefined ? null : new Date(oldest.time + DAY_MS).toISOString(),
+        retry_after_secs: oldest === undefined ? null : Math.max(1, Math.ceil((oldest.time + DAY_MS - now) / 1000)),
+        frees_at_reset: oldest === undefined ? null : oldest.amount.toString(),
+        remaining_at_reset: oldest === undefined ? null : left(spent - oldest.amount),
       };
     });
     return {
@@ -241,10 +285,35 @@ export class PolicyEngine {
    */
   reload(keys: Readonly<Record<string, PolicyKeyConfig>>): void {
     const next = parseKeys(keys);
-    // the overlays must still apply cleanly to the new config policies
-    for (const [label, entry] of next) applyOverlay(entry.policy, this.runtime.getOverlay(label), `keys.${label}.policy`);
+    // the overlays must still apply cleanly to the new config policies (and pass the chain's checks)
+    for (const [label, entry] of next) checkEffective(label, entry, this.runtime.getOverlay(label));
     this.#keys = next;
     this.#cache.clear();
+  }
+
+  /**
+   * Merges a PATCH body onto the key's overlay (see `RuntimeState.setOverlay`) after checking it: the key's chain
+   * aliases are folded, and the resulting effective policy must pass the key's `validate` (asset ids, addresses…).
+   * A bad patch throws `invalid_request` with `context.path` relative to the patch; nothing is changed then.
+   */
+  patchOverlay(label: string, patch: unknown): PolicyOverlay {
+    const key = this.#keys.get(label);
+    if (key === undefined) throw openKmsError('unknown_label', `no key labelled ${label}`, { label });
+    const asRequestError = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (err) {
+        if (isOpenKmsError(err) && err.code === 'config_invalid') throw openKmsError('invalid_request', err.message, err.context);
+        throw err;
+      }
+    };
+    const parsed = asRequestError(() => parsePolicyOverlay(patch, '', key.aliases === undefined ? {} : { aliases: key.aliases }));
+    const next = mergeOverlay(this.runtime.getOverlay(label), parsed);
+    asRequestError(() => {
+      const effective = applyOverlay(key.policy, next, '');
+      throwProblems('invalid_request', key.validate?.(effective, '') ?? []);
+    });
+    return this.runtime.setOverlay(label, parsed);
   }
 
   #evaluate(label: string, intent: Intent, now: number): Decision {
@@ -286,7 +355,35 @@ function parseKeys(keys: Readonly<Record<string, PolicyKeyConfig>>): Map<string,
     if (typeof cfg.chain !== 'string' || cfg.chain === '') {
       throw openKmsError('config_invalid', `keys.${label}.chain: must be a non-empty string`, { path: `keys.${label}.chain` });
     }
-    out.set(label, { chain: cfg.chain, policy: parsePolicy(cfg.policy ?? {}, `keys.${label}.policy`) });
+    const path = `keys.${label}.policy`;
+    const policy = parsePolicy(cfg.policy ?? {}, path, cfg.aliases === undefined ? {} : { aliases: cfg.aliases });
+    throwProblems('config_invalid', cfg.validate?.(policy, path) ?? []);
+    out.set(label, {
+      chain: cfg.chain,
+      policy,
+      ...(cfg.aliases === undefined ? {} : { aliases: cfg.aliases }),
+      ...(cfg.validate === undefined ? {} : { validate: cfg.validate }),
+    });
   }
   return out;
+}
+
+/** The config policy with the stored overlay applied must parse and pass the key's checks. */
+function checkEffective(label: string, entry: KeyEntry, overlay: PolicyOverlay | undefined): void {
+  if (overlay === undefined) return;
+  const path = `keys.${label}.policy`;
+  const effective = applyOverlay(entry.policy, overlay, path);
+  const problems = entry.validate?.(effective, path) ?? [];
+  throwProblems(
+    'config_invalid',
+    problems.map((p) => ({ ...p, message: `${p.message} (with the runtime overlay of ${label})` })),
+  );
+}
+
+/** Throws the first problem (its path in context.path), every message in context.errors. */
+export function throwProblems(code: ErrorCode, problems: readonly PolicyProblem[]): void {
+  if (problems.length === 0) return;
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  throw openKmsError(code, `${first.message}${more}`, { path: first.path, errors: problems.map((p) => p.message) });
 }

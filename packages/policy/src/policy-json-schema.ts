@@ -1,5 +1,5 @@
-import type { JsonSchema } from '@openkms/core';
-import { AMOUNT_PATTERN, ASSET_ID_PATTERN, DENOM_PATTERN } from './parse-policy.js';
+import type { JsonSchema, PolicyAliases } from '@openkms/core';
+import { AMOUNT_PATTERN, ASSET_ID_PATTERN } from './parse-policy.js';
 
 const ID_PATTERN = '^\\S+$';
 
@@ -30,24 +30,32 @@ const allowedProgram: JsonSchema = {
   properties: { id: { ...id, description: 'Program id (base58 for Solana).' }, comment: { type: 'string', maxLength: 1024 } },
 };
 
-const allowedMessage: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['type_url'],
-  properties: {
-    type_url: { ...id, description: 'Message type URL, e.g. /cosmos.bank.v1beta1.MsgSend.' },
-    allowed_recipients: { ...idList, description: 'If present, transfers through this message type must go to one of these.' },
-    allowed_contracts: { ...idList, description: 'If present, contract calls through this message type must target one of these.' },
-    allowed_methods: { ...idList, description: 'If present, contract calls through this message type must use one of these methods.' },
-    allowed_channels: { ...idList, description: 'If present, transfers through this message type (IBC MsgTransfer) must use one of these source channels.' },
-    per_tx_cap: {
-      type: 'object',
-      description: 'Bare denom → cap per transaction on transfers through this message type.',
-      propertyNames: { pattern: `^(denom:)?${DENOM_PATTERN.slice(1)}` },
-      additionalProperties: amount,
+function allowedMessage(bareNamespace: string | undefined): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['type_url'],
+    properties: {
+      type_url: { ...id, description: 'Message type URL, e.g. /cosmos.bank.v1beta1.MsgSend.' },
+      allowed_recipients: { ...idList, description: 'If present, transfers through this message type must go to one of these.' },
+      allowed_contracts: { ...idList, description: 'If present, contract calls through this message type must target one of these.' },
+      allowed_methods: { ...idList, description: 'If present, contract calls through this message type must use one of these methods.' },
+      allowed_channels: {
+        ...idList,
+        description: 'If present, transfers through this message type (IBC MsgTransfer) must use one of these source channels.',
+      },
+      per_tx_cap: {
+        type: 'object',
+        description:
+          bareNamespace === undefined
+            ? 'Asset id → cap per transaction on transfers through this message type.'
+            : `Asset id (a bare name means ${bareNamespace}:<name>) → cap per transaction on transfers through this message type.`,
+        propertyNames: bareNamespace === undefined ? { pattern: ASSET_ID_PATTERN, maxLength: 256 } : { pattern: '^\\S+$', maxLength: 256 },
+        additionalProperties: amount,
+      },
     },
-  },
-};
+  };
+}
 
 const allowedRecipients: JsonSchema = {
   type: 'object',
@@ -61,9 +69,9 @@ const allowedRecipients: JsonSchema = {
   },
 };
 
-function policyProperties(nullable: boolean): Record<string, JsonSchema> {
+function policyProperties(nullable: boolean, aliases: PolicyAliases | undefined): Record<string, JsonSchema> {
   const n = (s: JsonSchema): JsonSchema => (nullable ? { anyOf: [s, { type: 'null' }] } : s);
-  return {
+  const props: Record<string, JsonSchema> = {
     enabled: n({ type: 'boolean', default: true, description: 'False stops every signature of this key.' }),
     max_signs_per_minute: n({ ...signLimit, description: 'Signatures per rolling minute.' }),
     max_signs_per_hour: n({ ...signLimit, description: 'Signatures per rolling hour.' }),
@@ -71,32 +79,54 @@ function policyProperties(nullable: boolean): Record<string, JsonSchema> {
     per_tx_caps: n(assetCaps('Asset id (native, spl:<mint>, denom:<denom>, …) → cap per transaction.', nullable)),
     window_caps: n(assetCaps('Asset id → cap over a rolling 24 h window.', nullable)),
     fee_caps: n(assetCaps('Fee asset id → cap on the fees of one transaction.', nullable)),
-    per_tx_cap_lamports: n({ ...amount, description: 'Alias of per_tx_caps.native.' }),
-    daily_cap_lamports: n({ ...amount, description: 'Alias of window_caps.native (rolling 24 h, not a calendar day).' }),
-    deny_uncapped_assets: n({ type: 'boolean', default: false, description: 'Deny transfers of assets that have no cap.' }),
+    deny_uncapped_assets: n({
+      type: 'boolean',
+      default: true,
+      description: 'Deny transfers of assets that no cap names (default). False is dangerous: any uncapped asset can be sent in any amount.',
+    }),
     allow_unknown_instructions: n({ type: 'boolean', default: false, description: 'Allow actions the chain plugin could not decode.' }),
     allowed_programs: n({ type: 'array', items: allowedProgram, description: 'Programs a transaction may invoke (absent or empty: none).' }),
-    allowed_messages: n({ type: 'array', items: allowedMessage, description: 'Message types a transaction may contain (absent or empty: none).' }),
+    allowed_messages: n({
+      type: 'array',
+      items: allowedMessage(aliases?.bareAssetNamespace),
+      description: 'Message types a transaction may contain (absent or empty: none).',
+    }),
     allowed_recipients: n({ type: 'array', items: allowedRecipients }),
   };
+  for (const [name, alias] of Object.entries(aliases?.fields ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    props[name] = n({ ...amount, description: alias.description ?? `Alias of ${alias.field}.${alias.asset}.` });
+  }
+  return props;
 }
 
 /**
  * JSON Schema (draft 2020-12 vocabulary; no `$schema` keyword so it can be embedded) of a key's policy table as
- * written in the config. Unknown keys are rejected. `parsePolicy` enforces the same rules (and a few the schema
- * cannot express: alias conflicts, duplicate program ids / type URLs).
+ * written in the config, with the alias fields of a chain plugin. Unknown keys are rejected. `parsePolicy` enforces
+ * the same rules (and a few the schema cannot express: alias conflicts, duplicate program ids / type URLs).
  */
-export const policyJsonSchema: JsonSchema = {
-  title: 'KeyPolicy',
-  type: 'object',
-  additionalProperties: false,
-  properties: policyProperties(false),
-};
+export function policyJsonSchemaFor(aliases?: PolicyAliases): JsonSchema {
+  return { title: 'KeyPolicy', type: 'object', additionalProperties: false, properties: policyProperties(false, aliases) };
+}
 
 /** JSON Schema of a policy overlay / PATCH body: every field optional and nullable (null clears it). */
-export const policyOverlayJsonSchema: JsonSchema = {
-  title: 'KeyPolicyOverlay',
-  type: 'object',
-  additionalProperties: false,
-  properties: policyProperties(true),
-};
+export function policyOverlayJsonSchemaFor(aliases?: PolicyAliases): JsonSchema {
+  return { title: 'KeyPolicyOverlay', type: 'object', additionalProperties: false, properties: policyProperties(true, aliases) };
+}
+
+/** The policy schema without any chain's aliases. */
+export const policyJsonSchema: JsonSchema = policyJsonSchemaFor();
+
+/** The overlay schema without any chain's aliases. */
+export const policyOverlayJsonSchema: JsonSchema = policyOverlayJsonSchemaFor();
+
+/** The aliases of several plugins together (for a schema that serves every chain, e.g. the OpenAPI document). */
+export function mergePolicyAliases(list: readonly (PolicyAliases | undefined)[]): PolicyAliases {
+  const fields: Record<string, NonNullable<PolicyAliases['fields']>[string]> = {};
+  const namespaces = new Set<string>();
+  for (const a of list) {
+    for (const [name, alias] of Object.entries(a?.fields ?? {})) fields[name] ??= alias;
+    if (a?.bareAssetNamespace !== undefined) namespaces.add(a.bareAssetNamespace);
+  }
+  const bare = namespaces.size === 1 ? [...namespaces][0] : namespaces.size > 1 ? '<chain namespace>' : undefined;
+  return { fields, ...(bare === undefined ? {} : { bareAssetNamespace: bare }) };
+}

@@ -49,8 +49,10 @@ test('assets are never summed across Cosmos denoms (per_tx_caps and window_caps)
   );
   assert.equal(engine.explain('atom', cosmosTx([transfer(500n, 'a', 'denom:uatom', MSG_SEND)])).allowed, true);
   assert.equal(engine.explain('atom', cosmosTx([transfer(1n, 'a', 'denom:uosmo', MSG_SEND)])).code, 'window_cap_exceeded');
-  // ibc denoms are their own assets too
-  assert.equal(engine.explain('atom', cosmosTx([transfer(10n ** 15n, 'a', 'denom:ibc/27394FB092D2ECCD', MSG_SEND)])).allowed, true);
+  // ibc denoms are their own assets too: no cap names this one, so it is denied (deny_uncapped_assets defaults to true)
+  const ibc = engine.explain('atom', cosmosTx([transfer(10n ** 15n, 'a', 'denom:ibc/27394FB092D2ECCD', MSG_SEND)]));
+  assert.equal(ibc.code, 'uncapped_asset_denied');
+  assert.equal(ruleOf(ibc, 'uncapped_assets').detail?.asset, 'denom:ibc/27394FB092D2ECCD');
 });
 
 test('the window is rolling 24 h, not a calendar day', () => {
@@ -147,13 +149,39 @@ test('view shows the effective policy, sign counts and rolling spend', () => {
   assert.equal(v.effective_enabled, true);
   assert.equal(v.policy.per_tx_caps.native, '500');
   assert.equal(v.policy_version, engine.policyVersion('hot'));
+  const t0 = Date.parse('2025-03-01T12:00:00.000Z');
+  const iso = (ms: number) => new Date(ms).toISOString();
   assert.deepEqual(v.runtime.sign_counts, {
-    per_minute: { limit: 5, used: 1, window_secs: 60 },
-    per_hour: { limit: null, used: 2, window_secs: 3600 },
-    per_day: { limit: null, used: 2, window_secs: 86400 },
+    per_minute: { limit: 5, used: 1, window_secs: 60, resets_at: iso(t0 + 90_000 + 60_000), retry_after_secs: 0 },
+    per_hour: { limit: null, used: 2, window_secs: 3600, resets_at: iso(t0 + 3_600_000), retry_after_secs: 0 },
+    per_day: { limit: null, used: 2, window_secs: 86400, resets_at: iso(t0 + DAY_MS), retry_after_secs: 0 },
   });
   assert.deepEqual(v.runtime.spend, [
-    { asset: 'native', spent: '150', cap: '1000', remaining: '850', resets_at: new Date(Date.parse('2025-03-01T12:00:00.000Z') + DAY_MS).toISOString() },
+    {
+      asset: 'native',
+      spent: '150',
+      cap: '1000',
+      remaining: '850',
+      resets_at: iso(t0 + DAY_MS),
+      retry_after_secs: DAY_MS / 1000 - 90,
+      frees_at_reset: '100',
+      remaining_at_reset: '950',
+    },
   ]);
   assert.deepEqual(JSON.parse(JSON.stringify(v)), v, 'JSON-safe');
+});
+
+test('view: a full rate window says when its next slot frees (the Retry-After a 429 would carry)', () => {
+  const { engine, clock } = solanaEngine({ max_signs_per_minute: 2 });
+  engine.authorize('hot', solanaTx([transfer(1n)])).reservation!.commit();
+  clock.advance(10_000);
+  engine.authorize('hot', solanaTx([transfer(1n)])).reservation!.commit();
+  clock.advance(5_000);
+  const minute = engine.view('hot').runtime.sign_counts.per_minute;
+  const denied = engine.explain('hot', solanaTx([transfer(1n)]));
+  assert.equal(minute.retry_after_secs, 45);
+  assert.equal(minute.retry_after_secs, denied.retryAfterSeconds);
+  assert.equal(minute.resets_at, new Date(Date.parse('2025-03-01T12:01:00.000Z')).toISOString());
+  clock.advance(45_000);
+  assert.equal(engine.view('hot').runtime.sign_counts.per_minute.retry_after_secs, 0);
 });

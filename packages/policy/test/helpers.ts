@@ -1,4 +1,4 @@
-import type { Intent, IntentAction, Transfer } from '@openkms/core';
+import type { Intent, IntentAction, PolicyAliases, Transfer } from '@openkms/core';
 import { PolicyEngine, RuntimeState } from '../src/index.js';
 import type { PolicyStateStore } from '../src/index.js';
 
@@ -60,12 +60,27 @@ export function testClock(start = T0): TestClock {
   return { now: () => t, advance: (ms) => void (t += ms), set: (v) => void (t = v) };
 }
 
-export const solanaBase = { allowed_programs: [{ id: SYSTEM, comment: 'System' }] };
+/**
+ * The base of most rule tests: the System program allowed, and uncapped assets allowed explicitly because those tests
+ * are about another rule (the default, deny_uncapped_assets = true, has its own tests in rules.test.ts).
+ */
+export const solanaBase = { allowed_programs: [{ id: SYSTEM, comment: 'System' }], deny_uncapped_assets: false };
+
+/** The aliases @openkms/solana declares (the policy package itself knows none): the original openKMS's field names. */
+export const SOLANA_ALIASES: PolicyAliases = {
+  fields: {
+    per_tx_cap_lamports: { field: 'per_tx_caps', asset: 'native' },
+    daily_cap_lamports: { field: 'window_caps', asset: 'native' },
+  },
+};
+
+/** What @openkms/cosmos declares: a bare key of allowed_messages[].per_tx_cap is a bank denom. */
+export const COSMOS_ALIASES: PolicyAliases = { bareAssetNamespace: 'denom' };
 
 export function solanaEngine(policy: Record<string, unknown>, opts: { clock?: TestClock; runtime?: RuntimeState; state?: PolicyStateStore } = {}) {
   const clock = opts.clock ?? testClock();
   const engine = new PolicyEngine({
-    keys: { hot: { chain: 'solana', policy: { ...solanaBase, ...policy } } },
+    keys: { hot: { chain: 'solana', policy: { ...solanaBase, ...policy }, aliases: SOLANA_ALIASES } },
     runtime: opts.runtime ?? RuntimeState.inMemory(),
     ...(opts.state === undefined ? {} : { state: opts.state }),
     now: clock.now,

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenKmsError } from '@openkms/core';
 import { PolicyEngine, RuntimeState, computePolicyVersion, parsePolicy } from '../src/index.js';
-import { SYSTEM, solanaBase, solanaEngine, solanaTx, testClock, transfer } from './helpers.js';
+import { SOLANA_ALIASES, SYSTEM, solanaBase, solanaEngine, solanaTx, testClock, transfer } from './helpers.js';
 
 test('effective policy = config ⊕ overlay, applied immediately', () => {
   const runtime = RuntimeState.inMemory();
   const { engine } = solanaEngine({ per_tx_caps: { native: '100', 'spl:A': '10' }, max_signs_per_minute: 5 }, { runtime });
   const v0 = engine.policyVersion('hot');
   assert.equal(engine.explain('hot', solanaTx([transfer(100n)])).allowed, true);
-  runtime.setOverlay('hot', { per_tx_cap_lamports: '50' });
+  engine.patchOverlay('hot', { per_tx_cap_lamports: '50' });
   const p = engine.effectivePolicy('hot');
   assert.deepEqual(p.per_tx_caps, { native: '50', 'spl:A': '10' }, 'cap maps merge per asset: the SPL cap is kept');
   assert.equal(p.max_signs_per_minute, 5);
@@ -27,10 +27,11 @@ test('effective policy = config ⊕ overlay, applied immediately', () => {
 });
 
 test('policyVersion is the sha256 of the canonical effective policy (key order and defaults do not matter)', () => {
-  const a = parsePolicy({ per_tx_cap_lamports: '5', allowed_programs: [{ id: SYSTEM }] }, 'p');
+  const sol = { aliases: SOLANA_ALIASES };
+  const a = parsePolicy({ per_tx_cap_lamports: '5', allowed_programs: [{ id: SYSTEM }] }, 'p', sol);
   const b = parsePolicy({ allowed_programs: [{ id: SYSTEM }], enabled: true, per_tx_caps: { native: '5' }, allow_unknown_instructions: false }, 'p');
   assert.equal(computePolicyVersion(a), computePolicyVersion(b));
-  assert.notEqual(computePolicyVersion(a), computePolicyVersion(parsePolicy({ per_tx_cap_lamports: '6', allowed_programs: [{ id: SYSTEM }] }, 'p')));
+  assert.notEqual(computePolicyVersion(a), computePolicyVersion(parsePolicy({ per_tx_cap_lamports: '6', allowed_programs: [{ id: SYSTEM }] }, 'p', sol)));
   const engine = new PolicyEngine({ keys: { k: { chain: 'solana', policy: a } } });
   assert.equal(engine.policyVersion('k'), computePolicyVersion(a));
 });
@@ -45,7 +46,7 @@ test('reload keeps sign counts, spend, kill switches and overlays', () => {
   runtime.setGlobalEnabled(true);
   runtime.setOverlay('hot', { fee_caps: { native: '9000' } });
   engine.reload({
-    hot: { chain: 'solana', policy: { ...solanaBase, max_signs_per_minute: 4, daily_cap_lamports: '100' } },
+    hot: { chain: 'solana', policy: { ...solanaBase, max_signs_per_minute: 4, daily_cap_lamports: '100' }, aliases: SOLANA_ALIASES },
     cold: { chain: 'solana', policy: { enabled: false } },
   });
   const v = engine.view('hot');
@@ -88,7 +89,7 @@ test('kill switch and overlay changes made through a state file apply to a new e
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'runtime.json');
   const first = solanaEngine({ per_tx_cap_lamports: '100' }, { runtime: RuntimeState.open(file) }).engine;
-  first.runtime.setOverlay('hot', { per_tx_cap_lamports: '10' });
+  first.runtime.setOverlay('hot', { per_tx_caps: { native: '10' } });
   first.runtime.setKeyEnabled('hot', false);
   const second = solanaEngine({ per_tx_cap_lamports: '100' }, { runtime: RuntimeState.open(file) }).engine;
   assert.equal(second.explain('hot', solanaTx([transfer(1n)])).code, 'key_disabled');

@@ -1,7 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PolicyEngine, RuntimeState } from '../src/index.js';
-import { COMPUTE, MSG_EXEC, MSG_SEND, SYSTEM, TOKEN, cosmosTx, makeIntent, ruleOf, solanaEngine, solanaTx, testClock, transfer } from './helpers.js';
+import {
+  COMPUTE,
+  COSMOS_ALIASES,
+  MSG_EXEC,
+  SOLANA_ALIASES,
+  MSG_SEND,
+  SYSTEM,
+  TOKEN,
+  cosmosTx,
+  makeIntent,
+  ruleOf,
+  solanaEngine,
+  solanaTx,
+  testClock,
+  transfer,
+} from './helpers.js';
 
 const RULES = [
   'global_enabled',
@@ -26,8 +41,12 @@ const RULES = [
   'window_caps',
 ];
 
+/** A Cosmos key whose tests are about other rules than uncapped assets (those are allowed explicitly here). */
 function cosmosEngine(policy: Record<string, unknown>) {
-  return new PolicyEngine({ keys: { atom: { chain: 'cosmos', policy } }, now: testClock().now });
+  return new PolicyEngine({
+    keys: { atom: { chain: 'cosmos', policy: { deny_uncapped_assets: false, ...policy }, aliases: COSMOS_ALIASES } },
+    now: testClock().now,
+  });
 }
 
 test('an allowed decision lists every rule, in evaluation order, all ok', () => {
@@ -233,10 +252,19 @@ test('allowed_messages[].allowed_methods → method_not_allowed_by_policy (a mis
   assert.equal(ruleOf(d, 'allowed_methods').ok, false);
 });
 
-test('uncapped assets are allowed by caps by default; deny_uncapped_assets → uncapped_asset_denied', () => {
+test('uncapped assets are denied by default (uncapped_asset_denied); deny_uncapped_assets = false allows them', () => {
   const policy = { allowed_programs: [{ id: SYSTEM }, { id: TOKEN }], per_tx_cap_lamports: '100' };
-  const lax = solanaEngine(policy).engine;
-  let d = lax.explain('hot', solanaTx([transfer(10n ** 30n, 'Alice', 'spl:MintX', TOKEN)]));
+  // no deny_uncapped_assets in the policy at all: the default applies
+  const byDefault = new PolicyEngine({ keys: { hot: { chain: 'solana', policy, aliases: SOLANA_ALIASES } }, now: testClock().now });
+  let d = byDefault.explain('hot', solanaTx([transfer(10n ** 30n, 'Alice', 'spl:MintX', TOKEN)]));
+  assert.equal(d.code, 'uncapped_asset_denied');
+  assert.equal(d.rule, 'uncapped_assets');
+  assert.equal(ruleOf(d, 'uncapped_assets').detail?.asset, 'spl:MintX');
+  // a typo in a cap's asset id does not remove the limit: the real asset is still uncapped, so denied
+  const typo = new PolicyEngine({ keys: { hot: { chain: 'solana', policy: { ...policy, per_tx_caps: { 'spl:MintY': '5' } }, aliases: SOLANA_ALIASES } } });
+  assert.equal(typo.explain('hot', solanaTx([transfer(1n, 'Alice', 'spl:MintX', TOKEN)])).code, 'uncapped_asset_denied');
+  const lax = solanaEngine({ ...policy, deny_uncapped_assets: false }).engine;
+  d = lax.explain('hot', solanaTx([transfer(10n ** 30n, 'Alice', 'spl:MintX', TOKEN)]));
   assert.equal(d.allowed, true);
   assert.deepEqual(ruleOf(d, 'uncapped_assets').detail?.uncapped, ['spl:MintX']);
   const strict = solanaEngine({ ...policy, deny_uncapped_assets: true }).engine;
@@ -255,6 +283,10 @@ test('per_tx_caps → per_tx_cap_exceeded with a precise message', () => {
   assert.equal(d.code, 'per_tx_cap_exceeded');
   assert.equal(d.kind, 'forbidden');
   assert.equal(d.message, 'per_tx_caps.native exceeded: cap=5000000000 attempted=12000000000 asset=native');
+  // the failing rule names what failed in flat fields (the signer copies them into its 403 body)
+  assert.equal(d.rule, 'per_tx_caps');
+  const detail = ruleOf(d, 'per_tx_caps').detail!;
+  assert.deepEqual([detail.asset, detail.cap, detail.attempted], ['native', '5000000000', '12000000000']);
 });
 
 test('allowed_messages[].per_tx_cap is enforced per denom for transfers via that type URL', () => {
@@ -262,7 +294,9 @@ test('allowed_messages[].per_tx_cap is enforced per denom for transfers via that
   assert.equal(engine.explain('atom', cosmosTx([transfer(1000n, 'a', 'denom:uatom', MSG_SEND)])).allowed, true);
   const d = engine.explain('atom', cosmosTx([transfer(600n, 'a', 'denom:uatom', MSG_SEND), transfer(600n, 'b', 'denom:uatom', MSG_SEND)]));
   assert.equal(d.code, 'per_tx_cap_exceeded');
-  assert.equal(d.message, `allowed_messages[${MSG_SEND}].per_tx_cap.uatom exceeded: cap=1000 attempted=1200 asset=denom:uatom`);
+  assert.equal(d.message, `allowed_messages[${MSG_SEND}].per_tx_cap.denom:uatom exceeded: cap=1000 attempted=1200 asset=denom:uatom`);
+  const detail = ruleOf(d, 'allowed_messages.per_tx_cap').detail!;
+  assert.deepEqual([detail.type_url, detail.asset, detail.cap, detail.attempted], [MSG_SEND, 'denom:uatom', '1000', '1200']);
   // other denoms are not summed into uatom
   assert.equal(
     engine.explain('atom', cosmosTx([transfer(900n, 'a', 'denom:uatom', MSG_SEND), transfer(10n ** 20n, 'a', 'denom:uosmo', MSG_SEND)])).allowed,
@@ -302,7 +336,8 @@ test('max_signs_per_minute|hour|day → rate_limited (limited, retryAfterSeconds
     assert.equal(d.code, 'rate_limited', field);
     assert.equal(d.kind, 'limited');
     assert.equal(d.retryAfterSeconds, windowSecs - 15, `${field}: the oldest signature leaves the window first`);
-    assert.deepEqual(ruleOf(d, field).detail, { limit: 2, used: 2, window_secs: windowSecs });
+    assert.deepEqual(ruleOf(d, field).detail, { limit: 2, used: 2, window_secs: windowSecs, retry_after_secs: windowSecs - 15 });
+    assert.equal(d.rule, field, 'the decision names the failing rule');
     clock.advance((windowSecs - 15) * 1000);
     assert.equal(engine.explain('hot', solanaTx([transfer(1n)])).allowed, true, field);
   }
@@ -317,6 +352,11 @@ test('window_caps → window_cap_exceeded (limited), or tx_exceeds_window_cap (f
   assert.equal(d.kind, 'limited');
   assert.equal(d.retryAfterSeconds, 23 * 3600);
   assert.match(d.message!, /^window_caps.native exceeded: cap=100 spent=60 attempted=50 asset=native/);
+  const detail = ruleOf(d, 'window_caps').detail!;
+  assert.deepEqual(
+    { asset: detail.asset, cap: detail.cap, spent: detail.spent, attempted: detail.attempted, remaining: detail.remaining, retry: detail.retry_after_secs },
+    { asset: 'native', cap: '100', spent: '60', attempted: '50', remaining: '40', retry: 23 * 3600 },
+  );
   const big = engine.explain('hot', solanaTx([transfer(101n)]));
   assert.equal(big.code, 'tx_exceeds_window_cap');
   assert.equal(big.kind, 'forbidden');

@@ -31,7 +31,7 @@ test('kill switches and overlays persist across restarts (file mode 0600, no tem
   rs.setKeyEnabled('hot', false);
   rs.setKeyEnabled('cold', false);
   rs.setKeyEnabled('cold', true);
-  rs.setOverlay('hot', { per_tx_cap_lamports: '5', max_signs_per_minute: 3 });
+  rs.setOverlay('hot', { per_tx_caps: { native: '5' }, max_signs_per_minute: 3 });
   assert.ok(rs.revision > r0);
   if (process.platform !== 'win32') assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.deepEqual(readdirSync(dir), ['state.json']);
@@ -65,7 +65,7 @@ test('overlay PATCH semantics: merge, null clears a field or one asset, clearOve
 
 test('an invalid overlay is rejected with invalid_request and the dotted path, and changes nothing', () => {
   const rs = RuntimeState.inMemory();
-  rs.setOverlay('hot', { per_tx_cap_lamports: '5' });
+  rs.setOverlay('hot', { per_tx_caps: { native: '5' } });
   const rev = rs.revision;
   for (const [patch, path] of [
     [{ per_tx_caps: { native: '12abc' } }, 'per_tx_caps.native'],
@@ -112,7 +112,7 @@ test('a disable is applied even when the file cannot be written; other changes a
   rmSync(sub, { recursive: true });
   assert.throws(() => rs.setKeyEnabled('hot', false), { code: 'state_write_failed' });
   assert.equal(rs.isKeyEnabled('hot'), false, 'fail closed: the kill switch still holds in memory');
-  assert.throws(() => rs.setOverlay('hot', { per_tx_cap_lamports: '1' }), { code: 'state_write_failed' });
+  assert.throws(() => rs.setOverlay('hot', { per_tx_caps: { native: '1' } }), { code: 'state_write_failed' });
   assert.equal(rs.getOverlay('hot'), undefined);
   assert.throws(() => rs.setGlobalEnabled(false), { code: 'state_write_failed' });
   assert.equal(rs.isGlobalEnabled(), false);

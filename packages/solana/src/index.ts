@@ -6,4 +6,6 @@ export * from './sign-request-schema.js';
 export * from './solana-address.js';
 export * from './solana-chain-signer.js';
 export * from './solana-intent.js';
+export * from './solana-key-options.js';
+export * from './solana-policy-ids.js';
 export * from './system-program.js';

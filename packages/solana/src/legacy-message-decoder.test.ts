@@ -83,7 +83,7 @@ test('inconsistent headers and duplicate keys are rejected', () => {
   decodeFailed(() => decodeLegacyMessage(duplicate), /duplicate account key/);
 });
 
-test('versioned (v0) messages are refused for now', () => {
+test('versioned (v0) messages are refused for now, as unsupported (well-formed, not a decoding failure)', () => {
   const v0 = new TransactionMessage({
     payerKey: payer,
     recentBlockhash: blockhash,
@@ -92,7 +92,10 @@ test('versioned (v0) messages are refused for now', () => {
     .compileToV0Message()
     .serialize();
   assert.equal(v0[0], 0x80);
-  decodeFailed(() => decodeLegacyMessage(v0), /versioned messages not supported yet/);
+  assert.throws(
+    () => decodeLegacyMessage(v0),
+    (err: unknown) => isOpenKmsError(err) && err.code === 'unsupported' && err.context.field === 'message_b64' && /v0/.test(err.message),
+  );
 });
 
 test('empty and oversized input is rejected', () => {

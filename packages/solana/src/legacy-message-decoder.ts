@@ -50,14 +50,19 @@ export function isVersionedMessage(bytes: Uint8Array): boolean {
 
 /**
  * Decodes a legacy Solana message, checking every read and every index. Fails closed (decode_failed) on:
- * empty or oversized (> MAX_MESSAGE_BYTES) input, a versioned message prefix, truncation anywhere, trailing bytes, a header that does not fit the
+ * empty or oversized (> MAX_MESSAGE_BYTES) input, truncation anywhere, trailing bytes, a header that does not fit the
  * key list, duplicate account keys, a program or account index out of range, and the fee payer used as a program.
+ * A versioned message prefix is refused with `unsupported`.
  */
 export function decodeLegacyMessage(bytes: Uint8Array): LegacyMessage {
   if (bytes.length === 0) fail('empty message');
   if (bytes.length > MAX_MESSAGE_BYTES) fail('message larger than a Solana packet', { length: bytes.length, max: MAX_MESSAGE_BYTES });
   if (isVersionedMessage(bytes)) {
-    fail('versioned messages not supported yet', { version: bytes[0]! & 0x7f });
+    // well-formed but not supported: its own code, so a client knows decoding did not fail on garbage
+    throw openKmsError(ErrorCode.unsupported, 'versioned (v0) Solana messages are not supported yet; send a legacy message', {
+      field: FIELD,
+      version: bytes[0]! & 0x7f,
+    });
   }
   const r = new ByteReader(bytes, FIELD);
   const header: MessageHeader = {

@@ -133,7 +133,7 @@ test('decode: negative cases fail closed with stable codes', async () => {
   await rejectsWith(() => signer.decode(req(messageB64(toOther)), other), 'signer_mismatch');
   await assert.rejects(async () => signer.address(new Uint8Array(33), {}), { code: 'wrong_chain' });
   const v0 = new TransactionMessage({ payerKey: from, recentBlockhash: BLOCKHASH, instructions: tx.instructions }).compileToV0Message().serialize();
-  await rejectsWith(() => signer.decode(req(toBase64(v0)), payer), 'decode_failed', 'message_b64');
+  await rejectsWith(() => signer.decode(req(toBase64(v0)), payer), 'unsupported', 'message_b64');
   await rejectsWith(
     () => signer.decode({ ...req(toBase64(bytes)), address_lookup_tables: [{ key: 'nope', addresses: [] }] }, payer),
     'decode_failed',

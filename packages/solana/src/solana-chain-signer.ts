@@ -7,6 +7,8 @@ import { solanaSignRequestSchema, solanaSignResponseSchema } from './sign-reques
 import type { AddressLookupTableInput, SolanaSignRequest, SolanaSignResponse } from './sign-request-schema.js';
 import { decodeSolanaAddress, solanaAddress, toBase58 } from './solana-address.js';
 import { buildSolanaIntent } from './solana-intent.js';
+import { solanaKeyNetwork, solanaKeyOptionsSchema, solanaRequestNetwork } from './solana-key-options.js';
+import { checkSolanaPolicyId, solanaPolicyAliases } from './solana-policy-ids.js';
 
 /** What `decode` hands to `sign` (and to the audit log): the decoded message and where the key signs in it. */
 export interface SolanaDecoded {
@@ -64,6 +66,10 @@ export function createSolanaChainSigner(_options: SolanaPluginOptions = {}): Cha
     requestSchema: solanaSignRequestSchema,
     responseSchema: solanaSignResponseSchema,
     summary: 'Sign a Solana message (legacy format) with an ed25519 key',
+    keyOptionsSchema: solanaKeyOptionsSchema,
+    network: solanaKeyNetwork,
+    checkPolicyId: checkSolanaPolicyId,
+    policyAliases: solanaPolicyAliases,
 
     address(publicKey: Uint8Array): string {
       if (publicKey.length !== 32) {
@@ -75,6 +81,7 @@ export function createSolanaChainSigner(_options: SolanaPluginOptions = {}): Cha
     decode(request: SolanaSignRequest, key: ChainKey): DecodedRequest<SolanaDecoded> {
       checkRequest(request);
       const signer = checkKey(key);
+      const network = solanaRequestNetwork(request.expected_chain_id, key);
       const bytes = fromBase64Strict(request.message_b64);
       if (bytes === undefined) throw openKmsError(ErrorCode.decodeFailed, 'message_b64 is not strict base64', { field: 'message_b64' });
       checkLookupTables(request.address_lookup_tables);
@@ -88,7 +95,7 @@ export function createSolanaChainSigner(_options: SolanaPluginOptions = {}): Cha
           required_signers: requiredSigners(message),
         });
       }
-      const intent = buildSolanaIntent(message, signer, request.expected_chain_id);
+      const intent = buildSolanaIntent(message, signer, network);
       return { decoded: { message, signerIndex }, intent, signingBytes: bytes };
     },
 

@@ -1,5 +1,8 @@
-import { loadConfig } from '../config/load-config.js';
-import { pluginFor } from '../keys/key-directory.js';
+import { dirname, resolve } from 'node:path';
+import { isOpenKmsError } from '@openkms/core';
+import { rawKeyProblems } from '../config/check-keys.js';
+import type { ConfigProblem } from '../config/config-problems.js';
+import { readConfigFile, readConfigText, schemaProblems } from '../config/load-config.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { userPath, type CliIo } from './cli-context.js';
@@ -8,8 +11,12 @@ import { flag, parseArgs, UsageError } from './parse-args.js';
 export const CONFIG_HELP = `openkms config check --config FILE
 openkms config migrate --from-original FILE --out DIR   (see openkms config migrate --help)
 
-check: validates a config file without starting anything; errors name the dotted path of the offending key.
+check: validates a config file without starting anything and reports every error in it (not only the first), each
+with the dotted path of the offending key: the signer's schema, then each key's options and policy as its chain plugin
+checks them (network option, asset ids, addresses, program ids…). Exit status 1 when there is any error.
 migrate: converts the original Rust openKMS's config.toml, tokens and kill switches into ours.`;
+
+type Raw = Record<string, unknown>;
 
 export async function configCommand(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === 'migrate') {
@@ -23,15 +30,33 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const file = flag(args, 'config');
   if (!file) throw new UsageError('config check needs --config FILE');
-  const config = await loadConfig(userPath(file));
-  // the same plugin discovery as `run`, so a key on a chain no installed plugin serves fails here too
-  const { plugins } = await loadPlugins({
-    searchPaths: [...config.plugins.searchPaths, ...defaultSearchPaths()],
-    ...(config.plugins.enabled ? { enabled: config.plugins.enabled } : {}),
-    options: config.plugins.options,
-  });
-  const chains = new Map(plugins.map((p) => [p.signer.chain, p.signer]));
-  for (const [label, key] of Object.entries(config.keys)) pluginFor(label, key, chains);
-  io.out(`${config.file}: ok (${Object.keys(config.keys).length} keys; chains ${[...chains.keys()].sort().join(', ')})`);
+  const path = userPath(file);
+  const raw = readConfigText(await readConfigFile(path), path);
+  const problems: ConfigProblem[] = schemaProblems(raw);
+  // the same plugin discovery as `run` (when the [plugins] table itself is valid), so every key is checked by its plugin
+  let chains: string[] = [];
+  if (!problems.some((p) => p.path === 'plugins' || p.path.startsWith('plugins.'))) {
+    const plugins = (raw.plugins ?? {}) as { search_paths?: string[]; enabled?: string[]; options?: Record<string, Record<string, unknown>> };
+    try {
+      const loaded = await loadPlugins({
+        searchPaths: [...(plugins.search_paths ?? []).map((p) => resolve(dirname(path), p)), ...defaultSearchPaths()],
+        ...(plugins.enabled ? { enabled: plugins.enabled } : {}),
+        options: plugins.options ?? {},
+      });
+      const map = new Map(loaded.plugins.map((p) => [p.signer.chain, p.signer]));
+      chains = [...map.keys()].sort();
+      problems.push(...rawKeyProblems(raw as Raw, map));
+    } catch (err) {
+      if (!isOpenKmsError(err)) throw err;
+      problems.push({ path: 'plugins', message: `plugins: ${err.message} [${err.code}]` });
+    }
+  }
+  if (problems.length > 0) {
+    for (const p of problems) io.err(`${path}: ${p.message}`);
+    io.err(`${path}: ${problems.length} error${problems.length === 1 ? '' : 's'} [config_invalid]`);
+    return 1;
+  }
+  const keys = Object.keys((raw.keys ?? {}) as object).length;
+  io.out(`${path}: ok (${keys} keys; chains ${chains.join(', ')})`);
   return 0;
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { policyJsonSchema, policyOverlayJsonSchema } from '@openkms/policy';
 import { composeOpenApi, loadBaseDocument, openApiFile } from '../openapi/compose-openapi.js';
+import { policySchemasFor } from '../openapi/policy-schemas.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import type { CliIo } from './cli-context.js';
@@ -15,7 +15,7 @@ Prints the OpenAPI v1 document composed with the default (first-party) plugins, 
 /** The document served for the default plugin set; the drift test compares it with the committed file. */
 export async function defaultOpenApiDocument() {
   const { plugins } = await loadPlugins({ searchPaths: defaultSearchPaths() });
-  return composeOpenApi(loadBaseDocument(), plugins, { policySchema: policyJsonSchema, policyOverlaySchema: policyOverlayJsonSchema });
+  return composeOpenApi(loadBaseDocument(), plugins, policySchemasFor(plugins));
 }
 
 export async function openapiCommand(argv: string[], io: CliIo): Promise<number> {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ErrorCode, openKmsError } from '@openkms/core';
 import { TokenStore } from '../auth/token-store.js';
 import { loadConfig } from '../config/load-config.js';
 import { userPath, type CliIo } from './cli-context.js';
@@ -10,7 +11,7 @@ export const TOKEN_HELP = `openkms token <create|list|revoke> [options]
   list                                               names, scopes and creation times (never tokens)
   revoke --name NAME                                 remove a token
 
-  --config FILE   take the token file from this signer config (auth.token_file)
+  --config FILE   take the token file from this signer config (auth.token_file); sign:<label> must name one of its keys
   --file FILE     or name the token file directly (default ./tokens.json)
 
 A running signer applies token changes at its next request (no restart or reload) and audits them
@@ -31,7 +32,8 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const configFile = flag(args, 'config');
-  const file = configFile ? (await loadConfig(userPath(configFile))).auth.tokenFile : userPath(flag(args, 'file') ?? 'tokens.json');
+  const config = configFile ? await loadConfig(userPath(configFile)) : undefined;
+  const file = config ? config.auth.tokenFile : userPath(flag(args, 'file') ?? 'tokens.json');
   // root administers the service user's file (still 0600 or refused); rewrites keep that owner
   const allowOtherOwner = process.getuid?.() === 0;
   switch (sub) {
@@ -39,6 +41,14 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
       const name = flag(args, 'name');
       const scopes = flagList(args, 'scope');
       if (!name || scopes.length === 0) throw new UsageError('token create needs --name and at least one --scope');
+      // with a config, a sign scope must name a key that exists (a typo would make a token that can sign nothing)
+      for (const scope of scopes) {
+        const label = scope.startsWith('sign:') ? scope.slice('sign:'.length) : undefined;
+        if (config && label !== undefined && !Object.hasOwn(config.keys, label)) {
+          const known = Object.keys(config.keys).join(', ') || 'none';
+          throw openKmsError(ErrorCode.unknownLabel, `--scope ${scope}: no key labelled ${label} in ${config.file} (keys: ${known})`, { label });
+        }
+      }
       const store = TokenStore.load(file, { allowMissing: true, allowOtherOwner });
       const token = store.create(name, scopes);
       io.err(`created token ${name} (${scopes.join(', ')}) in ${file}; it is shown once:`);

@@ -5,9 +5,10 @@ const label = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const;
 
 /**
  * JSON Schema of the signer's TOML configuration. Unknown keys are errors everywhere, so a typo stops startup
- * with the dotted path of the offending key. The `policy` table of each key is validated by @openkms/policy.
+ * with the dotted path of the offending key. A key's `options` and `policy` tables are checked afterwards, with the
+ * JSON Schemas of the key's chain plugin (see check-keys.ts), because what they may contain depends on the chain.
  */
-export function configSchema(policySchema: JsonSchema): JsonSchema {
+export function configSchema(): JsonSchema {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://openkms.dev/schemas/config.v1.json',
@@ -119,8 +120,8 @@ export function configSchema(policySchema: JsonSchema): JsonSchema {
             chain: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' },
             key_id: { type: 'string', pattern: '^0x[0-9a-fA-F]{4}$' },
             derivation_path: { type: 'string' },
-            options: { type: 'object' },
-            policy: policySchema,
+            options: { type: 'object', description: "Chain options, checked with the chain plugin's keyOptionsSchema." },
+            policy: { type: 'object', description: "The key's policy, checked with @openkms/policy and the chain plugin." },
           },
         },
       },

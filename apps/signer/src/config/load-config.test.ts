@@ -1,9 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isOpenKmsError } from '@openkms/core';
+import { isOpenKmsError, type ChainSigner } from '@openkms/core';
+import { createCosmosChainSigner } from '@openkms/cosmos';
+import { createSolanaChainSigner } from '@openkms/solana';
+import { bindConfig } from './check-keys.js';
 import { parseConfig } from './load-config.js';
 
-const parse = (text: string) => parseConfig(text, '/etc/openkms/config.toml');
+const chains = new Map<string, ChainSigner<any, any>>([
+  ['solana', createSolanaChainSigner()],
+  ['cosmos', createCosmosChainSigner()],
+]);
+/** What startup does: the signer's schema, then every key checked by its chain plugin. */
+const parse = (text: string) => bindConfig(parseConfig(text, '/etc/openkms/config.toml'), chains);
+const SOLANA_KEY = `[keys.solana-hot-0]
+chain = "solana"
+key_id = "0x0064"
+[keys.solana-hot-0.options]
+cluster = "mainnet-beta"`;
 
 function configError(text: string): { path: unknown; message: string } {
   try {
@@ -18,9 +31,7 @@ function configError(text: string): { path: unknown; message: string } {
 
 test('a minimal config gets defaults and absolute paths', () => {
   const c = parse(`
-[keys.solana-hot-0]
-chain = "solana"
-key_id = "0x0064"
+${SOLANA_KEY}
 `);
   assert.equal(c.server.host, '127.0.0.1');
   assert.equal(c.server.port, 9443);
@@ -69,17 +80,13 @@ test('TOML syntax errors are config errors, not crashes', () => {
 
 test('an unparseable cap stops startup naming the key path; never "no cap"', () => {
   const e = configError(`
-[keys.solana-hot-0]
-chain = "solana"
-key_id = "0x0064"
+${SOLANA_KEY}
 [keys.solana-hot-0.policy]
 per_tx_caps = { native = "5 SOL" }
 `);
   assert.equal(e.path, 'keys.solana-hot-0.policy.per_tx_caps.native');
   const number = configError(`
-[keys.solana-hot-0]
-chain = "solana"
-key_id = "0x0064"
+${SOLANA_KEY}
 [keys.solana-hot-0.policy]
 per_tx_cap_lamports = 5000
 `);
@@ -88,12 +95,22 @@ per_tx_cap_lamports = 5000
 
 test('policy rules the schema cannot express are checked at load too (alias conflicts)', () => {
   const e = configError(`
-[keys.solana-hot-0]
-chain = "solana"
-key_id = "0x0064"
+${SOLANA_KEY}
 [keys.solana-hot-0.policy]
 per_tx_cap_lamports = "10"
 per_tx_caps = { native = "20" }
 `);
   assert.match(String(e.path), /^keys\.solana-hot-0\.policy\./);
+});
+
+test('every schema error is reported, not only the first (context.errors)', () => {
+  try {
+    parse('[server]\nlisen = "x"\nmax_in_flight = "many"\n[audit]\ndaily = "yes"\n');
+    assert.fail('expected the config to be rejected');
+  } catch (err) {
+    assert.ok(isOpenKmsError(err));
+    assert.equal(err.context.path, 'server.lisen');
+    assert.equal((err.context.errors as string[]).length, 3);
+    assert.match(err.message, /and 2 more errors/);
+  }
 });

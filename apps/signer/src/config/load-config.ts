@@ -2,21 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import TOML from '@iarna/toml';
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { parsePolicy, policyJsonSchema } from '@openkms/policy';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
+import { configError, type ConfigProblem } from './config-problems.js';
 import { configSchema } from './config-schema.js';
-import type { KeyConfig, SignerConfig } from './signer-config.js';
+import type { LoadedConfig, UnboundKeyConfig } from './signer-config.js';
 
 type Raw = Record<string, any>;
 
 /** Default `auth.denied_per_minute`: refused sign requests per token and minute before the token is refused cheaply. */
 export const DEFAULT_DENIED_PER_MINUTE = 120;
 
-/** Parses and validates TOML text. Throws config_invalid naming the dotted path of the first offending key. */
-export function parseConfig(text: string, file: string): SignerConfig {
-  let raw: Raw;
+let schemaValidator: ReturnType<Ajv2020['compile']> | undefined;
+
+/** Parses TOML text into a plain object. Throws config_invalid (path `(syntax)`) on a syntax error. */
+export function readConfigText(text: string, file: string): Raw {
   try {
-    raw = JSON.parse(JSON.stringify(TOML.parse(text))) as Raw;
+    return JSON.parse(JSON.stringify(TOML.parse(text))) as Raw;
   } catch (err) {
     const e = err as { line?: number; col?: number; message?: string };
     throw openKmsError(
@@ -28,31 +30,47 @@ export function parseConfig(text: string, file: string): SignerConfig {
       },
     );
   }
-  const ajv = createAjv();
-  const validate = ajv.compile(configSchema(policyJsonSchema));
-  if (!validate(raw)) {
-    const error = validate.errors![0]!;
-    throw openKmsError(ErrorCode.configInvalid, `${file}: ${describeError(error)}`, { file, path: errorPath(error) });
-  }
+}
+
+/** Every error of `raw` against the signer's config schema (not only the first), with dotted paths. */
+export function schemaProblems(raw: unknown): ConfigProblem[] {
+  schemaValidator ??= createAjv({ allErrors: true }).compile(configSchema());
+  if (schemaValidator(raw)) return [];
+  return (schemaValidator.errors ?? []).map((e) => ({ path: errorPath(e), message: describeError(e) }));
+}
+
+/**
+ * Parses and validates TOML text against the signer's schema. Throws config_invalid naming the dotted path of the
+ * first offending key, with every error's message in `context.errors`. Keys' options and policies are checked by
+ * `bindConfig` once the chain plugins are loaded.
+ */
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const raw = readConfigText(text, file);
+  const problems = schemaProblems(raw);
+  if (problems.length > 0) throw configError(file, problems);
   return resolveConfig(raw, file);
 }
 
-export async function loadConfig(file: string): Promise<SignerConfig> {
-  let text: string;
+/** Reads a config file's text; config_invalid (path `(file)`) when it cannot be read. */
+export async function readConfigFile(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     throw openKmsError(ErrorCode.configInvalid, `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { file, path: '(file)' });
   }
-  return parseConfig(text, resolve(file));
 }
 
-function resolveConfig(raw: Raw, file: string): SignerConfig {
+/** Reads and validates a config file (see parseConfig); its keys are checked by their plugins with `bindConfig`. */
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  return parseConfig(await readConfigFile(file), resolve(file));
+}
+
+function resolveConfig(raw: Raw, file: string): LoadedConfig {
   const dir = dirname(resolve(file));
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(dir, p));
   const [host, port] = splitListen(raw.server?.listen ?? '127.0.0.1:9443');
   const y = raw.backend?.yubihsm ?? {};
-  const keys: Record<string, KeyConfig> = {};
+  const keys: Record<string, UnboundKeyConfig> = {};
   for (const [label, k] of Object.entries<Raw>(raw.keys ?? {})) {
     keys[label] = {
       label,
@@ -60,7 +78,7 @@ function resolveConfig(raw: Raw, file: string): SignerConfig {
       keyId: k.key_id.toLowerCase(),
       ...(k.derivation_path === undefined ? {} : { derivationPath: k.derivation_path }),
       options: k.options ?? {},
-      policy: parsePolicy(k.policy ?? {}, `keys.${label}.policy`),
+      policy: k.policy ?? {},
     };
   }
   return {

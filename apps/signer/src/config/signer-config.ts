@@ -47,12 +47,25 @@ export interface SignerConfig {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A config file as read and checked against the signer's schema, before its keys are checked by their chain plugins
+ * (`bindConfig`): each key's options and policy are still as written.
+ */
+export interface LoadedConfig extends Omit<SignerConfig, 'keys'> {
+  readonly keys: Readonly<Record<string, UnboundKeyConfig>>;
+}
+
+export interface UnboundKeyConfig extends Omit<KeyConfig, 'policy'> {
+  /** The `[keys.<label>.policy]` table as written (validated with the key's chain plugin by `bindConfig`). */
+  readonly policy: Readonly<Record<string, unknown>>;
+}
+
 export interface KeyConfig {
   readonly label: string;
   readonly chain: string;
   readonly keyId: string;
   readonly derivationPath?: string;
   readonly options: Readonly<Record<string, unknown>>;
-  /** The key's policy, parsed and normalised by @openkms/policy (caps checked at load time). */
+  /** The key's policy, parsed and normalised by @openkms/policy, its ids checked by the key's chain plugin. */
   readonly policy: KeyPolicy;
 }

@@ -65,6 +65,10 @@ chain = "solana"
 key_id = "0x${DEMO_LAYOUT.solanaKeyId.toString(16).padStart(4, '0')}"
 derivation_path = "${DEMO_LAYOUT.solanaPath}"
 
+[keys.solana-hot-0.options]
+# the cluster this key signs for: a request naming another (expected_chain_id) gets chain_id_mismatch
+cluster = "mainnet-beta"
+
 [keys.solana-hot-0.policy]
 enabled = true
 max_signs_per_minute = 30
@@ -80,6 +84,7 @@ derivation_path = "${DEMO_LAYOUT.cosmosPath}"
 
 [keys.cosmos-hub-0.options]
 bech32_prefix = "cosmos"
+# the chain this key signs for: a sign doc for another chain id gets chain_id_mismatch
 chain_id = "cosmoshub-4"
 
 [keys.cosmos-hub-0.policy]

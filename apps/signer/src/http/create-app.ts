@@ -8,6 +8,7 @@ import { adminPolicySnapshot, objectIdOf, withOriginalPolicyFields } from './ori
 import { requestId } from './request-id.js';
 import { allowedMethods, type RouteSpec } from './route-table.js';
 import { httpStatusOf } from './error-status.js';
+import { denialDetails } from '../pipeline/denial-details.js';
 import { sendError } from './send-error.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
@@ -244,6 +245,8 @@ export function createApp(s: SignerServices): express.Express {
         ...(refused && decision.code ? { code: decision.code } : {}),
         ...(refused && decision.message ? { message: decision.message } : {}),
         ...(refused && decision.retryAfterSeconds !== undefined ? { retry_after_secs: decision.retryAfterSeconds } : {}),
+        // exactly the `details` a sign request would get in its 403/429 body (the failing rule and its facts)
+        ...(refused ? { details: { label, ...denialDetails(decision) } } : {}),
         rules: decision.rules,
         intent: summarizeIntent(intent),
         policy_version: decision.policyVersion,

@@ -30,7 +30,9 @@ const SERVER_FAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
  */
 export function errorBody(err: unknown, requestId: string): { status: number; body: ErrorBody; retryAfter?: number; internal?: string } {
   if (isOpenKmsError(err)) {
-    const { retry_after_secs: retryAfter, ...details } = err.context as Record<string, unknown>;
+    // retry_after_secs sets Retry-After and stays in details (a denial's details are the failing rule's facts)
+    const details = err.context as Record<string, unknown>;
+    const retryAfter = details.retry_after_secs;
     const status = httpStatusOf(err.code);
     const retry = typeof retryAfter === 'number' ? { retryAfter } : {};
     const publicMessage = SERVER_FAULT_MESSAGES[err.code];

@@ -11,11 +11,15 @@ export interface RuleVerdictLike {
   readonly ok: boolean;
   readonly code?: string;
   readonly message?: string;
+  /** JSON-safe facts; a failing rule names what failed in flat fields (asset, cap, attempted, …). */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 export interface DecisionLike {
   readonly allowed: boolean;
   readonly kind: 'allow' | 'forbidden' | 'limited';
+  /** The failing rule the decision reports. */
+  readonly rule?: string;
   readonly code?: ErrorCode;
   readonly message?: string;
   readonly retryAfterSeconds?: number;

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type DecodedRequest, type Intent, type KeyBackend } from '@openkms/core';
 import type { KeyDirectory } from '../keys/key-directory.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
+import { pinNetwork } from './check-network.js';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { denialDetails } from './denial-details.js';
 import { auditIntent, boundAuditValue, type AuditRecordInput } from '@openkms/audit';
 import type { AuditSink, DecisionLike, PolicyGate } from './ports.js';
 import { recordProvenance } from './provenance-recorder.js';
@@ -127,7 +129,7 @@ export class SignPipeline {
           });
         }
         key = await this.deps.keys().resolve(label);
-        decoded = await entry.plugin.decode(body, key);
+        decoded = pinNetwork(await entry.plugin.decode(body, key), entry.plugin, key);
         intent = decoded.intent;
         signedSha = sha256Hex(decoded.signingBytes);
       } catch (err) {
@@ -268,7 +270,7 @@ export class SignPipeline {
     const key = await this.deps.keys().resolve(label);
     let decoded: DecodedRequest;
     try {
-      decoded = await entry.plugin.decode({ ...body, label }, key);
+      decoded = pinNetwork(await entry.plugin.decode({ ...body, label }, key), entry.plugin, key);
     } catch (err) {
       throw failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
     }
@@ -285,10 +287,8 @@ export class SignPipeline {
     count: (decision: string, reason: string) => void,
   ): Promise<never> {
     const code = d.code ?? ErrorCode.policyDenied;
-    const e = openKmsError(code, `policy: ${d.message ?? 'denied'}`, {
-      label,
-      ...(d.retryAfterSeconds === undefined ? {} : { retry_after_secs: d.retryAfterSeconds }),
-    });
+    // the failing rule's facts, as explain shows them, so an agent can act on the refusal (see denial-details.ts)
+    const e = openKmsError(code, `policy: ${d.message ?? 'denied'}`, { label, ...denialDetails(d) });
     count('deny', code);
     await this.tryAudit(audit, { decision: 'deny', reason_code: code, reason: d.message ?? 'denied' }, e);
     throw e;

@@ -7,13 +7,14 @@ import type { Duplex } from 'node:stream';
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, type AuditIo, type AuditLog } from '@openkms/audit';
-import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, policyJsonSchema, policyOverlayJsonSchema, type KeyPolicy } from '@openkms/policy';
+import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, type PolicyKeyConfig } from '@openkms/policy';
 import { createYubiHsmBackend, type Transport, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
 import { DenialBudget } from '../auth/denial-budget.js';
 import { readHsmPassword } from '../auth/hsm-password.js';
 import { assertSecretFile } from '../auth/secret-file.js';
 import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
 import type { TokenIdentity } from '../auth/token-store.js';
+import { bindConfig, policyKeyConfig } from '../config/check-keys.js';
 import { loadConfig } from '../config/load-config.js';
 import type { SignerConfig } from '../config/signer-config.js';
 import { createApp } from '../http/create-app.js';
@@ -21,6 +22,7 @@ import { KeyDirectory } from '../keys/key-directory.js';
 import { createLogger } from '../logging/create-logger.js';
 import { SignerMetrics } from '../metrics/signer-metrics.js';
 import { composeOpenApi, loadBaseDocument } from '../openapi/compose-openapi.js';
+import { policySchemasFor } from '../openapi/policy-schemas.js';
 import { RequestValidators } from '../openapi/request-validators.js';
 import { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
 import { ReplayCache } from '../pipeline/replay-cache.js';
@@ -58,33 +60,34 @@ export interface RunningSigner {
   close(): Promise<void>;
 }
 
-type PolicyKeys = Record<string, { chain: string; policy: KeyPolicy }>;
-
-function policyKeys(config: SignerConfig): PolicyKeys {
-  const out: PolicyKeys = {};
-  for (const [label, k] of Object.entries(config.keys)) out[label] = { chain: k.chain, policy: k.policy };
+/** The policy engine's view of the keys: policy, plus the chain plugin's aliases and id checks (bindConfig found a plugin for each). */
+function policyKeys(config: SignerConfig, chains: ReadonlyMap<string, ChainSigner<any, any>>): Record<string, PolicyKeyConfig> {
+  const out: Record<string, PolicyKeyConfig> = {};
+  for (const [label, k] of Object.entries(config.keys)) out[label] = policyKeyConfig(k, chains.get(k.chain)!);
   return out;
 }
 
 /** The composition root: config → plugins → backend → audit → policy → HTTP. */
 export async function startSigner(opts: StartSignerOptions): Promise<RunningSigner> {
-  let config = await loadConfig(opts.configFile);
+  const loaded = await loadConfig(opts.configFile);
   const logger = createLogger({
-    level: config.logging.level,
-    ...(opts.logDestination ? { destination: opts.logDestination } : config.logging.file ? { destination: config.logging.file } : {}),
+    level: loaded.logging.level,
+    ...(opts.logDestination ? { destination: opts.logDestination } : loaded.logging.file ? { destination: loaded.logging.file } : {}),
   });
   const metrics = new SignerMetrics();
   const cleanups: (() => Promise<void>)[] = [];
   try {
     // plugins
     const { plugins, report } = await loadPlugins({
-      searchPaths: [...config.plugins.searchPaths, ...defaultSearchPaths()],
-      ...(config.plugins.enabled ? { enabled: config.plugins.enabled } : {}),
-      options: config.plugins.options,
+      searchPaths: [...loaded.plugins.searchPaths, ...defaultSearchPaths()],
+      ...(loaded.plugins.enabled ? { enabled: loaded.plugins.enabled } : {}),
+      options: loaded.plugins.options,
     });
     logger.info({ found: report.found.map((f) => `${f.name}@${f.version}`), loaded: report.loaded, skipped: report.skipped }, 'chain plugins');
     const chains = new Map<string, ChainSigner<any, any>>(plugins.map((p) => [p.signer.chain, p.signer]));
-    const openapi = composeOpenApi(loadBaseDocument(), plugins, { policySchema: policyJsonSchema, policyOverlaySchema: policyOverlayJsonSchema });
+    // every key's options and policy checked by its chain plugin (all problems reported at once)
+    let config = bindConfig(loaded, chains);
+    const openapi = composeOpenApi(loadBaseDocument(), plugins, policySchemasFor(plugins));
     const validators = new RequestValidators(openapi);
 
     // secrets
@@ -151,7 +154,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
 
     // policy (counters and rolling spend: the checkpoint written alongside the audit chain plus the records after it)
     const runtime = RuntimeState.open(config.state.file);
-    const engine = new PolicyEngine({ keys: policyKeys(config), state: new MemoryPolicyStateStore(), runtime });
+    const engine = new PolicyEngine({ keys: policyKeys(config, chains), state: new MemoryPolicyStateStore(), runtime });
     const restoreStarted = performance.now();
     const restored = await restoreCounters(config.audit.dir, auditKey);
     await engine.restore(restored.records);
@@ -253,15 +256,26 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
 
     const startupRaw = config.raw;
     let reloading: Promise<{ keys: string[]; restartRequired: string[] }> | undefined;
+    let queued: Promise<{ keys: string[]; restartRequired: string[] }> | undefined;
     const reload = async (actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[]; restartRequired: string[] }> => {
-      if (reloading) return reloading;
+      // a reload asked for while one runs may be about a newer file: it runs once more afterwards (never dropped);
+      // the requests that arrive meanwhile share that one run
+      if (reloading) {
+        queued ??= reloading
+          .catch(() => undefined)
+          .then(() => {
+            queued = undefined;
+            return reload(actor, requestId);
+          });
+        return queued;
+      }
       reloading = (async () => {
         try {
-          const next = await loadConfig(config.file);
+          const next = bindConfig(await loadConfig(config.file), chains);
           // all or nothing: everything that can fail is prepared first; the policy engine switches last
           const nextKeys = keys.replace(next.keys, chains);
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
-          engine.reload(policyKeys(next));
+          engine.reload(policyKeys(next, chains));
           const restartRequired = restartOnlyChanges(startupRaw, next.raw);
           config = next;
           logger.level = next.logging.level;
@@ -324,7 +338,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
       },
       async patchOverlay(label, patch, actor, requestId) {
-        await adminChange(actor, requestId, 'policy_overlay_patch', { patch }, label, () => runtime.setOverlay(label, patch));
+        await adminChange(actor, requestId, 'policy_overlay_patch', { patch }, label, () => engine.patchOverlay(label, patch));
         return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
       },
       async clearOverlay(label, actor, requestId) {

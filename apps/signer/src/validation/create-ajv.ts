@@ -5,9 +5,12 @@ import type { ErrorObject } from 'ajv';
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
-/** One ajv configuration for config files, request bodies and overlays (JSON Schema draft 2020-12, as OpenAPI 3.1). */
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: true });
+/**
+ * One ajv configuration for config files, request bodies and overlays (JSON Schema draft 2020-12, as OpenAPI 3.1).
+ * `allErrors` (config files) reports every error instead of the first.
+ */
+export function createAjv(opts: { allErrors?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: opts.allErrors ?? false, strict: false, validateFormats: true });
   addFormats(ajv);
   return ajv;
 }
