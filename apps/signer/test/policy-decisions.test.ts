@@ -173,7 +173,12 @@ describe('no overshoot: 100 parallel HTTP requests against a cap of 10 (rate lim
 
   test('exactly 10 signatures and 90 × 429 (rate_limited, then window_cap_exceeded) with Retry-After; the HSM signed 10 times each round', async () => {
     s = await startTestSigner({
-      config: withPolicy(SOL, `max_signs_per_minute = 10\nper_tx_cap_lamports = "5000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`),
+      // 180 refusals within a minute on purpose: a denial budget above that (auth.denied_per_minute, default 120)
+      config: (toml) =>
+        withPolicy(
+          SOL,
+          `max_signs_per_minute = 10\nper_tx_cap_lamports = "5000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`,
+        )(toml).replace('token_file = "tokens.json"', 'token_file = "tokens.json"\ndenied_per_minute = 1000'),
     });
     const from = await keyAddress(s, SOL);
     const hsmBefore = await hsmEddsaSigns(s);

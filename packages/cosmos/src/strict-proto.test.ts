@@ -63,7 +63,7 @@ test('a ModeInfo.multi nested past the bound is refused the same way every time;
   const signer = createCosmosChainSigner();
   const request = (bytes: Uint8Array) => ({ label: 'cosmos-hot', sign_doc_b64: toBase64(bytes), expected_chain_id: CHAIN_ID });
   // 5 + 2·5 = 15 levels ≤ 16: decodes to an intent
-  const within = signer.decode(request(signDocWithModeInfo(key.publicKey, key.address, nestedModeInfo(5))), key);
+  const within = await signer.decode(request(signDocWithModeInfo(key.publicKey, key.address, nestedModeInfo(5))), key);
   assert.equal(within.intent.transfers.length, 1);
   // 5 + 2·6 = 17 levels, and a ~10 000-level one (which used to overflow the stack only when the process was cold)
   const tooDeep = [
@@ -72,8 +72,8 @@ test('a ModeInfo.multi nested past the bound is refused the same way every time;
   ];
   for (let round = 0; round < 300; round++) {
     for (const r of tooDeep) {
-      assert.throws(
-        () => signer.decode(r, key),
+      await assert.rejects(
+        async () => signer.decode(r, key),
         (err: unknown) => isOpenKmsError(err) && err.code === 'decode_failed' && /deeper than 16 levels/.test(err.message),
       );
     }

@@ -71,7 +71,8 @@ export class SignPipeline {
           {
             ...base,
             ...(intent && summary ? { network: summary.network, intent: summary } : {}),
-            ...(decision ? { policy_version: decision.policyVersion, rules: boundAuditValue(decision.rules) as object[] } : {}),
+            // every rule is kept (their number is fixed by the engine); each one's details are bounded
+            ...(decision ? { policy_version: decision.policyVersion, rules: decision.rules.map((r) => boundAuditValue(r) as object) } : {}),
             ...(signedSha ? { signed_sha256: signedSha } : {}),
             latency_ms: this.now() - started,
             ...fields,
