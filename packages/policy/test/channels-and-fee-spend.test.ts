@@ -21,7 +21,7 @@ test('allowed_messages[].allowed_channels: parsed, in the JSON schema, and enfor
   assert.ok((policyJsonSchema as any).properties.allowed_messages.items.properties.allowed_channels);
   assert.throws(() => parsePolicy({ allowed_messages: [{ type_url: IBC, allowed_channels: 'channel-1' }] }, 'p'), { code: 'config_invalid' });
 
-  const e = engine({ allowed_messages: [{ type_url: IBC, allowed_channels: ['channel-141'] }] });
+  const e = engine({ allowed_messages: [{ type_url: IBC, allowed_channels: ['channel-141'] }], per_tx_caps: { 'denom:uatom': '1000' } });
   assert.equal(e.explain('atom', cosmosTx([ibc('channel-141')])).allowed, true);
   const d = e.explain('atom', cosmosTx([ibc('channel-0')]));
   assert.equal(d.code, 'channel_not_allowed');
@@ -30,7 +30,7 @@ test('allowed_messages[].allowed_channels: parsed, in the JSON schema, and enfor
   // a transfer through the restricted type that names no channel fails closed
   assert.equal(e.explain('atom', cosmosTx([ibc(undefined)])).code, 'channel_not_allowed');
   // without allowed_channels any channel passes the rule
-  const open = engine({ allowed_messages: [{ type_url: IBC }] });
+  const open = engine({ allowed_messages: [{ type_url: IBC }], per_tx_caps: { 'denom:uatom': '1000' } });
   assert.equal(ruleOf(open.explain('atom', cosmosTx([ibc('channel-9')])), 'allowed_channels').ok, true);
 });
 
