@@ -68,6 +68,9 @@ export const ErrorCode = {
   // chain decoding (appended)
   /** Well-formed input that uses something this signer does not support (a message version, a sign mode): not a decoding error. */
   unsupported: 'unsupported',
+  // policy (appended)
+  /** The transaction carries a risk flag (contract creation, unlimited approval, EIP-7702 delegation, …) that the key's `allowed_flags` does not list. */
+  flagNotAllowed: 'flag_not_allowed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -60,6 +60,21 @@ const allowedRecipients: JsonSchema = {
   },
 };
 
+const allowedContract: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['address', 'methods'],
+  properties: {
+    address: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$', description: 'Contract address (any case; compared case-insensitively).' },
+    methods: {
+      type: 'array',
+      items: { type: 'string', pattern: '^(\\*|0x[0-9a-fA-F]{8}|[A-Za-z_$][A-Za-z0-9_$]{0,127})$' },
+      description: 'Method names ("transfer"), 4-byte selectors ("0x095ea7b3") or "*" (any method); [] allows none.',
+    },
+    comment: { type: 'string', maxLength: 1024 },
+  },
+};
+
 function policyProperties(nullable: boolean): Record<string, JsonSchema> {
   const n = (s: JsonSchema): JsonSchema => (nullable ? { anyOf: [s, { type: 'null' }] } : s);
   return {
@@ -77,6 +92,13 @@ function policyProperties(nullable: boolean): Record<string, JsonSchema> {
     allowed_programs: n({ type: 'array', items: allowedProgram, description: 'Programs a transaction may invoke (absent or empty: none).' }),
     allowed_messages: n({ type: 'array', items: allowedMessage, description: 'Message types a transaction may contain (absent or empty: none).' }),
     allowed_recipients: n({ type: 'array', items: allowedRecipients }),
+    allowed_contracts: n({ type: 'array', items: allowedContract, description: 'Contracts (EVM) a transaction may call directly (absent or empty: none).' }),
+    allowed_flags: n({
+      type: 'array',
+      items: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
+      description:
+        'Risk flags this key may carry (contract_creation, unlimited_approval, nft_transfer, nft_approval_for_all, blob_transaction, delegation_authorization, personal_message); absent or empty: none.',
+    }),
   };
 }
 

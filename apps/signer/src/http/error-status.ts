@@ -31,6 +31,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.unknownInstructionDenied]: 403,
   [ErrorCode.undecodableDenied]: 403,
   [ErrorCode.uncappedAssetDenied]: 403,
+  [ErrorCode.flagNotAllowed]: 403,
   [ErrorCode.windowCapExceeded]: 429,
   [ErrorCode.txExceedsWindowCap]: 403,
   [ErrorCode.rateLimited]: 429,
