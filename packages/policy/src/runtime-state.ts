@@ -143,12 +143,7 @@ export class RuntimeState {
     try {
       writeFileAtomicSync(this.path, `${JSON.stringify(data, null, 2)}\n`, 0o600);
     } catch (err) {
-      throw openKmsError(
-        'state_write_failed',
-        `cannot write the runtime state file ${this.path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-        { file: this.path },
-        err,
-      );
+      throw openKmsError('state_write_failed', `cannot write the runtime state file ${this.path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file: this.path }, err);
     }
   }
 }
