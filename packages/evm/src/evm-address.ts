@@ -41,4 +41,3 @@ export function readAddress(value: unknown, field: string): Address {
 export function lowerAddress(address: string): Address {
   return address.toLowerCase() as Address;
 }
-

@@ -77,7 +77,11 @@ for (const [type, tx] of Object.entries(txs)) {
 }
 
 test('a contract call with calldata signs; intent and signature both come from the same bytes', async () => {
-  const tx: TransactionSerializable = { ...txs.eip1559!, value: 0n, data: '0xa9059cbb' + '00'.repeat(12) + RECIPIENT.slice(2).toLowerCase() + toHex(5n, { size: 32 }).slice(2) } as never;
+  const tx: TransactionSerializable = {
+    ...txs.eip1559!,
+    value: 0n,
+    data: '0xa9059cbb' + '00'.repeat(12) + RECIPIENT.slice(2).toLowerCase() + toHex(5n, { size: 32 }).slice(2),
+  } as never;
   const r = await signBody({ label: 'evm-hot', expected_chain_id: CHAIN_ID.toString(), tx_hex: serializeTransaction(tx) });
   assert.equal(r.body.raw_transaction, await account.signTransaction(tx as never));
   assert.equal(r.decoded.intent.transfers[0]!.amount, 5n);
@@ -125,22 +129,43 @@ test('EIP-191 personal message (text or hex) and EIP-7702 authorization sign lik
   assert.equal(raw.body.signature, await account.signMessage({ message: { raw: '0xdeadbeef' } }));
 
   const delegate = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
-  const auth = await signBody({ label: 'evm-hot', expected_chain_id: CHAIN_ID.toString(), authorization: { chainId: Number(CHAIN_ID), address: delegate, nonce: 3 } });
+  const auth = await signBody({
+    label: 'evm-hot',
+    expected_chain_id: CHAIN_ID.toString(),
+    authorization: { chainId: Number(CHAIN_ID), address: delegate, nonce: 3 },
+  });
   const expected = await account.signAuthorization({ chainId: Number(CHAIN_ID), address: delegate, nonce: 3 });
   assert.deepEqual([auth.body.r, auth.body.s, auth.body.y_parity], [expected.r, expected.s, expected.yParity]);
   assert.deepEqual([...auth.decoded.intent.flags], ['delegation_authorization']);
-  await rejectsWith(() => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', authorization: { chainId: 0, address: delegate, nonce: 0 } }, auth.key), 'chain_id_mismatch');
+  await rejectsWith(
+    () => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', authorization: { chainId: 0, address: delegate, nonce: 0 } }, auth.key),
+    'chain_id_mismatch',
+  );
 });
 
 test('chain ids: the transaction, expected_chain_id and the key’s chain_id must all agree; a key without chain_id never signs', async () => {
   const { key, backend } = await evmTestKeys();
   const hex = serializeTransaction(txs.eip1559!);
-  await rejectsWith(() => signer.decode({ label: 'evm-hot', expected_chain_id: '1', tx_hex: hex }, key), 'chain_id_mismatch', (e) => assert.equal(e.context.key_chain_id, '31337'));
+  await rejectsWith(
+    () => signer.decode({ label: 'evm-hot', expected_chain_id: '1', tx_hex: hex }, key),
+    'chain_id_mismatch',
+    (e) => assert.equal(e.context.key_chain_id, '31337'),
+  );
   const onOther = chainKey('evm-hot', 'k1', key.publicKey, { chain_id: '1' });
-  await rejectsWith(() => signer.decode({ label: 'evm-hot', expected_chain_id: '1', tx_hex: hex }, onOther), 'chain_id_mismatch', (e) => assert.equal(e.context.expected_chain_id, '1'));
-  await rejectsWith(() => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', tx: { chainId: '1', nonce: 0, gas: 21000, gasPrice: 1, to: RECIPIENT } }, key), 'chain_id_mismatch');
+  await rejectsWith(
+    () => signer.decode({ label: 'evm-hot', expected_chain_id: '1', tx_hex: hex }, onOther),
+    'chain_id_mismatch',
+    (e) => assert.equal(e.context.expected_chain_id, '1'),
+  );
+  await rejectsWith(
+    () => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', tx: { chainId: '1', nonce: 0, gas: 21000, gasPrice: 1, to: RECIPIENT } }, key),
+    'chain_id_mismatch',
+  );
   for (const options of [{}, { chain_id: 0 }, { chain_id: 'mainnet' }, { chain_id: -1 }]) {
-    await rejectsWith(() => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', tx_hex: hex }, chainKey('evm-hot', 'k1', key.publicKey, options)), 'config_invalid');
+    await rejectsWith(
+      () => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', tx_hex: hex }, chainKey('evm-hot', 'k1', key.publicKey, options)),
+      'config_invalid',
+    );
   }
   await rejectsWith(() => signer.decode({ label: 'evm-hot', message: 'x' }, chainKey('evm-hot', 'k1', key.publicKey, {})), 'config_invalid');
   // a message with an expected_chain_id must name the key's chain
@@ -149,7 +174,11 @@ test('chain ids: the transaction, expected_chain_id and the key’s chain_id mus
   await rejectsWith(
     () =>
       signer.decode(
-        { label: 'evm-hot', expected_chain_id: '31337', typed_data: { domain: { name: 'x' }, types: { A: [{ name: 'a', type: 'uint8' }] }, primaryType: 'A', message: { a: 1 } } },
+        {
+          label: 'evm-hot',
+          expected_chain_id: '31337',
+          typed_data: { domain: { name: 'x' }, types: { A: [{ name: 'a', type: 'uint8' }] }, primaryType: 'A', message: { a: 1 } },
+        },
         key,
       ),
     'chain_id_mismatch',
@@ -175,19 +204,29 @@ test('tx_hex: signed, pre-EIP-155, non-canonical, garbage and unknown-type input
 test('JSON tx: missing or foreign fields are invalid_request naming the field; exactly one payload', async () => {
   const { key } = await evmTestKeys();
   const d = (tx: Record<string, unknown>) => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', tx } as never, key);
-  await rejectsWith(() => d({ nonce: 0, gas: 21000, to: RECIPIENT }), 'invalid_request', (e) => assert.equal(e.context.field, 'tx.gasPrice'));
-  await rejectsWith(() => d({ type: 'eip1559', nonce: 0, gas: 21000, gasPrice: 1, maxFeePerGas: 1, maxPriorityFeePerGas: 1 }), 'invalid_request', (e) =>
-    assert.equal(e.context.field, 'tx.gasPrice'),
+  await rejectsWith(
+    () => d({ nonce: 0, gas: 21000, to: RECIPIENT }),
+    'invalid_request',
+    (e) => assert.equal(e.context.field, 'tx.gasPrice'),
   );
-  await rejectsWith(() => d({ nonce: 0, gas: 21000, gasPrice: 1, to: '0x70997970c51812dc3a010c7d01b50e0d17dc79C8' }), 'invalid_request', (e) =>
-    assert.match(e.message, /checksum/),
+  await rejectsWith(
+    () => d({ type: 'eip1559', nonce: 0, gas: 21000, gasPrice: 1, maxFeePerGas: 1, maxPriorityFeePerGas: 1 }),
+    'invalid_request',
+    (e) => assert.equal(e.context.field, 'tx.gasPrice'),
+  );
+  await rejectsWith(
+    () => d({ nonce: 0, gas: 21000, gasPrice: 1, to: '0x70997970c51812dc3a010c7d01b50e0d17dc79C8' }),
+    'invalid_request',
+    (e) => assert.match(e.message, /checksum/),
   );
   await rejectsWith(() => d({ nonce: 0, gas: 2n ** 64n, gasPrice: 1 }), 'invalid_request');
   await rejectsWith(() => d({ nonce: 0, gas: '1e6', gasPrice: 1 }), 'invalid_request');
   await rejectsWith(() => d({ nonce: 0, gas: 1, gasPrice: 1, data: '0x1' }), 'invalid_request');
   await rejectsWith(() => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', message: 'a', tx_hex: '0x00' } as never, key), 'invalid_request');
-  await rejectsWith(() => signer.decode({ label: 'evm-hot', tx_hex: serializeTransaction(txs.eip1559!) } as never, key), 'invalid_request', (e) =>
-    assert.equal(e.context.field, 'expected_chain_id'),
+  await rejectsWith(
+    () => signer.decode({ label: 'evm-hot', tx_hex: serializeTransaction(txs.eip1559!) } as never, key),
+    'invalid_request',
+    (e) => assert.equal(e.context.field, 'expected_chain_id'),
   );
 });
 
@@ -200,7 +239,15 @@ test('backend faults never become signatures: high S, wrong recovery id, another
     return { signature: flipped, recovery: (1 - recovery) as 0 | 1 };
   });
   await rejectsWith(() => signer.sign(decoded, key, highS), 'signature_verification_failed');
-  await rejectsWith(() => signer.sign(decoded, key, tamperingBackend(backend, (x) => ({ ...x, recovery: (1 - x.recovery) as 0 | 1 }))), 'signature_verification_failed');
+  await rejectsWith(
+    () =>
+      signer.sign(
+        decoded,
+        key,
+        tamperingBackend(backend, (x) => ({ ...x, recovery: (1 - x.recovery) as 0 | 1 })),
+      ),
+    'signature_verification_failed',
+  );
   const wrongKey = { ...backend, signSecp256k1: (_ref: unknown, digest: Uint8Array) => backend.signSecp256k1(other.ref, digest) } as typeof backend;
   await rejectsWith(() => signer.sign(decoded, key, wrongKey), 'signature_verification_failed');
   const msg = await signer.decode({ label: 'evm-hot', message: 'x' }, key);

@@ -36,12 +36,16 @@ function invalid(message: string, field: string): never {
 }
 
 function chainMismatch(what: string, chainId: bigint, expected: bigint, field: string, label?: string): never {
-  throw openKmsError(ErrorCode.chainIdMismatch, `${what} chain id ${chainId} differs from ${label === undefined ? 'expected_chain_id' : 'the key’s chain_id'} ${expected}`, {
-    field,
-    chain_id: chainId.toString(),
-    [label === undefined ? 'expected_chain_id' : 'key_chain_id']: expected.toString(),
-    ...(label === undefined ? {} : { label }),
-  });
+  throw openKmsError(
+    ErrorCode.chainIdMismatch,
+    `${what} chain id ${chainId} differs from ${label === undefined ? 'expected_chain_id' : 'the key’s chain_id'} ${expected}`,
+    {
+      field,
+      chain_id: chainId.toString(),
+      [label === undefined ? 'expected_chain_id' : 'key_chain_id']: expected.toString(),
+      ...(label === undefined ? {} : { label }),
+    },
+  );
 }
 
 /** The key's EIP-55 address (a 33-byte compressed secp256k1 key), or wrong_chain. */
@@ -85,7 +89,9 @@ export function decodeEvmSignRequest(request: EvmSignRequest, key: ChainKey): De
       const typedData = normalizeTypedData(request.typed_data!);
       const domainChain = typedData.domain.chainId;
       if (domainChain === undefined) {
-        throw openKmsError(ErrorCode.chainIdMismatch, 'typed_data.domain has no chainId: it could be replayed on every chain', { field: 'typed_data.domain.chainId' });
+        throw openKmsError(ErrorCode.chainIdMismatch, 'typed_data.domain has no chainId: it could be replayed on every chain', {
+          field: 'typed_data.domain.chainId',
+        });
       }
       checkChain('the typed-data domain', BigInt(domainChain), 'typed_data.domain.chainId');
       return {
@@ -150,7 +156,10 @@ export async function signEvmTransaction(tx: EvmUnsignedTransaction, key: ChainK
     sender = undefined;
   }
   if (sender === undefined || sender.toLowerCase() !== address.toLowerCase()) {
-    throw openKmsError(ErrorCode.signatureVerificationFailed, 'the signed transaction’s sender does not recover to the key’s address', { label: key.label, key_id: key.ref.id });
+    throw openKmsError(ErrorCode.signatureVerificationFailed, 'the signed transaction’s sender does not recover to the key’s address', {
+      label: key.label,
+      key_id: key.ref.id,
+    });
   }
   const v = tx.type === 'legacy' ? BigInt(tx.chainId) * 2n + 35n + BigInt(signature.yParity) : BigInt(signature.yParity);
   return { raw, hash: keccak256(raw), v, signature };

@@ -29,7 +29,8 @@ function invalid(message: string, field: string): never {
 }
 
 function readHexData(value: unknown, field: string): Hex {
-  if (typeof value !== 'string' || !isHex(value, { strict: true }) || value.length % 2 !== 0) invalid(`${field} must be 0x-prefixed hex with whole bytes`, field);
+  if (typeof value !== 'string' || !isHex(value, { strict: true }) || value.length % 2 !== 0)
+    invalid(`${field} must be 0x-prefixed hex with whole bytes`, field);
   return value.toLowerCase() as Hex;
 }
 
@@ -41,7 +42,8 @@ function readBytes32(value: unknown, field: string): Hex {
 /** A chain id that viem can hold (a JS number): larger ids are refused as unsupported, not truncated. */
 export function chainIdNumber(id: bigint, field: string): number {
   if (id === 0n) throw openKmsError(ErrorCode.chainIdMismatch, `${field} must not be 0 (a transaction valid on every chain)`, { field });
-  if (id > BigInt(Number.MAX_SAFE_INTEGER)) throw openKmsError(ErrorCode.unsupported, `${field} ${id} is larger than this signer supports (2^53 - 1)`, { field });
+  if (id > BigInt(Number.MAX_SAFE_INTEGER))
+    throw openKmsError(ErrorCode.unsupported, `${field} ${id} is larger than this signer supports (2^53 - 1)`, { field });
   return Number(id);
 }
 
@@ -82,7 +84,8 @@ export function transactionFromJson(json: EvmTransactionJson, defaultChainId: bi
     if (json[key] === undefined) invalid(`tx.${key} is required for a ${type} transaction`, `tx.${key}`);
     return json[key];
   };
-  if (json.data !== undefined && json.input !== undefined && json.data.toLowerCase() !== json.input.toLowerCase()) invalid('tx.data and tx.input differ', 'tx.input');
+  if (json.data !== undefined && json.input !== undefined && json.data.toLowerCase() !== json.input.toLowerCase())
+    invalid('tx.data and tx.input differ', 'tx.input');
   const dataRaw = json.data ?? json.input;
   const data = dataRaw === undefined ? undefined : readHexData(dataRaw, json.data !== undefined ? 'tx.data' : 'tx.input');
   const chainId = chainIdNumber(json.chainId === undefined ? defaultChainId : quantity(json.chainId, 'tx.chainId'), 'tx.chainId');
@@ -133,7 +136,8 @@ export function transactionFromJson(json: EvmTransactionJson, defaultChainId: bi
 function readAccessList(list: unknown): AccessList {
   if (!Array.isArray(list)) invalid('tx.accessList must be an array', 'tx.accessList');
   return list.map((item: { address?: unknown; storageKeys?: unknown }, i) => {
-    if (typeof item !== 'object' || item === null || !Array.isArray(item.storageKeys)) invalid(`tx.accessList[${i}] must be {address, storageKeys}`, `tx.accessList[${i}]`);
+    if (typeof item !== 'object' || item === null || !Array.isArray(item.storageKeys))
+      invalid(`tx.accessList[${i}] must be {address, storageKeys}`, `tx.accessList[${i}]`);
     return {
       address: readAddress(item.address, `tx.accessList[${i}].address`),
       storageKeys: (item.storageKeys as unknown[]).map((k, j) => readBytes32(k, `tx.accessList[${i}].storageKeys[${j}]`)),
@@ -175,7 +179,10 @@ export function decodeUnsignedTransaction(txHex: string): EvmUnsignedTransaction
   const hex = txHex.toLowerCase() as Hex;
   const first = parseInt(hex.slice(2, 4), 16);
   if (first < 0xc0 && first > 0x04) {
-    throw openKmsError(ErrorCode.unsupported, `transaction type 0x${first.toString(16)} is not supported`, { field: 'tx_hex', type: `0x${first.toString(16)}` });
+    throw openKmsError(ErrorCode.unsupported, `transaction type 0x${first.toString(16)} is not supported`, {
+      field: 'tx_hex',
+      type: `0x${first.toString(16)}`,
+    });
   }
   let parsed: TransactionSerializable & { r?: unknown; s?: unknown; v?: unknown; yParity?: unknown };
   try {
@@ -191,7 +198,9 @@ export function decodeUnsignedTransaction(txHex: string): EvmUnsignedTransaction
     throw openKmsError(ErrorCode.unsupported, `transaction type ${String(type)} is not supported`, { field: 'tx_hex' });
   }
   if (parsed.chainId === undefined) {
-    throw openKmsError(ErrorCode.chainIdMismatch, 'the transaction has no chain id (a pre-EIP-155 legacy transaction is valid on every chain)', { field: 'tx_hex' });
+    throw openKmsError(ErrorCode.chainIdMismatch, 'the transaction has no chain id (a pre-EIP-155 legacy transaction is valid on every chain)', {
+      field: 'tx_hex',
+    });
   }
   const tx = { ...parsed, type, chainId: chainIdNumber(BigInt(parsed.chainId), 'chainId') } as EvmUnsignedTransaction;
   let again: Hex;
@@ -200,7 +209,8 @@ export function decodeUnsignedTransaction(txHex: string): EvmUnsignedTransaction
   } catch (err) {
     throw openKmsError(ErrorCode.decodeFailed, `tx_hex does not re-serialize: ${firstLine(err)}`, { field: 'tx_hex' });
   }
-  if (again !== hex) throw openKmsError(ErrorCode.decodeFailed, 'tx_hex is not canonically encoded (it does not re-serialize to the same bytes)', { field: 'tx_hex' });
+  if (again !== hex)
+    throw openKmsError(ErrorCode.decodeFailed, 'tx_hex is not canonically encoded (it does not re-serialize to the same bytes)', { field: 'tx_hex' });
   return tx;
 }
 

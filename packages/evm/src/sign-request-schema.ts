@@ -89,7 +89,11 @@ export type EvmSignResponse = {
 };
 
 const hex = (maxLength = MAX_HEX_LENGTH): JsonSchema => ({ type: 'string', pattern: '^0x([0-9a-fA-F]{2})*$', maxLength });
-const address: JsonSchema = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$', description: 'Address, 0x + 40 hex digits (mixed case must be a valid EIP-55 checksum).' };
+const address: JsonSchema = {
+  type: 'string',
+  pattern: '^0x[0-9a-fA-F]{40}$',
+  description: 'Address, 0x + 40 hex digits (mixed case must be a valid EIP-55 checksum).',
+};
 const bytes32: JsonSchema = { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' };
 const quantity: JsonSchema = {
   anyOf: [
@@ -192,7 +196,11 @@ export const evmSignRequestSchema: JsonSchema = {
     'One of: a transaction (`tx` JSON fields or `tx_hex`), EIP-712 `typed_data`, an EIP-191 personal message (`message` text or `message_hex`), or an EIP-7702 `authorization`.',
   oneOf: [
     variant('tx', transaction, true),
-    variant('tx_hex', { ...hex(), minLength: 4, description: 'Serialized unsigned transaction (legacy EIP-155, EIP-2930, EIP-1559, EIP-4844, EIP-7702), 0x hex.' }, true),
+    variant(
+      'tx_hex',
+      { ...hex(), minLength: 4, description: 'Serialized unsigned transaction (legacy EIP-155, EIP-2930, EIP-1559, EIP-4844, EIP-7702), 0x hex.' },
+      true,
+    ),
     variant('typed_data', typedData, true),
     variant('message', { type: 'string', maxLength: 65_536, description: 'EIP-191 personal message (UTF-8 text).' }, false),
     variant('message_hex', { ...hex(131_074), description: 'EIP-191 personal message (raw bytes, 0x hex).' }, false),
@@ -212,7 +220,11 @@ export const evmSignResponseSchema: JsonSchema = {
     r: { type: 'string', pattern: '^0x[0-9a-f]{64}$' },
     s: { type: 'string', pattern: '^0x[0-9a-f]{64}$', description: 'Low S (s ≤ n/2).' },
     y_parity: { type: 'integer', enum: [0, 1] },
-    v: { type: 'string', pattern: '^0x[0-9a-f]+$', description: 'Transactions: the signed transaction’s v (legacy EIP-155 or y_parity); otherwise 27 + y_parity.' },
+    v: {
+      type: 'string',
+      pattern: '^0x[0-9a-f]+$',
+      description: 'Transactions: the signed transaction’s v (legacy EIP-155 or y_parity); otherwise 27 + y_parity.',
+    },
     signature: { type: 'string', pattern: '^0x[0-9a-f]{130}$', description: '65 bytes r ‖ s ‖ (27 + y_parity).' },
     raw_transaction: { type: 'string', pattern: '^0x([0-9a-f]{2})+$', description: 'Transactions: the signed raw transaction.' },
     tx_hash: { type: 'string', pattern: '^0x[0-9a-f]{64}$', description: 'Transactions: keccak256 of raw_transaction.' },

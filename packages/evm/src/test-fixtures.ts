@@ -27,6 +27,9 @@ export async function evmTestKeys(): Promise<{ backend: KeyBackend & { signCount
 }
 
 /** A backend that wraps another and lets a test corrupt what signSecp256k1 returns. */
-export function tamperingBackend(inner: KeyBackend, tamper: (sig: { signature: Uint8Array; recovery: 0 | 1 }) => { signature: Uint8Array; recovery: 0 | 1 }): KeyBackend {
+export function tamperingBackend(
+  inner: KeyBackend,
+  tamper: (sig: { signature: Uint8Array; recovery: 0 | 1 }) => { signature: Uint8Array; recovery: 0 | 1 },
+): KeyBackend {
   return { ...inner, signSecp256k1: async (ref, digest, o) => tamper(await inner.signSecp256k1(ref, digest, o)) };
 }

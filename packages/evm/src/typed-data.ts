@@ -132,7 +132,11 @@ export function normalizeTypedData(json: EvmTypedDataJson): NormalizedTypedData 
 /** The bytes whose keccak256 is the EIP-712 digest: 0x1901 ‖ domainSeparator ‖ hashStruct(message). */
 export function typedDataSigningBytes(data: NormalizedTypedData): Uint8Array {
   const types = data.types as Record<string, Field[]>;
-  const parts: Hex[] = ['0x1901', hashDomain({ domain: data.domain, types } as never), hashStruct({ data: data.message, primaryType: data.primaryType, types } as never)];
+  const parts: Hex[] = [
+    '0x1901',
+    hashDomain({ domain: data.domain, types } as never),
+    hashStruct({ data: data.message, primaryType: data.primaryType, types } as never),
+  ];
   return hexToBytes(concat(parts));
 }
 
