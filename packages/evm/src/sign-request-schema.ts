@@ -182,7 +182,12 @@ const variant = (field: string, schema: JsonSchema, needsChain: boolean): JsonSc
   required: needsChain ? ['label', 'expected_chain_id', field] : ['label', field],
   properties: {
     label,
-    ...(needsChain ? { expected_chain_id: { ...quantity, description: 'Must equal the chain id of what is signed and the key’s configured chain_id.' } } : {}),
+    expected_chain_id: {
+      ...quantity,
+      description: needsChain
+        ? 'Must equal the chain id of what is signed and the key’s configured chain_id.'
+        : 'Optional for messages; when given, must equal the key’s configured chain_id.',
+    },
     [field]: schema,
   },
 });
