@@ -172,7 +172,7 @@ function readRecipients(raw: unknown, path: string): AllowedRecipients[] {
     const p = `${path}[${i}]`;
     const t = asTable(item, p);
     checkKeys(t, RECIPIENT_FIELDS, p);
-    const program = t.program === undefined ? undefined : readId(t.program, at(p, 'program'));
+    const program = t.program === undefined ? undefined : canonicalAccountId(readId(t.program, at(p, 'program')));
     const asset = t.asset === undefined ? undefined : canonicalAccountId(readAssetId(t.asset, at(p, 'asset')));
     if (t.addresses === undefined) fail(at(p, 'addresses'), 'is required');
     const addresses = readIdList(t.addresses, at(p, 'addresses'));

@@ -73,13 +73,14 @@ test('EVM addresses in caps, recipients and assets are normalised to lower case;
   const p = parsePolicy(
     {
       per_tx_caps: { [`erc20:${USDC}`]: '10' },
-      allowed_recipients: [{ asset: `erc20:${USDC}`, addresses: [ALICE] }],
+      allowed_recipients: [{ asset: `erc20:${USDC}`, addresses: [ALICE] }, { program: USDC, addresses: [ALICE] }],
       allowed_contracts: [{ address: USDC, methods: ['transfer', '0xA9059CBB'] }],
     },
     'keys.eth.policy',
   );
   assert.deepEqual(Object.keys(p.per_tx_caps), [`erc20:${usdc}`]);
   assert.deepEqual(p.allowed_recipients[0], { asset: `erc20:${usdc}`, addresses: [ALICE.toLowerCase()] });
+  assert.deepEqual(p.allowed_recipients[1], { program: usdc, addresses: [ALICE.toLowerCase()] });
   assert.deepEqual(p.allowed_contracts, [{ address: usdc, methods: ['transfer', '0xa9059cbb'] }]);
   const engine = evmEngine(p as unknown as Record<string, unknown>);
   assert.equal(engine.explain('eth', erc20Call('transfer', '0xa9059cbb', 10n)).allowed, true);
