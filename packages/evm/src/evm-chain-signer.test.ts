@@ -258,3 +258,23 @@ test('a non-secp256k1 key is wrong_chain', async () => {
   const { key } = await evmTestKeys();
   await rejectsWith(() => signer.decode({ label: 'x', message: 'x' }, { ...key, curve: 'ed25519' }), 'wrong_chain');
 });
+
+test('EIP-4844: the unsigned transaction signs (when policy allows); the network wrapper with blob sidecars is refused', async () => {
+  const { key } = await evmTestKeys();
+  const blob: TransactionSerializable = {
+    ...txs.eip1559!,
+    type: 'eip4844',
+    maxFeePerBlobGas: 1n,
+    blobVersionedHashes: [`0x01${'ab'.repeat(31)}`],
+  } as never;
+  const r = await signBody({ label: 'evm-hot', expected_chain_id: '31337', tx_hex: serializeTransaction(blob) });
+  assert.equal(await recoverTransactionAddress({ serializedTransaction: r.body.raw_transaction as never }), account.address);
+  assert.deepEqual([...r.decoded.intent.flags], ['blob_transaction']);
+  const sidecar = { blob: `0x${'00'.repeat(131072)}`, commitment: `0x${'c0'.repeat(48)}`, proof: `0x${'c0'.repeat(48)}` } as const;
+  const wrapped = serializeTransaction({ ...blob, sidecars: [sidecar] } as never);
+  await rejectsWith(
+    () => signer.decode({ label: 'evm-hot', expected_chain_id: '31337', tx_hex: wrapped }, key),
+    'decode_failed',
+    (e) => assert.match(e.message, /sidecars/),
+  );
+});

@@ -193,6 +193,9 @@ export function decodeUnsignedTransaction(txHex: string): EvmUnsignedTransaction
   if (parsed.r !== undefined || parsed.s !== undefined || parsed.v !== undefined || parsed.yParity !== undefined) {
     throw openKmsError(ErrorCode.decodeFailed, 'tx_hex is a signed transaction: send the unsigned one', { field: 'tx_hex' });
   }
+  if ((parsed as { sidecars?: unknown }).sidecars !== undefined) {
+    throw openKmsError(ErrorCode.decodeFailed, 'tx_hex carries blob sidecars: send the unsigned transaction without the network wrapper', { field: 'tx_hex' });
+  }
   const type = parsed.type as EvmTransactionType | undefined;
   if (type === undefined || !Object.values(TYPE_ALIASES).includes(type)) {
     throw openKmsError(ErrorCode.unsupported, `transaction type ${String(type)} is not supported`, { field: 'tx_hex' });
