@@ -1,3 +1,4 @@
+import { STRUCTURAL_FLAGS } from '@openkms/core';
 import type { Intent } from '@openkms/core';
 import type { RuleVerdict } from './decision.js';
 import type { AllowedContract } from './key-policy.js';
@@ -76,7 +77,7 @@ export function compileAllowedContracts(list: readonly AllowedContract[] | undef
 }
 
 /** The decoding flags, handled by their own rules; every other flag is a risk flag. */
-const STRUCTURAL = new Set(['undecodable', 'unknown_instruction', 'unresolved_accounts']);
+const STRUCTURAL: ReadonlySet<string> = new Set(STRUCTURAL_FLAGS);
 
 /**
  * Rule `allowed_flags`: every risk flag of the intent (any flag other than the decoding flags, including one this
