@@ -266,7 +266,7 @@ test('EIP-4844: the unsigned transaction signs (when policy allows); the network
     type: 'eip4844',
     maxFeePerBlobGas: 1n,
     blobVersionedHashes: [`0x01${'ab'.repeat(31)}`],
-  } as never;
+  } as TransactionSerializable;
   const r = await signBody({ label: 'evm-hot', expected_chain_id: '31337', tx_hex: serializeTransaction(blob) });
   assert.equal(await recoverTransactionAddress({ serializedTransaction: r.body.raw_transaction as never }), account.address);
   assert.deepEqual([...r.decoded.intent.flags], ['blob_transaction']);
