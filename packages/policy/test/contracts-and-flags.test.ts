@@ -73,7 +73,10 @@ test('EVM addresses in caps, recipients and assets are normalised to lower case;
   const p = parsePolicy(
     {
       per_tx_caps: { [`erc20:${USDC}`]: '10' },
-      allowed_recipients: [{ asset: `erc20:${USDC}`, addresses: [ALICE] }, { program: USDC, addresses: [ALICE] }],
+      allowed_recipients: [
+        { asset: `erc20:${USDC}`, addresses: [ALICE] },
+        { program: USDC, addresses: [ALICE] },
+      ],
       allowed_contracts: [{ address: USDC, methods: ['transfer', '0xA9059CBB'] }],
     },
     'keys.eth.policy',
