@@ -16,7 +16,7 @@ test('`openkms config check` validates like `run`: schema, policies and the chai
     '[keys.solana-hot-0]\nchain = "solana"\nkey_id = "0x0064"\n[keys.solana-hot-0.options]\ncluster = "mainnet-beta"\n[keys.solana-hot-0.policy]\nper_tx_cap_lamports = "1"\n',
   );
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /ok \(1 keys; chains cosmos, solana\)/);
+  assert.match(ok.stdout, /ok \(1 keys; chains cosmos, evm, solana\)/);
   const typo = check('[server]\nlisen = "x"\n');
   assert.equal(typo.status, 1);
   assert.match(typo.stderr, /server\.lisen: unknown key\n.*: 1 error \[config_invalid\]/);

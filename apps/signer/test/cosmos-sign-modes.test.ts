@@ -290,7 +290,7 @@ describe('POST /sign/cosmos with an Ethermint-style key (same HSM key, pubkey_ty
       config: appendToml(`
 [keys.evmos-0]
 chain = "cosmos"
-key_id = "0x0065"
+key_id = "0x0100"
 [keys.evmos-0.options]
 chain_id = "evmos_9001-2"
 bech32_prefix = "evmos"

@@ -235,7 +235,9 @@ describe('OpenAPI: every real response is documented for its operation and match
         return (
           toml.replace('file = "state.json"', 'file = "state/state.json"') +
           // a configured key the HSM does not hold: its address and public key are null
-          '\n[keys.solana-missing-0]\nchain = "solana"\nkey_id = "0x0077"\n[keys.solana-missing-0.options]\ncluster = "mainnet-beta"\n'
+          '\n[keys.solana-missing-0]\nchain = "solana"\nkey_id = "0x0077"\n[keys.solana-missing-0.options]\ncluster = "mainnet-beta"\n' +
+          // the demo's secp256k1 key as an EVM key too (POST /sign/evm), allowed to sign personal messages
+          '\n[keys.evm-hot-0]\nchain = "evm"\nkey_id = "0x0100"\n[keys.evm-hot-0.options]\nchain_id = 31337\n[keys.evm-hot-0.policy]\nallowed_flags = ["personal_message"]\n'
         );
       },
     });
@@ -310,6 +312,12 @@ describe('OpenAPI: every real response is documented for its operation and match
     const signed = await expect(200, undefined, 'POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 1000) });
     assert.ok(signed.json.signature_b58);
     await expect(200, undefined, 'POST', '/sign/cosmos', { token: s.signerToken, body: cosmosBody(keys, 100) });
+    await expect(200, undefined, 'POST', '/sign/evm', { token: tok.signAll, body: { label: 'evm-hot-0', message: 'hello' } });
+    await expect(400, 'chain_id_mismatch', 'POST', '/sign/evm', { token: tok.signAll, body: { label: 'evm-hot-0', expected_chain_id: 1, message: 'hello' } });
+    await expect(403, 'flag_not_allowed', 'POST', '/sign/evm', {
+      token: tok.signAll,
+      body: { label: 'evm-hot-0', expected_chain_id: 31337, authorization: { chainId: 31337, address: `0x${'ab'.repeat(20)}`, nonce: 0 } },
+    });
     await expect(400, 'invalid_request', 'POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64: 'AAAA', extra: 1 } });
     await expect(400, 'invalid_request', 'POST', '/sign/cosmos', { token: s.signerToken, rawBody: '[1,2]' });
     await expect(400, 'malformed_json', 'POST', '/sign/cosmos', { token: s.signerToken, rawBody: '{"label": ' });

@@ -80,6 +80,8 @@ export const ErrorCode = {
   // policy (appended)
   /** An IBC transfer through a source channel that is not in `allowed_messages[].allowed_channels`. */
   channelNotAllowed: 'channel_not_allowed',
+  /** The transaction carries a risk flag (contract creation, unlimited approval, EIP-7702 delegation, …) that the key's `allowed_flags` does not list. */
+  flagNotAllowed: 'flag_not_allowed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

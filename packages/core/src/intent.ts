@@ -32,6 +32,8 @@ export interface Fee {
 export interface ContractCall {
   readonly contract: string;
   readonly method?: string;
+  /** The method's selector where the chain has one (EVM: `0x` + 4 bytes, lower-case hex), known name or not. */
+  readonly selector?: string;
   /** The message type or program through which the call is made. */
   readonly via: string;
 }
@@ -53,12 +55,51 @@ export type IntentFlag =
   | 'unknown_instruction'
   /** The transaction uses on-chain state the plugin could not see (e.g. an unresolved lookup table). */
   | 'unresolved_accounts'
+  // Informational (see INFORMATIONAL_FLAGS).
+  /** The fee is paid by another account (a fee granter or fee payer other than the signer); see `notes`. */
+  | 'fee_delegated'
+  // Risk flags: each one denies unless the key's policy lists it in `allowed_flags` (see RISK_FLAGS).
   /** The transaction hands power over the signer's account to someone else (authz/feegrant grants, a new reward address). */
   | 'authority_change'
   /** The transaction instantiates a contract (new code running with funds and an admin the policy cannot inspect). */
   | 'contract_instantiation'
-  /** The fee is paid by another account (a fee granter or fee payer other than the signer); see `notes`. */
-  | 'fee_delegated';
+  /** Deploys a contract (EVM: a transaction without `to`). */
+  | 'contract_creation'
+  /** Grants a spender an unlimited (or practically unlimited) allowance of a token. */
+  | 'unlimited_approval'
+  /** Moves a non-fungible or multi-token (ERC-721 / ERC-1155) asset, whose value the intent cannot express. */
+  | 'nft_transfer'
+  /** Lets an operator move every token of a collection (`setApprovalForAll(operator, true)`). */
+  | 'nft_approval_for_all'
+  /** An EIP-4844 blob transaction. */
+  | 'blob_transaction'
+  /** Delegates the account to code (an EIP-7702 authorization): hands the whole account to a contract. */
+  | 'delegation_authorization'
+  /** An off-chain message signature (EIP-191 personal message): its meaning is not known to the signer. */
+  | 'personal_message';
+
+/**
+ * Flags that describe what a transaction does rather than how well it was decoded. The policy denies a transaction
+ * carrying any flag outside {@link STRUCTURAL_FLAGS} and {@link INFORMATIONAL_FLAGS} unless the key's `allowed_flags`
+ * lists it (also a flag it does not know: fail closed).
+ */
+export const RISK_FLAGS = [
+  'contract_creation',
+  'unlimited_approval',
+  'nft_transfer',
+  'nft_approval_for_all',
+  'blob_transaction',
+  'delegation_authorization',
+  'personal_message',
+  'authority_change',
+  'contract_instantiation',
+] as const satisfies readonly IntentFlag[];
+
+/** Flags that only inform (recorded in the intent and the audit record), never a reason to deny by themselves. */
+export const INFORMATIONAL_FLAGS = ['fee_delegated'] as const satisfies readonly IntentFlag[];
+
+/** The decoding flags, handled by their own policy rules (`undecodable`, `unknown_instruction`, `unresolved_accounts`). */
+export const STRUCTURAL_FLAGS = ['undecodable', 'unknown_instruction', 'unresolved_accounts'] as const satisfies readonly IntentFlag[];
 
 export interface Intent {
   readonly chain: string;
@@ -88,7 +129,7 @@ export interface IntentSummary {
   readonly signer: string;
   readonly programs: readonly string[];
   readonly message_types: readonly string[];
-  readonly contracts: readonly { contract: string; method?: string; via: string }[];
+  readonly contracts: readonly { contract: string; method?: string; selector?: string; via: string }[];
   readonly transfers: readonly { asset: string; amount: string; from: string; to: string; via: string; channel?: string }[];
   readonly fees: readonly { asset: string; amount: string; payer?: string }[];
   readonly flags: readonly IntentFlag[];
@@ -102,7 +143,12 @@ export function summarizeIntent(intent: Intent): IntentSummary {
     signer: intent.signer,
     programs: intent.programs,
     message_types: intent.messageTypes,
-    contracts: intent.contracts.map((c) => ({ contract: c.contract, ...(c.method === undefined ? {} : { method: c.method }), via: c.via })),
+    contracts: intent.contracts.map((c) => ({
+      contract: c.contract,
+      ...(c.method === undefined ? {} : { method: c.method }),
+      ...(c.selector === undefined ? {} : { selector: c.selector }),
+      via: c.via,
+    })),
     transfers: intent.transfers.map((t) => ({
       asset: t.asset,
       amount: t.amount.toString(),

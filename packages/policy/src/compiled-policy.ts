@@ -1,3 +1,4 @@
+import { compileAllowedContracts, type CompiledContracts } from './allowed-contracts.js';
 import type { KeyPolicy } from './key-policy.js';
 import { computePolicyVersion } from './policy-version.js';
 
@@ -29,6 +30,8 @@ export interface CompiledPolicy {
   readonly programs: ReadonlySet<string>;
   readonly messages: ReadonlyMap<string, CompiledMessage>;
   readonly recipients: readonly CompiledRecipients[];
+  /** `allowed_contracts`: contract address (lower case) → allowed methods. */
+  readonly contracts: CompiledContracts;
 }
 
 export function compilePolicy(policy: KeyPolicy): CompiledPolicy {
@@ -59,5 +62,6 @@ export function compilePolicy(policy: KeyPolicy): CompiledPolicy {
       ...(r.asset === undefined ? {} : { asset: r.asset }),
       addresses: new Set(r.addresses),
     })),
+    contracts: compileAllowedContracts(policy.allowed_contracts),
   };
 }

@@ -1,4 +1,5 @@
 import type { ErrorCode, Intent } from '@openkms/core';
+import { allowedFlagsRule, contractCallsRule, directContractCalls } from './allowed-contracts.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Decision, DenialKind, RuleVerdict } from './decision.js';
 import type { SpendEntry } from './policy-state-store.js';
@@ -45,12 +46,14 @@ export function evaluatePolicy(ctx: EvaluationContext, intent: Intent): Decision
     decodable(facts, intent),
     accountsResolved(facts),
     unknownInstructions(ctx, facts),
+    allowedFlagsRule(ctx.compiled.policy.allowed_flags, intent),
     allowedPrograms(ctx, facts),
     allowedMessages(ctx, facts),
     allowedRecipients(ctx, facts),
     allowedContracts(ctx, facts),
     allowedMethods(ctx, facts),
     allowedChannels(ctx.compiled.messages, facts.transfers),
+    contractCallsRule(ctx.compiled.contracts, intent),
     // per-transaction caps
     uncappedAssets(ctx, facts),
     perTxCaps(ctx, facts),
@@ -125,7 +128,9 @@ function intentFacts(intent: Intent): Facts {
   const actions = intent.actions ?? [];
   // every action's program must be allowed, even one the plugin forgot to list in `programs`; message type URLs
   // (which a plugin may list in both `programs` and `messageTypes`) are checked against allowed_messages instead
-  const programs = unique([...(intent.programs ?? []), ...actions.map((a) => a.program)]).filter((p) => !messageSet.has(p));
+  // direct contract calls (EVM) are checked against allowed_contracts by the contract_calls rule, not allowed_programs
+  const directContracts = new Set(directContractCalls(intent).map((c) => String(c.contract)));
+  const programs = unique([...(intent.programs ?? []), ...actions.map((a) => a.program)]).filter((p) => !messageSet.has(p) && !directContracts.has(p));
   return {
     transfers,
     spend: [...transfers, ...ownFeeSpend(intent)],

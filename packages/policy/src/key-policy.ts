@@ -31,6 +31,18 @@ export interface KeyPolicy {
   readonly allowed_messages: readonly AllowedMessage[];
   /** Recipient allowlists per asset and/or per program. */
   readonly allowed_recipients: readonly AllowedRecipients[];
+  /** Contracts (EVM) a transaction may call directly, each with its allowed methods. Absent or empty: none. */
+  readonly allowed_contracts?: readonly AllowedContract[];
+  /** Risk flags (`unlimited_approval`, `contract_creation`, …) this key may carry. Absent or empty: none. */
+  readonly allowed_flags?: readonly string[];
+}
+
+/** One `allowed_contracts` entry. Addresses are normalised to lower case. */
+export interface AllowedContract {
+  readonly address: string;
+  /** Method names (`transfer`) or 4-byte selectors (`0x095ea7b3`, lower case), or `*` for any method. */
+  readonly methods: readonly string[];
+  readonly comment?: string;
 }
 
 export interface AllowedProgram {

@@ -1,6 +1,7 @@
 import { openKmsError, parseAmount } from '@openkms/core';
 import type { PolicyAliases } from '@openkms/core';
-import type { AllowedMessage, AllowedProgram, AllowedRecipients, KeyPolicy, PolicyOverlay } from './key-policy.js';
+import { canonicalAccountId, readAllowedContracts, readAllowedFlags } from './allowed-contracts.js';
+import type { AllowedContract, AllowedMessage, AllowedProgram, AllowedRecipients, KeyPolicy, PolicyOverlay } from './key-policy.js';
 
 /** Asset ids: `native`, or `<namespace>:<id>` (`spl:<mint>`, `denom:uatom`, `erc20:<contract>`). */
 export const ASSET_ID_PATTERN = '^(native|[a-z][a-z0-9_-]*:[^\\s]+)$';
@@ -30,6 +31,8 @@ export const POLICY_FIELDS: ReadonlySet<string> = new Set([
   'allowed_programs',
   'allowed_messages',
   'allowed_recipients',
+  'allowed_contracts',
+  'allowed_flags',
 ]);
 const CAP_FIELDS = new Set(['per_tx_caps', 'window_caps', 'fee_caps']);
 const PROGRAM_FIELDS = new Set(['id', 'comment']);
@@ -65,6 +68,8 @@ export function parsePolicy(raw: unknown, path: string, options: ParsePolicyOpti
     allowed_programs: (f.allowed_programs as AllowedProgram[] | undefined) ?? [],
     allowed_messages: (f.allowed_messages as AllowedMessage[] | undefined) ?? [],
     allowed_recipients: (f.allowed_recipients as AllowedRecipients[] | undefined) ?? [],
+    ...(f.allowed_contracts === undefined ? {} : { allowed_contracts: f.allowed_contracts as AllowedContract[] }),
+    ...(f.allowed_flags === undefined ? {} : { allowed_flags: f.allowed_flags as string[] }),
   };
   deepFreeze(policy);
   parsed.add(policy);
@@ -115,6 +120,8 @@ function readFields(raw: unknown, path: string, patch: boolean, aliases: PolicyA
   out.allowed_programs = nullable('allowed_programs', readPrograms);
   out.allowed_messages = nullable('allowed_messages', (v, p) => readMessages(v, p, aliases?.bareAssetNamespace));
   out.allowed_recipients = nullable('allowed_recipients', readRecipients);
+  out.allowed_contracts = nullable('allowed_contracts', (v, p) => readAllowedContracts(v, p, fail));
+  out.allowed_flags = nullable('allowed_flags', (v, p) => readAllowedFlags(v, p, fail));
   return out;
 }
 
@@ -176,8 +183,8 @@ function readRecipients(raw: unknown, path: string): AllowedRecipients[] {
     const p = `${path}[${i}]`;
     const t = asTable(item, p);
     checkKeys(t, RECIPIENT_FIELDS, p);
-    const program = t.program === undefined ? undefined : readId(t.program, at(p, 'program'));
-    const asset = t.asset === undefined ? undefined : readAssetId(t.asset, at(p, 'asset'));
+    const program = t.program === undefined ? undefined : canonicalAccountId(readId(t.program, at(p, 'program')));
+    const asset = t.asset === undefined ? undefined : canonicalAccountId(readAssetId(t.asset, at(p, 'asset')));
     if (t.addresses === undefined) fail(at(p, 'addresses'), 'is required');
     const addresses = readIdList(t.addresses, at(p, 'addresses'));
     return { ...(program === undefined ? {} : { program }), ...(asset === undefined ? {} : { asset }), addresses };
@@ -189,8 +196,9 @@ function readCaps(raw: unknown, path: string, patch: boolean): Record<string, st
   const out: Record<string, string | null> = {};
   for (const [asset, value] of Object.entries(t)) {
     const p = at(path, asset);
-    readAssetId(asset, p);
-    out[asset] = value === null && patch ? null : readAmount(value, p);
+    const id = canonicalAccountId(readAssetId(asset, p));
+    if (id in out) fail(p, `duplicate asset ${id} (EVM addresses compare case-insensitively)`);
+    out[id] = value === null && patch ? null : readAmount(value, p);
   }
   return out;
 }
@@ -231,7 +239,7 @@ function readId(raw: unknown, path: string): string {
 }
 
 function readIdList(raw: unknown, path: string): string[] {
-  return [...new Set(asArray(raw, path).map((v, i) => readId(v, `${path}[${i}]`)))];
+  return [...new Set(asArray(raw, path).map((v, i) => canonicalAccountId(readId(v, `${path}[${i}]`))))];
 }
 
 function readBool(raw: unknown, path: string): boolean {

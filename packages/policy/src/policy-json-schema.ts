@@ -69,6 +69,21 @@ const allowedRecipients: JsonSchema = {
   },
 };
 
+const allowedContract: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['address', 'methods'],
+  properties: {
+    address: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$', description: 'Contract address (any case; compared case-insensitively).' },
+    methods: {
+      type: 'array',
+      items: { type: 'string', pattern: '^(\\*|0x[0-9a-fA-F]{8}|[A-Za-z_$][A-Za-z0-9_$]{0,127})$' },
+      description: 'Method names ("transfer"), 4-byte selectors ("0x095ea7b3") or "*" (any method); [] allows none.',
+    },
+    comment: { type: 'string', maxLength: 1024 },
+  },
+};
+
 function policyProperties(nullable: boolean, aliases: PolicyAliases | undefined): Record<string, JsonSchema> {
   const n = (s: JsonSchema): JsonSchema => (nullable ? { anyOf: [s, { type: 'null' }] } : s);
   const props: Record<string, JsonSchema> = {
@@ -92,6 +107,13 @@ function policyProperties(nullable: boolean, aliases: PolicyAliases | undefined)
       description: 'Message types a transaction may contain (absent or empty: none).',
     }),
     allowed_recipients: n({ type: 'array', items: allowedRecipients }),
+    allowed_contracts: n({ type: 'array', items: allowedContract, description: 'Contracts (EVM) a transaction may call directly (absent or empty: none).' }),
+    allowed_flags: n({
+      type: 'array',
+      items: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
+      description:
+        'Risk flags this key may carry (contract_creation, unlimited_approval, nft_transfer, nft_approval_for_all, blob_transaction, delegation_authorization, personal_message); absent or empty: none.',
+    }),
   };
   for (const [name, alias] of Object.entries(aliases?.fields ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     props[name] = n({ ...amount, description: alias.description ?? `Alias of ${alias.field}.${alias.asset}.` });

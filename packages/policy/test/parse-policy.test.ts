@@ -159,6 +159,8 @@ test('JSON schemas are closed objects that list exactly the fields the parser ac
     'allowed_programs',
     'allowed_messages',
     'allowed_recipients',
+    'allowed_contracts',
+    'allowed_flags',
   ].sort();
   for (const schema of [policyJsonSchema, policyOverlayJsonSchema]) {
     assert.equal(schema.additionalProperties, false);

@@ -32,6 +32,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.undecodableDenied]: 403,
   [ErrorCode.uncappedAssetDenied]: 403,
   [ErrorCode.channelNotAllowed]: 403,
+  [ErrorCode.flagNotAllowed]: 403,
   [ErrorCode.windowCapExceeded]: 429,
   [ErrorCode.txExceedsWindowCap]: 403,
   [ErrorCode.rateLimited]: 429,

@@ -10,7 +10,7 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtu
 
 test('first-party plugins are found beside the signer and loaded by default', async () => {
   const { plugins, report } = await loadPlugins({ searchPaths: [fixtures, ...defaultSearchPaths()] });
-  assert.deepEqual(plugins.map((p) => p.signer.chain).sort(), ['cosmos', 'solana']);
+  assert.deepEqual(plugins.map((p) => p.signer.chain).sort(), ['cosmos', 'evm', 'solana']);
   const skipped = report.skipped.map((s) => s.name).sort();
   assert.deepEqual(skipped, ['openkms-plugin-future', 'openkms-plugin-toy']);
 });

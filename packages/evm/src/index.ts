@@ -1,0 +1,16 @@
+export { evmPlugin as default, evmPlugin } from './plugin.js';
+export * from './authorization.js';
+export * from './call-decoder.js';
+export * from './evm-address.js';
+export * from './evm-chain-signer.js';
+export * from './evm-signature.js';
+export * from './evm-transaction.js';
+export * from './evm-policy-ids.js';
+export * from './key-option-names.js';
+export * from './known-methods.js';
+export * from './personal-message.js';
+export * from './quantity.js';
+export * from './sign-request-schema.js';
+export * from './transaction-intent.js';
+export * from './typed-data-intent.js';
+export * from './typed-data.js';
