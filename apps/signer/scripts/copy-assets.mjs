@@ -1,8 +1,12 @@
-// Build step: ship the OpenAPI document inside the package so an installed signer can serve and validate with it.
-import { copyFileSync, mkdirSync } from 'node:fs';
+// Build step: ship the OpenAPI document inside the package so an installed signer can serve and validate with it,
+// as the YAML and pre-parsed as JSON (written after the YAML copy, so never older than it; the signer starts faster).
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, '../../openapi/openkms.v1.yaml');
 mkdirSync(join(root, 'openapi'), { recursive: true });
-copyFileSync(join(root, '../../openapi/openkms.v1.yaml'), join(root, 'openapi/openkms.v1.yaml'));
+copyFileSync(source, join(root, 'openapi/openkms.v1.yaml'));
+writeFileSync(join(root, 'openapi/openkms.v1.json'), JSON.stringify(parse(readFileSync(source, 'utf8'))));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -19,7 +19,13 @@ export function openApiFile(): string {
   return file;
 }
 
+/**
+ * The base document. The build ships it pre-parsed beside its YAML copy (openkms.v1.json, written with it): parsing
+ * the YAML is a large part of the signer's start-up. The JSON is used only when it is not older than the YAML.
+ */
 export function loadBaseDocument(file = openApiFile()): OpenApiDocument {
+  const json = file.replace(/\.yaml$/, '.json');
+  if (json !== file && existsSync(json) && statSync(json).mtimeMs >= statSync(file).mtimeMs) return JSON.parse(readFileSync(json, 'utf8')) as OpenApiDocument;
   return parse(readFileSync(file, 'utf8')) as OpenApiDocument;
 }
 
