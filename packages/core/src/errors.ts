@@ -68,6 +68,16 @@ export const ErrorCode = {
   // chain decoding (appended)
   /** Well-formed input that uses something this signer does not support (a message version, a sign mode): not a decoding error. */
   unsupported: 'unsupported',
+  /** A versioned message reads accounts from lookup tables but no trusted source is configured (pinned tables or an RPC). */
+  lookupTableSourceMissing: 'lookup_table_source_missing',
+  /** A lookup table the message references does not exist (or is not a lookup table) at the trusted source. */
+  lookupTableNotFound: 'lookup_table_not_found',
+  /** A message reads an index past the trusted lookup table's current length. */
+  lookupTableIndexOutOfRange: 'lookup_table_index_out_of_range',
+  /** Client-supplied lookup table contents differ from the trusted source's. */
+  lookupTableMismatch: 'lookup_table_mismatch',
+  /** The operator's chain RPC endpoint did not answer (in time): retry later. */
+  rpcUnavailable: 'rpc_unavailable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -14,6 +14,13 @@ export interface Transfer {
   readonly to: string;
   /** The program, message type or contract that moves it (e.g. the System program id, `/cosmos.bank.v1beta1.MsgSend`). */
   readonly via: string;
+  /**
+   * Optional chain-specific ownership relation, supplied by the plugin: true when `to` is an account held for the
+   * address `owner` in the chain's own sense (e.g. `to` is the SPL associated token account of wallet `owner` for this
+   * mint and token program, found by derivation). Recipient allowlists then accept `owner` for `to`. Must be pure and
+   * cheap; an exception counts as false. Not part of the audit summary.
+   */
+  readonly toOwnedBy?: (owner: string) => boolean;
 }
 
 export interface Fee {
@@ -45,7 +52,11 @@ export type IntentFlag =
   /** At least one action is not understood (see actions[].known). */
   | 'unknown_instruction'
   /** The transaction uses on-chain state the plugin could not see (e.g. an unresolved lookup table). */
-  | 'unresolved_accounts';
+  | 'unresolved_accounts'
+  /** The transaction uses a durable nonce instead of a recent blockhash: it does not expire until the nonce advances. */
+  | 'durable_nonce'
+  /** An action hands over an authority: account ownership, a nonce or token authority, a token delegate. */
+  | 'authority_change';
 
 export interface Intent {
   readonly chain: string;
@@ -61,6 +72,8 @@ export interface Intent {
   readonly transfers: readonly Transfer[];
   readonly fees: readonly Fee[];
   readonly flags: readonly IntentFlag[];
+  /** Free-text notes the transaction carries (Solana memos, a Cosmos tx memo), each truncated by the plugin. */
+  readonly memos?: readonly string[];
 }
 
 /** A JSON-safe view of an intent (bigints as decimal strings), for audit records and explain responses. */
@@ -74,6 +87,7 @@ export interface IntentSummary {
   readonly transfers: readonly { asset: string; amount: string; from: string; to: string; via: string }[];
   readonly fees: readonly { asset: string; amount: string }[];
   readonly flags: readonly IntentFlag[];
+  readonly memos?: readonly string[];
 }
 
 export function summarizeIntent(intent: Intent): IntentSummary {
@@ -87,5 +101,6 @@ export function summarizeIntent(intent: Intent): IntentSummary {
     transfers: intent.transfers.map((t) => ({ asset: t.asset, amount: t.amount.toString(), from: t.from, to: t.to, via: t.via })),
     fees: intent.fees.map((f) => ({ asset: f.asset, amount: f.amount.toString() })),
     flags: intent.flags,
+    ...(intent.memos === undefined || intent.memos.length === 0 ? {} : { memos: intent.memos }),
   };
 }
