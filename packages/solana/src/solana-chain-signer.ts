@@ -86,7 +86,7 @@ function decodeMessageField(bytes: Uint8Array): SolanaMessage {
   try {
     return decodeSolanaMessage(bytes, 'message_b64');
   } catch (err) {
-    if (isOpenKmsError(err) && err.code === ErrorCode.decodeFailed && looksLike(() => decodeSolanaTransaction(bytes))) {
+    if (isOpenKmsError(err) && looksLike(() => decodeSolanaTransaction(bytes))) {
       throw openKmsError(ErrorCode.decodeFailed, `${err.message}; ${TRANSACTION_AS_MESSAGE_HINT}`, { ...err.context, hint: 'use transaction_b64' }, err);
     }
     throw err;
@@ -98,7 +98,7 @@ function decodeTransactionField(bytes: Uint8Array): SolanaTransaction {
   try {
     return decodeSolanaTransaction(bytes);
   } catch (err) {
-    if (isOpenKmsError(err) && err.code === ErrorCode.decodeFailed && looksLike(() => decodeSolanaMessage(bytes))) {
+    if (isOpenKmsError(err) && looksLike(() => decodeSolanaMessage(bytes))) {
       throw openKmsError(
         ErrorCode.decodeFailed,
         `${err.message}; the bytes look like a bare message (no signature slots): send them as message_b64`,
