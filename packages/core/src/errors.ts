@@ -78,6 +78,9 @@ export const ErrorCode = {
   lookupTableMismatch: 'lookup_table_mismatch',
   /** The operator's chain RPC endpoint did not answer (in time): retry later. */
   rpcUnavailable: 'rpc_unavailable',
+  // policy (appended)
+  /** An instruction kind the key's `allowed_programs[].instructions` list does not name for that program. */
+  instructionNotAllowed: 'instruction_not_allowed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

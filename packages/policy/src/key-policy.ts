@@ -19,7 +19,10 @@ export interface KeyPolicy {
   readonly fee_caps: Readonly<Record<string, string>>;
   /** When true, a transfer of an asset that has no per-tx or window cap (nor a per-message cap) is denied. */
   readonly deny_uncapped_assets: boolean;
-  /** When false (the default), an action the chain plugin could not decode denies the transaction. */
+  /**
+   * Deprecated (logs a warning): true admits undecoded actions of every allowed program. Prefer
+   * `allowed_programs[].allow_unknown_instructions` on the one program that needs it. Default false.
+   */
   readonly allow_unknown_instructions: boolean;
   /** Programs (Solana program ids, or EVM contracts) a transaction may invoke. Empty: none. */
   readonly allowed_programs: readonly AllowedProgram[];
@@ -32,6 +35,10 @@ export interface KeyPolicy {
 export interface AllowedProgram {
   readonly id: string;
   readonly comment?: string;
+  /** When present, only these instruction kinds of the program are allowed (names as the chain plugin reports them). */
+  readonly instructions?: readonly string[];
+  /** True admits this program's actions the plugin could not decode (known = false). Default false. */
+  readonly allow_unknown_instructions?: boolean;
 }
 
 export interface AllowedMessage {

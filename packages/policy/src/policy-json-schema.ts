@@ -27,7 +27,12 @@ const allowedProgram: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
-  properties: { id: { ...id, description: 'Program id (base58 for Solana).' }, comment: { type: 'string', maxLength: 1024 } },
+  properties: {
+    id: { ...id, description: 'Program id (base58 for Solana).' },
+    comment: { type: 'string', maxLength: 1024 },
+    instructions: { ...idList, description: 'If present, only these instruction kinds of the program are allowed (names as the intent reports them).' },
+    allow_unknown_instructions: { type: 'boolean', default: false, description: "Admit this program's instructions the chain plugin could not decode." },
+  },
 };
 
 const allowedMessage: JsonSchema = {
@@ -73,7 +78,12 @@ function policyProperties(nullable: boolean): Record<string, JsonSchema> {
     per_tx_cap_lamports: n({ ...amount, description: 'Alias of per_tx_caps.native.' }),
     daily_cap_lamports: n({ ...amount, description: 'Alias of window_caps.native (rolling 24 h, not a calendar day).' }),
     deny_uncapped_assets: n({ type: 'boolean', default: false, description: 'Deny transfers of assets that have no cap.' }),
-    allow_unknown_instructions: n({ type: 'boolean', default: false, description: 'Allow actions the chain plugin could not decode.' }),
+    allow_unknown_instructions: n({
+      type: 'boolean',
+      default: false,
+      deprecated: true,
+      description: 'Deprecated: admits undecoded actions of every allowed program. Use allowed_programs[].allow_unknown_instructions.',
+    }),
     allowed_programs: n({ type: 'array', items: allowedProgram, description: 'Programs a transaction may invoke (absent or empty: none).' }),
     allowed_messages: n({ type: 'array', items: allowedMessage, description: 'Message types a transaction may contain (absent or empty: none).' }),
     allowed_recipients: n({ type: 'array', items: allowedRecipients }),

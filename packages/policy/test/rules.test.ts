@@ -11,6 +11,7 @@ const RULES = [
   'accounts_resolved',
   'unknown_instructions',
   'allowed_programs',
+  'allowed_instructions',
   'allowed_messages',
   'allowed_recipients',
   'allowed_contracts',

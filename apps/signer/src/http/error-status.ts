@@ -23,6 +23,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.lookupTableIndexOutOfRange]: 400,
   [ErrorCode.lookupTableMismatch]: 400,
   [ErrorCode.rpcUnavailable]: 503,
+  [ErrorCode.instructionNotAllowed]: 403,
   [ErrorCode.policyDenied]: 403,
   [ErrorCode.keyDisabled]: 403,
   [ErrorCode.globalDisabled]: 403,

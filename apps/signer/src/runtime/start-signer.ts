@@ -34,6 +34,7 @@ import { SignPipeline } from '../pipeline/sign-pipeline.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
+import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
 
 export interface StartSignerOptions {
@@ -149,6 +150,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // policy (counters and rolling spend rebuilt from the audit log)
     const runtime = RuntimeState.open(config.state.file);
     const engine = new PolicyEngine({ keys: policyKeys(config), state: new MemoryPolicyStateStore(), runtime });
+    warnPolicyDeprecations(logger, config);
     await engine.restore(restoreRecords(readAuditRecords(config.audit.dir, { since: new Date(Date.now() - 25 * 3600 * 1000), key: auditKey })));
 
     // keys
@@ -225,6 +227,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           const nextKeys = keys.replace(next.keys, chains);
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
           engine.reload(policyKeys(next));
+          warnPolicyDeprecations(logger, next);
           const restartRequired = restartOnlyChanges(startupRaw, next.raw);
           config = next;
           logger.level = next.logging.level;
