@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { address, lamports } from '@solana/kit';
 import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from '@solana-program/compute-budget';
-import { getTransferSolInstruction } from '@solana-program/system';
+import { getAdvanceNonceAccountInstruction, getTransferSolInstruction } from '@solana-program/system';
 import { TOKEN_PROGRAM_ADDRESS, getCreateAssociatedTokenIdempotentInstruction, getTransferCheckedInstruction } from '@solana-program/token';
 import { Keypair, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js';
 import { LiteSVM } from 'litesvm';
@@ -141,5 +141,41 @@ allowed_recipients = [{ program = "${TOKEN_PROGRAM_ADDRESS}", addresses = ["${WA
     assert.deepEqual(signed.subarray(65), Buffer.from(sent.subarray(65)), 'co-signature and message untouched');
     execute(svm, signed);
     assert.equal(balance(to), 400_000_000n);
+  });
+
+  test('a replay returns the body of the same request shape: a message first, then the whole transaction', async () => {
+    const message = compileMessage({
+      feePayer: payer,
+      blockhash: svm.latestBlockhash(),
+      instructions: [getTransferSolInstruction({ source: noopSigner(payer), destination: address(addr(140)), amount: 5n })],
+    });
+    const asMessage = await signSolana(s, { label: SOL, message_b64: Buffer.from(message).toString('base64') });
+    assert.equal(asMessage.status, 200, asMessage.text);
+    assert.equal(asMessage.json.signed_transaction_b64, undefined);
+    const unsigned = Uint8Array.from([1, ...new Uint8Array(64), ...message]);
+    const asTransaction = await signSolana(s, { label: SOL, transaction_b64: Buffer.from(unsigned).toString('base64') });
+    assert.equal(asTransaction.status, 200, asTransaction.text);
+    assert.equal(asTransaction.json.signature_b64, asMessage.json.signature_b64);
+    assert.ok(asTransaction.json.signed_transaction_b64, 'not the cached message-shaped body');
+    const again = await signSolana(s, { label: SOL, transaction_b64: Buffer.from(unsigned).toString('base64') });
+    assert.deepEqual(again.json, asTransaction.json);
+    const [rec] = await waitForAudit(s, (r) => r.request_id === again.headers.get('x-request-id'));
+    assert.equal(rec?.decision, 'replay');
+  });
+
+  test('a durable-nonce transaction is signed and flagged durable_nonce in the audit record', async () => {
+    const nonce = addr(150);
+    const message = compileMessage({
+      feePayer: payer,
+      blockhash: addr(151),
+      instructions: [
+        getAdvanceNonceAccountInstruction({ nonceAccount: address(nonce), nonceAuthority: noopSigner(payer) }),
+        getTransferSolInstruction({ source: noopSigner(payer), destination: address(addr(152)), amount: 5n }),
+      ],
+    });
+    const res = await signSolana(s, { label: SOL, message_b64: Buffer.from(message).toString('base64') });
+    assert.equal(res.status, 200, res.text);
+    const [rec] = await waitForAudit(s, (r) => r.request_id === res.headers.get('x-request-id'));
+    assert.ok((rec?.intent as { flags: string[] }).flags.includes('durable_nonce'));
   });
 });

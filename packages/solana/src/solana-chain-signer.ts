@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CHAIN_PLUGIN_API_VERSION, ErrorCode, fromBase64Strict, isOpenKmsError, openKmsError, toBase64 } from '@openkms/core';
 import type { ChainKey, ChainSigner, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
 import { resolveAccounts } from './account-keys.js';
@@ -110,6 +111,12 @@ function decodeTransactionField(bytes: Uint8Array): SolanaTransaction {
   }
 }
 
+/** The transaction with the key's own slot zeroed, hashed: what shapes `signed_transaction_b64` besides the signature. */
+function transactionVariant(tx: NonNullable<SolanaDecoded['transaction']>, signerIndex: number): string {
+  const unsigned = withSignature(tx.bytes, tx.decoded, signerIndex, new Uint8Array(64));
+  return `transaction:${createHash('sha256').update(unsigned).digest('hex')}`;
+}
+
 function looksLike(fn: () => unknown): boolean {
   try {
     fn();
@@ -187,6 +194,8 @@ export function createSolanaChainSigner(options: SolanaPluginOptions = {}, deps:
         decoded: { message, signerIndex, accounts, feePayer, ...(transaction === undefined ? {} : { transaction }), details },
         intent,
         signingBytes,
+        // the signed transaction returned depends on the other slots: a replay must match them too
+        ...(transaction === undefined ? {} : { replayVariant: transactionVariant(transaction, signerIndex) }),
       };
     },
 
