@@ -176,6 +176,6 @@ allowed_recipients = [{ program = "${TOKEN_PROGRAM_ADDRESS}", addresses = ["${WA
     const res = await signSolana(s, { label: SOL, message_b64: Buffer.from(message).toString('base64') });
     assert.equal(res.status, 200, res.text);
     const [rec] = await waitForAudit(s, (r) => r.request_id === res.headers.get('x-request-id'));
-    assert.ok((rec?.intent as { flags: string[] }).flags.includes('durable_nonce'));
+    assert.ok(rec?.intent?.flags.includes('durable_nonce'));
   });
 });

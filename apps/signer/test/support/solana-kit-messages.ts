@@ -35,5 +35,5 @@ export function compileMessage(opts: {
   const tables: Record<Address, Address[]> = {};
   for (const [t, entries] of Object.entries(opts.tables ?? {})) tables[address(t)] = entries.map((e) => address(e));
   const message = opts.tables ? compressTransactionMessageUsingAddressLookupTables(base as never, tables) : base;
-  return Uint8Array.from(compileTransaction(message as never).messageBytes);
+  return Uint8Array.from(compileTransaction(message as Parameters<typeof compileTransaction>[0]).messageBytes);
 }
