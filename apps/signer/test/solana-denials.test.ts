@@ -80,7 +80,11 @@ allowed_recipients = [{ program = "${SYSTEM}", addresses = ["${ALLOWED}"] }]
   });
 
   test('an instruction kind not listed for an allowed program → instruction_not_allowed', async () => {
-    await deniedWith(await send(message([getAssignInstruction({ account: noopSigner(payer), programAddress: address(EVIL) })])), 403, 'instruction_not_allowed');
+    await deniedWith(
+      await send(message([getAssignInstruction({ account: noopSigner(payer), programAddress: address(EVIL) })])),
+      403,
+      'instruction_not_allowed',
+    );
   });
 
   test('SOL over the per-tx cap split across several instructions → per_tx_cap_exceeded', async () => {
@@ -117,7 +121,11 @@ allowed_recipients = [{ program = "${SYSTEM}", addresses = ["${ALLOWED}"] }]
   });
 
   test('a priority fee over fee_caps → fee_cap_exceeded', async () => {
-    const ixs = [getSetComputeUnitLimitInstruction({ units: 100_000 }), getSetComputeUnitPriceInstruction({ microLamports: 1_000_000n }), transfer(ALLOWED, 1n)];
+    const ixs = [
+      getSetComputeUnitLimitInstruction({ units: 100_000 }),
+      getSetComputeUnitPriceInstruction({ microLamports: 1_000_000n }),
+      transfer(ALLOWED, 1n),
+    ];
     const res = await send(message(ixs));
     await deniedWith(res, 403, 'fee_cap_exceeded');
     assert.match(res.json.error, /105000/);

@@ -116,7 +116,9 @@ allowed_recipients = [{ program = "${TOKEN_PROGRAM_ADDRESS}", addresses = ["${WA
     const message = compileMessage({
       feePayer: payer,
       blockhash: svm.latestBlockhash(),
-      instructions: [getTransferCheckedInstruction({ source: from, mint: address(MINT), destination: to, authority: noopSigner(payer), amount: 250_000n, decimals: 6 })],
+      instructions: [
+        getTransferCheckedInstruction({ source: from, mint: address(MINT), destination: to, authority: noopSigner(payer), amount: 250_000n, decimals: 6 }),
+      ],
     });
     await signAndExecute(message);
     assert.equal(tokenBalance(svm, to), 250_000n);

@@ -147,7 +147,9 @@ function readPrograms(raw: unknown, path: string): AllowedProgram[] {
 function readProgramInstructionRules(t: Record<string, unknown>, p: string): Pick<AllowedProgram, 'instructions' | 'allow_unknown_instructions'> {
   return {
     ...(t.instructions === undefined ? {} : { instructions: readIdList(t.instructions, at(p, 'instructions')) }),
-    ...(t.allow_unknown_instructions === undefined ? {} : { allow_unknown_instructions: readBool(t.allow_unknown_instructions, at(p, 'allow_unknown_instructions')) }),
+    ...(t.allow_unknown_instructions === undefined
+      ? {}
+      : { allow_unknown_instructions: readBool(t.allow_unknown_instructions, at(p, 'allow_unknown_instructions')) }),
   };
 }
 

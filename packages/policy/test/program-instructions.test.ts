@@ -42,10 +42,13 @@ test('only the program entry admits its own undecoded instructions; the key-wide
 });
 
 test('program instruction rules are validated', () => {
-  assert.deepEqual(parsePolicy({ allowed_programs: [{ id: SYSTEM, instructions: ['transfer', 'transfer'], allow_unknown_instructions: false }] }, 'p').allowed_programs, [
-    { id: SYSTEM, instructions: ['transfer'], allow_unknown_instructions: false },
-  ]);
-  assert.throws(() => parsePolicy({ allowed_programs: [{ id: SYSTEM, instructions: 'transfer' }] }, 'p'), { context: { path: 'p.allowed_programs[0].instructions' } });
+  assert.deepEqual(
+    parsePolicy({ allowed_programs: [{ id: SYSTEM, instructions: ['transfer', 'transfer'], allow_unknown_instructions: false }] }, 'p').allowed_programs,
+    [{ id: SYSTEM, instructions: ['transfer'], allow_unknown_instructions: false }],
+  );
+  assert.throws(() => parsePolicy({ allowed_programs: [{ id: SYSTEM, instructions: 'transfer' }] }, 'p'), {
+    context: { path: 'p.allowed_programs[0].instructions' },
+  });
   assert.throws(() => parsePolicy({ allowed_programs: [{ id: SYSTEM, allow_unknown_instructions: 'yes' }] }, 'p'), {
     context: { path: 'p.allowed_programs[0].allow_unknown_instructions' },
   });
@@ -61,7 +64,12 @@ test('recipients: a destination held for an allowlisted wallet (the plugin relat
   assert.equal(engine.explain('hot', solanaTx([ata])).allowed, true);
   const elsewhere = { ...ata, to: 'AtaOfMallory', toOwnedBy: (o: string) => o === 'Mallory' };
   assert.equal(engine.explain('hot', solanaTx([elsewhere])).code, 'recipient_not_allowed');
-  const throwing = { ...ata, toOwnedBy: () => { throw new Error('boom'); } };
+  const throwing = {
+    ...ata,
+    toOwnedBy: () => {
+      throw new Error('boom');
+    },
+  };
   assert.equal(engine.explain('hot', solanaTx([throwing])).code, 'recipient_not_allowed');
 });
 

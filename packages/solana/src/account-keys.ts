@@ -30,7 +30,11 @@ export function resolveAccounts(message: SolanaMessage, loaded: LoadedAddresses,
   const seen = new Set<string>();
   accounts.forEach((a, index) => {
     if (seen.has(a.address)) {
-      throw openKmsError(ErrorCode.decodeFailed, 'an account appears twice (static key and lookup table, or two lookups)', { field, index, address: a.address });
+      throw openKmsError(ErrorCode.decodeFailed, 'an account appears twice (static key and lookup table, or two lookups)', {
+        field,
+        index,
+        address: a.address,
+      });
     }
     seen.add(a.address);
   });

@@ -22,7 +22,12 @@ export interface TransactionFee {
  * default, 200 000 per instruction other than Compute Budget ones, at most 1 400 000 (an upper bound: builtin
  * programs are given less, so the fee is never under-estimated).
  */
-export function transactionFee(numRequiredSignatures: number, instructions: readonly InstructionFacts[], programs: readonly string[], computeBudgetProgram: string): TransactionFee {
+export function transactionFee(
+  numRequiredSignatures: number,
+  instructions: readonly InstructionFacts[],
+  programs: readonly string[],
+  computeBudgetProgram: string,
+): TransactionFee {
   const limitIx = instructions.find((f) => f.computeUnitLimit !== undefined);
   const priceIx = instructions.find((f) => f.computeUnitPriceMicroLamports !== undefined);
   const others = programs.filter((p) => p !== computeBudgetProgram).length;

@@ -58,7 +58,12 @@ test('no lookups: nothing needed; lookups without a trusted source: lookup_table
 
 test('pinned tables resolve writable entries (all tables) before read-only ones; past the end is refused', async () => {
   const second = testAddress(60);
-  const r = new LookupTableResolver({ pinned: new Map([[TABLE, entries], [second, [testAddress(61)]]]) });
+  const r = new LookupTableResolver({
+    pinned: new Map([
+      [TABLE, entries],
+      [second, [testAddress(61)]],
+    ]),
+  });
   const loaded = await r.resolve([lookup([2], [0]), lookup([], [0], second)]);
   assert.deepEqual(loaded, { writable: [entries[2]], readonly: [entries[0], testAddress(61)] });
   await rejectsWith(r.resolve([lookup([3])]), 'lookup_table_index_out_of_range', { table: TABLE, index: 3, length: 3 });

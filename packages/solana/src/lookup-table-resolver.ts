@@ -61,11 +61,15 @@ export class LookupTableResolver {
       const table = await this.#table(lookup.tableAddress, needed);
       for (const index of [...lookup.writableIndexes, ...lookup.readonlyIndexes]) {
         if (index >= table.length) {
-          throw openKmsError(ErrorCode.lookupTableIndexOutOfRange, `lookup table ${lookup.tableAddress} has ${table.length} entries; the message reads index ${index}`, {
-            table: lookup.tableAddress,
-            index,
-            length: table.length,
-          });
+          throw openKmsError(
+            ErrorCode.lookupTableIndexOutOfRange,
+            `lookup table ${lookup.tableAddress} has ${table.length} entries; the message reads index ${index}`,
+            {
+              table: lookup.tableAddress,
+              index,
+              length: table.length,
+            },
+          );
         }
       }
       tables.set(lookup.tableAddress, table);
@@ -91,7 +95,10 @@ export class LookupTableResolver {
     const account = await this.#reader.getAccount(tableAddress);
     if (account === null) throw openKmsError(ErrorCode.lookupTableNotFound, `lookup table ${tableAddress} does not exist on chain`, { table: tableAddress });
     if (account.owner !== ADDRESS_LOOKUP_TABLE_PROGRAM_ADDRESS || account.data.length < TABLE_META_SIZE || (account.data.length - TABLE_META_SIZE) % 32 !== 0) {
-      throw openKmsError(ErrorCode.lookupTableNotFound, `account ${tableAddress} is not an address lookup table`, { table: tableAddress, owner: account.owner });
+      throw openKmsError(ErrorCode.lookupTableNotFound, `account ${tableAddress} is not an address lookup table`, {
+        table: tableAddress,
+        owner: account.owner,
+      });
     }
     let addresses: readonly string[];
     try {

@@ -18,7 +18,12 @@ function transferMessage(lamports = 1234n): Uint8Array {
 function v0Message(withTable: boolean): Uint8Array {
   const table = new AddressLookupTableAccount({
     key: tableKey,
-    state: { deactivationSlot: 2n ** 64n - 1n, lastExtendedSlot: 0, lastExtendedSlotStartIndex: 0, addresses: [new PublicKey(new Uint8Array(32).fill(20)), recipient] },
+    state: {
+      deactivationSlot: 2n ** 64n - 1n,
+      lastExtendedSlot: 0,
+      lastExtendedSlotStartIndex: 0,
+      addresses: [new PublicKey(new Uint8Array(32).fill(20)), recipient],
+    },
   });
   return new TransactionMessage({
     payerKey: payer,

@@ -143,7 +143,8 @@ export function decodeSolanaMessage(bytes: Uint8Array, field = 'message_b64'): S
 
   const instructions: CompiledInstruction[] = compiled.instructions.map((ix, i) => {
     const programIdIndex = ix.programAddressIndex;
-    if (programIdIndex >= keyCount) fail(field, 'program id index out of range (program ids must be static account keys)', { instruction: i, index: programIdIndex, account_keys: keyCount });
+    if (programIdIndex >= keyCount)
+      fail(field, 'program id index out of range (program ids must be static account keys)', { instruction: i, index: programIdIndex, account_keys: keyCount });
     if (programIdIndex === 0) fail(field, 'fee payer used as a program id', { instruction: i });
     const accountIndices = [...(ix.accountIndices ?? [])];
     accountIndices.forEach((index, position) => {
@@ -154,7 +155,8 @@ export function decodeSolanaMessage(bytes: Uint8Array, field = 'message_b64'): S
 
   // The codec accepts non-canonical compact-u16 lengths; the runtime does not. Identical re-encoding proves canonical form.
   const again = encoder.encode(compiled);
-  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) fail(field, 'non-canonical message encoding (e.g. an over-long compact-u16 length)');
+  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i]))
+    fail(field, 'non-canonical message encoding (e.g. an over-long compact-u16 length)');
 
   return { ...message, instructions };
 }

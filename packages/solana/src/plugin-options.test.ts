@@ -23,10 +23,13 @@ test('plugin options: every mistake is config_invalid with the dotted path', () 
     [{ lookup_tables: { [testAddress(1)]: ['bad'] } }, `plugins.solana.lookup_tables.${testAddress(1)}[0]`],
   ];
   for (const [options, path] of bad) {
-    assert.throws(() => createSolanaChainSigner(options), (err: { code?: string; context?: { path?: string } }) => {
-      assert.equal(err.code, 'config_invalid');
-      assert.equal(err.context?.path, path);
-      return true;
-    });
+    assert.throws(
+      () => createSolanaChainSigner(options),
+      (err: { code?: string; context?: { path?: string } }) => {
+        assert.equal(err.code, 'config_invalid');
+        assert.equal(err.context?.path, path);
+        return true;
+      },
+    );
   }
 });

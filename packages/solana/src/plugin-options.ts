@@ -59,7 +59,8 @@ export function parseSolanaPluginOptions(raw: Readonly<Record<string, unknown>> 
   let rpcTimeoutMs = DEFAULT_RPC_TIMEOUT_MS;
   if (raw.rpc_timeout_ms !== undefined) {
     const n = typeof raw.rpc_timeout_ms === 'bigint' ? Number(raw.rpc_timeout_ms) : raw.rpc_timeout_ms;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_RPC_TIMEOUT_MS) invalid('rpc_timeout_ms', `must be an integer from 1 to ${MAX_RPC_TIMEOUT_MS}`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_RPC_TIMEOUT_MS)
+      invalid('rpc_timeout_ms', `must be an integer from 1 to ${MAX_RPC_TIMEOUT_MS}`);
     rpcTimeoutMs = n;
   }
   const lookupTables = new Map<string, readonly string[]>();

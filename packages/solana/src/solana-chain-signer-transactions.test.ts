@@ -63,7 +63,10 @@ test('v0 with a pinned lookup table: the loaded recipient is in the intent; a ly
   );
   const honest = [{ key: TABLE.toBase58(), addresses: tableEntries.map((k) => k.toBase58()) }];
   // a client-supplied table alone is never enough
-  await rejectsWith(() => createSolanaChainSigner().decode({ label: 'hot-0', message_b64, address_lookup_tables: honest }, payer), 'lookup_table_source_missing');
+  await rejectsWith(
+    () => createSolanaChainSigner().decode({ label: 'hot-0', message_b64, address_lookup_tables: honest }, payer),
+    'lookup_table_source_missing',
+  );
 });
 
 test('an unreachable RPC fails closed with rpc_unavailable, quickly', async () => {
@@ -84,7 +87,11 @@ test('an RPC that accepts but never answers fails closed with rpc_unavailable af
     const { port } = server.address() as AddressInfo;
     const s = createSolanaChainSigner({ rpc_url: `http://127.0.0.1:${port}`, rpc_timeout_ms: 300 });
     const started = Date.now();
-    await rejectsWith(() => s.decode({ label: 'hot-0', message_b64 }, payer), 'rpc_unavailable', (e) => assert.match(e.message, /300 ms/));
+    await rejectsWith(
+      () => s.decode({ label: 'hot-0', message_b64 }, payer),
+      'rpc_unavailable',
+      (e) => assert.match(e.message, /300 ms/),
+    );
     assert.ok(Date.now() - started < 3000);
   } finally {
     server.closeAllConnections();
@@ -95,7 +102,9 @@ test('an RPC that accepts but never answers fails closed with rpc_unavailable af
 test('a whole transaction sent as message_b64 (and a message as transaction_b64) gets a hint', async () => {
   const { payer } = await solanaTestKeys();
   const from = new PublicKey(payer.publicKey);
-  const tx = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH }).add(SystemProgram.transfer({ fromPubkey: from, toPubkey: recipient, lamports: 1n }));
+  const tx = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH }).add(
+    SystemProgram.transfer({ fromPubkey: from, toPubkey: recipient, lamports: 1n }),
+  );
   const wire = new Uint8Array(tx.serialize({ requireAllSignatures: false, verifySignatures: false }));
   const s = createSolanaChainSigner();
   await rejectsWith(
@@ -119,7 +128,10 @@ test('our key writable but not a signer is signer_mismatch', async () => {
   const tx = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH }).add(
     SystemProgram.transfer({ fromPubkey: from, toPubkey: new PublicKey(other.publicKey), lamports: 1n }),
   );
-  await rejectsWith(() => createSolanaChainSigner().decode({ label: 'hot-1', transaction_b64: toBase64(new Uint8Array(tx.serialize({ requireAllSignatures: false }))) }, other), 'signer_mismatch');
+  await rejectsWith(
+    () => createSolanaChainSigner().decode({ label: 'hot-1', transaction_b64: toBase64(new Uint8Array(tx.serialize({ requireAllSignatures: false }))) }, other),
+    'signer_mismatch',
+  );
 });
 
 test('a partially signed v0 transaction_b64: signed_transaction_b64 executes unchanged in litesvm', async () => {

@@ -47,7 +47,11 @@ async function intentOf(instructions: Instruction[], reader?: AccountReader, sig
 
 test('fee = base + ceil(price × limit / 1e6); default limit 200k per non-compute-budget instruction', async () => {
   const transfer = sys.getTransferSolInstruction({ source: payer, destination: wallet, amount: 1n });
-  const priced = await intentOf([cb.getSetComputeUnitLimitInstruction({ units: 300_001 }), cb.getSetComputeUnitPriceInstruction({ microLamports: 3n }), transfer]);
+  const priced = await intentOf([
+    cb.getSetComputeUnitLimitInstruction({ units: 300_001 }),
+    cb.getSetComputeUnitPriceInstruction({ microLamports: 3n }),
+    transfer,
+  ]);
   assert.deepEqual(priced.intent.fees, [{ asset: 'native', amount: 5001n }]); // ceil(3 × 300001 / 1e6) = 1
   assert.equal(priced.fee.priorityFee, 1n);
   const defaulted = await intentOf([cb.getSetComputeUnitPriceInstruction({ microLamports: 1_000_000n }), transfer, transfer]);
@@ -56,7 +60,11 @@ test('fee = base + ceil(price × limit / 1e6); default limit 200k per non-comput
   const none = await intentOf([transfer]);
   assert.deepEqual(none.intent.fees, [{ asset: 'native', amount: 5000n }]);
   assert.deepEqual(none.intent.flags, []);
-  const twice = await intentOf([cb.getSetComputeUnitPriceInstruction({ microLamports: 1n }), cb.getSetComputeUnitPriceInstruction({ microLamports: 2n }), transfer]);
+  const twice = await intentOf([
+    cb.getSetComputeUnitPriceInstruction({ microLamports: 1n }),
+    cb.getSetComputeUnitPriceInstruction({ microLamports: 2n }),
+    transfer,
+  ]);
   assert.ok(twice.intent.flags.includes('undecodable'), 'a repeated compute budget instruction is refused like the runtime refuses it');
 });
 
@@ -96,7 +104,10 @@ test('CloseAccount to a third party: the balance through the RPC, else unresolve
   assert.ok(without.intent.flags.includes('unresolved_accounts'));
   const reader: AccountReader = { getAccount: async () => ({ owner: tok.TOKEN_PROGRAM_ADDRESS, lamports: 2_039_280n, data: new Uint8Array(165) }) };
   const withRpc = await intentOf([ix], reader);
-  assert.deepEqual(withRpc.intent.transfers.map((t) => [t.asset, t.amount, t.to]), [['native', 2_039_280n, wallet]]);
+  assert.deepEqual(
+    withRpc.intent.transfers.map((t) => [t.asset, t.amount, t.to]),
+    [['native', 2_039_280n, wallet]],
+  );
   assert.deepEqual(withRpc.intent.flags, []);
 });
 
@@ -113,6 +124,10 @@ test('durable nonce, authority changes and memos are reported; another fee payer
     intent.actions.map((a) => a.kind),
     ['advanceNonceAccount', 'assign', 'addMemo'],
   );
-  const cosigned = await intentOf([sys.getTransferSolInstruction({ source: createNoopSigner(address(testAddress(8))), destination: wallet, amount: 3n })], undefined, testAddress(8));
+  const cosigned = await intentOf(
+    [sys.getTransferSolInstruction({ source: createNoopSigner(address(testAddress(8))), destination: wallet, amount: 3n })],
+    undefined,
+    testAddress(8),
+  );
   assert.deepEqual(cosigned.intent.fees, []);
 });

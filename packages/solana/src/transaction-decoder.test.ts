@@ -31,7 +31,10 @@ test('a partially signed transaction: slots, message bytes, and our slot filled 
   const decoded = decodeSolanaTransaction(bytes);
   assert.equal(decoded.signaturesOffset, 1);
   assert.equal(decoded.signatures.length, 2);
-  assert.ok(decoded.signatures[0]!.every((b) => b === 0), 'fee payer slot empty');
+  assert.ok(
+    decoded.signatures[0]!.every((b) => b === 0),
+    'fee payer slot empty',
+  );
   assert.deepEqual(Buffer.from(decoded.signatures[1]!), tx.signatures[1]!.signature);
   assert.deepEqual(Buffer.from(decoded.messageBytes), tx.serializeMessage());
   const sig = new Uint8Array(64).fill(7);

@@ -1,5 +1,10 @@
 import * as token from '@solana-program/token';
-import { ASSOCIATED_TOKEN_PROGRAM_ADDRESS, AssociatedTokenInstruction, identifyAssociatedTokenInstruction, parseAssociatedTokenInstruction } from '@solana-program/token';
+import {
+  ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+  AssociatedTokenInstruction,
+  identifyAssociatedTokenInstruction,
+  parseAssociatedTokenInstruction,
+} from '@solana-program/token';
 import { undecodable } from './instruction-facts.js';
 import type { InstructionFacts, InstructionInput } from './instruction-facts.js';
 import { camelName, parseProgramInstruction } from './parse-program-instruction.js';
@@ -15,7 +20,11 @@ const client: ProgramClient = {
 };
 
 /** Associated Token Account instruction kinds, as the intent names them. */
-export const ASSOCIATED_TOKEN_INSTRUCTION_KINDS: readonly string[] = ['createAssociatedToken', 'createAssociatedTokenIdempotent', 'recoverNestedAssociatedToken'];
+export const ASSOCIATED_TOKEN_INSTRUCTION_KINDS: readonly string[] = [
+  'createAssociatedToken',
+  'createAssociatedTokenIdempotent',
+  'recoverNestedAssociatedToken',
+];
 
 /**
  * Decodes Associated Token Account instructions with @solana-program/token: create and create-idempotent are known

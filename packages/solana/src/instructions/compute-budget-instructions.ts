@@ -1,5 +1,10 @@
 import * as computeBudget from '@solana-program/compute-budget';
-import { COMPUTE_BUDGET_PROGRAM_ADDRESS, ComputeBudgetInstruction, identifyComputeBudgetInstruction, parseComputeBudgetInstruction } from '@solana-program/compute-budget';
+import {
+  COMPUTE_BUDGET_PROGRAM_ADDRESS,
+  ComputeBudgetInstruction,
+  identifyComputeBudgetInstruction,
+  parseComputeBudgetInstruction,
+} from '@solana-program/compute-budget';
 import { undecodable } from './instruction-facts.js';
 import type { InstructionFacts, InstructionInput } from './instruction-facts.js';
 import { camelName, parseProgramInstruction } from './parse-program-instruction.js';
@@ -15,7 +20,12 @@ const client: ProgramClient = {
 };
 
 /** Compute Budget instruction kinds this plugin knows. */
-export const COMPUTE_BUDGET_INSTRUCTION_KINDS: readonly string[] = ['setComputeUnitLimit', 'setComputeUnitPrice', 'requestHeapFrame', 'setLoadedAccountsDataSizeLimit'];
+export const COMPUTE_BUDGET_INSTRUCTION_KINDS: readonly string[] = [
+  'setComputeUnitLimit',
+  'setComputeUnitPrice',
+  'requestHeapFrame',
+  'setLoadedAccountsDataSizeLimit',
+];
 
 /**
  * Decodes Compute Budget instructions with @solana-program/compute-budget: the unit limit and the unit price (in

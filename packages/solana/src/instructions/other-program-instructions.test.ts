@@ -34,7 +34,10 @@ test('Compute Budget: unit limit and price are decoded; heap frame known; garbag
     known: true,
     computeUnitPriceMicroLamports: 12_345n,
   });
-  assert.deepEqual(decodeInstruction(instructionInput(cb.getRequestHeapFrameInstruction({ bytes: 64 * 1024 }) as never)), { kind: 'requestHeapFrame', known: true });
+  assert.deepEqual(decodeInstruction(instructionInput(cb.getRequestHeapFrameInstruction({ bytes: 64 * 1024 }) as never)), {
+    kind: 'requestHeapFrame',
+    known: true,
+  });
   const price = instructionInput(cb.getSetComputeUnitPriceInstruction({ microLamports: 1n }) as never);
   assert.deepEqual(decodeInstruction({ ...price, data: price.data.subarray(0, 4) }), undecodable);
 });

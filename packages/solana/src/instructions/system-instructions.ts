@@ -38,7 +38,13 @@ export function decodeSystemInstruction(input: InstructionInput): InstructionFac
   const kind = KIND[parsed.name] ?? camelName(parsed.name);
   const a = (name: string): string => parsed.accounts[name]!.address;
   const d = parsed.data;
-  const transfer = (from: string, to: string, amount: unknown): TransferFact => ({ asset: 'native', amount: amount as bigint, from, to, via: SYSTEM_PROGRAM_ID });
+  const transfer = (from: string, to: string, amount: unknown): TransferFact => ({
+    asset: 'native',
+    amount: amount as bigint,
+    from,
+    to,
+    via: SYSTEM_PROGRAM_ID,
+  });
   switch (parsed.name) {
     case 'TransferSol':
       return { kind, known: true, transfers: [transfer(a('source'), a('destination'), d.amount)] };

@@ -18,7 +18,11 @@ test('SPL Token instructions built by @solana-program/token decode to kinds and 
   const via = TOKEN_PROGRAM_ID;
   const move = (t: object) => ({ transfers: [{ ...t, via, tokenProgram: via }] });
   const cases: [unknown, string, object][] = [
-    [tok.getTransferInstruction({ source, destination: dest, authority, amount: 7n }), 'transfer', move({ mintOf: source, amount: 7n, from: source, to: dest })],
+    [
+      tok.getTransferInstruction({ source, destination: dest, authority, amount: 7n }),
+      'transfer',
+      move({ mintOf: source, amount: 7n, from: source, to: dest }),
+    ],
     [
       tok.getTransferCheckedInstruction({ source, mint, destination: dest, authority, amount: 8n, decimals: 6 }),
       'transferChecked',
@@ -35,7 +39,11 @@ test('SPL Token instructions built by @solana-program/token decode to kinds and 
       { ...move({ asset: spl, amount: 10n, from: source, to: delegate }), flags: ['authority_change'] },
     ],
     [tok.getBurnInstruction({ account: source, mint, authority, amount: 11n }), 'burn', move({ asset: spl, amount: 11n, from: source, to: mint })],
-    [tok.getBurnCheckedInstruction({ account: source, mint, authority, amount: 12n, decimals: 6 }), 'burnChecked', move({ asset: spl, amount: 12n, from: source, to: mint })],
+    [
+      tok.getBurnCheckedInstruction({ account: source, mint, authority, amount: 12n, decimals: 6 }),
+      'burnChecked',
+      move({ asset: spl, amount: 12n, from: source, to: mint }),
+    ],
     [tok.getMintToInstruction({ mint, token: dest, mintAuthority: authority, amount: 13n }), 'mintTo', move({ asset: spl, amount: 13n, from: mint, to: dest })],
     [
       tok.getMintToCheckedInstruction({ mint, token: dest, mintAuthority: authority, amount: 14n, decimals: 6 }),
