@@ -153,10 +153,9 @@ export function decodeSolanaMessage(bytes: Uint8Array, field = 'message_b64'): S
     return { programIdIndex, accountIndices, data: Uint8Array.from(ix.data ?? []) };
   });
 
-  // The codec accepts non-canonical compact-u16 lengths; the runtime does not. Identical re-encoding proves canonical form.
-  const again = encoder.encode(compiled);
-  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i]))
-    fail(field, 'non-canonical message encoding (e.g. an over-long compact-u16 length)');
+  // The codec accepts non-canonical (over-long) compact-u16 lengths; the runtime does not. The canonical encoding of what
+  // was decoded is exactly as long as the input only when every length was canonical (everything else is fixed-size).
+  if (encoder.getSizeFromValue(compiled) !== bytes.length) fail(field, 'non-canonical message encoding (e.g. an over-long compact-u16 length)');
 
   return { ...message, instructions };
 }
