@@ -1,8 +1,8 @@
-import { PublicKey } from '@solana/web3.js';
 import { ASSOCIATED_TOKEN_PROGRAM_ID } from './instructions/associated-token-instructions.js';
-import { decodeSolanaAddress } from './solana-address.js';
+import { findProgramAddressSync } from './program-derived-address.js';
+import { decodeSolanaAddress, solanaAddress } from './solana-address.js';
 
-const ATA_PROGRAM = new PublicKey(ASSOCIATED_TOKEN_PROGRAM_ID);
+const ATA_PROGRAM = decodeSolanaAddress(ASSOCIATED_TOKEN_PROGRAM_ID)!;
 const cache = new Map<string, string | null>();
 const MAX_CACHE = 4096;
 
@@ -17,7 +17,7 @@ export function associatedTokenAddress(wallet: string, mint: string, tokenProgra
   const w = decodeSolanaAddress(wallet);
   const m = decodeSolanaAddress(mint);
   const p = decodeSolanaAddress(tokenProgram);
-  const result = w && m && p ? PublicKey.findProgramAddressSync([w, p, m], ATA_PROGRAM)[0].toBase58() : null;
+  const result = w && m && p ? solanaAddress(findProgramAddressSync([w, p, m], ATA_PROGRAM).address) : null;
   if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value!);
   cache.set(key, result);
   return result ?? undefined;

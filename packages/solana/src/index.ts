@@ -13,6 +13,7 @@ export * from './instructions/token-instructions.js';
 export * from './lookup-table-resolver.js';
 export * from './message-decoder.js';
 export * from './plugin-options.js';
+export * from './program-derived-address.js';
 export * from './rpc-account-reader.js';
 export * from './sign-request-schema.js';
 export * from './solana-address.js';
