@@ -27,6 +27,11 @@ export interface DecodedRequest<D = unknown> {
   readonly intent: Intent;
   /** Exactly what the key backend will sign (or hash and sign); the replay cache and the audit log key on it. */
   readonly signingBytes: Uint8Array;
+  /**
+   * What else shapes the response body besides `signingBytes` (e.g. the whole transaction whose signed copy is
+   * returned): a replay is served from the cache only when this matches too. Absent: the signed bytes decide alone.
+   */
+  readonly replayVariant?: string;
 }
 
 /** What `sign` returns. */

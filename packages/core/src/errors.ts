@@ -82,6 +82,19 @@ export const ErrorCode = {
   channelNotAllowed: 'channel_not_allowed',
   /** The transaction carries a risk flag (contract creation, unlimited approval, EIP-7702 delegation, …) that the key's `allowed_flags` does not list. */
   flagNotAllowed: 'flag_not_allowed',
+  // chain data sources (appended)
+  /** A versioned message reads accounts from lookup tables but no trusted source is configured (pinned tables or an RPC). */
+  lookupTableSourceMissing: 'lookup_table_source_missing',
+  /** A lookup table the message references does not exist (or is not a lookup table) at the trusted source. */
+  lookupTableNotFound: 'lookup_table_not_found',
+  /** A message reads an index past the trusted lookup table's current length. */
+  lookupTableIndexOutOfRange: 'lookup_table_index_out_of_range',
+  /** Client-supplied lookup table contents differ from the trusted source's. */
+  lookupTableMismatch: 'lookup_table_mismatch',
+  /** The operator's chain RPC endpoint did not answer (in time): retry later. */
+  rpcUnavailable: 'rpc_unavailable',
+  /** An instruction kind the key's `allowed_programs[].instructions` list does not name for that program. */
+  instructionNotAllowed: 'instruction_not_allowed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

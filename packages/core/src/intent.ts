@@ -16,6 +16,13 @@ export interface Transfer {
   readonly via: string;
   /** IBC transfers: the source channel the packet leaves through (e.g. `channel-141`), for channel allowlists. */
   readonly channel?: string;
+  /**
+   * Optional chain-specific ownership relation, supplied by the plugin: true when `to` is an account held for the
+   * address `owner` in the chain's own sense (e.g. `to` is the SPL associated token account of wallet `owner` for this
+   * mint and token program, found by derivation). Recipient allowlists then accept `owner` for `to`. Must be pure and
+   * cheap; an exception counts as false. Not part of the audit summary.
+   */
+  readonly toOwnedBy?: (owner: string) => boolean;
 }
 
 export interface Fee {
@@ -58,8 +65,13 @@ export type IntentFlag =
   // Informational (see INFORMATIONAL_FLAGS).
   /** The fee is paid by another account (a fee granter or fee payer other than the signer); see `notes`. */
   | 'fee_delegated'
+  /** The transaction uses a durable nonce instead of a recent blockhash: it does not expire until the nonce advances. */
+  | 'durable_nonce'
   // Risk flags: each one denies unless the key's policy lists it in `allowed_flags` (see RISK_FLAGS).
-  /** The transaction hands power over the signer's account to someone else (authz/feegrant grants, a new reward address). */
+  /**
+   * The transaction hands power over the signer's account to someone else: authz/feegrant grants, a new reward address,
+   * account ownership, a nonce or token authority, a token delegate.
+   */
   | 'authority_change'
   /** The transaction instantiates a contract (new code running with funds and an admin the policy cannot inspect). */
   | 'contract_instantiation'
@@ -96,7 +108,7 @@ export const RISK_FLAGS = [
 ] as const satisfies readonly IntentFlag[];
 
 /** Flags that only inform (recorded in the intent and the audit record), never a reason to deny by themselves. */
-export const INFORMATIONAL_FLAGS = ['fee_delegated'] as const satisfies readonly IntentFlag[];
+export const INFORMATIONAL_FLAGS = ['fee_delegated', 'durable_nonce'] as const satisfies readonly IntentFlag[];
 
 /** The decoding flags, handled by their own policy rules (`undecodable`, `unknown_instruction`, `unresolved_accounts`). */
 export const STRUCTURAL_FLAGS = ['undecodable', 'unknown_instruction', 'unresolved_accounts'] as const satisfies readonly IntentFlag[];
@@ -120,6 +132,8 @@ export interface Intent {
    * `non_critical_extension_option=/x.y.Z`).
    */
   readonly notes?: readonly string[];
+  /** Free-text notes the transaction carries (Solana memos, a Cosmos tx memo), each truncated by the plugin. */
+  readonly memos?: readonly string[];
 }
 
 /** A JSON-safe view of an intent (bigints as decimal strings), for audit records and explain responses. */
@@ -134,6 +148,7 @@ export interface IntentSummary {
   readonly fees: readonly { asset: string; amount: string; payer?: string }[];
   readonly flags: readonly IntentFlag[];
   readonly notes?: readonly string[];
+  readonly memos?: readonly string[];
 }
 
 export function summarizeIntent(intent: Intent): IntentSummary {
@@ -160,5 +175,6 @@ export function summarizeIntent(intent: Intent): IntentSummary {
     fees: intent.fees.map((f) => ({ asset: f.asset, amount: f.amount.toString(), ...(f.payer === undefined ? {} : { payer: f.payer }) })),
     flags: intent.flags,
     ...(intent.notes === undefined || intent.notes.length === 0 ? {} : { notes: intent.notes }),
+    ...(intent.memos === undefined || intent.memos.length === 0 ? {} : { memos: intent.memos }),
   };
 }

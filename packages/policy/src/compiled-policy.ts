@@ -13,6 +13,12 @@ export interface CompiledMessage {
   readonly caps: ReadonlyMap<string, bigint>;
 }
 
+/** Per-program instruction rules (`allowed_programs[].instructions`, `.allow_unknown_instructions`). */
+export interface CompiledProgramRules {
+  readonly instructions?: ReadonlySet<string>;
+  readonly allowUnknown: boolean;
+}
+
 export interface CompiledRecipients {
   readonly index: number;
   readonly program?: string;
@@ -28,6 +34,7 @@ export interface CompiledPolicy {
   readonly windowCaps: ReadonlyMap<string, bigint>;
   readonly feeCaps: ReadonlyMap<string, bigint>;
   readonly programs: ReadonlySet<string>;
+  readonly programRules: ReadonlyMap<string, CompiledProgramRules>;
   readonly messages: ReadonlyMap<string, CompiledMessage>;
   readonly recipients: readonly CompiledRecipients[];
   /** `allowed_contracts`: contract address (lower case) → allowed methods. */
@@ -43,6 +50,7 @@ export function compilePolicy(policy: KeyPolicy): CompiledPolicy {
     windowCaps: caps(policy.window_caps),
     feeCaps: caps(policy.fee_caps),
     programs: new Set(policy.allowed_programs.map((p) => p.id)),
+    programRules: compileProgramRules(policy),
     messages: new Map(
       policy.allowed_messages.map((m) => [
         m.type_url,
@@ -64,4 +72,13 @@ export function compilePolicy(policy: KeyPolicy): CompiledPolicy {
     })),
     contracts: compileAllowedContracts(policy.allowed_contracts),
   };
+}
+
+function compileProgramRules(policy: KeyPolicy): ReadonlyMap<string, CompiledProgramRules> {
+  return new Map(
+    policy.allowed_programs.map((p) => [
+      p.id,
+      { ...(p.instructions === undefined ? {} : { instructions: new Set(p.instructions) }), allowUnknown: p.allow_unknown_instructions === true },
+    ]),
+  );
 }

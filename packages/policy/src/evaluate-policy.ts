@@ -1,6 +1,7 @@
 import type { ErrorCode, Intent } from '@openkms/core';
 import { allowedFlagsRule, contractCallsRule, directContractCalls } from './allowed-contracts.js';
 import type { CompiledPolicy } from './compiled-policy.js';
+import { isUnidentifiedAsset } from './parse-policy.js';
 import type { Decision, DenialKind, RuleVerdict } from './decision.js';
 import type { SpendEntry } from './policy-state-store.js';
 import { allowedChannels } from './allowed-channels-rule.js';
@@ -48,6 +49,7 @@ export function evaluatePolicy(ctx: EvaluationContext, intent: Intent): Decision
     unknownInstructions(ctx, facts),
     allowedFlagsRule(ctx.compiled.policy.allowed_flags, intent),
     allowedPrograms(ctx, facts),
+    allowedInstructions(ctx, facts),
     allowedMessages(ctx, facts),
     allowedRecipients(ctx, facts),
     allowedContracts(ctx, facts),
@@ -91,6 +93,13 @@ interface TransferFact {
   readonly to: string;
   readonly via: string;
   readonly channel?: string;
+  readonly toOwnedBy?: (owner: string) => boolean;
+}
+
+interface ActionFact {
+  readonly program: string;
+  readonly kind: string;
+  readonly known: boolean;
 }
 
 interface Facts {
@@ -101,6 +110,7 @@ interface Facts {
   readonly programs: readonly string[];
   readonly messageTypes: readonly string[];
   readonly contracts: readonly { readonly contract: string; readonly method?: string; readonly via: string }[];
+  readonly actions: readonly ActionFact[];
   readonly unknownActions: readonly string[];
   readonly flags: ReadonlySet<string>;
   /** Amounts that are not non-negative bigints: the intent is not trustworthy. */
@@ -121,6 +131,7 @@ function intentFacts(intent: Intent): Facts {
     to: String(t.to),
     via: String(t.via),
     ...(typeof t.channel === 'string' ? { channel: t.channel } : {}),
+    ...(typeof t.toOwnedBy === 'function' ? { toOwnedBy: t.toOwnedBy } : {}),
   }));
   const fees = (intent.fees ?? []).map((f, i) => ({ asset: String(f.asset), amount: amountOf(f.amount, `fees[${i}]`) }));
   const messageTypes = unique(intent.messageTypes ?? []);
@@ -138,6 +149,7 @@ function intentFacts(intent: Intent): Facts {
     programs,
     messageTypes,
     contracts: intent.contracts ?? [],
+    actions: actions.map((a) => ({ program: String(a.program), kind: String(a.kind), known: a.known === true })),
     unknownActions: actions.filter((a) => a.known !== true).map((a) => `${a.program}:${a.kind}`),
     flags: new Set(intent.flags ?? []),
     badAmounts,
@@ -254,18 +266,33 @@ function accountsResolved(facts: Facts): RuleVerdict {
 }
 
 function unknownInstructions(ctx: EvaluationContext, facts: Facts): RuleVerdict {
-  const unknown = facts.unknownActions.length > 0 || facts.flags.has('unknown_instruction');
-  const detail = { allow_unknown_instructions: ctx.compiled.policy.allow_unknown_instructions, unknown_actions: facts.unknownActions };
-  if (!unknown) return pass('unknown_instructions', undefined, detail);
-  if (ctx.compiled.policy.allow_unknown_instructions)
-    return pass('unknown_instructions', 'unknown instructions allowed by allow_unknown_instructions = true', detail);
-  const what = facts.unknownActions.length > 0 ? facts.unknownActions.join(', ') : 'flagged by the chain plugin';
+  const keyWide = ctx.compiled.policy.allow_unknown_instructions;
+  const unknown = facts.actions.filter((a) => !a.known);
+  // an undecoded action passes only when its own program's entry admits it (or the deprecated key-wide switch)
+  const denied = unknown.filter((a) => !keyWide && ctx.compiled.programRules.get(a.program)?.allowUnknown !== true).map((a) => `${a.program}:${a.kind}`);
+  const flaggedOnly = unknown.length === 0 && facts.flags.has('unknown_instruction') && !keyWide;
+  const detail = { allow_unknown_instructions: keyWide, unknown_actions: facts.unknownActions };
+  if (denied.length === 0 && !flaggedOnly) {
+    return pass('unknown_instructions', unknown.length === 0 ? undefined : 'unknown instructions admitted by allow_unknown_instructions', detail);
+  }
+  const what = denied.length > 0 ? denied.join(', ') : 'flagged by the chain plugin';
   return deny(
     'unknown_instructions',
     'unknown_instruction_denied',
-    `the transaction contains instructions that could not be decoded (${what}) and allow_unknown_instructions is false`,
-    detail,
+    `the transaction contains instructions that could not be decoded (${what}); only allowed_programs[].allow_unknown_instructions = true on their program admits them`,
+    { ...detail, denied },
   );
+}
+
+/** `allowed_programs[].instructions`: an allowed program restricted to some instruction kinds. */
+function allowedInstructions(ctx: EvaluationContext, facts: Facts): RuleVerdict {
+  const violations: string[] = [];
+  facts.actions.forEach((a, index) => {
+    const allowed = ctx.compiled.programRules.get(a.program)?.instructions;
+    if (allowed === undefined || !a.known || allowed.has(a.kind)) return;
+    violations.push(`instruction #${index} ${a.kind} of program ${a.program} is not in its allowed_programs[].instructions (${[...allowed].join(', ')})`);
+  });
+  return fromViolations('allowed_instructions', 'instruction_not_allowed', violations, 'every instruction kind is allowed');
 }
 
 function allowedPrograms(ctx: EvaluationContext, facts: Facts): RuleVerdict {
@@ -297,11 +324,11 @@ function allowedRecipients(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     const what = `transfer #${t.index} of ${t.amount} ${t.asset} via ${t.via} to ${t.to}`;
     const before = violations.length;
     for (const r of ctx.compiled.recipients) {
-      const applies = (r.program === undefined || r.program === t.via) && (r.asset === undefined || r.asset === t.asset);
-      if (applies && !r.addresses.has(t.to)) violations.push(`recipient not allowed: ${what} is not in allowed_recipients[${r.index}]`);
+      const applies = (r.program === undefined || r.program === t.via) && (r.asset === undefined || assetMatches(r.asset, t.asset));
+      if (applies && !recipientIn(t, r.addresses)) violations.push(`recipient not allowed: ${what} is not in allowed_recipients[${r.index}]`);
     }
     const m = ctx.compiled.messages.get(t.via);
-    if (m?.recipients !== undefined && !m.recipients.has(t.to)) {
+    if (m?.recipients !== undefined && !recipientIn(t, m.recipients)) {
       violations.push(`recipient not allowed: ${what} is not in allowed_messages[${m.typeUrl}].allowed_recipients`);
     }
     if (first === undefined && violations.length > before) first = t;
@@ -313,6 +340,29 @@ function allowedRecipients(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     facts.transfers.length === 0 ? 'no transfers' : 'all recipients are allowed',
     first === undefined ? {} : { recipient: first.to, asset: first.asset, attempted: first.amount.toString(), via: first.via },
   );
+}
+
+/**
+ * A rule about asset `ruleAsset` applies to a transfer of that asset, and to a transfer of an asset the plugin could
+ * not identify in the same namespace (`spl:unknown` under a `spl:<mint>` rule): it might be that asset.
+ */
+function assetMatches(ruleAsset: string, asset: string): boolean {
+  return ruleAsset === asset || (isUnidentifiedAsset(asset) && ruleAsset.startsWith(asset.slice(0, asset.indexOf(':') + 1)));
+}
+
+/** The recipient is listed itself, or is held for a listed address in the chain's sense (the plugin's `toOwnedBy`). */
+function recipientIn(t: TransferFact, addresses: ReadonlySet<string>): boolean {
+  if (addresses.has(t.to)) return true;
+  const ownedBy = t.toOwnedBy;
+  if (ownedBy === undefined) return false;
+  for (const a of addresses) {
+    try {
+      if (ownedBy(a) === true) return true;
+    } catch {
+      // a failing relation is no match
+    }
+  }
+  return false;
 }
 
 function allowedContracts(ctx: EvaluationContext, facts: Facts): RuleVerdict {
@@ -358,7 +408,9 @@ function uncappedAssets(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   const c = ctx.compiled;
   const uncapped = unique(
     facts.transfers
-      .filter((t) => !c.perTxCaps.has(t.asset) && !c.windowCaps.has(t.asset) && c.messages.get(t.via)?.caps.has(t.asset) !== true)
+      .filter(
+        (t) => isUnidentifiedAsset(t.asset) || (!c.perTxCaps.has(t.asset) && !c.windowCaps.has(t.asset) && c.messages.get(t.via)?.caps.has(t.asset) !== true),
+      )
       .map((t) => t.asset),
   );
   const detail = { deny_uncapped_assets: c.policy.deny_uncapped_assets, uncapped };

@@ -3,6 +3,7 @@ export * from './decision.js';
 export * from './key-policy.js';
 export * from './merge-policy.js';
 export * from './parse-policy.js';
+export * from './policy-deprecations.js';
 export * from './policy-engine.js';
 export * from './policy-ids.js';
 export * from './policy-json-schema.js';

@@ -23,7 +23,10 @@ export interface KeyPolicy {
    * False is dangerous: every asset no cap names can then be sent in any amount.
    */
   readonly deny_uncapped_assets: boolean;
-  /** When false (the default), an action the chain plugin could not decode denies the transaction. */
+  /**
+   * Deprecated (logs a warning): true admits undecoded actions of every allowed program. Prefer
+   * `allowed_programs[].allow_unknown_instructions` on the one program that needs it. Default false.
+   */
   readonly allow_unknown_instructions: boolean;
   /** Programs (Solana program ids, or EVM contracts) a transaction may invoke. Empty: none. */
   readonly allowed_programs: readonly AllowedProgram[];
@@ -48,6 +51,10 @@ export interface AllowedContract {
 export interface AllowedProgram {
   readonly id: string;
   readonly comment?: string;
+  /** When present, only these instruction kinds of the program are allowed (names as the chain plugin reports them). */
+  readonly instructions?: readonly string[];
+  /** True admits this program's actions the plugin could not decode (known = false). Default false. */
+  readonly allow_unknown_instructions?: boolean;
 }
 
 export interface AllowedMessage {

@@ -35,7 +35,7 @@ export const POLICY_FIELDS: ReadonlySet<string> = new Set([
   'allowed_flags',
 ]);
 const CAP_FIELDS = new Set(['per_tx_caps', 'window_caps', 'fee_caps']);
-const PROGRAM_FIELDS = new Set(['id', 'comment']);
+const PROGRAM_FIELDS = new Set(['id', 'comment', 'instructions', 'allow_unknown_instructions']);
 const MESSAGE_FIELDS = new Set(['type_url', 'allowed_recipients', 'allowed_contracts', 'allowed_methods', 'allowed_channels', 'per_tx_cap']);
 const RECIPIENT_FIELDS = new Set(['program', 'asset', 'addresses']);
 
@@ -153,10 +153,21 @@ function readPrograms(raw: unknown, path: string): AllowedProgram[] {
     const id = readId(t.id, at(p, 'id'));
     if (seen.has(id)) fail(at(p, 'id'), `duplicate program id ${id}`);
     seen.add(id);
-    if (t.comment === undefined) return { id };
+    const rules = readProgramInstructionRules(t, p);
+    if (t.comment === undefined) return { id, ...rules };
     if (typeof t.comment !== 'string' || t.comment.length > 1024) fail(at(p, 'comment'), 'must be a string of at most 1024 characters');
-    return { id, comment: t.comment };
+    return { id, comment: t.comment, ...rules };
   });
+}
+
+/** `instructions` (kinds allowed for this program) and `allow_unknown_instructions` (this program's undecoded actions). */
+function readProgramInstructionRules(t: Record<string, unknown>, p: string): Pick<AllowedProgram, 'instructions' | 'allow_unknown_instructions'> {
+  return {
+    ...(t.instructions === undefined ? {} : { instructions: readIdList(t.instructions, at(p, 'instructions')) }),
+    ...(t.allow_unknown_instructions === undefined
+      ? {}
+      : { allow_unknown_instructions: readBool(t.allow_unknown_instructions, at(p, 'allow_unknown_instructions')) }),
+  };
 }
 
 function readMessages(raw: unknown, path: string, bareNamespace: string | undefined): AllowedMessage[] {
@@ -228,7 +239,13 @@ function readAssetId(raw: unknown, path: string): string {
   if (typeof raw !== 'string' || raw.length > MAX_ID_LENGTH || !assetIdRe.test(raw)) {
     fail(path, `"${truncate(String(raw))}" is not an asset id (native, spl:<mint>, denom:<denom>, erc20:<contract>, …)`);
   }
+  if (isUnidentifiedAsset(raw)) fail(path, `"${raw}" names an asset a chain plugin could not identify; no cap or allowlist can name it`);
   return raw;
+}
+
+/** `<namespace>:unknown` is what a plugin reports when it cannot tell which asset of a namespace moves (e.g. `spl:unknown`). */
+export function isUnidentifiedAsset(asset: string): boolean {
+  return asset.endsWith(':unknown') && asset.indexOf(':') === asset.length - ':unknown'.length;
 }
 
 function readId(raw: unknown, path: string): string {

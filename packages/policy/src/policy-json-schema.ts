@@ -27,7 +27,12 @@ const allowedProgram: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
-  properties: { id: { ...id, description: 'Program id (base58 for Solana).' }, comment: { type: 'string', maxLength: 1024 } },
+  properties: {
+    id: { ...id, description: 'Program id (base58 for Solana).' },
+    comment: { type: 'string', maxLength: 1024 },
+    instructions: { ...idList, description: 'If present, only these instruction kinds of the program are allowed (names as the intent reports them).' },
+    allow_unknown_instructions: { type: 'boolean', default: false, description: "Admit this program's instructions the chain plugin could not decode." },
+  },
 };
 
 function allowedMessage(bareNamespace: string | undefined): JsonSchema {
@@ -99,7 +104,12 @@ function policyProperties(nullable: boolean, aliases: PolicyAliases | undefined)
       default: true,
       description: 'Deny transfers of assets that no cap names (default). False is dangerous: any uncapped asset can be sent in any amount.',
     }),
-    allow_unknown_instructions: n({ type: 'boolean', default: false, description: 'Allow actions the chain plugin could not decode.' }),
+    allow_unknown_instructions: n({
+      type: 'boolean',
+      default: false,
+      deprecated: true,
+      description: 'Deprecated: admits undecoded actions of every allowed program. Use allowed_programs[].allow_unknown_instructions.',
+    }),
     allowed_programs: n({ type: 'array', items: allowedProgram, description: 'Programs a transaction may invoke (absent or empty: none).' }),
     allowed_messages: n({
       type: 'array',

@@ -27,6 +27,7 @@ const RULES = [
   'unknown_instructions',
   'allowed_flags',
   'allowed_programs',
+  'allowed_instructions',
   'allowed_messages',
   'allowed_recipients',
   'allowed_contracts',

@@ -36,7 +36,8 @@ test('plugin default export: api version 1, chain solana, creates the signer', (
   assert.equal(s.chain, 'solana');
   assert.equal(s.curve, 'ed25519');
   assert.equal(s.apiVersion, 1);
-  assert.deepEqual((s.requestSchema as { required: string[] }).required, ['label', 'message_b64']);
+  assert.deepEqual((s.requestSchema as { required: string[] }).required, ['label']);
+  assert.deepEqual((s.requestSchema as { oneOf: unknown[] }).oneOf, [{ required: ['message_b64'] }, { required: ['transaction_b64'] }]);
   assert.equal(solanaSignRequestSchema.additionalProperties, false);
 });
 
@@ -78,24 +79,27 @@ test('decode: transfer plus an unknown program → intent', async () => {
   assert.deepEqual(intent.messageTypes, []);
 });
 
-test('decode: other System instructions are unknown; no network without expected_chain_id', async () => {
+test('decode: Allocate is an authority change; no network without expected_chain_id', async () => {
   const { payer } = await solanaTestKeys();
   const from = new PublicKey(payer.publicKey);
   const tx = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH }).add(SystemProgram.allocate({ accountPubkey: from, space: 8 }));
   const { intent } = await signer.decode({ label: 'hot-0', message_b64: messageB64(tx) }, payer);
   assert.equal(intent.network, undefined);
-  assert.deepEqual(intent.actions, [{ program: SYSTEM_PROGRAM_ID, kind: 'unknown', known: false }]);
+  assert.deepEqual(intent.actions, [{ program: SYSTEM_PROGRAM_ID, kind: 'allocate', known: true }]);
   assert.deepEqual(intent.transfers, []);
-  assert.deepEqual(intent.flags, ['unknown_instruction']);
+  assert.deepEqual(intent.flags, ['authority_change']);
 });
 
-test('decode: a malformed System transfer (extra data byte) fails closed', async () => {
+test('decode: a malformed System transfer (extra data byte) is undecodable (policy denies it)', async () => {
   const { payer } = await solanaTestKeys();
   const from = new PublicKey(payer.publicKey);
   const ix = SystemProgram.transfer({ fromPubkey: from, toPubkey: recipient, lamports: 1n });
   ix.data = Buffer.concat([ix.data, Buffer.from([0])]);
   const tx = new Transaction({ feePayer: from, recentBlockhash: BLOCKHASH }).add(ix);
-  await rejectsWith(() => signer.decode({ label: 'hot-0', message_b64: messageB64(tx) }, payer), 'decode_failed', 'message_b64');
+  const { intent } = await signer.decode({ label: 'hot-0', message_b64: messageB64(tx) }, payer);
+  assert.deepEqual(intent.actions, [{ program: SYSTEM_PROGRAM_ID, kind: 'undecodable', known: false }]);
+  assert.deepEqual(intent.flags, ['undecodable']);
+  assert.deepEqual(intent.transfers, []);
 });
 
 test('decode: second signer (not fee payer) is accepted, pays no fee', async () => {
@@ -133,7 +137,10 @@ test('decode: negative cases fail closed with stable codes', async () => {
   await rejectsWith(() => signer.decode(req(messageB64(toOther)), other), 'signer_mismatch');
   await assert.rejects(async () => signer.address(new Uint8Array(33), {}), { code: 'wrong_chain' });
   const v0 = new TransactionMessage({ payerKey: from, recentBlockhash: BLOCKHASH, instructions: tx.instructions }).compileToV0Message().serialize();
-  await rejectsWith(() => signer.decode(req(toBase64(v0)), payer), 'unsupported', 'message_b64');
+  const v1 = Uint8Array.from(v0);
+  v1[0] = 0x81;
+  await rejectsWith(() => signer.decode(req(toBase64(v1)), payer), 'unsupported', 'message_b64');
+  await rejectsWith(() => signer.decode({ label: 'hot-0', message_b64: toBase64(bytes), transaction_b64: toBase64(bytes) }, payer), 'invalid_request');
   await rejectsWith(
     () => signer.decode({ ...req(toBase64(bytes)), address_lookup_tables: [{ key: 'nope', addresses: [] }] }, payer),
     'decode_failed',
@@ -158,7 +165,7 @@ test('sign: signature verifies and litesvm executes the transfer', async () => {
   const signed = await signer.sign(decoded, payer, backend);
   assert.equal(signed.signature.length, 64);
   const body = signed.body as { signature_b64: string; signature_b58: string; signer_address: string };
-  assert.deepEqual(Object.keys(body).sort(), ['signature_b58', 'signature_b64', 'signer_address']);
+  assert.deepEqual(Object.keys(body).sort(), ['fee_payer', 'signature_b58', 'signature_b64', 'signer_address']);
   assert.equal(body.signature_b64, toBase64(signed.signature));
   assert.equal(body.signer_address, payer.address);
 

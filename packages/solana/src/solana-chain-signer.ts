@@ -1,36 +1,63 @@
-import { CHAIN_PLUGIN_API_VERSION, ErrorCode, fromBase64Strict, openKmsError, toBase64 } from '@openkms/core';
+import { createHash } from 'node:crypto';
+import { CHAIN_PLUGIN_API_VERSION, ErrorCode, fromBase64Strict, isOpenKmsError, openKmsError, toBase64 } from '@openkms/core';
 import type { ChainKey, ChainSigner, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
+import { resolveAccounts } from './account-keys.js';
+import type { ResolvedAccount } from './account-keys.js';
 import { verifyEd25519 } from './ed25519-verify.js';
-import { decodeLegacyMessage, requiredSigners } from './legacy-message-decoder.js';
-import type { LegacyMessage } from './legacy-message-decoder.js';
+import { LookupTableResolver } from './lookup-table-resolver.js';
+import { TRANSACTION_AS_MESSAGE_HINT, decodeSolanaMessage, requiredSigners } from './message-decoder.js';
+import type { SolanaMessage } from './message-decoder.js';
+import { parseSolanaPluginOptions } from './plugin-options.js';
+import type { SolanaPluginConfig } from './plugin-options.js';
+import { createRpcAccountReader } from './rpc-account-reader.js';
+import type { AccountReader } from './rpc-account-reader.js';
 import { solanaSignRequestSchema, solanaSignResponseSchema } from './sign-request-schema.js';
 import type { AddressLookupTableInput, SolanaSignRequest, SolanaSignResponse } from './sign-request-schema.js';
 import { decodeSolanaAddress, solanaAddress, toBase58 } from './solana-address.js';
 import { buildSolanaIntent } from './solana-intent.js';
 import { solanaKeyNetwork, solanaKeyOptionsSchema, solanaRequestNetwork } from './solana-key-options.js';
 import { checkSolanaPolicyId, solanaPolicyAliases } from './solana-policy-ids.js';
+import type { SolanaIntentResult } from './solana-intent.js';
+import { decodeSolanaTransaction, withSignature } from './transaction-decoder.js';
+import type { SolanaTransaction } from './transaction-decoder.js';
 
 /** What `decode` hands to `sign` (and to the audit log): the decoded message and where the key signs in it. */
 export interface SolanaDecoded {
-  readonly message: LegacyMessage;
+  readonly message: SolanaMessage;
   /** Position of the key among the required signers (its signature slot in the transaction). */
   readonly signerIndex: number;
+  /** The full account list (static keys, then addresses loaded from trusted lookup tables). */
+  readonly accounts: readonly ResolvedAccount[];
+  readonly feePayer: string;
+  /** Present for `transaction_b64` requests: the bytes as received and their layout. */
+  readonly transaction?: { readonly bytes: Uint8Array; readonly decoded: SolanaTransaction };
+  readonly details: Omit<SolanaIntentResult, 'intent'>;
 }
 
-/** Plugin options (`[plugins.solana]` in the signer config). None are defined yet; unknown ones are ignored. */
+/** Plugin options as written in config (`[plugins.solana]`): rpc_url, rpc_timeout_ms, lookup_tables; see plugin-options.ts. */
 export type SolanaPluginOptions = Readonly<Record<string, unknown>>;
+
+/** Test seams: an AccountReader used instead of the RPC client built from `rpc_url`. */
+export interface SolanaSignerDependencies {
+  readonly reader?: AccountReader;
+}
 
 function invalid(message: string, field: string): never {
   throw openKmsError(ErrorCode.invalidRequest, message, { field });
 }
 
-function checkRequest(request: SolanaSignRequest): void {
+function checkRequest(request: SolanaSignRequest): 'message_b64' | 'transaction_b64' {
   if (typeof request !== 'object' || request === null) invalid('request body must be an object', '(root)');
   if (typeof request.label !== 'string') invalid('label must be a string', 'label');
-  if (typeof request.message_b64 !== 'string') invalid('message_b64 must be a string', 'message_b64');
+  const hasMessage = request.message_b64 !== undefined;
+  const hasTransaction = request.transaction_b64 !== undefined;
+  if (hasMessage === hasTransaction) invalid('send exactly one of message_b64 and transaction_b64', hasMessage ? 'transaction_b64' : 'message_b64');
+  const field = hasMessage ? 'message_b64' : 'transaction_b64';
+  if (typeof request[field] !== 'string') invalid(`${field} must be a string`, field);
   if (request.expected_chain_id !== undefined && typeof request.expected_chain_id !== 'string') {
     invalid('expected_chain_id must be a string', 'expected_chain_id');
   }
+  return field;
 }
 
 function checkLookupTables(tables: readonly AddressLookupTableInput[] | undefined): void {
@@ -57,15 +84,67 @@ function checkKey(key: ChainKey): string {
   return solanaAddress(key.publicKey);
 }
 
-/** Creates the Solana ChainSigner (legacy messages, System transfers; see README for what is decoded). */
-export function createSolanaChainSigner(_options: SolanaPluginOptions = {}): ChainSigner<SolanaSignRequest, SolanaDecoded> {
+/** Decodes message_b64, adding a hint when the bytes are really a whole transaction. */
+function decodeMessageField(bytes: Uint8Array): SolanaMessage {
+  try {
+    return decodeSolanaMessage(bytes, 'message_b64');
+  } catch (err) {
+    if (isOpenKmsError(err) && looksLike(() => decodeSolanaTransaction(bytes))) {
+      throw openKmsError(ErrorCode.decodeFailed, `${err.message}; ${TRANSACTION_AS_MESSAGE_HINT}`, { ...err.context, hint: 'use transaction_b64' }, err);
+    }
+    throw err;
+  }
+}
+
+/** Decodes transaction_b64, adding a hint when the bytes are really a bare message. */
+function decodeTransactionField(bytes: Uint8Array): SolanaTransaction {
+  try {
+    return decodeSolanaTransaction(bytes);
+  } catch (err) {
+    if (isOpenKmsError(err) && looksLike(() => decodeSolanaMessage(bytes))) {
+      throw openKmsError(
+        ErrorCode.decodeFailed,
+        `${err.message}; the bytes look like a bare message (no signature slots): send them as message_b64`,
+        { ...err.context, hint: 'use message_b64' },
+        err,
+      );
+    }
+    throw err;
+  }
+}
+
+/** The transaction with the key's own slot zeroed, hashed: what shapes `signed_transaction_b64` besides the signature. */
+function transactionVariant(tx: NonNullable<SolanaDecoded['transaction']>, signerIndex: number): string {
+  const unsigned = withSignature(tx.bytes, tx.decoded, signerIndex, new Uint8Array(64));
+  return `transaction:${createHash('sha256').update(unsigned).digest('hex')}`;
+}
+
+function looksLike(fn: () => unknown): boolean {
+  try {
+    fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates the Solana ChainSigner: legacy and v0 messages or whole transactions, lookup tables from trusted sources,
+ * System / SPL Token / Token-2022 / ATA / Compute Budget / Memo instructions decoded (see README). Options are
+ * validated here (`config_invalid` with the dotted path).
+ */
+export function createSolanaChainSigner(options: SolanaPluginOptions = {}, deps: SolanaSignerDependencies = {}): ChainSigner<SolanaSignRequest, SolanaDecoded> {
+  const config: SolanaPluginConfig = parseSolanaPluginOptions(options);
+  const reader = deps.reader ?? (config.rpcUrl === undefined ? undefined : createRpcAccountReader(config.rpcUrl, config.rpcTimeoutMs));
+  const resolver = new LookupTableResolver({ pinned: config.lookupTables, ...(reader === undefined ? {} : { reader }) });
+
   return {
     chain: 'solana',
     apiVersion: CHAIN_PLUGIN_API_VERSION,
     curve: 'ed25519',
     requestSchema: solanaSignRequestSchema,
     responseSchema: solanaSignResponseSchema,
-    summary: 'Sign a Solana message (legacy format) with an ed25519 key',
+    summary: 'Sign a Solana message or transaction (legacy or v0) with an ed25519 key',
     keyOptionsSchema: solanaKeyOptionsSchema,
     network: solanaKeyNetwork,
     checkPolicyId: checkSolanaPolicyId,
@@ -78,25 +157,53 @@ export function createSolanaChainSigner(_options: SolanaPluginOptions = {}): Cha
       return solanaAddress(publicKey);
     },
 
-    decode(request: SolanaSignRequest, key: ChainKey): DecodedRequest<SolanaDecoded> {
-      checkRequest(request);
+    async decode(request: SolanaSignRequest, key: ChainKey): Promise<DecodedRequest<SolanaDecoded>> {
+      const field = checkRequest(request);
       const signer = checkKey(key);
       const network = solanaRequestNetwork(request.expected_chain_id, key);
-      const bytes = fromBase64Strict(request.message_b64);
-      if (bytes === undefined) throw openKmsError(ErrorCode.decodeFailed, 'message_b64 is not strict base64', { field: 'message_b64' });
+      const bytes = fromBase64Strict(request[field]!);
+      if (bytes === undefined) throw openKmsError(ErrorCode.decodeFailed, `${field} is not strict base64`, { field });
       checkLookupTables(request.address_lookup_tables);
 
-      const message = decodeLegacyMessage(bytes);
-      const signerIndex = requiredSigners(message).indexOf(signer);
+      let message: SolanaMessage;
+      let signingBytes: Uint8Array;
+      let transaction: SolanaDecoded['transaction'];
+      if (field === 'transaction_b64') {
+        const decoded = decodeTransactionField(bytes);
+        message = decoded.message;
+        signingBytes = decoded.messageBytes;
+        transaction = { bytes, decoded };
+      } else {
+        message = decodeMessageField(bytes);
+        signingBytes = bytes;
+      }
+
+      const signers = requiredSigners(message);
+      const signerIndex = signers.indexOf(signer);
       if (signerIndex < 0) {
         throw openKmsError(ErrorCode.signerMismatch, 'key is not a required signer of this message', {
           label: key.label,
           signer,
-          required_signers: requiredSigners(message),
+          required_signers: signers,
         });
       }
-      const intent = buildSolanaIntent(message, signer, network);
-      return { decoded: { message, signerIndex }, intent, signingBytes: bytes };
+      const loaded = await resolver.resolve(message.addressTableLookups, request.address_lookup_tables);
+      const accounts = resolveAccounts(message, loaded, field);
+      const { intent, ...details } = await buildSolanaIntent({
+        message,
+        accounts,
+        signer,
+        ...(network === undefined ? {} : { network }),
+        ...(reader === undefined ? {} : { reader }),
+      });
+      const feePayer = message.staticAccounts[0]!;
+      return {
+        decoded: { message, signerIndex, accounts, feePayer, ...(transaction === undefined ? {} : { transaction }), details },
+        intent,
+        signingBytes,
+        // the signed transaction returned depends on the other slots: a replay must match them too
+        ...(transaction === undefined ? {} : { replayVariant: transactionVariant(transaction, signerIndex) }),
+      };
     },
 
     async sign(decoded: DecodedRequest<SolanaDecoded>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse> {
@@ -108,10 +215,13 @@ export function createSolanaChainSigner(_options: SolanaPluginOptions = {}): Cha
           key_id: key.ref.id,
         });
       }
+      const tx = decoded.decoded.transaction;
       const body: SolanaSignResponse = {
         signature_b64: toBase64(signature),
         signature_b58: toBase58(signature),
         signer_address: signer,
+        fee_payer: decoded.decoded.feePayer,
+        ...(tx === undefined ? {} : { signed_transaction_b64: toBase64(withSignature(tx.bytes, tx.decoded, decoded.decoded.signerIndex, signature)) }),
       };
       return { body, signature };
     },

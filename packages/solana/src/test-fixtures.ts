@@ -1,6 +1,8 @@
 // Test-only helpers shared by this package's tests (excluded from the build by the `test-*` pattern).
 import type { ChainKey } from '@openkms/core';
 import { createSoftwareKeyBackend } from '@openkms/tooling/test-helpers';
+import { isSignerRole, isWritableRole } from '@solana/kit';
+import type { InstructionInput } from './instructions/instruction-facts.js';
 import { solanaAddress } from './solana-address.js';
 
 export const PAYER_SEED = new Uint8Array(32).fill(7);
@@ -18,4 +20,23 @@ export async function solanaTestKeys() {
 
 export function chainKey(label: string, id: string, publicKey: Uint8Array): ChainKey {
   return { label, chain: 'solana', curve: 'ed25519', ref: { id }, publicKey, address: solanaAddress(publicKey), options: {} };
+}
+
+/** A deterministic test address (32 bytes of `n`). */
+export function testAddress(n: number): string {
+  return solanaAddress(new Uint8Array(32).fill(n));
+}
+
+/** A kit-built instruction as the plugin's instruction decoders see it (roles from the library's account metas). */
+export function instructionInput(ix: {
+  programAddress: string;
+  accounts?: readonly { address: string; role: number }[];
+  data?: Uint8Array | ArrayLike<number>;
+}): InstructionInput {
+  return {
+    index: 0,
+    programAddress: ix.programAddress,
+    accounts: (ix.accounts ?? []).map((a) => ({ address: a.address, signer: isSignerRole(a.role), writable: isWritableRole(a.role), fromLookupTable: false })),
+    data: Uint8Array.from(ix.data ?? []),
+  };
 }

@@ -102,7 +102,9 @@ export function configSchema(): JsonSchema {
       },
       plugins: {
         type: 'object',
-        additionalProperties: false,
+        // [plugins.<chain>] is shorthand for [plugins.options.<chain>] (e.g. [plugins.solana] rpc_url = …)
+        propertyNames: { pattern: '^(enabled|search_paths|options|[a-z0-9][a-z0-9-]{0,31})$' },
+        additionalProperties: { type: 'object' },
         properties: {
           enabled: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
           search_paths: { type: 'array', items: { type: 'string', minLength: 1 } },

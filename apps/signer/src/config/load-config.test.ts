@@ -114,3 +114,11 @@ test('every schema error is reported, not only the first (context.errors)', () =
     assert.match(err.message, /and 2 more errors/);
   }
 });
+
+test('[plugins.<chain>] is shorthand for [plugins.options.<chain>]; both for one plugin is an error', () => {
+  const keys = '[keys.solana-hot-0]\nchain = "solana"\nkey_id = "0x0064"\n[keys.solana-hot-0.options]\ncluster = "mainnet-beta"\n';
+  const c = parse(`[plugins.solana]\nrpc_url = "http://127.0.0.1:8899"\n[plugins.solana.lookup_tables]\n"T" = ["A"]\n[plugins.options.cosmos]\nx = 1\n${keys}`);
+  assert.deepEqual(c.plugins.options, { cosmos: { x: 1 }, solana: { rpc_url: 'http://127.0.0.1:8899', lookup_tables: { T: ['A'] } } });
+  assert.equal(configError(`[plugins.solana]\na = 1\n[plugins.options.solana]\nb = 2\n${keys}`).path, 'plugins.solana');
+  assert.equal(configError(`[plugins]\nsolana = 3\n${keys}`).path, 'plugins.solana');
+});

@@ -133,7 +133,7 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
     plugins: {
       ...(raw.plugins?.enabled ? { enabled: raw.plugins.enabled } : {}),
       searchPaths: (raw.plugins?.search_paths ?? []).map(at),
-      options: raw.plugins?.options ?? {},
+      options: pluginOptions(raw.plugins, file),
     },
     keys,
     raw,
@@ -148,4 +148,20 @@ export function splitListen(listen: string): [string, number] {
     throw openKmsError(ErrorCode.configInvalid, `invalid listen address ${JSON.stringify(listen)} (want HOST:PORT)`, { path: 'server.listen' });
   }
   return [host, port];
+}
+
+/** `[plugins.options.<name>]` plus the `[plugins.<chain>]` shorthand; the same plugin configured both ways is an error. */
+function pluginOptions(plugins: Raw['plugins'], file: string): Record<string, Readonly<Record<string, unknown>>> {
+  const out: Record<string, Readonly<Record<string, unknown>>> = { ...(plugins?.options ?? {}) };
+  for (const [name, value] of Object.entries(plugins ?? {})) {
+    if (name === 'enabled' || name === 'search_paths' || name === 'options') continue;
+    if (name in out) {
+      throw openKmsError(ErrorCode.configInvalid, `${file}: plugins.${name} and plugins.options.${name} both configure the same plugin; keep one`, {
+        file,
+        path: `plugins.${name}`,
+      });
+    }
+    out[name] = value as Record<string, unknown>;
+  }
+  return out;
 }

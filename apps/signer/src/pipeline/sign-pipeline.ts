@@ -38,6 +38,10 @@ export interface SignPipelineDeps {
 
 const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
+/** The replay cache key: the signed bytes' digest, refined by the plugin's `replayVariant` when the body depends on more. */
+const replayDigestOf = (decoded: DecodedRequest, signedSha: string): string =>
+  decoded.replayVariant === undefined ? signedSha : createHash('sha256').update(`${signedSha}\u0000${decoded.replayVariant}`).digest('hex');
+
 /**
  * decode (plugin) → replay cache? → policy → key backend → audit → response. Every outcome that is a decision is
  * audited; a signature is returned only after its audit record is durable. Anything unknown fails closed.
@@ -145,8 +149,9 @@ export class SignPipeline {
       await this.checkDeadline(ctx, audit, count);
 
       // replay: the identical bytes were signed recently (or are being signed right now by another request)
-      const replayKey = `${label}\u0000${signedSha!}`;
-      let cached = this.deps.replay.get(label, signedSha!);
+      const replayDigest = replayDigestOf(decoded, signedSha!);
+      const replayKey = `${label}\u0000${replayDigest}`;
+      let cached = this.deps.replay.get(label, replayDigest);
       const pending = cached ? undefined : this.inflight.get(replayKey);
       if (pending) {
         try {
@@ -154,7 +159,7 @@ export class SignPipeline {
         } catch {
           await this.checkDeadline(ctx, audit, count);
         }
-        cached = this.deps.replay.get(label, signedSha!);
+        cached = this.deps.replay.get(label, replayDigest);
       }
       if (cached) {
         // A replay returns a signature the caller already had: it consumes no budget, so the stateful limits
@@ -248,7 +253,7 @@ export class SignPipeline {
         });
         settled = true;
         reservation?.commit();
-        this.deps.replay.set(label, signedSha!, signed.body, signatureSha);
+        this.deps.replay.set(label, replayDigest, signed.body, signatureSha);
         count('allow', 'ok');
         return signed.body;
       } finally {
@@ -276,7 +281,7 @@ export class SignPipeline {
       throw failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
     }
     const decision = this.deps.policy().explain(label, decoded.intent);
-    const cached = this.deps.replay.get(label, sha256Hex(decoded.signingBytes)) !== undefined;
+    const cached = this.deps.replay.get(label, replayDigestOf(decoded, sha256Hex(decoded.signingBytes))) !== undefined;
     return { decision, intent: decoded.intent, replay: cached && decision.kind !== 'forbidden' };
   }
 

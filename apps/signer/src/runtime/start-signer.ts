@@ -31,6 +31,7 @@ import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
+import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
 
 export interface StartSignerOptions {
@@ -155,6 +156,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // policy (counters and rolling spend: the checkpoint written alongside the audit chain plus the records after it)
     const runtime = RuntimeState.open(config.state.file);
     const engine = new PolicyEngine({ keys: policyKeys(config, chains), state: new MemoryPolicyStateStore(), runtime });
+    warnPolicyDeprecations(logger, config);
     const restoreStarted = performance.now();
     const restored = await restoreCounters(config.audit.dir, auditKey);
     await engine.restore(restored.records);
@@ -276,6 +278,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           const nextKeys = keys.replace(next.keys, chains);
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
           engine.reload(policyKeys(next, chains));
+          warnPolicyDeprecations(logger, next);
           const restartRequired = restartOnlyChanges(startupRaw, next.raw);
           config = next;
           logger.level = next.logging.level;
