@@ -138,6 +138,9 @@ function activeConditions(): string[] {
     if (a.startsWith('--conditions=')) conds.push(a.slice('--conditions='.length));
     else if ((a === '--conditions' || a === '-C') && argv[i + 1]) conds.push(argv[++i]!);
   }
+  // Running from the TypeScript sources (tests, or the launcher's tsx fallback, which adds the condition through a
+  // resolve hook that execArgv does not show): workspace plugins must be loaded from their sources too.
+  if (import.meta.url.endsWith('.ts') && !conds.includes('source')) conds.push('source');
   return [...conds, 'node', 'import', 'default'];
 }
 
