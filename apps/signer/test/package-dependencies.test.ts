@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Runtime dependencies used without an import: the signer discovers and loads its first-party chain plugins by name. */
-const LOADED_BY_NAME: Record<string, readonly string[]> = { '@openkms/signer': ['@openkms/solana', '@openkms/cosmos'] };
+const LOADED_BY_NAME: Record<string, readonly string[]> = { '@openkms/signer': ['@openkms/solana', '@openkms/cosmos', '@openkms/evm'] };
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

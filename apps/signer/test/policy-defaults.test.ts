@@ -117,7 +117,7 @@ describe('deny by default, pinned networks and actionable denials over HTTP (dem
     assert.equal((await signSolana(s, solanaBody(from, 1000))).status, 200, 'still signing with the running config');
   });
 
-  test('a v0 Solana message is well-formed but unsupported: 400 unsupported, not decode_failed', async () => {
+  test('a Solana message of a version this signer does not know is well-formed but unsupported: 400 unsupported, not decode_failed', async () => {
     const payer = new PublicKey(from);
     const v0 = new TransactionMessage({
       payerKey: payer,
@@ -126,7 +126,9 @@ describe('deny by default, pinned networks and actionable denials over HTTP (dem
     })
       .compileToV0Message()
       .serialize();
-    const res = await signSolana(s, { label: SOL, message_b64: Buffer.from(v0).toString('base64') });
+    const v1 = Uint8Array.from(v0);
+    v1[0] = 0x81; // version 1: not defined by the runtime yet
+    const res = await signSolana(s, { label: SOL, message_b64: Buffer.from(v1).toString('base64') });
     assert.equal(res.status, 400, res.text);
     assert.equal(res.json.code, 'unsupported');
   });

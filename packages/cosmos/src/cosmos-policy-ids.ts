@@ -28,9 +28,15 @@ export function checkCosmosPolicyId(kind: PolicyIdKind, value: string, options: 
       if (!value.startsWith('denom:')) return `"${short(value)}" is not an asset a Cosmos key can move (denom:<denom>)`;
       return DENOM.test(value.slice(6)) ? undefined : `"${short(value.slice(6))}" is not a valid bank denomination`;
     }
-    case 'address':
+    case 'address': {
+      // recipients: an account of the key's chain, a validator (staking messages name it as the recipient), or a
+      // governance proposal (`proposal:<id>`, the recipient of a deposit)
+      if (/^proposal:[0-9]{1,20}$/.test(value)) return undefined;
+      const prefix = prefixOf(options, defaultPrefix);
+      return checkBech32(value, [prefix, `${prefix}valoper`], 'address');
+    }
     case 'contract':
-      return checkBech32(value, prefixOf(options, defaultPrefix), kind === 'contract' ? 'contract address' : 'address');
+      return checkBech32(value, [prefixOf(options, defaultPrefix)], 'contract address');
     case 'program':
     case 'message_type':
       return TYPE_URL.test(value) ? undefined : `"${short(value)}" is not a message type URL (e.g. /cosmos.bank.v1beta1.MsgSend)`;
@@ -49,7 +55,7 @@ function prefixOf(options: Readonly<Record<string, unknown>>, fallback: string):
   }
 }
 
-function checkBech32(value: string, prefix: string, what: string): string | undefined {
+function checkBech32(value: string, prefixes: readonly string[], what: string): string | undefined {
   let decoded: { prefix: string; data: Uint8Array };
   try {
     // an explicit length limit: cosmjs 0.39's default (Infinity) is refused by the @scure/base 2 it uses
@@ -57,7 +63,7 @@ function checkBech32(value: string, prefix: string, what: string): string | unde
   } catch {
     return `"${short(value)}" is not a bech32 ${what}`;
   }
-  if (decoded.prefix !== prefix) return `"${short(value)}" has prefix "${decoded.prefix}", but this key's addresses use "${prefix}"`;
+  if (!prefixes.includes(decoded.prefix)) return `"${short(value)}" has prefix "${decoded.prefix}", but this key's addresses use "${prefixes.join('" or "')}"`;
   if (decoded.data.length !== 20 && decoded.data.length !== 32) return `"${short(value)}" is not a ${what} (20 or 32 bytes of data)`;
   if (value !== value.toLowerCase()) return `"${short(value)}" must be written in lower case`;
   return undefined;

@@ -11,7 +11,9 @@ const usdc = USDC.toLowerCase();
 const ALICE = '0x00000000000000000000000000000000000A11CE';
 
 function evmEngine(policy: Record<string, unknown>) {
-  return new PolicyEngine({ keys: { eth: { chain: 'evm', policy } }, now: testClock().now });
+  // the token moved in these intents is capped (uncapped assets are denied by default), so only the rules under test decide
+  const capped = { per_tx_caps: { [`erc20:${usdc}`]: (2n ** 256n - 1n).toString() }, ...policy };
+  return new PolicyEngine({ keys: { eth: { chain: 'evm', policy: capped } }, now: testClock().now });
 }
 
 /** An ERC-20 call as @openkms/evm describes it: lower-case addresses, the call in `contracts`, the contract as program. */
