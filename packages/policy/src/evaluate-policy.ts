@@ -47,6 +47,7 @@ export function evaluatePolicy(ctx: EvaluationContext, intent: Intent): Decision
     decodable(facts, intent),
     accountsResolved(facts),
     unknownInstructions(ctx, facts),
+    allowedFlagsRule(ctx.compiled.policy.allowed_flags, intent),
     allowedPrograms(ctx, facts),
     allowedInstructions(ctx, facts),
     allowedMessages(ctx, facts),
@@ -55,8 +56,6 @@ export function evaluatePolicy(ctx: EvaluationContext, intent: Intent): Decision
     allowedMethods(ctx, facts),
     allowedChannels(ctx.compiled.messages, facts.transfers),
     contractCallsRule(ctx.compiled.contracts, intent),
-    // risk flags after the allowlists, so the more specific allowlist verdict is the one reported
-    allowedFlagsRule(ctx.compiled.policy.allowed_flags, intent),
     // per-transaction caps
     uncappedAssets(ctx, facts),
     perTxCaps(ctx, facts),
