@@ -42,6 +42,8 @@ allowed_programs = [{ id = "${SYSTEM}", instructions = ["transfer"] }, { id = "$
 per_tx_caps = { native = "1000000", "spl:${MINT}" = "500" }
 fee_caps = { native = "20000" }
 allowed_recipients = [{ program = "${SYSTEM}", addresses = ["${ALLOWED}"] }]
+# an Assign is also an authority change (a risk flag): allowed here so that the instruction rule alone decides
+allowed_flags = ["authority_change"]
 `,
           )(toml),
         ),
