@@ -45,8 +45,10 @@ export interface ChainPolicyHooks {
   /**
    * Checks an id written in a key's policy. Returns a short reason when `value` is not a valid id of that kind for a
    * key with these options (including an asset id this chain can never produce), undefined when it is valid.
+   * `context.via` is, for a recipient address, the message type or program it is allowed through (an IBC transfer's
+   * receiver lives on another chain, with another address prefix).
    */
-  checkPolicyId?(kind: PolicyIdKind, value: string, options: Readonly<Record<string, unknown>>): string | undefined;
+  checkPolicyId?(kind: PolicyIdKind, value: string, options: Readonly<Record<string, unknown>>, context?: { readonly via?: string }): string | undefined;
   /** Chain-specific policy spellings (kept for configs of the original openKMS). */
   readonly policyAliases?: PolicyAliases;
 }

@@ -105,7 +105,7 @@ export function createCosmosChainSigner(options: CosmosPluginOptions = {}): Chai
     summary: 'Sign a Cosmos SDK SignDoc (direct) or StdSignDoc (amino JSON) with a secp256k1 key',
     keyOptionsSchema: cosmosKeyOptionsSchema,
     network: cosmosKeyNetwork,
-    checkPolicyId: (kind, value, keyOptions) => checkCosmosPolicyId(kind, value, keyOptions, defaultPrefix),
+    checkPolicyId: (kind, value, keyOptions, context) => checkCosmosPolicyId(kind, value, keyOptions, defaultPrefix, context),
     policyAliases: cosmosPolicyAliases,
 
     address(publicKey: Uint8Array, keyOptions: Readonly<Record<string, unknown>>): string {

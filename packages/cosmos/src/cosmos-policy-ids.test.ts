@@ -58,3 +58,18 @@ test('a (deprecated) tip is well-formed but unsupported: its own code, not decod
     (err: unknown) => isOpenKmsError(err) && err.code === 'unsupported' && err.context.part === 'auth_info_bytes',
   );
 });
+
+test('recipients: validators and proposals pass; an IBC transfer receiver may be on another chain (any prefix, valid bech32)', () => {
+  const osmo = toBech32('osmo', new Uint8Array(20).fill(7));
+  const opts = { chain_id: 'cosmoshub-4', bech32_prefix: 'cosmos' };
+  assert.equal(checkCosmosPolicyId('address', 'proposal:42', opts, 'cosmos'), undefined);
+  assert.match(checkCosmosPolicyId('address', osmo, opts, 'cosmos') ?? '', /prefix "osmo"/, 'a MsgSend recipient is on the key’s chain');
+  assert.equal(checkCosmosPolicyId('address', osmo, opts, 'cosmos', { via: '/ibc.applications.transfer.v1.MsgTransfer' }), undefined);
+  assert.match(
+    checkCosmosPolicyId('address', osmo.slice(0, -1) + (osmo.endsWith('q') ? 'p' : 'q'), opts, 'cosmos', {
+      via: '/ibc.applications.transfer.v1.MsgTransfer',
+    }) ?? '',
+    /not a bech32/,
+    'the checksum still catches a typo',
+  );
+});

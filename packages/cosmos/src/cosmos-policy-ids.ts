@@ -22,7 +22,13 @@ export const cosmosPolicyAliases: PolicyAliases = { bareAssetNamespace: 'denom' 
  * data); message types (and `allowed_recipients[].program`, which is matched against the message type moving the
  * funds) are type URLs; methods are identifiers.
  */
-export function checkCosmosPolicyId(kind: PolicyIdKind, value: string, options: Readonly<Record<string, unknown>>, defaultPrefix: string): string | undefined {
+export function checkCosmosPolicyId(
+  kind: PolicyIdKind,
+  value: string,
+  options: Readonly<Record<string, unknown>>,
+  defaultPrefix: string,
+  context: { readonly via?: string } = {},
+): string | undefined {
   switch (kind) {
     case 'asset': {
       if (!value.startsWith('denom:')) return `"${short(value)}" is not an asset a Cosmos key can move (denom:<denom>)`;
@@ -32,6 +38,8 @@ export function checkCosmosPolicyId(kind: PolicyIdKind, value: string, options: 
       // recipients: an account of the key's chain, a validator (staking messages name it as the recipient), or a
       // governance proposal (`proposal:<id>`, the recipient of a deposit)
       if (/^proposal:[0-9]{1,20}$/.test(value)) return undefined;
+      // an IBC transfer's receiver is an account on the counterparty chain: any prefix, but a valid bech32 address
+      if (context.via === IBC_TRANSFER_TYPE_URL) return checkBech32(value, undefined, 'address');
       const prefix = prefixOf(options, defaultPrefix);
       return checkBech32(value, [prefix, `${prefix}valoper`], 'address');
     }
@@ -47,6 +55,8 @@ export function checkCosmosPolicyId(kind: PolicyIdKind, value: string, options: 
   }
 }
 
+const IBC_TRANSFER_TYPE_URL = '/ibc.applications.transfer.v1.MsgTransfer';
+
 function prefixOf(options: Readonly<Record<string, unknown>>, fallback: string): string {
   try {
     return bech32PrefixOf(options, fallback);
@@ -55,7 +65,7 @@ function prefixOf(options: Readonly<Record<string, unknown>>, fallback: string):
   }
 }
 
-function checkBech32(value: string, prefixes: readonly string[], what: string): string | undefined {
+function checkBech32(value: string, prefixes: readonly string[] | undefined, what: string): string | undefined {
   let decoded: { prefix: string; data: Uint8Array };
   try {
     // an explicit length limit: cosmjs 0.39's default (Infinity) is refused by the @scure/base 2 it uses
@@ -63,7 +73,8 @@ function checkBech32(value: string, prefixes: readonly string[], what: string): 
   } catch {
     return `"${short(value)}" is not a bech32 ${what}`;
   }
-  if (!prefixes.includes(decoded.prefix)) return `"${short(value)}" has prefix "${decoded.prefix}", but this key's addresses use "${prefixes.join('" or "')}"`;
+  if (prefixes !== undefined && !prefixes.includes(decoded.prefix))
+    return `"${short(value)}" has prefix "${decoded.prefix}", but this key's addresses use "${prefixes.join('" or "')}"`;
   if (decoded.data.length !== 20 && decoded.data.length !== 32) return `"${short(value)}" is not a ${what} (20 or 32 bytes of data)`;
   if (value !== value.toLowerCase()) return `"${short(value)}" must be written in lower case`;
   return undefined;

@@ -6,6 +6,8 @@ export interface PolicyIdRef {
   readonly kind: PolicyIdKind;
   readonly value: string;
   readonly path: string;
+  /** For a recipient: the message type or program it is allowed through (a chain may accept other address forms there). */
+  readonly via?: string;
 }
 
 /** A problem found in a policy (or a config), with the dotted path of the offending value. */
@@ -15,7 +17,7 @@ export interface PolicyProblem {
 }
 
 /** Checks one id; returns the reason it is invalid, or undefined. Bound by the caller to the key's chain and options. */
-export type PolicyIdCheck = (kind: PolicyIdKind, value: string) => string | undefined;
+export type PolicyIdCheck = (kind: PolicyIdKind, value: string, context: { readonly via?: string }) => string | undefined;
 
 /** Every asset id, program, address, contract, type URL and method a normalised policy names, in field order. */
 export function policyIdRefs(policy: KeyPolicy, path: string): PolicyIdRef[] {
@@ -28,7 +30,7 @@ export function policyIdRefs(policy: KeyPolicy, path: string): PolicyIdRef[] {
   policy.allowed_messages.forEach((m, i) => {
     const p = `allowed_messages[${i}]`;
     out.push({ kind: 'message_type', value: m.type_url, path: at(p, 'type_url') });
-    (m.allowed_recipients ?? []).forEach((a, j) => out.push({ kind: 'address', value: a, path: at(p, `allowed_recipients[${j}]`) }));
+    (m.allowed_recipients ?? []).forEach((a, j) => out.push({ kind: 'address', value: a, path: at(p, `allowed_recipients[${j}]`), via: m.type_url }));
     (m.allowed_contracts ?? []).forEach((c, j) => out.push({ kind: 'contract', value: c, path: at(p, `allowed_contracts[${j}]`) }));
     (m.allowed_methods ?? []).forEach((x, j) => out.push({ kind: 'method', value: x, path: at(p, `allowed_methods[${j}]`) }));
     for (const asset of Object.keys(m.per_tx_cap ?? {})) out.push({ kind: 'asset', value: asset, path: at(p, 'per_tx_cap', asset) });
@@ -37,7 +39,9 @@ export function policyIdRefs(policy: KeyPolicy, path: string): PolicyIdRef[] {
     const p = `allowed_recipients[${i}]`;
     if (r.program !== undefined) out.push({ kind: 'program', value: r.program, path: at(p, 'program') });
     if (r.asset !== undefined) out.push({ kind: 'asset', value: r.asset, path: at(p, 'asset') });
-    r.addresses.forEach((a, j) => out.push({ kind: 'address', value: a, path: at(p, `addresses[${j}]`) }));
+    r.addresses.forEach((a, j) =>
+      out.push({ kind: 'address', value: a, path: at(p, `addresses[${j}]`), ...(r.program === undefined ? {} : { via: r.program }) }),
+    );
   });
   return out;
 }
@@ -46,7 +50,7 @@ export function policyIdRefs(policy: KeyPolicy, path: string): PolicyIdRef[] {
 export function checkPolicyIds(policy: KeyPolicy, path: string, check: PolicyIdCheck): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   for (const ref of policyIdRefs(policy, path)) {
-    const reason = check(ref.kind, ref.value);
+    const reason = check(ref.kind, ref.value, ref.via === undefined ? {} : { via: ref.via });
     if (reason !== undefined) problems.push({ path: ref.path, message: `${ref.path}: ${reason}` });
   }
   return problems;

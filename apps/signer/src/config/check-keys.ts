@@ -56,9 +56,9 @@ export function policyValidatorFor(
             },
           ];
     }
-    return checkPolicyIds(policy, path, (kind, value) => {
+    return checkPolicyIds(policy, path, (kind, value, context) => {
       try {
-        const reason = check.call(plugin, kind, value, options);
+        const reason = check.call(plugin, kind, value, options, context);
         return typeof reason === 'string' ? reason : undefined;
       } catch (err) {
         return `the ${plugin.chain} plugin could not check it (${isOpenKmsError(err) ? err.code : 'error'})`;
