@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { STATUS_CODES, createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -8,9 +7,8 @@ import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, type AuditIo, type AuditLog } from '@openkms/audit';
 import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, type PolicyKeyConfig } from '@openkms/policy';
-import { createYubiHsmBackend, type Transport, type YubiHsmBackend, type YubiHsmEvent } from '@openkms/yubihsm';
+import type { Transport } from '@openkms/yubihsm';
 import { DenialBudget } from '../auth/denial-budget.js';
-import { readHsmPassword } from '../auth/hsm-password.js';
 import { assertSecretFile } from '../auth/secret-file.js';
 import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
 import type { TokenIdentity } from '../auth/token-store.js';
@@ -31,6 +29,7 @@ import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
+import { startKeyBackend } from './start-key-backend.js';
 import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
 
@@ -95,47 +94,8 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     assertSecretFile(config.auth.tokenFile, 'token file');
     assertSecretFile(config.backend.yubihsm.passwordFile, 'HSM password file');
     assertSecretFile(config.audit.keyFile, 'audit key file');
-    const password = readHsmPassword(config.backend.yubihsm.passwordFile, config.backend.yubihsm.passwordEncoding);
-
-    // key backend
-    const y = config.backend.yubihsm;
-    const connectorUrls = opts.connectors ?? y.connectors;
-    const tls = y.tls
-      ? {
-          ...(y.tls.caFile ? { ca: readFileSync(y.tls.caFile, 'utf8') } : {}),
-          ...(y.tls.certFile ? { cert: readFileSync(y.tls.certFile, 'utf8') } : {}),
-          ...(y.tls.keyFile ? { key: readFileSync(y.tls.keyFile, 'utf8') } : {}),
-          ...(y.tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: y.tls.rejectUnauthorized }),
-        }
-      : undefined;
-    const backend: YubiHsmBackend = createYubiHsmBackend({
-      connectors: opts.connectorTransports
-        ? opts.connectorTransports.map((transport) => ({ transport }))
-        : connectorUrls.map((url) => ({ url, ...(tls ? { tls } : {}) })),
-      authKeyId: y.authKeyId,
-      password,
-      poolSize: y.poolSize,
-      commandTimeoutMs: y.commandTimeoutMs,
-      allowSimulated: y.allowSimulated,
-      onEvent: (e) => observeBackendEvent(metrics, e),
-    });
+    const { backend, health } = await startKeyBackend(config, opts, metrics, logger);
     cleanups.push(() => backend.close());
-    await backend.connect().catch(() => undefined);
-    const health = await backend.health().catch(() => ({ up: false, simulated: false }));
-    if (health.simulated) {
-      if (!y.allowSimulated) {
-        throw openKmsError(
-          ErrorCode.configInvalid,
-          'the key backend is a SIMULATED YubiHSM2; refusing to start (set backend.yubihsm.allow_simulated = true for demos and tests)',
-          {
-            path: 'backend.yubihsm.allow_simulated',
-          },
-        );
-      }
-      logger.warn('the key backend is a SIMULATED YubiHSM2: keys are software keys; never use this for real funds');
-    }
-    if (!health.up)
-      logger.warn({ connectors: connectorUrls.map((u) => new URL(u).origin) }, 'the key backend does not answer yet; signing fails closed until it does');
 
     // audit
     const auditKey = await loadAuditKey(config.audit.keyFile);
@@ -532,25 +492,5 @@ function observeBudgets(metrics: SignerMetrics, engine: PolicyEngine, labels: re
       metrics.budgetUsed.set({ label, asset: s.asset }, Number(s.spent));
       if (s.remaining !== null) metrics.budgetRemaining.set({ label, asset: s.asset }, Number(s.remaining));
     }
-  }
-}
-
-function observeBackendEvent(metrics: SignerMetrics, e: YubiHsmEvent): void {
-  switch (e.type) {
-    case 'command':
-      metrics.hsmCommandDuration.observe({ command: e.command }, e.durationMs / 1000);
-      if (!e.ok && e.error) metrics.hsmDeviceErrors.inc({ code: e.error });
-      break;
-    case 'reconnect':
-      metrics.hsmReconnects.inc({ device: e.device });
-      break;
-    case 'device_up':
-      metrics.hsmUp.set({ device: e.device }, 1);
-      break;
-    case 'device_down':
-      metrics.hsmUp.set({ device: e.device }, 0);
-      break;
-    default:
-      break;
   }
 }
