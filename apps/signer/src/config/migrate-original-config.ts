@@ -141,8 +141,8 @@ export function migrateOriginalConfig(text: string, opts: MigrateOptions): Migra
       return;
     }
     const style = k.address_style ?? 'cosmos';
-    if (k.chain === 'cosmos' && style !== 'cosmos') {
-      notes.push(`${where} (${label}): address_style = "${style}" (Ethermint-style addresses) is not supported yet; key not carried over`);
+    if (k.chain === 'cosmos' && style !== 'cosmos' && style !== 'evm') {
+      notes.push(`${where} (${label}): address_style = "${style}" is unknown; key not carried over`);
       return;
     }
     const key: Raw = { chain: k.chain, key_id: `0x${k.object_id.toString(16).padStart(4, '0')}` };
@@ -155,6 +155,14 @@ export function migrateOriginalConfig(text: string, opts: MigrateOptions): Migra
     } else {
       const hrp = typeof k.default_hrp === 'string' ? k.default_hrp : 'cosmos';
       options.bech32_prefix = hrp;
+      if (style === 'evm') {
+        // the original derives the keccak (Ethermint) address but signs sha256 of the sign bytes, which those chains do
+        // not verify; our Ethermint key type signs keccak256, as they do
+        options.pubkey_type = '/ethermint.crypto.v1.ethsecp256k1.PubKey';
+        notes.push(
+          `keys.${label}.options.pubkey_type = "${options.pubkey_type}" (address_style = "evm"); use /injective.crypto.v1beta1.ethsecp256k1.PubKey for Injective. It signs keccak256 of the sign bytes, as Ethermint chains verify (the original signed sha256)`,
+        );
+      }
       const known = KNOWN_CHAIN_IDS[hrp];
       const chainId = opts.cosmosChainIds?.[label] ?? known?.chainId;
       if (chainId) {
