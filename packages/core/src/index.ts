@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './intent.js';
 export * from './json-schema.js';
 export * from './key-backend.js';
+export * from './key-backend-plugin.js';

@@ -28,6 +28,8 @@ export interface SignProvenance {
   /** Device or backend instance identifier (YubiHSM2 serial number, PKCS#11 token label, …). */
   readonly device?: string;
   readonly keyId: string;
+  /** The backend's name in config (`[backends.<name>]`); filled in by the signer when a backend leaves it out. */
+  readonly backend?: string;
 }
 
 /** Per-call options of the signing methods. */
