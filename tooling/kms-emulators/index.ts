@@ -1,2 +1,4 @@
 export * from './emulator-server.js';
+export * from './self-signed-cert.js';
 export * from './aws-kms-emulator.js';
+export * from './vault-emulator.js';
