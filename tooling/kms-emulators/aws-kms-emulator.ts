@@ -102,7 +102,16 @@ export async function startAwsKmsEmulator(opts: { region?: string } = {}): Promi
           const k = resolveKey(input.KeyId);
           if (!k) return error('NotFoundException', 'Key does not exist');
           if (operation === 'DescribeKey')
-            return ok({ KeyMetadata: { KeyId: k.keyId, Arn: k.arn, KeySpec: k.spec, KeyUsage: 'SIGN_VERIFY', Enabled: k.enabled, KeyState: k.enabled ? 'Enabled' : 'Disabled' } });
+            return ok({
+              KeyMetadata: {
+                KeyId: k.keyId,
+                Arn: k.arn,
+                KeySpec: k.spec,
+                KeyUsage: 'SIGN_VERIFY',
+                Enabled: k.enabled,
+                KeyState: k.enabled ? 'Enabled' : 'Disabled',
+              },
+            });
           if (!k.enabled) return error('DisabledException', 'Key is disabled');
           return ok({
             KeyId: k.arn,
@@ -134,15 +143,31 @@ export async function startAwsKmsEmulator(opts: { region?: string } = {}): Promi
           return ok({ KeyId: k.arn, SigningAlgorithm: algorithm, Signature: Buffer.from(sig.toBytes('der')).toString('base64') });
         }
         case 'ListAliases': {
-          const all = [...aliases.entries()].map(([AliasName, TargetKeyId]) => ({ AliasName, AliasArn: `arn:aws:kms:${region}:${account}:${AliasName}`, TargetKeyId }));
+          const all = [...aliases.entries()].map(([AliasName, TargetKeyId]) => ({
+            AliasName,
+            AliasArn: `arn:aws:kms:${region}:${account}:${AliasName}`,
+            TargetKeyId,
+          }));
           return ok(page(all, input, 'Aliases'));
         }
         case 'ListKeys':
-          return ok(page([...keys.values()].map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })), input, 'Keys'));
+          return ok(
+            page(
+              [...keys.values()].map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })),
+              input,
+              'Keys',
+            ),
+          );
         case 'ListResourceTags': {
           const k = resolveKey(input.KeyId);
           if (!k) return error('NotFoundException', 'Key does not exist');
-          return ok(page(Object.entries(k.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })), input, 'Tags'));
+          return ok(
+            page(
+              Object.entries(k.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+              input,
+              'Tags',
+            ),
+          );
         }
         default:
           return error('UnsupportedOperationException', `${operation} is not emulated`);

@@ -54,7 +54,13 @@ export async function startEmulatorServer(options: StartOptions): Promise<Runnin
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://emulator');
-      const request: EmulatorRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+      const request: EmulatorRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       const operation = options.operationOf?.(request);
       requests.push({ method: request.method, path: request.path, ...(operation ? { operation } : {}) });
       if (faults.hang) {

@@ -44,10 +44,12 @@ export async function startVaultEmulator(opts: { tls?: { key: string; cert: stri
   const roleId = 'openkms-signer-role';
   const secretId = randomBytes(16).toString('hex');
   const transit = new Map<string, TransitKey>(); // "<mount>/<name>"
-  let self: VaultEmulator;
 
   const err = (status: number, ...errors: string[]): EmulatorReply => ({ status, body: { errors } });
-  const ok = (data: unknown, extra: Record<string, unknown> = {}): EmulatorReply => ({ status: 200, body: { request_id: randomBytes(8).toString('hex'), data, ...extra } });
+  const ok = (data: unknown, extra: Record<string, unknown> = {}): EmulatorReply => ({
+    status: 200,
+    body: { request_id: randomBytes(8).toString('hex'), data, ...extra },
+  });
 
   const server = await startEmulatorServer({
     ...(opts.tls ? { tls: opts.tls } : {}),
@@ -90,9 +92,19 @@ export async function startVaultEmulator(opts: { tls?: { key: string; cert: stri
         if (!key) return err(404);
         const keys: Record<string, unknown> = {};
         key.versions.forEach((secret, i) => {
-          keys[String(i + 1)] = key.type === 'ed25519' ? { public_key: Buffer.from(ed25519.getPublicKey(secret)).toString('base64'), creation_time: new Date().toISOString(), name: 'ed25519' } : 1700000000;
+          keys[String(i + 1)] =
+            key.type === 'ed25519'
+              ? { public_key: Buffer.from(ed25519.getPublicKey(secret)).toString('base64'), creation_time: new Date().toISOString(), name: 'ed25519' }
+              : 1700000000;
         });
-        return ok({ name: read[2], type: key.type, latest_version: key.versions.length, min_decryption_version: 1, supports_signing: key.type === 'ed25519', keys });
+        return ok({
+          name: read[2],
+          type: key.type,
+          latest_version: key.versions.length,
+          min_decryption_version: 1,
+          supports_signing: key.type === 'ed25519',
+          keys,
+        });
       }
       const sign = /^\/v1\/([\w./-]+)\/sign\/([\w.-]+)$/.exec(req.path);
       if (sign && (req.method === 'POST' || req.method === 'PUT')) {
@@ -110,7 +122,7 @@ export async function startVaultEmulator(opts: { tls?: { key: string; cert: stri
     },
   });
 
-  self = Object.assign(server, {
+  const self: VaultEmulator = Object.assign(server, {
     rootToken,
     roleId,
     secretId,

@@ -49,7 +49,8 @@ export function toOpenKmsError(err: unknown, context: ErrorContext): OpenKmsErro
   const ctx: ErrorContext = { ...context, aws_error: name, ...(status !== undefined ? { http_status: status } : {}), ...(code ? { error_code: code } : {}) };
   if (THROTTLING.has(name)) return openKmsError('backend_unavailable', 'AWS KMS kept throttling the request', ctx);
   if (name === 'NotFoundException') return openKmsError('key_not_found', 'AWS KMS key not found', ctx);
-  if (AUTH.has(name)) return openKmsError('backend_error', 'AWS KMS refused the credentials or the permission (check the credential chain and key policy)', ctx);
+  if (AUTH.has(name))
+    return openKmsError('backend_error', 'AWS KMS refused the credentials or the permission (check the credential chain and key policy)', ctx);
   if (name === 'DisabledException' || name === 'KMSInvalidStateException' || name === 'KeyUnavailableException')
     return openKmsError('backend_error', 'AWS KMS key is disabled or not in a usable state', ctx);
   if (name === 'InvalidKeyUsageException' || name === 'UnsupportedOperationException')

@@ -84,7 +84,12 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
   };
 
   /** One KMS operation under one deadline, retried with backoff on throttling and transient faults. */
-  async function call<T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>, ctx: Record<string, string> = {}, deadlineMs = timeoutMs): Promise<T> {
+  async function call<T>(
+    operation: string,
+    send: (abortSignal: AbortSignal) => Promise<T>,
+    ctx: Record<string, string> = {},
+    deadlineMs = timeoutMs,
+  ): Promise<T> {
     if (closed) throw openKmsError('backend_unavailable', 'AWS KMS backend is closed', { backend: context.name });
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), deadlineMs);
@@ -141,7 +146,8 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
   const keyInfo = async (keyId: string): Promise<KeyInfo> => keys.get(keyId) ?? (await fetchKey(keyId));
 
   function checkKeyId(key: KeyRef): string {
-    if (typeof key?.id !== 'string' || key.id.length === 0 || key.id.length > 2048) throw openKmsError('invalid_request', 'AWS KMS key id must be a non-empty string');
+    if (typeof key?.id !== 'string' || key.id.length === 0 || key.id.length > 2048)
+      throw openKmsError('invalid_request', 'AWS KMS key id must be a non-empty string');
     return key.id;
   }
 
@@ -159,7 +165,10 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
     return out.Signature;
   }
 
-  async function* paginate<T>(operation: string, page: (marker: string | undefined, abortSignal: AbortSignal) => Promise<{ items: T[]; next?: string | undefined }>): AsyncGenerator<T> {
+  async function* paginate<T>(
+    operation: string,
+    page: (marker: string | undefined, abortSignal: AbortSignal) => Promise<{ items: T[]; next?: string | undefined }>,
+  ): AsyncGenerator<T> {
     let marker: string | undefined;
     for (let pages = 0; pages < 1000; pages++) {
       const { items, next } = await call(operation, (abortSignal) => page(marker, abortSignal));
@@ -207,7 +216,10 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
         } catch (err) {
           // not a signing key of a supported curve, disabled or pending deletion: not usable, so not listed
           const code = (err as { code?: string }).code;
-          if (code === 'key_not_found' || (code === 'backend_error' && (err as { context?: { aws_error?: string } }).context?.aws_error !== 'AccessDeniedException')) {
+          if (
+            code === 'key_not_found' ||
+            (code === 'backend_error' && (err as { context?: { aws_error?: string } }).context?.aws_error !== 'AccessDeniedException')
+          ) {
             context.log('debug', 'AWS KMS key skipped in discovery', { backend: context.name, key_id: id, reason: code });
             continue;
           }
@@ -240,7 +252,11 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
       } catch {
         ok = false;
       }
-      if (!ok) throw openKmsError('signature_verification_failed', 'AWS KMS returned an Ed25519 signature that does not verify', { backend: context.name, key_id: keyId });
+      if (!ok)
+        throw openKmsError('signature_verification_failed', 'AWS KMS returned an Ed25519 signature that does not verify', {
+          backend: context.name,
+          key_id: keyId,
+        });
       signOptions?.onProvenance?.({ keyId, device });
       return signature;
     },

@@ -30,8 +30,12 @@ describe('aws-kms backend (emulated KMS)', () => {
   before(async () => {
     emulator = await startAwsKmsEmulator();
     dir = await mkdtemp(join(tmpdir(), 'openkms-aws-kms-'));
-    await writeFile(join(dir, 'credentials'), `[openkms]\naws_access_key_id = ${emulator.accessKeyId}\naws_secret_access_key = ${emulator.secretAccessKey}\n`, { mode: 0o600 });
-    await writeFile(join(dir, 'wrong'), `[openkms]\naws_access_key_id = AKIAWRONGWRONGWRONG\naws_secret_access_key = ${emulator.secretAccessKey}\n`, { mode: 0o600 });
+    await writeFile(join(dir, 'credentials'), `[openkms]\naws_access_key_id = ${emulator.accessKeyId}\naws_secret_access_key = ${emulator.secretAccessKey}\n`, {
+      mode: 0o600,
+    });
+    await writeFile(join(dir, 'wrong'), `[openkms]\naws_access_key_id = AKIAWRONGWRONGWRONG\naws_secret_access_key = ${emulator.secretAccessKey}\n`, {
+      mode: 0o600,
+    });
     k1 = emulator.addKey('ECC_SECG_P256K1', { alias: 'alias/openkms/evm-hot' });
     ed = emulator.addKey('ECC_NIST_EDWARDS25519', { alias: 'alias/openkms/solana-hot' });
     tagged = emulator.addKey('ECC_SECG_P256K1', { tags: { openkms: 'cosmos-hot' } });

@@ -19,7 +19,11 @@ export function readSecretFile(path: string, option: string): string {
     throw openKmsError('config_invalid', `cannot read the ${option} file`, { option, path, error: (err as NodeJS.ErrnoException).code ?? 'read_failed' });
   }
   if (process.platform !== 'win32' && (mode & 0o077) !== 0)
-    throw openKmsError('insecure_file', `the ${option} file must not be readable by group or others (chmod 600)`, { option, path, mode: (mode & 0o777).toString(8) });
+    throw openKmsError('insecure_file', `the ${option} file must not be readable by group or others (chmod 600)`, {
+      option,
+      path,
+      mode: (mode & 0o777).toString(8),
+    });
   const secret = text.trim();
   if (secret.length === 0) throw openKmsError('config_invalid', `the ${option} file is empty`, { option, path });
   return secret;

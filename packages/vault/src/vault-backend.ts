@@ -81,15 +81,33 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
     ...(options.namespace !== undefined ? { 'x-vault-namespace': options.namespace } : {}),
   });
 
-  async function send(operation: string, method: 'GET' | 'POST' | 'LIST', path: string, signal: AbortSignal, body?: unknown, auth = true): Promise<VaultResponse> {
+  async function send(
+    operation: string,
+    method: 'GET' | 'POST' | 'LIST',
+    path: string,
+    signal: AbortSignal,
+    body?: unknown,
+    auth = true,
+  ): Promise<VaultResponse> {
     const started = performance.now();
     try {
-      const res = await vaultRequest(base, method, path, { headers: headers(auth ? await currentToken(signal) : undefined), body, ...(ca ? { ca } : {}), signal });
+      const res = await vaultRequest(base, method, path, {
+        headers: headers(auth ? await currentToken(signal) : undefined),
+        body,
+        ...(ca ? { ca } : {}),
+        signal,
+      });
       const ok = res.status >= 200 && res.status < 300;
       context.onEvent?.({ type: 'command', operation, durationMs: performance.now() - started, ok, ...(ok ? {} : { error: `http_${res.status}` }) });
       return res;
     } catch (err) {
-      context.onEvent?.({ type: 'command', operation, durationMs: performance.now() - started, ok: false, error: err instanceof VaultTransportError ? err.code : 'error' });
+      context.onEvent?.({
+        type: 'command',
+        operation,
+        durationMs: performance.now() - started,
+        ok: false,
+        error: err instanceof VaultTransportError ? err.code : 'error',
+      });
       throw err;
     }
   }
@@ -104,7 +122,14 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
     }
     const approle = options.approle!;
     const secretId = readSecretFile(secretIdFile!, 'approle.secret_id_file');
-    const res = await send('approle_login', 'POST', `v1/auth/${approle.mount ?? 'approle'}/login`, signal, { role_id: approle.role_id, secret_id: secretId }, false);
+    const res = await send(
+      'approle_login',
+      'POST',
+      `v1/auth/${approle.mount ?? 'approle'}/login`,
+      signal,
+      { role_id: approle.role_id, secret_id: secretId },
+      false,
+    );
     if (res.status !== 200) throw new VaultStatusError(res.status, 'approle_login');
     const auth = (res.json as { auth?: { client_token?: unknown; lease_duration?: unknown } } | undefined)?.auth;
     if (typeof auth?.client_token !== 'string' || auth.client_token.length === 0) throw new VaultStatusError(502, 'approle_login');
@@ -119,7 +144,15 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
    * and tries once more with a fresh one (rotated token file, expired AppRole token). Returns the 2xx response;
    * `acceptStatus` lets a caller take e.g. a 404 itself.
    */
-  async function call(operation: string, method: 'GET' | 'POST' | 'LIST', path: string, ctx: Record<string, string> = {}, body?: unknown, acceptStatus: readonly number[] = [], deadlineMs = timeoutMs): Promise<VaultResponse> {
+  async function call(
+    operation: string,
+    method: 'GET' | 'POST' | 'LIST',
+    path: string,
+    ctx: Record<string, string> = {},
+    body?: unknown,
+    acceptStatus: readonly number[] = [],
+    deadlineMs = timeoutMs,
+  ): Promise<VaultResponse> {
     if (closed) throw openKmsError('backend_unavailable', 'Vault backend is closed', { backend: context.name });
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), deadlineMs);
@@ -145,7 +178,12 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
           if (err instanceof VaultTransportError) return { retry: true };
           return { retry: err instanceof VaultStatusError && retryableStatus(err.status) };
         },
-        (err) => context.onEvent?.({ type: 'retry', operation, error: err instanceof VaultStatusError ? `http_${err.status}` : err instanceof VaultTransportError ? err.code : 'error' }),
+        (err) =>
+          context.onEvent?.({
+            type: 'retry',
+            operation,
+            error: err instanceof VaultStatusError ? `http_${err.status}` : err instanceof VaultTransportError ? err.code : 'error',
+          }),
       );
     } catch (err) {
       const c = { backend: context.name, operation, ...ctx };
@@ -162,7 +200,11 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
         const s = { ...c, vault_status: err.status, ...(err.operation !== operation ? { failed_step: err.operation } : {}) };
         if (retryableStatus(err.status)) {
           setUp(false);
-          throw openKmsError('backend_unavailable', err.status === 429 ? 'Vault kept rate-limiting the request' : 'Vault is unavailable (sealed, standby or failing)', s);
+          throw openKmsError(
+            'backend_unavailable',
+            err.status === 429 ? 'Vault kept rate-limiting the request' : 'Vault is unavailable (sealed, standby or failing)',
+            s,
+          );
         }
         if (err.operation === 'approle_login' || err.status === 401 || err.status === 403)
           throw openKmsError('backend_error', 'Vault refused the credentials or the permission (check the token / AppRole and its policy)', s);
@@ -186,7 +228,11 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
     const res = await call('read_key', 'GET', `v1/${mount}/keys/${name}`, { key_id: name });
     const data = (res.json as { data?: { type?: unknown; latest_version?: unknown; keys?: Record<string, { public_key?: unknown }> } } | undefined)?.data;
     if (data?.type !== 'ed25519')
-      throw openKmsError('key_not_found', 'the Vault transit key is not an ed25519 key', { backend: context.name, key_id: name, key_type: typeof data?.type === 'string' ? data.type : null });
+      throw openKmsError('key_not_found', 'the Vault transit key is not an ed25519 key', {
+        backend: context.name,
+        key_id: name,
+        key_type: typeof data?.type === 'string' ? data.type : null,
+      });
     const version = data.latest_version;
     const encoded = typeof version === 'number' ? data.keys?.[String(version)]?.public_key : undefined;
     const publicKey = typeof encoded === 'string' ? Buffer.from(encoded, 'base64') : undefined;
@@ -226,7 +272,13 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
       const name = keyName(key);
       if (!(message instanceof Uint8Array)) throw openKmsError('invalid_request', 'Ed25519 message must be bytes');
       const info = await keyInfo(name);
-      const res = await call('sign', 'POST', `v1/${mount}/sign/${name}`, { key_id: name }, { input: Buffer.from(message).toString('base64'), key_version: info.version });
+      const res = await call(
+        'sign',
+        'POST',
+        `v1/${mount}/sign/${name}`,
+        { key_id: name },
+        { input: Buffer.from(message).toString('base64'), key_version: info.version },
+      );
       const encoded = (res.json as { data?: { signature?: unknown } } | undefined)?.data?.signature;
       const match = typeof encoded === 'string' ? /^vault:v(\d+):([A-Za-z0-9+/=]+)$/.exec(encoded) : null;
       const signature = match ? new Uint8Array(Buffer.from(match[2]!, 'base64')) : undefined;
@@ -237,7 +289,10 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
         ok = false;
       }
       if (!ok || !signature)
-        throw openKmsError('signature_verification_failed', 'Vault returned an Ed25519 signature that does not verify', { backend: context.name, key_id: name });
+        throw openKmsError('signature_verification_failed', 'Vault returned an Ed25519 signature that does not verify', {
+          backend: context.name,
+          key_id: name,
+        });
       signOptions?.onProvenance?.({ keyId: name, device });
       return signature;
     },

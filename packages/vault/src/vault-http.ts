@@ -34,7 +34,11 @@ export function vaultRequest(
       url,
       {
         method,
-        headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...options.headers },
+        headers: {
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
+          ...options.headers,
+        },
         signal: options.signal,
         ...(url.protocol === 'https:' && options.ca ? { ca: options.ca } : {}),
       },

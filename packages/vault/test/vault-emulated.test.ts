@@ -101,7 +101,10 @@ describe('vault backend (emulated Vault, transit)', { skip }, () => {
     await all.close();
     const mine = await make({ key_prefix: 'openkms-sol-h' });
     const keys = await mine.listKeys();
-    assert.deepEqual(keys.map((k) => k.id), ['openkms-sol-hot']);
+    assert.deepEqual(
+      keys.map((k) => k.id),
+      ['openkms-sol-hot'],
+    );
     assert.deepEqual(keys[0]?.publicKey, solKey);
     await mine.close();
     const empty = await make({ transit_mount: 'transit-empty' });
@@ -144,12 +147,15 @@ describe('vault backend (emulated Vault, transit)', { skip }, () => {
   });
 
   it('a token file readable by others is refused at start-up (insecure_file)', async () => {
-    await assert.rejects(async () => make({ token_file: 'open-token' }), (err) => {
-      assert.ok(isOpenKmsError(err));
-      assert.equal(err.code, 'insecure_file');
-      noSecretIn(err);
-      return true;
-    });
+    await assert.rejects(
+      async () => make({ token_file: 'open-token' }),
+      (err) => {
+        assert.ok(isOpenKmsError(err));
+        assert.equal(err.code, 'insecure_file');
+        noSecretIn(err);
+        return true;
+      },
+    );
   });
 
   it('sends the namespace header', async () => {

@@ -1,0 +1,270 @@
+import { performance } from 'node:perf_hooks';
+import type { TokenCredential } from '@azure/core-auth';
+import { ClientCertificateCredential, ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
+import { CryptographyClient, KeyClient, type KeyClientOptions, type KeyVaultKey } from '@azure/keyvault-keys';
+import {
+  isOpenKmsError,
+  openKmsError,
+  type BackendHealth,
+  type BackendKey,
+  type KeyBackend,
+  type KeyBackendContext,
+  type KeyRef,
+  type Secp256k1Signature,
+  type SignOptions,
+  type SignProvenance,
+} from '@openkms/core';
+import { errorLabel, retryVerdict, toOpenKmsError } from './azure-error-mapping.js';
+import type { AzureKeyVaultOptions } from './azure-key-vault-options.js';
+import { withRetry } from './retry.js';
+import { readSecretFile, resolveConfigPath } from './secret-file.js';
+import { compressSecp256k1PublicKey, normalizeSecp256k1Signature } from './secp256k1-signature.js';
+
+/** Programmatic extras (not from config): tests and embedders. */
+export interface AzureKeyVaultBackendOverrides {
+  /** A credential instead of the one built from config. */
+  readonly credential?: TokenCredential;
+  /** Extra pipeline policies for every Key Vault request (e.g. a test CA agent). */
+  readonly additionalPolicies?: NonNullable<KeyClientOptions['additionalPolicies']>;
+  /** Skip the check that the challenge's resource matches the vault's domain (emulators, private clouds). */
+  readonly disableChallengeResourceVerification?: boolean;
+  /** First backoff delay on throttling (ms). Default 100. */
+  readonly retryBaseDelayMs?: number;
+}
+
+export interface AzureKeyVaultBackend extends KeyBackend {
+  readonly kind: 'azure-key-vault';
+  provenance(key: KeyRef): SignProvenance;
+}
+
+interface KeyInfo {
+  readonly publicKey: Uint8Array;
+  /** The full key id (with version) this backend signs with: pinned when first read. */
+  readonly kid: string;
+  readonly crypto: CryptographyClient;
+}
+
+const KEY_NAME = /^[0-9A-Za-z-]{1,127}$/;
+
+/** The credential from config: a client secret or certificate FILE, else DefaultAzureCredential (env, workload / managed identity, CLI). */
+export function credentialFromOptions(options: AzureKeyVaultOptions, configDir: string): TokenCredential {
+  const authority = options.authority_host !== undefined ? { authorityHost: options.authority_host } : {};
+  if (options.client_secret_file !== undefined) {
+    const secret = readSecretFile(resolveConfigPath(configDir, options.client_secret_file), 'client_secret_file');
+    return new ClientSecretCredential(options.tenant_id ?? '', options.client_id ?? '', secret, authority);
+  }
+  if (options.client_certificate_file !== undefined) {
+    const path = resolveConfigPath(configDir, options.client_certificate_file);
+    readSecretFile(path, 'client_certificate_file'); // exists, not empty, 0600
+    return new ClientCertificateCredential(options.tenant_id ?? '', options.client_id ?? '', { certificatePath: path }, authority);
+  }
+  return new DefaultAzureCredential({
+    ...authority,
+    ...(options.tenant_id !== undefined ? { tenantId: options.tenant_id } : {}),
+    ...(options.client_id !== undefined ? { managedIdentityClientId: options.client_id } : {}),
+  });
+}
+
+/** The openKMS KeyBackend over Azure Key Vault / Managed HSM secp256k1 keys (EC P-256K, ES256K). No ed25519: Key Vault has none. */
+export function createAzureKeyVaultBackend(
+  options: AzureKeyVaultOptions,
+  context: KeyBackendContext,
+  overrides: AzureKeyVaultBackendOverrides = {},
+): AzureKeyVaultBackend {
+  const timeoutMs = options.timeout_ms ?? 10_000;
+  const maxAttempts = options.max_attempts ?? 4;
+  const tagName = options.tag_name ?? 'openkms';
+  const credential = overrides.credential ?? credentialFromOptions(options, context.configDir);
+  const clientOptions: KeyClientOptions = {
+    retryOptions: { maxRetries: 0 }, // retries are ours: one deadline, our backoff, our events
+    ...(overrides.additionalPolicies ? { additionalPolicies: overrides.additionalPolicies } : {}),
+    ...(overrides.disableChallengeResourceVerification ? { disableChallengeResourceVerification: true } : {}),
+  };
+  const client = new KeyClient(options.vault_url, credential, clientOptions);
+  const device = `azure-key-vault:${new URL(options.vault_url).host}`;
+  const keys = new Map<string, KeyInfo>();
+  let closed = false;
+  let up: boolean | undefined;
+
+  const setUp = (value: boolean): void => {
+    if (up === value) return;
+    up = value;
+    context.onEvent?.({ type: value ? 'up' : 'down' });
+  };
+
+  async function call<T>(
+    operation: string,
+    run: (abortSignal: AbortSignal) => Promise<T>,
+    ctx: Record<string, string> = {},
+    deadlineMs = timeoutMs,
+  ): Promise<T> {
+    if (closed) throw openKmsError('backend_unavailable', 'Azure Key Vault backend is closed', { backend: context.name });
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), deadlineMs);
+    try {
+      return await withRetry(
+        async () => {
+          const started = performance.now();
+          try {
+            const value = await run(deadline.signal);
+            context.onEvent?.({ type: 'command', operation, durationMs: performance.now() - started, ok: true });
+            setUp(true);
+            return value;
+          } catch (err) {
+            context.onEvent?.({
+              type: 'command',
+              operation,
+              durationMs: performance.now() - started,
+              ok: false,
+              error: deadline.signal.aborted ? 'timeout' : errorLabel(err),
+            });
+            throw err;
+          }
+        },
+        { maxAttempts, baseDelayMs: overrides.retryBaseDelayMs ?? 100, maxDelayMs: 2000 },
+        (err) => (deadline.signal.aborted ? { retry: false } : retryVerdict(err)),
+        (err) => context.onEvent?.({ type: 'retry', operation, error: errorLabel(err) }),
+      );
+    } catch (err) {
+      const base = { backend: context.name, operation, ...ctx };
+      if (deadline.signal.aborted) {
+        setUp(false);
+        throw openKmsError('backend_timeout', 'Azure Key Vault did not answer in time', { ...base, timeout_ms: deadlineMs });
+      }
+      const mapped = toOpenKmsError(err, base);
+      if (mapped.code === 'backend_unavailable') setUp(false);
+      throw mapped;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function keyName(key: KeyRef): string {
+    if (typeof key?.id !== 'string' || !KEY_NAME.test(key.id)) throw openKmsError('invalid_request', 'Azure Key Vault key name must be 1–127 of [0-9A-Za-z-]');
+    return key.id;
+  }
+
+  function infoFromKey(name: string, key: KeyVaultKey): KeyInfo {
+    const jwk = key.key;
+    if (!jwk || (jwk.kty !== 'EC' && jwk.kty !== 'EC-HSM') || jwk.crv !== 'P-256K' || !jwk.x || !jwk.y || !key.id)
+      throw openKmsError('key_not_found', 'the Azure Key Vault key is not an EC P-256K (secp256k1) key', {
+        backend: context.name,
+        key_id: name,
+        kty: jwk?.kty ?? null,
+        crv: jwk?.crv ?? null,
+      });
+    if (key.properties.enabled === false) throw openKmsError('backend_error', 'the Azure Key Vault key is disabled', { backend: context.name, key_id: name });
+    if (jwk.keyOps && !jwk.keyOps.includes('sign'))
+      throw openKmsError('backend_error', 'the Azure Key Vault key does not permit sign', { backend: context.name, key_id: name });
+    let publicKey: Uint8Array;
+    try {
+      publicKey = compressSecp256k1PublicKey(Uint8Array.from([0x04, ...jwk.x, ...jwk.y]));
+    } catch {
+      throw openKmsError('backend_error', 'Azure Key Vault returned a malformed public key', { backend: context.name, key_id: name });
+    }
+    return { publicKey, kid: key.id, crypto: new CryptographyClient(key.id, credential, clientOptions) };
+  }
+
+  async function keyInfo(name: string): Promise<KeyInfo> {
+    const cached = keys.get(name);
+    if (cached) return cached;
+    const key = await call('getKey', (abortSignal) => client.getKey(name, { abortSignal }), { key_id: name });
+    const info = infoFromKey(name, key);
+    keys.set(name, info);
+    return info;
+  }
+
+  return {
+    kind: 'azure-key-vault',
+
+    async listKeys(): Promise<readonly BackendKey[]> {
+      const tagged = await call('listPropertiesOfKeys', async (abortSignal) => {
+        const out: { name: string; label: string }[] = [];
+        for await (const p of client.listPropertiesOfKeys({ abortSignal })) {
+          const value = p.tags?.[tagName];
+          if (value === undefined || p.enabled === false || (options.tag_value !== undefined && value !== options.tag_value)) continue;
+          out.push({ name: p.name, label: value || p.name });
+        }
+        return out;
+      });
+      const out: BackendKey[] = [];
+      for (const { name, label } of tagged) {
+        let info: KeyInfo;
+        try {
+          info = await keyInfo(name);
+        } catch (err) {
+          if (isOpenKmsError(err) && (err.code === 'key_not_found' || (err.code === 'backend_error' && err.context.http_status === undefined))) {
+            context.log('debug', 'Azure Key Vault key skipped in discovery', { backend: context.name, key_id: name, reason: err.code });
+            continue;
+          }
+          throw err;
+        }
+        out.push({ id: name, curve: 'secp256k1', publicKey: info.publicKey.slice(), backendLabel: label });
+      }
+      return out.sort((a, b) => a.id.localeCompare(b.id));
+    },
+
+    async getPublicKey(key: KeyRef): Promise<Uint8Array> {
+      return (await keyInfo(keyName(key))).publicKey.slice();
+    },
+
+    async signEd25519(key: KeyRef): Promise<Uint8Array> {
+      throw openKmsError('invalid_request', 'Azure Key Vault has no ed25519 keys', {
+        backend: context.name,
+        key_id: typeof key?.id === 'string' ? key.id : null,
+        curve: 'ed25519',
+      });
+    },
+
+    async signSecp256k1(key: KeyRef, digest: Uint8Array, signOptions?: SignOptions): Promise<Secp256k1Signature> {
+      const name = keyName(key);
+      if (!(digest instanceof Uint8Array) || digest.length !== 32) throw openKmsError('invalid_request', 'secp256k1 digest must be 32 bytes');
+      const info = await keyInfo(name);
+      const result = await call('sign', (abortSignal) => info.crypto.sign('ES256K', digest, { abortSignal }), { key_id: name });
+      const raw = result.result;
+      const out =
+        raw instanceof Uint8Array && raw.length === 64
+          ? normalizeSecp256k1Signature(
+              BigInt(`0x${Buffer.from(raw.subarray(0, 32)).toString('hex')}`),
+              BigInt(`0x${Buffer.from(raw.subarray(32)).toString('hex')}`),
+              digest,
+              info.publicKey,
+            )
+          : undefined;
+      if (!out)
+        throw openKmsError('signature_verification_failed', 'Azure Key Vault returned a secp256k1 signature that does not verify', {
+          backend: context.name,
+          key_id: name,
+          reason: raw instanceof Uint8Array && raw.length === 64 ? 'does_not_verify' : 'malformed',
+        });
+      signOptions?.onProvenance?.({ keyId: name, device });
+      return out;
+    },
+
+    provenance(key: KeyRef): SignProvenance {
+      return { keyId: key.id, device, backend: context.name };
+    },
+
+    async health(): Promise<BackendHealth> {
+      try {
+        await call(
+          'listPropertiesOfKeys',
+          async (abortSignal) => {
+            const page = client.listPropertiesOfKeys({ abortSignal }).byPage({ maxPageSize: 1 });
+            await page.next();
+          },
+          {},
+          Math.min(timeoutMs, 3000),
+        );
+        return { up: true, simulated: false, detail: { vault: new URL(options.vault_url).host } };
+      } catch (err) {
+        setUp(false);
+        return { up: false, simulated: false, detail: { vault: new URL(options.vault_url).host, error: isOpenKmsError(err) ? err.code : 'backend_error' } };
+      }
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * TEST-ONLY emulator of the Azure Key Vault keys REST API (HTTPS only, as the SDK requires for bearer tokens):
+ * challenge auth (a request without a valid bearer token gets 401 with `WWW-Authenticate: Bearer authorization=…,
+ * resource=…`), `GET /keys` (with tags), `GET /keys/<name>/<version?>` (JWK), `POST /keys/<name>/<version>/sign`
+ * (ES256K: raw r‖s) with real secp256k1 keys (@noble/curves). Errors are Key Vault's `{"error": {code, message}}`;
+ * throttling is 429 with Retry-After. Never shipped; never for production.
+ */
+import { randomBytes } from 'node:crypto';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { startEmulatorServer, type EmulatorReply, type RunningEmulator } from './emulator-server.js';
+
+export interface AzureKeyVaultEmulator extends RunningEmulator {
+  /** A bearer token the emulator accepts (hand it out from a test TokenCredential). */
+  readonly accessToken: string;
+  /** Adds a key; `crv` other than P-256K stands for a key openKMS cannot use. Returns the uncompressed public key. */
+  addKey(name: string, o?: { tags?: Record<string, string>; crv?: 'P-256K' | 'P-256'; enabled?: boolean; privateKey?: Uint8Array }): Uint8Array;
+  /** Revokes the access token (requests then get 401 Unauthorized). */
+  revoke(): void;
+  highS: boolean;
+  wrongSignature: boolean;
+  /** When set, every request with a valid token gets 403 Forbidden (no permission). */
+  forbidden: boolean;
+}
+
+interface StoredKey {
+  readonly name: string;
+  readonly version: string;
+  readonly crv: string;
+  readonly secret: Uint8Array;
+  readonly tags: Record<string, string>;
+  readonly enabled: boolean;
+}
+
+export async function startAzureKeyVaultEmulator(tls: { key: string; cert: string }): Promise<AzureKeyVaultEmulator> {
+  let accessToken = `eyJ.emulator.${randomBytes(12).toString('base64url')}`;
+  let revoked = false;
+  const keys = new Map<string, StoredKey>();
+  let base = '';
+
+  const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}): EmulatorReply => ({
+    status,
+    headers,
+    body: { error: { code, message } },
+  });
+  const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+  const attributes = (k: StoredKey) => ({ enabled: k.enabled, created: 1700000000, updated: 1700000000, recoveryLevel: 'Recoverable+Purgeable' });
+  const bundle = (k: StoredKey) => {
+    const pub = secp256k1.getPublicKey(k.secret, false);
+    return {
+      key: {
+        kid: `${base}/keys/${k.name}/${k.version}`,
+        kty: 'EC-HSM',
+        crv: k.crv,
+        x: b64u(pub.subarray(1, 33)),
+        y: b64u(pub.subarray(33)),
+        key_ops: ['sign', 'verify'],
+      },
+      attributes: attributes(k),
+      tags: k.tags,
+    };
+  };
+
+  const server = await startEmulatorServer({
+    tls,
+    operationOf: (req) => `${req.method} ${req.path}`,
+    handle: (req, faults) => {
+      const auth = String(req.headers.authorization ?? '');
+      if (!auth.startsWith('Bearer ') || revoked || auth.slice(7) !== accessToken) {
+        return fail(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', {
+          'www-authenticate': `Bearer authorization="https://login.emulator.invalid/00000000-0000-0000-0000-000000000000", resource="https://vault.azure.net"`,
+        });
+      }
+      if (self.forbidden) return fail(403, 'Forbidden', 'The user, group or application does not have keys sign permission');
+      if (faults.throttle > 0) {
+        faults.throttle--;
+        return fail(429, 'Throttled', 'Too many requests', { 'retry-after': '0' });
+      }
+      if (faults.unavailable > 0) {
+        faults.unavailable--;
+        return fail(503, 'ServiceUnavailable', 'Service unavailable');
+      }
+      const parts = req.path.split('/').filter(Boolean);
+      if (parts[0] !== 'keys') return fail(404, 'NotFound', 'no such path');
+      if (parts.length === 1 && req.method === 'GET') {
+        const value = [...keys.values()].map((k) => ({ kid: `${base}/keys/${k.name}`, attributes: attributes(k), tags: k.tags }));
+        return { status: 200, body: { value, nextLink: null } };
+      }
+      const k = keys.get(parts[1] ?? '');
+      if (!k || (parts[2] !== undefined && parts[2] !== '' && parts[2] !== k.version))
+        return fail(404, 'KeyNotFound', 'A key with (name/id) was not found in this key vault.');
+      if (parts.length <= 3 && req.method === 'GET') return { status: 200, body: bundle(k) };
+      if (parts.length === 4 && parts[3] === 'sign' && req.method === 'POST') {
+        let body: { alg?: string; value?: string };
+        try {
+          body = JSON.parse(req.body.toString('utf8')) as { alg?: string; value?: string };
+        } catch {
+          return fail(400, 'BadParameter', 'bad JSON');
+        }
+        if (!k.enabled) return fail(403, 'Forbidden', 'Operation sign is not allowed on a disabled key.');
+        if (k.crv !== 'P-256K' || body.alg !== 'ES256K') return fail(400, 'BadParameter', 'Invalid algorithm for key');
+        const digest = Buffer.from(body.value ?? '', 'base64url');
+        if (digest.length !== 32) return fail(400, 'BadParameter', 'digest must be 32 bytes for ES256K');
+        const secret = self.wrongSignature ? secp256k1.utils.randomSecretKey() : k.secret;
+        const low = secp256k1.Signature.fromBytes(secp256k1.sign(digest, secret, { prehash: false }), 'compact');
+        const sig = self.highS ? new secp256k1.Signature(low.r, secp256k1.Point.Fn.ORDER - low.s) : low;
+        return { status: 200, body: { kid: `${base}/keys/${k.name}/${k.version}`, value: b64u(sig.toBytes('compact')) } };
+      }
+      return fail(405, 'MethodNotAllowed', 'not emulated');
+    },
+  });
+  base = server.url;
+
+  const self: AzureKeyVaultEmulator = Object.assign(server, {
+    get accessToken() {
+      return accessToken;
+    },
+    highS: false,
+    wrongSignature: false,
+    forbidden: false,
+    addKey(name: string, o: { tags?: Record<string, string>; crv?: 'P-256K' | 'P-256'; enabled?: boolean; privateKey?: Uint8Array } = {}): Uint8Array {
+      const secret = o.privateKey ?? secp256k1.utils.randomSecretKey();
+      keys.set(name, { name, version: randomBytes(16).toString('hex'), crv: o.crv ?? 'P-256K', secret, tags: { ...o.tags }, enabled: o.enabled ?? true });
+      return secp256k1.getPublicKey(secret, false);
+    },
+    revoke(): void {
+      revoked = true;
+      accessToken = `revoked.${randomBytes(4).toString('hex')}`;
+    },
+  }) as AzureKeyVaultEmulator;
+  return self;
+}
