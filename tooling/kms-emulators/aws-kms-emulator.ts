@@ -1,11 +1,11 @@
 /**
  * TEST-ONLY emulator of the AWS KMS JSON 1.1 wire API (`X-Amz-Target: TrentService.<Operation>`), holding real key
  * material (@noble/curves) so signatures verify: Sign, GetPublicKey, DescribeKey, ListAliases, ListKeys,
- * ListResourceTags. Authentication: the SigV4 `Authorization` header must name the expected access key id (the
- * signature itself is not recomputed). Errors are KMS's JSON error shape (`__type`), throttling is
+ * ListResourceTags. Authentication: AWS Signature Version 4 — the `Authorization` header must name the expected
+ * access key id and carry the right signature over the canonical request (recomputed with the secret key). Errors are KMS's JSON error shape (`__type`), throttling is
  * `ThrottlingException`. Never shipped; never for production.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { startEmulatorServer, type EmulatorReply, type RunningEmulator } from './emulator-server.js';
@@ -81,6 +81,8 @@ export async function startAwsKmsEmulator(opts: { region?: string } = {}): Promi
       const auth = String(req.headers.authorization ?? '');
       const credential = /Credential=([^/]+)\//.exec(auth)?.[1];
       if (credential !== accessKeyId) return error('UnrecognizedClientException', 'The security token included in the request is invalid.');
+      if (!sigV4Valid(req.method, req.path, req.headers, req.body, auth, secretAccessKey))
+        return error('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
       if (faults.throttle > 0) {
         faults.throttle--;
         return error('ThrottlingException', 'Rate exceeded');
@@ -211,4 +213,29 @@ export async function startAwsKmsEmulator(opts: { region?: string } = {}): Promi
   }) as AwsKmsEmulator;
   self = emulator;
   return emulator;
+}
+
+/** Recomputes an AWS Signature Version 4 over the request (path "/", no query, as the KMS JSON protocol sends it). */
+function sigV4Valid(method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Buffer, auth: string, secret: string): boolean {
+  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
+  if (!m) return false;
+  const [, , date, region, service, signedHeaders, signature] = m as unknown as [string, string, string, string, string, string, string];
+  const amzDate = String(headers['x-amz-date'] ?? '');
+  const names = signedHeaders.split(';');
+  const canonicalHeaders = names
+    .map(
+      (n) =>
+        `${n}:${String(headers[n] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
+    .join('');
+  const payloadHash = createHash('sha256').update(body).digest('hex');
+  const canonicalRequest = [method, path, '', canonicalHeaders, signedHeaders, payloadHash].join('\n');
+  const scope = `${date}/${region}/${service}/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+  const expected = createHmac('sha256', signingKey).update(stringToSign).digest();
+  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
 }

@@ -36,6 +36,9 @@ describe('aws-kms backend (emulated KMS)', () => {
     await writeFile(join(dir, 'wrong'), `[openkms]\naws_access_key_id = AKIAWRONGWRONGWRONG\naws_secret_access_key = ${emulator.secretAccessKey}\n`, {
       mode: 0o600,
     });
+    await writeFile(join(dir, 'wrong-secret'), `[openkms]\naws_access_key_id = ${emulator.accessKeyId}\naws_secret_access_key = not-the-secret-key-value\n`, {
+      mode: 0o600,
+    });
     k1 = emulator.addKey('ECC_SECG_P256K1', { alias: 'alias/openkms/evm-hot' });
     ed = emulator.addKey('ECC_NIST_EDWARDS25519', { alias: 'alias/openkms/solana-hot' });
     tagged = emulator.addKey('ECC_SECG_P256K1', { tags: { openkms: 'cosmos-hot' } });
@@ -158,6 +161,18 @@ describe('aws-kms backend (emulated KMS)', () => {
       const text = JSON.stringify(err) + String(err.message) + String(err.stack) + String((err as { cause?: unknown }).cause ?? '');
       assert.ok(!text.includes(emulator.secretAccessKey));
       assert.ok(!text.includes('AKIAWRONG'));
+      return true;
+    });
+    await backend.close();
+  });
+
+  it('a wrong secret key (signature mismatch) → backend_error that names no secret', async () => {
+    const backend = await make({ credentials_file: 'wrong-secret' });
+    await assert.rejects(backend.getPublicKey({ id: k1.keyId }), (err) => {
+      assert.ok(isOpenKmsError(err));
+      assert.equal(err.code, 'backend_error');
+      assert.equal(err.context.aws_error, 'InvalidSignatureException');
+      assert.ok(!(JSON.stringify(err) + String(err.message) + String(err.stack)).includes('not-the-secret-key-value'));
       return true;
     });
     await backend.close();
