@@ -25,7 +25,6 @@ export interface AwsKmsOptions {
 }
 
 export const awsKmsOptionsSchema: JsonSchema = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
   type: 'object',
   additionalProperties: false,
   required: ['region'],

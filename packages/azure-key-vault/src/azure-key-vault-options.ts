@@ -25,7 +25,6 @@ export interface AzureKeyVaultOptions {
 }
 
 export const azureKeyVaultOptionsSchema: JsonSchema = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
   type: 'object',
   additionalProperties: false,
   required: ['vault_url'],

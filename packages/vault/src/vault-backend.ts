@@ -34,7 +34,8 @@ interface KeyInfo {
   readonly version: number;
 }
 
-const KEY_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+/** Transit key names openKMS accepts: no `.` / `..` (they would change the URL path), no `/`. */
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** HTTP status → a retry is worth it (rate limit quota, sealed / standby / overloaded, gateway). */
 const retryableStatus = (status: number): boolean => status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
@@ -218,7 +219,8 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
   }
 
   function keyName(key: KeyRef): string {
-    if (typeof key?.id !== 'string' || !KEY_NAME.test(key.id)) throw openKmsError('invalid_request', 'Vault key name must be 1–128 of [A-Za-z0-9_.-]');
+    if (typeof key?.id !== 'string' || !KEY_NAME.test(key.id))
+      throw openKmsError('invalid_request', 'Vault key name must be 1–128 of [A-Za-z0-9_.-], starting with a letter or digit');
     return key.id;
   }
 

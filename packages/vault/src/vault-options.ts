@@ -22,10 +22,10 @@ export interface VaultOptions {
   readonly max_attempts?: number;
 }
 
-const path = { type: 'string', pattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$' } as const;
+/** A mount path: segments that start with a letter or digit (no `.` / `..` segments). */
+const path = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*$' } as const;
 
 export const vaultOptionsSchema: JsonSchema = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
   type: 'object',
   additionalProperties: false,
   required: ['address'],

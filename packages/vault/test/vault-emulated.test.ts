@@ -74,6 +74,7 @@ describe('vault backend (emulated Vault, transit)', { skip }, () => {
     await assert.rejects(backend.signSecp256k1({ id: 'openkms-sol-hot' }, new Uint8Array(32)), { code: 'invalid_request' });
     await assert.rejects(backend.getPublicKey({ id: 'missing' }), { code: 'key_not_found' });
     await assert.rejects(backend.getPublicKey({ id: '../sys/seal' }), { code: 'invalid_request' });
+    await assert.rejects(backend.signEd25519({ id: '..' }, new Uint8Array([1])), { code: 'invalid_request' });
     assert.equal((await backend.health()).up, true);
     await backend.close();
   });
