@@ -57,7 +57,7 @@ export async function startVaultEmulator(opts: { tls?: { key: string; cert: stri
     handle: (req, faults) => {
       if (faults.throttle > 0) {
         faults.throttle--;
-        return err(429, 'request path "x": rate limit quota exceeded');
+        return { ...err(429, 'request path "x": rate limit quota exceeded'), headers: { 'retry-after': '0' } };
       }
       if (faults.unavailable > 0) {
         faults.unavailable--;

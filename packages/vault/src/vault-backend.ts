@@ -44,6 +44,8 @@ class VaultStatusError extends Error {
   constructor(
     readonly status: number,
     readonly operation: string,
+    /** Retry-After (ms) when Vault sent one (rate-limit quotas do). */
+    readonly retryAfterMs?: number,
   ) {
     super(`Vault answered ${status} to ${operation}`);
     this.name = 'VaultStatusError';
@@ -171,13 +173,15 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
             setUp(true);
             return res;
           }
-          throw new VaultStatusError(res.status, operation);
+          const retryAfter = Number(res.headers['retry-after']);
+          throw new VaultStatusError(res.status, operation, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined);
         },
         { maxAttempts, baseDelayMs: overrides.retryBaseDelayMs ?? 100, maxDelayMs: 2000 },
         (err) => {
           if (deadline.signal.aborted) return { retry: false };
           if (err instanceof VaultTransportError) return { retry: true };
-          return { retry: err instanceof VaultStatusError && retryableStatus(err.status) };
+          if (!(err instanceof VaultStatusError) || !retryableStatus(err.status)) return { retry: false };
+          return err.retryAfterMs !== undefined ? { retry: true, afterMs: err.retryAfterMs } : { retry: true };
         },
         (err) =>
           context.onEvent?.({
