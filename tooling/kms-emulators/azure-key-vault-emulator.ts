@@ -1,8 +1,10 @@
 /**
  * TEST-ONLY emulator of the Azure Key Vault keys REST API (HTTPS only, as the SDK requires for bearer tokens):
  * challenge auth (a request without a valid bearer token gets 401 with `WWW-Authenticate: Bearer authorization=…,
- * resource=…`), `GET /keys` (with tags), `GET /keys/<name>/<version?>` (JWK), `POST /keys/<name>/<version>/sign`
- * (ES256K: raw r‖s) with real secp256k1 keys (@noble/curves). Errors are Key Vault's `{"error": {code, message}}`;
+ * resource=…`;
+ * the SDK's check that the vault host is under that resource must be disabled for 127.0.0.1), `GET /keys` (with tags), `GET /keys/<name>/<version?>` (JWK), `POST /keys/<name>/<version>/sign`
+ * (ES256K: raw r‖s) with real secp256k1 keys (@noble/curves), and the Entra ID endpoints MSAL uses for a client
+ * secret (`/<tenant>/v2.0/.well-known/openid-configuration`, `POST /<tenant>/oauth2/v2.0/token`). Errors are Key Vault's `{"error": {code, message}}`;
  * throttling is 429 with Retry-After. Never shipped; never for production.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,6 +16,12 @@ export interface AzureKeyVaultEmulator extends RunningEmulator {
   readonly accessToken: string;
   /** Adds a key; `crv` other than P-256K stands for a key openKMS cannot use. Returns the uncompressed public key. */
   addKey(name: string, o?: { tags?: Record<string, string>; crv?: 'P-256K' | 'P-256'; enabled?: boolean; privateKey?: Uint8Array }): Uint8Array;
+  /** Entra ID app registration the emulated token endpoint accepts (client credentials grant). */
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Tokens granted by the emulated token endpoint. */
+  readonly tokenGrants: number;
   /** Revokes the access token (requests then get 401 Unauthorized). */
   revoke(): void;
   highS: boolean;
@@ -32,6 +40,10 @@ interface StoredKey {
 }
 
 export async function startAzureKeyVaultEmulator(tls: { key: string; cert: string }): Promise<AzureKeyVaultEmulator> {
+  const tenantId = '72f988bf-0000-4000-8000-00000000e1a7';
+  const clientId = '0b1e7a2c-0000-4000-8000-0000000c11e7';
+  const clientSecret = `emulator-client-secret-${randomBytes(8).toString('hex')}`;
+  let tokenGrants = 0;
   let accessToken = `eyJ.emulator.${randomBytes(12).toString('base64url')}`;
   let revoked = false;
   const keys = new Map<string, StoredKey>();
@@ -64,10 +76,37 @@ export async function startAzureKeyVaultEmulator(tls: { key: string; cert: strin
     tls,
     operationOf: (req) => `${req.method} ${req.path}`,
     handle: (req, faults) => {
+      // Entra ID (OAuth 2.0 client credentials), as MSAL uses it: authority metadata and the token endpoint
+      if (req.path === `/${tenantId}/v2.0/.well-known/openid-configuration`) {
+        return {
+          status: 200,
+          body: {
+            issuer: `${base}/${tenantId}/v2.0`,
+            token_endpoint: `${base}/${tenantId}/oauth2/v2.0/token`,
+            authorization_endpoint: `${base}/${tenantId}/oauth2/v2.0/authorize`,
+            end_session_endpoint: `${base}/${tenantId}/oauth2/v2.0/logout`,
+            jwks_uri: `${base}/${tenantId}/discovery/v2.0/keys`,
+            response_types_supported: ['code', 'id_token', 'token'],
+            subject_types_supported: ['pairwise'],
+            id_token_signing_alg_values_supported: ['RS256'],
+            scopes_supported: ['openid'],
+          },
+        };
+      }
+      if (req.path === `/${tenantId}/oauth2/v2.0/token` && req.method === 'POST') {
+        const form = new URLSearchParams(req.body.toString('utf8'));
+        if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret)
+          return {
+            status: 401,
+            body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] },
+          };
+        tokenGrants++;
+        return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken } };
+      }
       const auth = String(req.headers.authorization ?? '');
       if (!auth.startsWith('Bearer ') || revoked || auth.slice(7) !== accessToken) {
         return fail(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', {
-          'www-authenticate': `Bearer authorization="https://login.emulator.invalid/00000000-0000-0000-0000-000000000000", resource="https://vault.azure.net"`,
+          'www-authenticate': `Bearer authorization="${base}/${tenantId}", resource="https://vault.azure.net"`,
         });
       }
       if (self.forbidden) return fail(403, 'Forbidden', 'The user, group or application does not have keys sign permission');
@@ -111,9 +150,9 @@ export async function startAzureKeyVaultEmulator(tls: { key: string; cert: strin
   base = server.url;
 
   const self: AzureKeyVaultEmulator = Object.assign(server, {
-    get accessToken() {
-      return accessToken;
-    },
+    tenantId,
+    clientId,
+    clientSecret,
     highS: false,
     wrongSignature: false,
     forbidden: false,
@@ -127,5 +166,8 @@ export async function startAzureKeyVaultEmulator(tls: { key: string; cert: strin
       accessToken = `revoked.${randomBytes(4).toString('hex')}`;
     },
   }) as AzureKeyVaultEmulator;
+  // live values (Object.assign would copy a getter's value once)
+  Object.defineProperty(self, 'accessToken', { get: () => accessToken, enumerable: true });
+  Object.defineProperty(self, 'tokenGrants', { get: () => tokenGrants, enumerable: true });
   return self;
 }

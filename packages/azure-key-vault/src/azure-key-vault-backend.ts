@@ -48,7 +48,10 @@ const KEY_NAME = /^[0-9A-Za-z-]{1,127}$/;
 
 /** The credential from config: a client secret or certificate FILE, else DefaultAzureCredential (env, workload / managed identity, CLI). */
 export function credentialFromOptions(options: AzureKeyVaultOptions, configDir: string): TokenCredential {
-  const authority = options.authority_host !== undefined ? { authorityHost: options.authority_host } : {};
+  const authority = {
+    ...(options.authority_host !== undefined ? { authorityHost: options.authority_host } : {}),
+    ...(options.disable_instance_discovery === true ? { disableInstanceDiscovery: true } : {}),
+  };
   if (options.client_secret_file !== undefined) {
     const secret = readSecretFile(resolveConfigPath(configDir, options.client_secret_file), 'client_secret_file');
     return new ClientSecretCredential(options.tenant_id ?? '', options.client_id ?? '', secret, authority);

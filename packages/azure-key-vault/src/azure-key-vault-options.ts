@@ -14,6 +14,11 @@ export interface AzureKeyVaultOptions {
   readonly client_certificate_file?: string;
   /** Entra authority for sovereign clouds, e.g. "https://login.microsoftonline.us". */
   readonly authority_host?: string;
+  /**
+   * Skip MSAL's instance discovery (the authority-host check against login.microsoftonline.com): for private clouds
+   * such as Azure Stack Hub, whose authority MSAL does not know. Default false.
+   */
+  readonly disable_instance_discovery?: boolean;
   /** Discovery: keys carrying this tag. Default "openkms". */
   readonly tag_name?: string;
   /** Discovery: only keys whose tag has this value. */
@@ -35,6 +40,7 @@ export const azureKeyVaultOptionsSchema: JsonSchema = {
     client_secret_file: { type: 'string', minLength: 1, description: 'File holding the client secret.' },
     client_certificate_file: { type: 'string', minLength: 1, description: 'PEM file with the client certificate and key.' },
     authority_host: { type: 'string', pattern: '^https://', description: 'Entra authority host (sovereign clouds).' },
+    disable_instance_discovery: { type: 'boolean', description: 'Skip MSAL instance discovery (private clouds). Default false.' },
     tag_name: { type: 'string', minLength: 1, description: 'Discovery: keys carrying this tag. Default "openkms".' },
     tag_value: { type: 'string', description: 'Discovery: only keys whose tag has this value.' },
     timeout_ms: { type: 'integer', minimum: 100, maximum: 120000, description: 'Deadline per operation. Default 10000.' },

@@ -3,6 +3,8 @@
 // keys, so every signature is checked for real. The test trusts the emulator's throw-away certificate through a
 // pipeline policy and hands out the emulator's token through a TokenCredential.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Agent } from 'node:https';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
   let dir: string;
   let hot: Uint8Array;
   let tokenRequests = 0;
+  let tlsCert = '';
   const events: KeyBackendEvent[] = [];
 
   const credential: TokenCredential = {
@@ -56,6 +59,7 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
 
   before(async () => {
     const tls = createSelfSignedCert();
+    tlsCert = tls.cert;
     emulator = await startAzureKeyVaultEmulator(tls);
     agent = new Agent({ ca: tls.cert, keepAlive: false });
     dir = await mkdtemp(join(tmpdir(), 'openkms-akv-'));
@@ -195,6 +199,52 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
     const backend = await azureKeyVaultPlugin.create({ vault_url: emulator.url, tenant_id: 't', client_id: 'c', client_secret_file: 'secret' }, ctx);
     assert.equal(backend.kind, 'azure-key-vault');
     await backend.close();
+  });
+
+  it('the config path (client_secret_file, authority_host) gets a token from Entra ID and signs; a wrong secret → backend_error without it', async () => {
+    await writeFile(join(dir, 'ca.pem'), tlsCert);
+    await writeFile(join(dir, 'client-secret'), emulator.clientSecret, { mode: 0o600 });
+    await writeFile(join(dir, 'wrong-client-secret'), 'not-the-client-secret-value', { mode: 0o600 });
+    const run = async (secretFile: string): Promise<{ stdout: string; stderr: string }> =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          '--conditions=source',
+          '--import',
+          'tsx',
+          new URL('./fixtures/sign-through-config.ts', import.meta.url).pathname,
+          JSON.stringify({
+            options: {
+              vault_url: emulator.url,
+              tenant_id: emulator.tenantId,
+              client_id: emulator.clientId,
+              client_secret_file: secretFile,
+              authority_host: emulator.url,
+              disable_instance_discovery: true,
+              timeout_ms: 5000,
+            },
+            configDir: dir,
+            keyName: 'evm-hot',
+            digestHex: '11'.repeat(32),
+          }),
+        ],
+        { env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') }, timeout: 60_000 },
+      );
+    const grantsBefore = emulator.tokenGrants;
+    const good = await run('client-secret');
+    const result = JSON.parse(good.stdout.trim().split('\n').pop() ?? '{}') as { ok: boolean; signature: string; recovery: 0 | 1; publicKey: string };
+    assert.equal(result.ok, true, good.stdout);
+    const digest = new Uint8Array(32).fill(0x11);
+    assert.ok(secp256k1.verify(Buffer.from(result.signature, 'hex'), digest, compressed(hot), { prehash: false, lowS: true }));
+    assert.equal(result.publicKey, Buffer.from(compressed(hot)).toString('hex'));
+    assert.equal(emulator.tokenGrants, grantsBefore + 1);
+
+    const bad = await run('wrong-client-secret');
+    const failure = JSON.parse(bad.stdout.trim().split('\n').pop() ?? '{}') as { ok: boolean; error: { code: string } };
+    assert.equal(failure.ok, false);
+    assert.equal(failure.error.code, 'backend_error');
+    assert.ok(!(bad.stdout + bad.stderr).includes('not-the-client-secret-value'));
+    assert.ok(!(good.stdout + good.stderr + bad.stdout + bad.stderr).includes(emulator.clientSecret));
   });
 
   it('a hanging vault → backend_timeout within timeout_ms; health says down', async () => {
