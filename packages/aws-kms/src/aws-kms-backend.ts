@@ -48,6 +48,8 @@ interface KeyInfo {
 }
 
 const CURVE_BY_KEY_SPEC: Readonly<Record<string, Curve>> = { ECC_SECG_P256K1: 'secp256k1', ECC_NIST_EDWARDS25519: 'ed25519' };
+/** Errors that mean "this key cannot sign now" (disabled, pending deletion / import, custom key store offline): left out of discovery. */
+const UNUSABLE_KEY_ERRORS: ReadonlySet<string> = new Set(['DisabledException', 'KMSInvalidStateException', 'KeyUnavailableException']);
 const ED25519_MAX_MESSAGE = 4096; // KMS Sign: a RAW message is at most 4096 bytes
 
 /** The openKMS KeyBackend over AWS KMS asymmetric keys (secp256k1: ECC_SECG_P256K1; ed25519: ECC_NIST_EDWARDS25519). */
@@ -216,10 +218,8 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
         } catch (err) {
           // not a signing key of a supported curve, disabled or pending deletion: not usable, so not listed
           const code = (err as { code?: string }).code;
-          if (
-            code === 'key_not_found' ||
-            (code === 'backend_error' && (err as { context?: { aws_error?: string } }).context?.aws_error !== 'AccessDeniedException')
-          ) {
+          const awsError = (err as { context?: { aws_error?: unknown } }).context?.aws_error;
+          if (code === 'key_not_found' || (typeof awsError === 'string' && UNUSABLE_KEY_ERRORS.has(awsError))) {
             context.log('debug', 'AWS KMS key skipped in discovery', { backend: context.name, key_id: id, reason: code });
             continue;
           }

@@ -156,9 +156,14 @@ export function createAzureKeyVaultBackend(
         kty: jwk?.kty ?? null,
         crv: jwk?.crv ?? null,
       });
-    if (key.properties.enabled === false) throw openKmsError('backend_error', 'the Azure Key Vault key is disabled', { backend: context.name, key_id: name });
+    if (key.properties.enabled === false)
+      throw openKmsError('backend_error', 'the Azure Key Vault key is disabled', { backend: context.name, key_id: name, reason: 'key_disabled' });
     if (jwk.keyOps && !jwk.keyOps.includes('sign'))
-      throw openKmsError('backend_error', 'the Azure Key Vault key does not permit sign', { backend: context.name, key_id: name });
+      throw openKmsError('backend_error', 'the Azure Key Vault key does not permit sign', {
+        backend: context.name,
+        key_id: name,
+        reason: 'sign_not_permitted',
+      });
     let publicKey: Uint8Array;
     try {
       publicKey = compressSecp256k1PublicKey(Uint8Array.from([0x04, ...jwk.x, ...jwk.y]));
@@ -196,7 +201,7 @@ export function createAzureKeyVaultBackend(
         try {
           info = await keyInfo(name);
         } catch (err) {
-          if (isOpenKmsError(err) && (err.code === 'key_not_found' || (err.code === 'backend_error' && err.context.http_status === undefined))) {
+          if (isOpenKmsError(err) && (err.code === 'key_not_found' || err.context.reason === 'key_disabled' || err.context.reason === 'sign_not_permitted')) {
             context.log('debug', 'Azure Key Vault key skipped in discovery', { backend: context.name, key_id: name, reason: err.code });
             continue;
           }

@@ -36,7 +36,7 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
   };
   const make = (extra: Partial<AzureKeyVaultOptions> = {}, cred: TokenCredential = credential): AzureKeyVaultBackend =>
     createAzureKeyVaultBackend(
-      { vault_url: emulator.url, timeout_ms: 2000, ...extra },
+      { vault_url: emulator.url, timeout_ms: 20000, ...extra },
       { name: 'akv', configDir: dir, log: () => undefined, onEvent: (e) => events.push(e) },
       {
         credential: cred,
@@ -104,6 +104,7 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
     await assert.rejects(backend.signEd25519({ id: 'evm-hot' }, new Uint8Array([1])), { code: 'invalid_request' });
     await assert.rejects(backend.getPublicKey({ id: 'nope' }), { code: 'key_not_found' });
     await assert.rejects(backend.getPublicKey({ id: 'p256' }), { code: 'key_not_found' });
+    await assert.rejects(backend.getPublicKey({ id: 'disabled' }), { code: 'backend_error' });
     await assert.rejects(backend.getPublicKey({ id: '../secrets/x' }), { code: 'invalid_request' });
     assert.equal((await backend.health()).up, true);
     await backend.close();
@@ -221,7 +222,7 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
               client_secret_file: secretFile,
               authority_host: emulator.url,
               disable_instance_discovery: true,
-              timeout_ms: 5000,
+              timeout_ms: 20000,
             },
             configDir: dir,
             keyName: 'evm-hot',
@@ -249,7 +250,6 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
 
   it('a hanging vault → backend_timeout within timeout_ms; health says down', async () => {
     const backend = make({ timeout_ms: 400 });
-    await backend.getPublicKey({ id: 'evm-hot' });
     emulator.faults.hang = true;
     try {
       await assert.rejects(backend.signSecp256k1({ id: 'evm-hot' }, new Uint8Array(32).fill(5)), { code: 'backend_timeout' });

@@ -24,7 +24,7 @@ describe('vault backend (emulated Vault, transit)', { skip }, () => {
         address: emulator.url,
         ca_file: 'ca.pem',
         ...(auth === 'token' ? { token_file: 'token' } : { approle: { role_id: emulator.roleId, secret_id_file: 'secret-id' } }),
-        timeout_ms: 2000,
+        timeout_ms: 20000,
         ...extra,
       },
       { name: 'vault', configDir: dir, log: () => undefined, onEvent: (e) => events.push(e) },
