@@ -32,3 +32,17 @@ export function checkNetworks(networks: Readonly<Record<string, NetworkConfig>>,
   }
   return problems;
 }
+
+/** Every network problem of a raw (possibly schema-invalid) config object; for `openkms config check`. */
+export function rawNetworkProblems(raw: Readonly<Record<string, unknown>>, chains: ReadonlyMap<string, ChainSigner<any, any>>): ConfigProblem[] {
+  const networks = raw.networks;
+  if (typeof networks !== 'object' || networks === null || Array.isArray(networks)) return [];
+  const out: Record<string, NetworkConfig> = {};
+  for (const [name, n] of Object.entries(networks as Record<string, unknown>)) {
+    if (typeof n !== 'object' || n === null || Array.isArray(n)) continue;
+    const { chain, upstream, upstream_timeout_ms: _t, ...options } = n as Record<string, unknown>;
+    if (typeof chain !== 'string') continue;
+    out[name] = { name, chain, upstream: String(upstream), upstreamTimeoutMs: 0, options };
+  }
+  return checkNetworks(out, chains);
+}

@@ -111,7 +111,10 @@ export function createRpcHandler(
         return c.id === undefined ? undefined : { jsonrpc: '2.0', id, result: result ?? null };
       } catch (err) {
         const status = isOpenKmsError(err) ? httpStatusOf(err.code) : 500;
-        if (status >= 400 && status < 500 && status !== 404) s.denialBudget.recordDenial(identity.name);
+        // a refused call counts against the token's denial budget like a refused /sign request (an unknown method does
+        // not: clients probe, e.g. viem's wallet_sendTransaction fallback)
+        if (status >= 400 && status < 500 && status !== 404 && !(isOpenKmsError(err) && err.code === ErrorCode.rpcMethodNotAllowed))
+          s.denialBudget.recordDenial(identity.name);
         if (!isOpenKmsError(err)) s.logger.error({ request_id: requestId, message: (err as Error).message }, 'unexpected error in a JSON-RPC call');
         return c.id === undefined ? undefined : { jsonrpc: '2.0', id, error: jsonRpcErrorOf(err, requestId) };
       }
