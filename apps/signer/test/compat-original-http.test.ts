@@ -187,7 +187,7 @@ describe("the original openKMS's HTTP scenarios against our demo", () => {
     const list = await s.request('GET', '/policy', { token: s.signerToken });
     assert.deepEqual(
       list.json.map((x: { label: string }) => x.label),
-      [SOL, ATOM],
+      [SOL, ATOM, 'evm-hot-0'],
     );
   });
 

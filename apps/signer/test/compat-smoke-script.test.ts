@@ -63,7 +63,7 @@ describe("the original's scripts/remote_e2e_smoke.sh, unchanged, against our dem
     );
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /^health ok: hsm_up=True$/m);
-    assert.match(r.stdout, /^keys ok: \['cosmos-hub-0', 'solana-hot-0'\]$/m);
+    assert.match(r.stdout, /^keys ok: \['cosmos-hub-0', 'evm-hot-0', 'solana-hot-0'\]$/m);
     assert.match(r.stdout, /^metrics ok$/m);
     assert.match(r.stdout, /^sign ok$/m);
   });

@@ -25,7 +25,7 @@ import { startTestSigner, type TestSigner } from './support/test-signer.js';
 // POST /sign/evm end to end: the demo's simulated YubiHSM2 secp256k1 key (object 0x0100, the one cosmos-hub-0 uses)
 // configured a second time as an EVM key; signatures are recovered locally with viem and mined on a real anvil.
 
-const EVM = 'evm-hot-0';
+const EVM = 'evm-test-0';
 const CHAIN_ID = 31337;
 const FRIEND = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const STRANGER = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';

@@ -115,6 +115,8 @@ class ResponseConformance {
       this.validate([...parts, 'content', 'application/json', 'schema'], res.json, where);
     } else if (content['text/plain']) {
       assert.match(res.headers.get('content-type') ?? '', /^text\/plain/, `${where}: content type`);
+    } else if (res.status === 204) {
+      assert.equal(res.text, '', `${where}: a 204 has no body`);
     } else {
       assert.fail(`${where}: the documented response has no content`);
     }
@@ -237,7 +239,7 @@ describe('OpenAPI: every real response is documented for its operation and match
           // a configured key the HSM does not hold: its address and public key are null
           '\n[keys.solana-missing-0]\nchain = "solana"\nkey_id = "0x0077"\n[keys.solana-missing-0.options]\ncluster = "mainnet-beta"\n' +
           // the demo's secp256k1 key as an EVM key too (POST /sign/evm), allowed to sign personal messages
-          '\n[keys.evm-hot-0]\nchain = "evm"\nkey_id = "0x0100"\n[keys.evm-hot-0.options]\nchain_id = 31337\n[keys.evm-hot-0.policy]\nallowed_flags = ["personal_message"]\n'
+          '\n[keys.evm-test-0]\nchain = "evm"\nkey_id = "0x0100"\n[keys.evm-test-0.options]\nchain_id = 31337\n[keys.evm-test-0.policy]\nallowed_flags = ["personal_message"]\n'
         );
       },
     });
@@ -308,15 +310,38 @@ describe('OpenAPI: every real response is documented for its operation and match
     assert.ok(res.headers.get('retry-after'));
   });
 
+  test('JSON-RPC (the demo network local, no node behind it): 200 replies and errors, 204, 400, 401, 403, 404, 413, 415', async () => {
+    const rpc = '/rpc/evm/local';
+    const one = (method: string, params: unknown[] = [], id: number | 'notification' = 1) => ({
+      jsonrpc: '2.0',
+      ...(id === 'notification' ? {} : { id }),
+      method,
+      params,
+    });
+    const chainId = await expect(200, undefined, 'POST', rpc, { token: s.signerToken, body: one('eth_chainId') });
+    assert.equal(chainId.json.result, '0x7a69');
+    const down = await expect(200, undefined, 'POST', rpc, { token: s.signerToken, body: one('eth_blockNumber') });
+    assert.equal(down.json.error.data.code, 'rpc_unavailable');
+    const batch = await expect(200, undefined, 'POST', rpc, { token: s.signerToken, body: [one('eth_accounts'), one('eth_sign', [], 2)] });
+    assert.equal(batch.json.length, 2);
+    await expect(204, undefined, 'POST', rpc, { token: s.signerToken, body: one('eth_chainId', [], 'notification') });
+    await expect(400, undefined, 'POST', rpc, { token: s.signerToken, rawBody: '{"jsonrpc": ' });
+    await expect(404, undefined, 'POST', '/rpc/evm/nowhere', { token: s.signerToken, body: one('eth_chainId') });
+    await expect(413, undefined, 'POST', rpc, { token: s.signerToken, rawBody: BIG });
+    await expect(415, undefined, 'POST', rpc, { token: s.signerToken, rawBody: '{}', contentType: 'text/plain' });
+    await expect(401, 'unauthorized', 'POST', rpc, { body: one('eth_chainId') });
+    await expect(403, 'forbidden_scope', 'POST', rpc, { token: tok.noScope, body: one('eth_chainId') });
+  });
+
   test('sign, both chains: 200; 400, 401, 403 (scope and policy), 404, 413, 415, 429; 503 for a key the backend lacks', async () => {
     const signed = await expect(200, undefined, 'POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 1000) });
     assert.ok(signed.json.signature_b58);
     await expect(200, undefined, 'POST', '/sign/cosmos', { token: s.signerToken, body: cosmosBody(keys, 100) });
-    await expect(200, undefined, 'POST', '/sign/evm', { token: tok.signAll, body: { label: 'evm-hot-0', message: 'hello' } });
-    await expect(400, 'chain_id_mismatch', 'POST', '/sign/evm', { token: tok.signAll, body: { label: 'evm-hot-0', expected_chain_id: 1, message: 'hello' } });
+    await expect(200, undefined, 'POST', '/sign/evm', { token: tok.signAll, body: { label: 'evm-test-0', message: 'hello' } });
+    await expect(400, 'chain_id_mismatch', 'POST', '/sign/evm', { token: tok.signAll, body: { label: 'evm-test-0', expected_chain_id: 1, message: 'hello' } });
     await expect(403, 'flag_not_allowed', 'POST', '/sign/evm', {
       token: tok.signAll,
-      body: { label: 'evm-hot-0', expected_chain_id: 31337, authorization: { chainId: 31337, address: `0x${'ab'.repeat(20)}`, nonce: 0 } },
+      body: { label: 'evm-test-0', expected_chain_id: 31337, authorization: { chainId: 31337, address: `0x${'ab'.repeat(20)}`, nonce: 0 } },
     });
     await expect(400, 'invalid_request', 'POST', '/sign/solana', { token: s.signerToken, body: { label: 'solana-hot-0', message_b64: 'AAAA', extra: 1 } });
     await expect(400, 'invalid_request', 'POST', '/sign/cosmos', { token: s.signerToken, rawBody: '[1,2]' });

@@ -166,7 +166,7 @@ describe('admin API over HTTP: kill switches, overlays, reload — every action 
     writeFileSync(configFile, original.replace('max_signs_per_minute = 20', 'max_signs_per_minute = 9'));
     const res = await admin('POST', '/admin/reload');
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.json, { reloaded: true, keys: [SOL, ATOM], restart_required: [] });
+    assert.deepEqual(res.json, { reloaded: true, keys: [SOL, ATOM, 'evm-hot-0'], restart_required: [] });
     // a setting wired in at startup is reported, not silently ignored
     writeFileSync(
       configFile,

@@ -117,7 +117,7 @@ allowed_programs = [{ id = "${SYSTEM}" }]
     assert.equal(list.status, 200);
     assert.deepEqual(
       list.json.map((v: { label: string }) => v.label),
-      [SOL, 'cosmos-hub-0'],
+      [SOL, 'cosmos-hub-0', 'evm-hot-0'],
     );
     assert.deepEqual(list.json[0], view);
     assert.equal((await s.request('GET', '/policy')).status, 401);
@@ -142,7 +142,7 @@ allowed_programs = [{ id = "${SYSTEM}" }]
       (await s.request('POST', '/policy/cosmos-hub-0/explain', { token: signOnly, body: { sign_doc_b64: 'AAAA', expected_chain_id: 'x' } })).status,
       403,
     );
-    assert.equal((await s.request('GET', '/policy', { token: readOnly })).json.length, 2);
+    assert.equal((await s.request('GET', '/policy', { token: readOnly })).json.length, 3);
     assert.equal((await s.request('POST', `/policy/${SOL}/explain`, { token: readOnly, body: solanaBody(from, 1) })).status, 200);
     // read scope alone cannot sign
     assert.equal((await signSolana(s, solanaBody(from, 1), readOnly)).status, 403);

@@ -16,7 +16,7 @@ test('a third-party plugin package is discovered and served at POST /sign/<chain
       s.demo.files.config,
       `
 [plugins]
-enabled = ["@openkms/solana", "@openkms/cosmos", "openkms-plugin-toy"]
+enabled = ["@openkms/solana", "@openkms/cosmos", "@openkms/evm", "openkms-plugin-toy"]
 search_paths = [${JSON.stringify(fixtures)}]
 
 [keys.toy-0]
@@ -81,7 +81,7 @@ test("a third-party plugin's own checks stop startup: an unknown option, a progr
       s.demo.files.config,
       `
 [plugins]
-enabled = ["@openkms/solana", "@openkms/cosmos", "openkms-plugin-toy"]
+enabled = ["@openkms/solana", "@openkms/cosmos", "@openkms/evm", "openkms-plugin-toy"]
 search_paths = [${JSON.stringify(fixtures)}]
 
 [keys.toy-0]

@@ -1,4 +1,5 @@
 import type { ChainPolicyHooks } from './chain-policy-hooks.js';
+import type { ChainRpc } from './chain-rpc.js';
 import type { Curve } from './curve.js';
 import type { Intent } from './intent.js';
 import type { JsonSchema } from './json-schema.js';
@@ -64,6 +65,8 @@ export interface ChainSigner<Req = Record<string, unknown>, D = unknown> extends
   address(publicKey: Uint8Array, options: Readonly<Record<string, unknown>>): string;
   decode(request: Req, key: ChainKey): Promise<DecodedRequest<D>> | DecodedRequest<D>;
   sign(decoded: DecodedRequest<D>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse>;
+  /** Optional: a JSON-RPC endpoint for this chain (POST /rpc/<chain>/<network>), see chain-rpc.ts. */
+  readonly rpc?: ChainRpc;
 }
 
 /** The `openkms` block a plugin package declares in its package.json. */

@@ -95,6 +95,11 @@ export const ErrorCode = {
   rpcUnavailable: 'rpc_unavailable',
   /** An instruction kind the key's `allowed_programs[].instructions` list does not name for that program. */
   instructionNotAllowed: 'instruction_not_allowed',
+  // JSON-RPC endpoint (appended)
+  /** A JSON-RPC method the endpoint neither answers nor passes through to its node (or refuses, like eth_sign). */
+  rpcMethodNotAllowed: 'rpc_method_not_allowed',
+  /** The network's upstream node answered with a JSON-RPC error (its code and message are passed on). */
+  upstreamRejected: 'upstream_rejected',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,6 +1,7 @@
 export * from './amount.js';
 export * from './bytes.js';
 export * from './chain-policy-hooks.js';
+export * from './chain-rpc.js';
 export * from './chain-signer.js';
 export * from './curve.js';
 export * from './errors.js';
@@ -8,3 +9,5 @@ export * from './intent.js';
 export * from './json-schema.js';
 export * from './key-backend.js';
 export * from './key-backend-plugin.js';
+export * from './nonce-manager.js';
+export * from './nonce-store.js';

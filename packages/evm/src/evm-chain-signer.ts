@@ -11,6 +11,7 @@ import type { EvmSignature } from './evm-signature.js';
 import { decodeUnsignedTransaction, serializeUnsignedTransaction, transactionFromJson } from './evm-transaction.js';
 import type { EvmUnsignedTransaction } from './evm-transaction.js';
 import { evmKeyOptionsSchema, keyChainId } from './key-option-names.js';
+import { createEvmJsonRpc } from './evm-json-rpc.js';
 import { buildPersonalMessageIntent, personalMessageSigningBytes } from './personal-message.js';
 import { quantity } from './quantity.js';
 import { evmSignRequestSchema, evmSignResponseSchema } from './sign-request-schema.js';
@@ -178,6 +179,7 @@ export function createEvmChainSigner(_options: EvmPluginOptions = {}): ChainSign
     keyOptionsSchema: evmKeyOptionsSchema,
     network: evmKeyNetwork,
     checkPolicyId: checkEvmPolicyId,
+    rpc: createEvmJsonRpc(),
 
     address(publicKey: Uint8Array): string {
       return evmAddress(publicKey);

@@ -14,3 +14,7 @@ export * from './sign-request-schema.js';
 export * from './transaction-intent.js';
 export * from './typed-data-intent.js';
 export * from './typed-data.js';
+export * from './evm-json-rpc.js';
+export * from './fill-transaction.js';
+export * from './rpc-network-options.js';
+export * from './rpc-passthrough-methods.js';

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { isOpenKmsError } from '@openkms/core';
 import { rawKeyProblems } from '../config/check-keys.js';
+import { rawNetworkProblems } from '../config/check-networks.js';
 import type { ConfigProblem } from '../config/config-problems.js';
 import { readConfigFile, readConfigText, schemaProblems } from '../config/load-config.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
@@ -45,7 +46,7 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
       });
       const map = new Map(loaded.plugins.map((p) => [p.signer.chain, p.signer]));
       chains = [...map.keys()].sort();
-      problems.push(...rawKeyProblems(raw as Raw, map));
+      problems.push(...rawKeyProblems(raw as Raw, map), ...rawNetworkProblems(raw as Raw, map));
     } catch (err) {
       if (!isOpenKmsError(err)) throw err;
       problems.push({ path: 'plugins', message: `plugins: ${err.message} [${err.code}]` });

@@ -111,6 +111,20 @@ export function configSchema(): JsonSchema {
           options: { type: 'object', additionalProperties: { type: 'object' } },
         },
       },
+      networks: {
+        type: 'object',
+        propertyNames: label,
+        description: 'JSON-RPC networks served at POST /rpc/<chain>/<name>; fields besides these are checked by the chain plugin.',
+        additionalProperties: {
+          type: 'object',
+          required: ['chain', 'upstream'],
+          properties: {
+            chain: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' },
+            upstream: { type: 'string', pattern: '^https?://[^\\s]+$' },
+            upstream_timeout_ms: { type: 'integer', minimum: 100, maximum: 120000 },
+          },
+        },
+      },
       keys: {
         type: 'object',
         propertyNames: label,

@@ -6,12 +6,15 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
 import { configError, type ConfigProblem } from './config-problems.js';
 import { configSchema } from './config-schema.js';
-import type { LoadedConfig, UnboundKeyConfig } from './signer-config.js';
+import type { LoadedConfig, NetworkConfig, UnboundKeyConfig } from './signer-config.js';
 
 type Raw = Record<string, any>;
 
 /** Default `auth.denied_per_minute`: refused sign requests per token and minute before the token is refused cheaply. */
 export const DEFAULT_DENIED_PER_MINUTE = 120;
+
+/** Default `networks.<name>.upstream_timeout_ms`: an upstream node call given up after this long (rpc_unavailable). */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5_000;
 
 let schemaValidator: ReturnType<Ajv2020['compile']> | undefined;
 
@@ -81,6 +84,11 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
       policy: k.policy ?? {},
     };
   }
+  const networks: Record<string, NetworkConfig> = {};
+  for (const [name, n] of Object.entries<Raw>(raw.networks ?? {})) {
+    const { chain, upstream, upstream_timeout_ms, ...options } = n;
+    networks[name] = { name, chain, upstream, upstreamTimeoutMs: upstream_timeout_ms ?? DEFAULT_UPSTREAM_TIMEOUT_MS, options };
+  }
   return {
     file,
     dir,
@@ -136,6 +144,7 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
       options: pluginOptions(raw.plugins, file),
     },
     keys,
+    networks,
     raw,
   };
 }

@@ -43,6 +43,8 @@ export interface SignerConfig {
     readonly options: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   };
   readonly keys: Readonly<Record<string, KeyConfig>>;
+  /** `[networks.<name>]`: the networks POST /rpc/<chain>/<name> serves (see NetworkConfig). */
+  readonly networks: Readonly<Record<string, NetworkConfig>>;
   /** The raw validated TOML object, for reload comparison and policy parsing. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
@@ -68,4 +70,17 @@ export interface KeyConfig {
   readonly options: Readonly<Record<string, unknown>>;
   /** The key's policy, parsed and normalised by @openkms/policy, its ids checked by the key's chain plugin. */
   readonly policy: KeyPolicy;
+}
+
+/**
+ * A JSON-RPC network (`[networks.<name>]`): its chain plugin, the upstream node (operator-trusted) and the chain's own
+ * settings (every other field of the table, e.g. an EVM `chain_id`, checked with the plugin's networkOptionsSchema).
+ */
+export interface NetworkConfig {
+  readonly name: string;
+  readonly chain: string;
+  readonly upstream: string;
+  /** How long one upstream call may take before it is given up (`rpc_unavailable`). Default 5000. */
+  readonly upstreamTimeoutMs: number;
+  readonly options: Readonly<Record<string, unknown>>;
 }

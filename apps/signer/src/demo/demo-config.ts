@@ -12,6 +12,11 @@ export const DEMO_LAYOUT = {
   cosmosPath: cosmosDerivationPath(0),
   solanaKeyId: 0x0101,
   solanaPath: solanaDerivationPath(0),
+  evmKeyId: 0x0102,
+  /** The Ethereum account path (BIP-44 coin type 60), first account. */
+  evmPath: "m/44'/60'/0'/0/0",
+  /** anvil's (and hardhat's) default chain id: the demo's EVM key signs for a local development node. */
+  evmChainId: 31337,
   signingDomain: CEREMONY_LAYOUT.signingDomain,
 } as const;
 
@@ -25,10 +30,22 @@ export function connectorLine(url: string | undefined): string {
     : `connectors = ["${url}"]`;
 }
 
+/** Where the demo's `local` EVM network expects its node unless --evm-upstream says otherwise (anvil's default). */
+export const DEFAULT_EVM_UPSTREAM = 'http://127.0.0.1:8545';
+
+/** The comment and line of config.toml that `openkms demo --evm-upstream URL` rewrites (the `local` network's node). */
+const EVM_UPSTREAM_COMMENT = "# 'openkms demo --evm-upstream URL' rewrites the next line";
+export const EVM_UPSTREAM_LINE = /^(# 'openkms demo --evm-upstream URL' rewrites the next line.*\nupstream = )"[^"\n]*"$/m;
+
+/** config.toml with the `local` network's upstream set to `url`. */
+export function withEvmUpstream(toml: string, url: string): string {
+  return toml.replace(EVM_UPSTREAM_LINE, (_m, head: string) => `${head}${JSON.stringify(url)}`);
+}
+
 export const SYSTEM_PROGRAM = '11111111111111111111111111111111';
 
-/** The demo's config.toml: two keys with policies in the spirit of the project's examples. */
-export function demoConfigToml(listen: string, connectorUrl?: string): string {
+/** The demo's config.toml: three keys with policies in the spirit of the project's examples, and a local EVM network. */
+export function demoConfigToml(listen: string, connectorUrl?: string, evmUpstream: string = DEFAULT_EVM_UPSTREAM): string {
   return `# openKMS demo configuration, written by 'openkms demo'. Edit it and POST /admin/reload (or restart).
 # The demo points the YubiHSM2 driver at an embedded SIMULATED device (never for real funds).
 
@@ -95,5 +112,31 @@ per_tx_caps = { "denom:uatom" = "10000000" }
 window_caps = { "denom:uatom" = "100000000" }
 fee_caps = { "denom:uatom" = "50000" }
 allowed_messages = [{ type_url = "/cosmos.bank.v1beta1.MsgSend" }]
+
+[keys.evm-hot-0]
+chain = "evm"
+key_id = "0x${DEMO_LAYOUT.evmKeyId.toString(16).padStart(4, '0')}"
+derivation_path = "${DEMO_LAYOUT.evmPath}"
+
+[keys.evm-hot-0.options]
+# the chain this key signs for (anvil's default): a transaction for another chain id gets chain_id_mismatch
+chain_id = ${DEMO_LAYOUT.evmChainId}
+
+[keys.evm-hot-0.policy]
+enabled = true
+max_signs_per_minute = 60
+max_signs_per_day = 5000
+per_tx_caps = { native = "1000000000000000000" }
+window_caps = { native = "10000000000000000000" }
+fee_caps = { native = "10000000000000000" }
+allowed_programs = [{ id = "native", comment = "plain ETH transfers" }]
+
+# Ethereum JSON-RPC for evm-hot-0: POST /rpc/evm/local (eth_accounts, eth_sendTransaction, ...; reads go to the node)
+[networks.local]
+chain = "evm"
+chain_id = ${DEMO_LAYOUT.evmChainId}
+${EVM_UPSTREAM_COMMENT} (default ${DEFAULT_EVM_UPSTREAM})
+upstream = ${JSON.stringify(evmUpstream)}
+upstream_timeout_ms = 3000
 `;
 }

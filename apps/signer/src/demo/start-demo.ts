@@ -9,7 +9,7 @@ import { createSimulator, startConnectorServer, type ConnectorServer, type Simul
 import { writeFileAtomicSync } from '@openkms/policy';
 import { TokenStore } from '../auth/token-store.js';
 import { startSigner, type RunningSigner, type StartSignerOptions } from '../runtime/start-signer.js';
-import { CONNECTOR_LINE, connectorLine, demoConfigToml } from './demo-config.js';
+import { CONNECTOR_LINE, connectorLine, demoConfigToml, withEvmUpstream } from './demo-config.js';
 import { provisionDemoHsm } from './provision-demo-hsm.js';
 
 export interface DemoFiles {
@@ -48,6 +48,11 @@ export interface StartDemoOptions {
    */
   readonly sim?: 'in-process' | { host: string; port: number };
   readonly logDestination?: DestinationStream;
+  /**
+   * The node of the demo's `local` EVM network (POST /rpc/evm/local). Written into a new config.toml (default
+   * http://127.0.0.1:8545) and, when given, rewritten into an existing one.
+   */
+  readonly evmUpstream?: string;
   /** Called once the demo files exist and before the signer starts (tests adjust config.toml here). */
   readonly configure?: (files: DemoFiles) => void | Promise<void>;
   /** Passed to the signer (test fault injection). */
@@ -114,16 +119,17 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
     }
     if (!existsSync(files.config)) {
       const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
-      writeFileSync(files.config, demoConfigToml(`${host}:${listen.port}`, server?.url), { mode: 0o600 });
+      writeFileSync(files.config, demoConfigToml(`${host}:${listen.port}`, server?.url, opts.evmUpstream), { mode: 0o600 });
     } else {
       // the device's address changes on every start: keep config.toml saying where it really is
       const text = readFileSync(files.config, 'utf8');
-      const next = text.replace(CONNECTOR_LINE, connectorLine(server?.url));
+      let next = text.replace(CONNECTOR_LINE, connectorLine(server?.url));
+      if (opts.evmUpstream !== undefined) next = withEvmUpstream(next, opts.evmUpstream);
       if (next !== text) writeFileAtomicSync(files.config, next);
     }
     if (!existsSync(join(opts.dir, 'tokens.json'))) {
       const store = TokenStore.load(join(opts.dir, 'tokens.json'), { allowMissing: true });
-      writeFileAtomicSync(files.signerToken, store.create('demo-agent', ['sign:solana-hot-0', 'sign:cosmos-hub-0', 'read']) + '\n');
+      writeFileAtomicSync(files.signerToken, store.create('demo-agent', ['sign:solana-hot-0', 'sign:cosmos-hub-0', 'sign:evm-hot-0', 'read']) + '\n');
       writeFileAtomicSync(files.adminToken, store.create('demo-admin', ['admin', 'read']) + '\n');
     }
     if (!existsSync(files.auditKey)) await createAuditKeyFile(files.auditKey);

@@ -10,6 +10,8 @@ import { allowedMethods, type RouteSpec } from './route-table.js';
 import { httpStatusOf } from './error-status.js';
 import { denialDetails } from '../pipeline/denial-details.js';
 import { sendError } from './send-error.js';
+import { rpcBody } from '../rpc/rpc-body.js';
+import { createRpcHandler } from '../rpc/rpc-handler.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -299,6 +301,13 @@ export function createApp(s: SignerServices): express.Express {
         throw err;
       }
     });
+  }
+
+  // JSON-RPC: one route per loaded chain plugin with an rpc hook (networks in [networks.<name>])
+  for (const chain of [...s.chains.keys()].sort()) {
+    const plugin = s.chains.get(chain)!;
+    if (plugin.rpc === undefined) continue;
+    route('POST', `/rpc/${chain}/:network`, auth, requireRead(), denialGate, rpcBody(maxBody), limited, createRpcHandler(s, plugin, forbidden));
   }
 
   // admin

@@ -58,6 +58,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   // the request itself is too large to be audited: retrying it as sent can never succeed (so not a retryable 503)
   [ErrorCode.auditRecordTooLarge]: 413,
   [ErrorCode.denialBudgetExceeded]: 429,
+  [ErrorCode.rpcMethodNotAllowed]: 400,
+  // the network's node answered with an error (JSON-RPC endpoint; its own code and message are passed on)
+  [ErrorCode.upstreamRejected]: 502,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

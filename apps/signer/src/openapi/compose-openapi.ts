@@ -97,8 +97,52 @@ export function composeOpenApi(
         },
       },
     };
+    if (signer.rpc !== undefined) doc.paths[`/rpc/${signer.chain}/{network}`] = rpcOperation(signer, packageName);
   }
   return doc;
+}
+
+/** The JSON-RPC operation of a plugin with an rpc hook: one operation, its methods listed in the description. */
+function rpcOperation(signer: ChainSigner<any, any>, packageName: string): Record<string, unknown> {
+  const rpc = signer.rpc!;
+  const list = (methods: readonly string[]) => [...methods].sort().join(', ');
+  const jsonRpc = (description: string) => ({
+    description,
+    headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/JsonRpcResponseBody' } } },
+  });
+  return {
+    post: {
+      operationId: `rpc_${signer.chain.replace(/-/g, '_')}`,
+      tags: ['rpc'],
+      summary: `JSON-RPC 2.0 (single calls and batches of up to 100) for the ${signer.chain} network named in the path ([networks.<name>] in the config).`,
+      description:
+        `Answered by the signer (signatures through the same pipeline as POST /sign/${signer.chain}: scope, policy, replay, audit): ${list(rpc.methods)}. ` +
+        `Passed unchanged to the network's upstream node: ${list(rpc.passthrough)}. Every other method: JSON-RPC error -32601 ` +
+        '(rpc_method_not_allowed). Call errors are JSON-RPC errors in a 200 response; their data carries the REST code, details and ' +
+        'request_id (see the README for the code table); an error of the upstream node is passed on as the node sent it. Needs a ' +
+        'read or sign token; signing needs the sign scope of the key.',
+      [PLUGIN_MARK]: packageName,
+      parameters: [{ name: 'network', in: 'path', required: true, description: 'A configured network of this chain.', schema: { type: 'string' } }],
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/JsonRpcRequestBody' } } } },
+      responses: {
+        '200': jsonRpc('The reply (an array of replies for a batch, in order; notifications get none). A failed call is a JSON-RPC error.'),
+        '204': {
+          description: 'Every call of the request was a notification (no id): nothing to answer.',
+          headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
+        },
+        '400': jsonRpc('Not JSON (-32700, malformed_json), or an empty or too large batch (-32600, invalid_request); id null.'),
+        '401': errorRef('Unauthorized'),
+        '403': errorRef('Forbidden'),
+        '404': jsonRpc('No network of this chain with that name (not_found; id null).'),
+        '413': jsonRpc('The body exceeds server.max_body_bytes (payload_too_large, -32600); id null.'),
+        '415': jsonRpc('Not application/json (unsupported_media_type, -32600); id null.'),
+        '429': errorRef('TooManyRequests'),
+        '503': errorRef('ServiceUnavailable'),
+        '500': errorRef('InternalError'),
+      },
+    },
+  };
 }
 
 /** Request-body schema reference for a route, as declared in the document. */

@@ -9,6 +9,7 @@ import type { OpenApiDocument } from '../openapi/compose-openapi.js';
 import type { RequestValidators } from '../openapi/request-validators.js';
 import type { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
 import type { SignPipeline } from '../pipeline/sign-pipeline.js';
+import type { RpcServices } from './rpc-services.js';
 
 /** Admin operations (kill switches, overlays, reload); each is audited by its implementation. */
 export interface AdminOperations {
@@ -45,6 +46,8 @@ export interface SignerServices {
   readonly keys: () => KeyDirectory;
   readonly backend: KeyBackend;
   readonly pipeline: SignPipeline;
+  /** The JSON-RPC endpoint's nonce manager and upstream clients (POST /rpc/<chain>/<network>). */
+  readonly rpc: RpcServices;
   readonly admin: AdminOperations;
   readonly requestLimiter: ConcurrencyLimiter;
   /** Per-token budget of refused sign requests (`auth.denied_per_minute`). */

@@ -30,6 +30,7 @@ import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
 import { startKeyBackend } from './start-key-backend.js';
+import { createRpcServices } from './rpc-services.js';
 import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
 
@@ -324,6 +325,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       keys: () => keys,
       backend,
       pipeline,
+      rpc: createRpcServices(),
       admin,
       requestLimiter,
       denialBudget,

@@ -1,0 +1,51 @@
+/**
+ * JSON-RPC methods POST /rpc/evm/<network> passes unchanged to the network's upstream node: reads and filters only,
+ * so the endpoint is not an open proxy. Not passed: eth_sendRawTransaction (the endpoint sends only what it signed),
+ * admin_*, debug_*, personal_* (other than personal_sign and personal_listAccounts, answered by the signer), txpool_*,
+ * anvil_*, hardhat_*, evm_*, and every other method (`rpc_method_not_allowed`, JSON-RPC -32601).
+ */
+export const EVM_RPC_PASSTHROUGH_METHODS: readonly string[] = [
+  'eth_blobBaseFee',
+  'eth_blockNumber',
+  'eth_call',
+  'eth_estimateGas',
+  'eth_feeHistory',
+  'eth_gasPrice',
+  'eth_getBalance',
+  'eth_getBlockByHash',
+  'eth_getBlockByNumber',
+  'eth_getBlockReceipts',
+  'eth_getBlockTransactionCountByHash',
+  'eth_getBlockTransactionCountByNumber',
+  'eth_getCode',
+  'eth_getFilterChanges',
+  'eth_getFilterLogs',
+  'eth_getLogs',
+  'eth_getProof',
+  'eth_getStorageAt',
+  'eth_getTransactionByBlockHashAndIndex',
+  'eth_getTransactionByBlockNumberAndIndex',
+  'eth_getTransactionByHash',
+  'eth_getTransactionCount',
+  'eth_getTransactionReceipt',
+  'eth_maxPriorityFeePerGas',
+  'eth_newBlockFilter',
+  'eth_newFilter',
+  'eth_syncing',
+  'eth_uninstallFilter',
+  'net_listening',
+  'net_version',
+  'web3_clientVersion',
+];
+
+/** Methods the signer answers itself (signing ones through the sign pipeline). */
+export const EVM_RPC_SIGNER_METHODS: readonly string[] = [
+  'eth_accounts',
+  'eth_chainId',
+  'eth_sendTransaction',
+  'eth_sign',
+  'eth_signTransaction',
+  'eth_signTypedData_v4',
+  'personal_listAccounts',
+  'personal_sign',
+];
