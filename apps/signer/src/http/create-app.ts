@@ -150,11 +150,20 @@ export function createApp(s: SignerServices): express.Express {
 
   // public
   route('GET', '/health', async (_req, res) => {
-    const h = await s.backend.health().catch(() => ({ up: false, simulated: false }));
+    const backends = await s.backend.statuses();
+    const up = backends.every((b) => b.up);
+    const simulated = backends.some((b) => b.simulated);
     const auditUp = s.auditUp();
-    const ok = h.up && auditUp;
-    // 503 when the signer cannot sign (orchestrators restart or route around it); the body says which part is down
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', hsm_up: h.up, audit_up: auditUp, ...(h.simulated ? { simulated: true } : {}) });
+    const ok = up && auditUp;
+    // 503 when the signer cannot sign with every key (orchestrators restart or route around it); the body says which
+    // part is down: with several backends, each one's state (the keys of the others keep signing)
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      hsm_up: up,
+      audit_up: auditUp,
+      ...(simulated ? { simulated: true } : {}),
+      ...(backends.length > 1 ? { backends: backends.map((b) => ({ name: b.name, kind: b.kind, up: b.up })) } : {}),
+    });
   });
   route('GET', '/openapi.json', (_req, res) => {
     res.status(200).json(s.openapi);
