@@ -201,7 +201,35 @@ export function createApp(s: SignerServices): express.Express {
         key_id: entry.config.keyId,
         derivation_path: entry.config.derivationPath ?? null,
         public_key_b64: resolved ? toBase64(resolved.publicKey) : null,
+        backend: entry.config.backend,
       });
+    }
+    // keys the backends hold that no label maps to: listed for an operator to map (a token limited to some labels
+    // does not see them); they have no policy and therefore never get a signature
+    if (!scopes || scopes.read || scopes.admin || scopes.signAll) {
+      const configured = new Set(
+        s
+          .keys()
+          .labels()
+          .map((l) => `${s.keys().get(l)!.config.backend}\u0000${s.keys().get(l)!.config.keyId}`),
+      );
+      for (const k of (await s.backend.discover()).keys) {
+        if (configured.has(`${k.backend}\u0000${k.id}`)) continue;
+        out.push({
+          label: null,
+          chain: null,
+          address: null,
+          enabled: false,
+          configured: false,
+          object_id: null,
+          key_id: k.id,
+          derivation_path: null,
+          public_key_b64: toBase64(k.publicKey),
+          backend: k.backend,
+          curve: k.curve,
+          ...(k.backendLabel ? { backend_label: k.backendLabel } : {}),
+        });
+      }
     }
     res.status(200).json(out);
   });
