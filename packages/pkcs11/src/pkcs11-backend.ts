@@ -90,7 +90,6 @@ function releaseModule(path: string): void {
   }
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /**
  * A KeyBackend over a PKCS#11 token: a pool of sessions logged in with the user PIN, CKM_EDDSA over the raw message for
