@@ -13,6 +13,7 @@ import { recoverTransactionAddress, type Hex, type TransactionSerializable } fro
 import { isOpenKmsError } from '@openkms/core';
 import { createSoftHsmToken, softHsmMissing, type SoftHsmToken } from '@openkms/tooling/test-helpers';
 import { TokenStore } from '../src/auth/token-store.js';
+import { keysCommand } from '../src/cli/keys-command.js';
 import { startSigner } from '../src/runtime/start-signer.js';
 import { waitForAudit } from './support/audit-files.js';
 import { cosmosSendSignDoc, solanaTransferMessage } from './support/chain-fixtures.js';
@@ -216,6 +217,20 @@ describe('several key backends in one signer: the simulated YubiHSM2 and a SoftH
       s.demo.sim.faults.reappear();
     }
     await waitFor(async () => (await s.request('GET', '/health')).json?.hsm_up === true, 'the YubiHSM2 is back');
+  });
+
+  test('`openkms keys list` shows each key with its backend, and the discovered key no label maps to', async () => {
+    const tokenFile = join(s.dir, 'agent.token');
+    writeFileSync(tokenFile, agent, { mode: 0o600 });
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    assert.equal(await keysCommand(['list', '--url', s.url, '--token-file', tokenFile], io), 0, lines.join('\n'));
+    const text = lines.join('\n');
+    assert.match(text, /^soft-sol +soft +soft-sol +solana +\w{32,44}$/m);
+    assert.match(text, /^solana-hot-0 +yubihsm +0x0101 +solana /m);
+    assert.match(text, /^- +soft +spare +ed25519 +not configured \(backend label spare\)$/m);
+    assert.doesNotMatch(text, /^- +soft +soft-cos /m, 'a key configured by its CKA_ID is not listed again under its label');
+    assert.equal(await keysCommand(['list', '--url', s.url], { out: () => undefined, err: () => undefined }), 1, 'no token: 401');
   });
 
   test('/metrics counts signatures per backend', async () => {

@@ -207,14 +207,16 @@ export function createApp(s: SignerServices): express.Express {
     // keys the backends hold that no label maps to: listed for an operator to map (a token limited to some labels
     // does not see them); they have no policy and therefore never get a signature
     if (!scopes || scopes.read || scopes.admin || scopes.signAll) {
-      const configured = new Set(
-        s
-          .keys()
-          .labels()
-          .map((l) => `${s.keys().get(l)!.config.backend}\u0000${s.keys().get(l)!.config.keyId}`),
-      );
+      // a key is configured when a label names it by this id or by another one the backend accepts (a PKCS#11 key by
+      // its label or its CKA_ID): compared by id and by public key
+      const configured = new Set<string>();
+      for (const label of s.keys().labels()) {
+        const entry = s.keys().get(label)!;
+        configured.add(`${entry.config.backend}\u0000${entry.config.keyId}`);
+        if (entry.resolved) configured.add(`${entry.config.backend}\u0000${toBase64(entry.resolved.publicKey)}`);
+      }
       for (const k of (await s.backend.discover()).keys) {
-        if (configured.has(`${k.backend}\u0000${k.id}`)) continue;
+        if (configured.has(`${k.backend}\u0000${k.id}`) || configured.has(`${k.backend}\u0000${toBase64(k.publicKey)}`)) continue;
         out.push({
           label: null,
           chain: null,
