@@ -333,6 +333,16 @@ allowed_programs = [{ id = "${SYSTEM_PROGRAM}" }]
     assert.equal(rec!.hsm_device, 'vault-1');
     const startup = s.logs.map((l) => JSON.parse(l)).findLast((l) => l.msg === 'key backend plugins');
     assert.ok(startup.loaded.some((p: { name: string }) => p.name === 'openkms-backend-toyvault'));
+
+    // backends start with the signer: a reload that puts a key on a backend added since is refused (restart needed)
+    appendFileSync(
+      s.demo.files.config,
+      `\n[backends.toy2]\nkind = "toyvault"\nvault_name = "vault-2"\nkey_names = ["x"]\n\n[keys.toy2-sol]\nchain = "solana"\nbackend = "toy2"\nkey_id = "x"\n\n[keys.toy2-sol.options]\ncluster = "mainnet-beta"\n`,
+    );
+    const reload = await s.request('POST', '/admin/reload', { token: s.adminToken });
+    assert.equal(reload.status, 400, reload.text);
+    assert.equal(reload.json.code, 'config_invalid');
+    assert.match(reload.json.error, /keys\.toy2-sol\.backend: the backend "toy2" is not running/);
   } finally {
     await s.close();
   }
