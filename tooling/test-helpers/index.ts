@@ -1,2 +1,3 @@
 export * from './software-key-backend.js';
 export * from './run-unprivileged.js';
+export * from './softhsm-token.js';

@@ -54,3 +54,17 @@ test('`openkms config check` reports every error in the file, not only the first
   assert.match(r.stderr, /: 9 errors \[config_invalid\]/);
   assert.match(r.stderr, /options\.chainid: unknown key \(options of a solana key: cluster\)/);
 });
+
+test('`openkms config check` checks key backends with their plugins: options (dotted path), key ids, the key → backend reference', () => {
+  const key = '[keys.solana-hot-0]\nchain = "solana"\nkey_id = "0x0064"\n[keys.solana-hot-0.options]\ncluster = "mainnet-beta"\n';
+  const badOption = check(`[backends.hsm2]\nkind = "pkcs11"\nmodule = "/x.so"\ntoken_label = "t"\npin_fil = "p"\n${key}`);
+  assert.equal(badOption.status, 1, badOption.stdout);
+  assert.match(badOption.stderr, /backends\.hsm2\.pin_fil: unknown key/);
+  assert.match(badOption.stderr, /backends\.hsm2\.pin_file: required key is missing/);
+  const unknownKind = check(`[backends.kms]\nkind = "nosuchkind"\n${key}`);
+  assert.match(unknownKind.stderr, /backends\.kms\.kind: no installed backend plugin provides kind "nosuchkind"/);
+  const badId = check('[backend]\nkind = "yubihsm"\n[keys.s]\nchain = "solana"\nkey_id = "100"\n[keys.s.options]\ncluster = "mainnet-beta"\n');
+  assert.match(badId.stderr, /keys\.s\.key_id: not a valid yubihsm key id/);
+  const ambiguous = check(`[backend]\nkind = "yubihsm"\n[backends.hsm2]\nkind = "pkcs11"\nmodule = "/x.so"\ntoken_label = "t"\npin_file = "p"\n${key}`);
+  assert.match(ambiguous.stderr, /keys\.solana-hot-0\.backend: several backends are configured \(hsm2, yubihsm\)/);
+});

@@ -5,8 +5,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-/** Runtime dependencies used without an import: the signer discovers and loads its first-party chain plugins by name. */
-const LOADED_BY_NAME: Record<string, readonly string[]> = { '@openkms/signer': ['@openkms/solana', '@openkms/cosmos', '@openkms/evm'] };
+/** Runtime dependencies used without an import: the signer discovers and loads its first-party chain and backend plugins by name. */
+const LOADED_BY_NAME: Record<string, readonly string[]> = {
+  '@openkms/signer': ['@openkms/solana', '@openkms/cosmos', '@openkms/evm', '@openkms/pkcs11'],
+};
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

@@ -40,6 +40,8 @@ export interface AuditRecordInput {
   readonly signature_sha256?: string;
   readonly policy_version?: string | number;
   readonly hsm_device?: string;
+  /** The key backend's name in config (`[backends.<name>]`) that made the signature. */
+  readonly backend?: string;
   readonly key_id?: string | number;
   readonly latency_ms?: number;
   /** Admin actions: `kill_switch`, `policy_overlay`, `reload`, `token_create`, … */
@@ -80,6 +82,7 @@ export const RECORD_FIELD_ORDER = [
   'signature_sha256',
   'policy_version',
   'hsm_device',
+  'backend',
   'key_id',
   'latency_ms',
   'action',

@@ -15,12 +15,16 @@ export interface KeyBackendEvent {
   readonly ok?: boolean;
   /** A stable error label (service error code, device error name): never a message that could carry data. */
   readonly error?: string;
+  /** The device or endpoint the event is about (a YubiHSM2 connector, a PKCS#11 slot), when the backend has several. */
+  readonly device?: string;
 }
 
 /** What the signer hands a backend plugin when it builds one backend from `[backends.<name>]`. */
 export interface KeyBackendContext {
   /** The backend's name in config (`[backends.<name>]`). */
   readonly name: string;
+  /** Dotted config path of the backend's table, for error contexts: `backends.<name>` (or `backend.yubihsm` for the old table). */
+  readonly configPath?: string;
   /** Directory of the config file: relative paths in options (pin_file, credentials) resolve against it. */
   readonly configDir: string;
   /** Structured log sink (pino-compatible levels); never pass secrets. */
@@ -40,6 +44,11 @@ export interface KeyBackendPlugin<Options = Readonly<Record<string, unknown>>> {
   readonly kind: string;
   /** JSON Schema (draft 2020-12) of the options table, snake_case keys as written in TOML; `additionalProperties: false`. */
   readonly optionsSchema: JsonSchema;
+  /**
+   * JSON Schema of the `key_id` strings this backend accepts (e.g. a YubiHSM2 object id `0x0064`); optional. The signer
+   * checks each key's `key_id` with it at start-up (errors name `keys.<label>.key_id`).
+   */
+  readonly keyIdSchema?: JsonSchema;
   /** Curves this backend can sign with. */
   readonly curves: readonly Curve[];
   /** Builds the backend. Must not throw because the service is unreachable (signing fails closed until it answers). */

@@ -7,3 +7,5 @@ export * from './signature/index.js';
 export * from './pool/index.js';
 export * from './backend/index.js';
 export * from './ceremony/index.js';
+export * from './plugin/index.js';
+export { yubiHsmBackendPlugin as default } from './plugin/yubihsm-backend-plugin.js';

@@ -1,9 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { isOpenKmsError } from '@openkms/core';
+import { isOpenKmsError, type ChainSigner } from '@openkms/core';
 import { rawKeyProblems } from '../config/check-keys.js';
 import { rawNetworkProblems } from '../config/check-networks.js';
 import type { ConfigProblem } from '../config/config-problems.js';
-import { readConfigFile, readConfigText, schemaProblems } from '../config/load-config.js';
+import { backendProblems } from '../config/check-backends.js';
+import { parseConfig, readConfigFile, readConfigText, schemaProblems } from '../config/load-config.js';
+import { loadBackendPlugins } from '../plugins/load-backend-plugins.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { userPath, type CliIo } from './cli-context.js';
@@ -14,7 +16,8 @@ openkms config migrate --from-original FILE --out DIR   (see openkms config migr
 
 check: validates a config file without starting anything and reports every error in it (not only the first), each
 with the dotted path of the offending key: the signer's schema, then each key's options and policy as its chain plugin
-checks them (network option, asset ids, addresses, program ids…). Exit status 1 when there is any error.
+checks them (network option, asset ids, addresses, program ids…), then each [backends.<name>] table as its backend
+plugin checks it, and each key's backend, key id and curve. Exit status 1 when there is any error.
 migrate: converts the original Rust openKMS's config.toml, tokens and kill switches into ours.`;
 
 type Raw = Record<string, unknown>;
@@ -32,10 +35,12 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
   const file = flag(args, 'config');
   if (!file) throw new UsageError('config check needs --config FILE');
   const path = userPath(file);
-  const raw = readConfigText(await readConfigFile(path), path);
+  const text = await readConfigFile(path);
+  const raw = readConfigText(text, path);
   const problems: ConfigProblem[] = schemaProblems(raw);
   // the same plugin discovery as `run` (when the [plugins] table itself is valid), so every key is checked by its plugin
   let chains: string[] = [];
+  let chainMap: Map<string, ChainSigner<any, any>> | undefined;
   if (!problems.some((p) => p.path === 'plugins' || p.path.startsWith('plugins.'))) {
     const plugins = (raw.plugins ?? {}) as { search_paths?: string[]; enabled?: string[]; options?: Record<string, Record<string, unknown>> };
     try {
@@ -46,10 +51,27 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
       });
       const map = new Map(loaded.plugins.map((p) => [p.signer.chain, p.signer]));
       chains = [...map.keys()].sort();
+      chainMap = map;
       problems.push(...rawKeyProblems(raw as Raw, map), ...rawNetworkProblems(raw as Raw, map));
     } catch (err) {
       if (!isOpenKmsError(err)) throw err;
       problems.push({ path: 'plugins', message: `plugins: ${err.message} [${err.code}]` });
+    }
+  }
+  // key backends: each [backends.<name>] table checked by its backend plugin, each key's backend, key id and curve
+  if (problems.length === 0 && chainMap) {
+    try {
+      const loaded = parseConfig(text, path);
+      const found = await loadBackendPlugins({
+        searchPaths: [...loaded.plugins.searchPaths, ...defaultSearchPaths()],
+        ...(loaded.plugins.enabled ? { enabled: loaded.plugins.enabled } : {}),
+        kinds: new Set(Object.values(loaded.backends).map((b) => b.kind)),
+      });
+      problems.push(...backendProblems(loaded, new Map([...found.plugins].map(([kind, p]) => [kind, p.plugin])), chainMap));
+    } catch (err) {
+      if (!isOpenKmsError(err)) throw err;
+      const errors = Array.isArray(err.context.errors) ? (err.context.errors as string[]) : [`${err.message} [${err.code}]`];
+      for (const message of errors) problems.push({ path: String(err.context.path ?? 'backends'), message });
     }
   }
   if (problems.length > 0) {

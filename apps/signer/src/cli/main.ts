@@ -16,6 +16,7 @@ Commands:
   audit verify|repair                     check the audit log's HMAC chain; move a torn tail aside
   openapi [--write]                       print (or regenerate) the OpenAPI v1 document
   config check --config FILE              validate a config file
+  keys list (--config FILE | --url URL)   list a running signer's keys, and the backends' keys no label maps to
   config migrate --from-original FILE --out DIR
                                           convert the original Rust openKMS's config, tokens and kill switches
 
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit-command.js')).auditCommand,
   openapi: async () => (await import('./openapi-command.js')).openapiCommand,
   config: async () => (await import('./config-command.js')).configCommand,
+  keys: async () => (await import('./keys-command.js')).keysCommand,
 };
 
 /** The names of the CLI's commands. */

@@ -98,6 +98,7 @@ test("the policy engine runs the plugin's checks on PATCH overlays too", () => {
   const key = {
     label: 's',
     chain: 'solana',
+    backend: 'yubihsm',
     keyId: '0x0064',
     options: { cluster: 'mainnet-beta' },
     policy: checkKey('s', 'solana', { cluster: 'mainnet-beta' }, {}, chains).policy!,

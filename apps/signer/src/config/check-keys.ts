@@ -1,8 +1,9 @@
-import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner, type JsonSchema } from '@openkms/core';
+import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner, type JsonSchema, type KeyBackendPlugin } from '@openkms/core';
 import { checkPolicyIds, parsePolicy, policyJsonSchemaFor, type KeyPolicy, type PolicyKeyConfig, type PolicyProblem } from '@openkms/policy';
 import type { ErrorObject } from 'ajv';
 import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
 import { checkNetworks } from './check-networks.js';
+import { backendProblems } from './check-backends.js';
 import { configError, type ConfigProblem } from './config-problems.js';
 import type { KeyConfig, LoadedConfig, SignerConfig } from './signer-config.js';
 
@@ -131,12 +132,17 @@ export function checkKey(
 }
 
 /**
- * Checks every key of a loaded config with its chain plugin and returns the config with parsed policies. Throws
- * config_invalid listing every problem (context.errors), the first one's dotted path in context.path.
+ * Checks every key of a loaded config with its chain plugin (and, given the backend plugins, every backend's options
+ * and each key's backend, key id and curve) and returns the config with parsed policies. Throws config_invalid listing
+ * every problem (context.errors), the first one's dotted path in context.path.
  */
-export function bindConfig(loaded: LoadedConfig, chains: ReadonlyMap<string, ChainSigner<any, any>>): SignerConfig {
+export function bindConfig(
+  loaded: LoadedConfig,
+  chains: ReadonlyMap<string, ChainSigner<any, any>>,
+  backendPlugins?: ReadonlyMap<string, KeyBackendPlugin<any>>,
+): SignerConfig {
   const keys: Record<string, KeyConfig> = {};
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = backendPlugins === undefined ? [] : backendProblems(loaded, backendPlugins, chains);
   for (const [label, k] of Object.entries(loaded.keys)) {
     const r = checkKey(label, k.chain, k.options, k.policy, chains);
     problems.push(...r.problems);

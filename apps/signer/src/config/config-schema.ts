@@ -100,6 +100,16 @@ export function configSchema(): JsonSchema {
           },
         },
       },
+      backends: {
+        type: 'object',
+        description: "Key backends by name: `kind` picks the backend plugin; the other keys are checked with that plugin's optionsSchema.",
+        propertyNames: { pattern: '^[A-Za-z0-9_-]{1,32}$' },
+        additionalProperties: {
+          type: 'object',
+          required: ['kind'],
+          properties: { kind: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' } },
+        },
+      },
       plugins: {
         type: 'object',
         // [plugins.<chain>] is shorthand for [plugins.options.<chain>] (e.g. [plugins.solana] rpc_url = …)
@@ -134,7 +144,17 @@ export function configSchema(): JsonSchema {
           required: ['chain', 'key_id'],
           properties: {
             chain: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' },
-            key_id: { type: 'string', pattern: '^0x[0-9a-fA-F]{4}$' },
+            backend: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9_-]{1,32}$',
+              description: 'The backend (`[backends.<name>]`) holding the key; default: the only one.',
+            },
+            key_id: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 256,
+              description: "The key's id in its backend, checked with the backend plugin's keyIdSchema.",
+            },
             derivation_path: { type: 'string' },
             options: { type: 'object', description: "Chain options, checked with the chain plugin's keyOptionsSchema." },
             policy: { type: 'object', description: "The key's policy, checked with @openkms/policy and the chain plugin." },

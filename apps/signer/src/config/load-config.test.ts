@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { isOpenKmsError, type ChainSigner } from '@openkms/core';
 import { createCosmosChainSigner } from '@openkms/cosmos';
 import { createSolanaChainSigner } from '@openkms/solana';
+import { yubiHsmBackendPlugin } from '@openkms/yubihsm';
 import { bindConfig } from './check-keys.js';
 import { parseConfig } from './load-config.js';
 
@@ -10,8 +11,8 @@ const chains = new Map<string, ChainSigner<any, any>>([
   ['solana', createSolanaChainSigner()],
   ['cosmos', createCosmosChainSigner()],
 ]);
-/** What startup does: the signer's schema, then every key checked by its chain plugin. */
-const parse = (text: string) => bindConfig(parseConfig(text, '/etc/openkms/config.toml'), chains);
+/** What startup does: the signer's schema, then every key checked by its chain plugin and backend plugin. */
+const parse = (text: string) => bindConfig(parseConfig(text, '/etc/openkms/config.toml'), chains, new Map([['yubihsm', yubiHsmBackendPlugin]]));
 const SOLANA_KEY = `[keys.solana-hot-0]
 chain = "solana"
 key_id = "0x0064"

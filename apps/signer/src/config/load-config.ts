@@ -6,7 +6,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
 import { configError, type ConfigProblem } from './config-problems.js';
 import { configSchema } from './config-schema.js';
-import type { LoadedConfig, NetworkConfig, UnboundKeyConfig } from './signer-config.js';
+import type { BackendConfig, LoadedConfig, NetworkConfig, UnboundKeyConfig } from './signer-config.js';
 
 type Raw = Record<string, any>;
 
@@ -73,12 +73,28 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(dir, p));
   const [host, port] = splitListen(raw.server?.listen ?? '127.0.0.1:9443');
   const y = raw.backend?.yubihsm ?? {};
+  const backends = backendTables(raw, file);
+  const names = Object.keys(backends);
+  const problems: ConfigProblem[] = [];
   const keys: Record<string, UnboundKeyConfig> = {};
   for (const [label, k] of Object.entries<Raw>(raw.keys ?? {})) {
+    const backend: string | undefined = k.backend ?? (names.length === 1 ? names[0] : undefined);
+    if (backend === undefined)
+      problems.push({
+        path: `keys.${label}.backend`,
+        message: `keys.${label}.backend: several backends are configured (${names.join(', ')}); name the one holding this key`,
+      });
+    else if (!(backend in backends))
+      problems.push({
+        path: `keys.${label}.backend`,
+        message: `keys.${label}.backend: no backend "${backend}" is configured (configured: ${names.join(', ') || 'none'})`,
+      });
     keys[label] = {
       label,
       chain: k.chain,
-      keyId: k.key_id.toLowerCase(),
+      backend: backend ?? '',
+      // YubiHSM2-style hex object ids are case-insensitive: one spelling
+      keyId: /^0x[0-9a-fA-F]+$/.test(k.key_id) ? k.key_id.toLowerCase() : k.key_id,
       ...(k.derivation_path === undefined ? {} : { derivationPath: k.derivation_path }),
       options: k.options ?? {},
       policy: k.policy ?? {},
@@ -89,6 +105,7 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
     const { chain, upstream, upstream_timeout_ms, ...options } = n;
     networks[name] = { name, chain, upstream, upstreamTimeoutMs: upstream_timeout_ms ?? DEFAULT_UPSTREAM_TIMEOUT_MS, options };
   }
+  if (problems.length > 0) throw configError(file, problems);
   return {
     file,
     dir,
@@ -116,6 +133,7 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
     },
     state: { file: at(raw.state?.file ?? 'state.json') },
     replay: { maxEntries: raw.replay?.max_entries ?? 10_000, ttlSecs: raw.replay?.ttl_secs ?? 120 },
+    backends,
     backend: {
       kind: 'yubihsm',
       yubihsm: {
@@ -147,6 +165,28 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
     networks,
     raw,
   };
+}
+
+/**
+ * `[backends.<name>]` tables, plus the old `[backend.yubihsm]` table as the backend named "yubihsm" (also when there is
+ * no backend table at all: the YubiHSM2 defaults, as before backends were plugins).
+ */
+function backendTables(raw: Raw, file: string): Record<string, BackendConfig> {
+  const out: Record<string, BackendConfig> = {};
+  for (const [name, table] of Object.entries<Raw>(raw.backends ?? {})) {
+    const { kind, ...options } = table;
+    out[name] = { name, kind: String(kind), options, path: `backends.${name}` };
+  }
+  if (raw.backend !== undefined || raw.backends === undefined) {
+    if ('yubihsm' in out) {
+      throw openKmsError(ErrorCode.configInvalid, `${file}: [backend.yubihsm] and [backends.yubihsm] both configure the backend "yubihsm"; keep one`, {
+        file,
+        path: 'backends.yubihsm',
+      });
+    }
+    out.yubihsm = { name: 'yubihsm', kind: 'yubihsm', options: raw.backend?.yubihsm ?? {}, path: 'backend.yubihsm' };
+  }
+  return out;
 }
 
 export function splitListen(listen: string): [string, number] {

@@ -22,6 +22,9 @@ export interface SignerConfig {
   readonly audit: { readonly dir: string; readonly keyFile: string; readonly maxBytes?: number; readonly daily: boolean };
   readonly state: { readonly file: string };
   readonly replay: { readonly maxEntries: number; readonly ttlSecs: number };
+  /** Key backends by name (`[backends.<name>]`; the old `[backend.yubihsm]` table is the backend named "yubihsm"). */
+  readonly backends: Readonly<Record<string, BackendConfig>>;
+  /** The old `[backend.yubihsm]` table as read (defaults applied); its backend is `backends.yubihsm` unless `[backends]` replaces it. */
   readonly backend: {
     readonly kind: 'yubihsm';
     readonly yubihsm: {
@@ -62,9 +65,21 @@ export interface UnboundKeyConfig extends Omit<KeyConfig, 'policy'> {
   readonly policy: Readonly<Record<string, unknown>>;
 }
 
+/** One `[backends.<name>]` table. */
+export interface BackendConfig {
+  readonly name: string;
+  readonly kind: string;
+  /** The table minus `kind`, as written (snake_case); checked with the plugin's optionsSchema. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Dotted path of the table in the config file, for errors: `backends.<name>` or `backend.yubihsm`. */
+  readonly path: string;
+}
+
 export interface KeyConfig {
   readonly label: string;
   readonly chain: string;
+  /** The backend's name (`[backends.<name>]`). */
+  readonly backend: string;
   readonly keyId: string;
   readonly derivationPath?: string;
   readonly options: Readonly<Record<string, unknown>>;

@@ -152,11 +152,20 @@ export function createApp(s: SignerServices): express.Express {
 
   // public
   route('GET', '/health', async (_req, res) => {
-    const h = await s.backend.health().catch(() => ({ up: false, simulated: false }));
+    const backends = await s.backend.statuses();
+    const up = backends.every((b) => b.up);
+    const simulated = backends.some((b) => b.simulated);
     const auditUp = s.auditUp();
-    const ok = h.up && auditUp;
-    // 503 when the signer cannot sign (orchestrators restart or route around it); the body says which part is down
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', hsm_up: h.up, audit_up: auditUp, ...(h.simulated ? { simulated: true } : {}) });
+    const ok = up && auditUp;
+    // 503 when the signer cannot sign with every key (orchestrators restart or route around it); the body says which
+    // part is down: with several backends, each one's state (the keys of the others keep signing)
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      hsm_up: up,
+      audit_up: auditUp,
+      ...(simulated ? { simulated: true } : {}),
+      ...(backends.length > 1 ? { backends: backends.map((b) => ({ name: b.name, kind: b.kind, up: b.up })) } : {}),
+    });
   });
   route('GET', '/openapi.json', (_req, res) => {
     res.status(200).json(s.openapi);
@@ -194,7 +203,37 @@ export function createApp(s: SignerServices): express.Express {
         key_id: entry.config.keyId,
         derivation_path: entry.config.derivationPath ?? null,
         public_key_b64: resolved ? toBase64(resolved.publicKey) : null,
+        backend: entry.config.backend,
       });
+    }
+    // keys the backends hold that no label maps to: listed for an operator to map (a token limited to some labels
+    // does not see them); they have no policy and therefore never get a signature
+    if (!scopes || scopes.read || scopes.admin || scopes.signAll) {
+      // a key is configured when a label names it by this id or by another one the backend accepts (a PKCS#11 key by
+      // its label or its CKA_ID): compared by id and by public key
+      const configured = new Set<string>();
+      for (const label of s.keys().labels()) {
+        const entry = s.keys().get(label)!;
+        configured.add(`${entry.config.backend}\u0000${entry.config.keyId}`);
+        if (entry.resolved) configured.add(`${entry.config.backend}\u0000${toBase64(entry.resolved.publicKey)}`);
+      }
+      for (const k of (await s.backend.discover()).keys) {
+        if (configured.has(`${k.backend}\u0000${k.id}`) || configured.has(`${k.backend}\u0000${toBase64(k.publicKey)}`)) continue;
+        out.push({
+          label: null,
+          chain: null,
+          address: null,
+          enabled: false,
+          configured: false,
+          object_id: null,
+          key_id: k.id,
+          derivation_path: null,
+          public_key_b64: toBase64(k.publicKey),
+          backend: k.backend,
+          curve: k.curve,
+          ...(k.backendLabel ? { backend_label: k.backendLabel } : {}),
+        });
+      }
     }
     res.status(200).json(out);
   });

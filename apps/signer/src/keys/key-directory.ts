@@ -1,5 +1,6 @@
-import { ErrorCode, isOpenKmsError, openKmsError, toHex, type ChainKey, type ChainSigner, type KeyBackend } from '@openkms/core';
+import { ErrorCode, isOpenKmsError, openKmsError, toHex, type ChainKey, type ChainSigner } from '@openkms/core';
 import type { KeyConfig } from '../config/signer-config.js';
+import type { KeyBackendRouter, RoutedKeyRef } from './backend-router.js';
 
 /** A configured key: what the config says, plus what the backend and the plugin told us once resolved. */
 export interface KeyEntry {
@@ -18,10 +19,18 @@ export class KeyDirectory {
   constructor(
     keys: Readonly<Record<string, KeyConfig>>,
     chains: ReadonlyMap<string, ChainSigner<any, any>>,
-    private readonly backend: KeyBackend,
+    private readonly backend: KeyBackendRouter,
   ) {
     for (const [label, config] of Object.entries(keys)) {
       const plugin = pluginFor(label, config, chains);
+      if (backend.get(config.backend) === undefined) {
+        // backends start only with the signer: a reload cannot point a key at a backend that is not running
+        throw openKmsError(
+          ErrorCode.configInvalid,
+          `keys.${label}.backend: the backend "${config.backend}" is not running (running: ${backend.names().join(', ')}; new backends need a restart)`,
+          { path: `keys.${label}.backend` },
+        );
+      }
       this.entries.set(label, { config, plugin });
     }
   }
@@ -39,7 +48,7 @@ export class KeyDirectory {
     const entry = this.entries.get(label);
     if (!entry) throw openKmsError(ErrorCode.unknownLabel, `unknown label ${label}`, { label });
     if (entry.resolved) return entry.resolved;
-    const ref = { id: entry.config.keyId };
+    const ref: RoutedKeyRef = { id: entry.config.keyId, backend: entry.config.backend };
     let publicKey: Uint8Array;
     try {
       publicKey = await this.backend.getPublicKey(ref);
@@ -85,6 +94,7 @@ export class KeyDirectory {
       if (
         old?.resolved &&
         old.config.keyId === entry.config.keyId &&
+        old.config.backend === entry.config.backend &&
         old.config.chain === entry.config.chain &&
         JSON.stringify(old.config.options) === JSON.stringify(entry.config.options)
       ) {

@@ -63,6 +63,25 @@ export class SignerMetrics {
     buckets: STAGE_BUCKETS,
     registers: [this.registry],
   });
+  readonly backendUp = new Gauge({
+    name: 'openkms_backend_up',
+    help: 'Key backends answering (1 = up), by backend name and kind.',
+    labelNames: ['backend', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly backendSignatures = new Counter({
+    name: 'openkms_backend_signatures_total',
+    help: 'Signing calls to each key backend, by curve and result (ok / error).',
+    labelNames: ['backend', 'curve', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly backendCommandDuration = new Histogram({
+    name: 'openkms_backend_command_duration_seconds',
+    help: 'Latency of each call a key backend makes to its device or service, by backend and operation.',
+    labelNames: ['backend', 'operation'] as const,
+    buckets: STAGE_BUCKETS,
+    registers: [this.registry],
+  });
   readonly budgetUsed = new Gauge({
     name: 'openkms_budget_spent',
     help: 'Rolling-window spend per key and asset, base units.',

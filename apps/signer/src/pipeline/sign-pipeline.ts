@@ -12,7 +12,7 @@ import type { ReplayCache } from './replay-cache.js';
 
 /** The decision-specific part of an audit record; the pipeline adds request, key and intent facts. */
 type AuditFields = Pick<AuditRecordInput, 'decision'> &
-  Partial<Pick<AuditRecordInput, 'reason_code' | 'reason' | 'signature_sha256' | 'key_id' | 'hsm_device' | 'details'>>;
+  Partial<Pick<AuditRecordInput, 'reason_code' | 'reason' | 'signature_sha256' | 'key_id' | 'hsm_device' | 'backend' | 'details'>>;
 
 export interface RequestContext {
   readonly requestId: string;
@@ -250,6 +250,7 @@ export class SignPipeline {
           signature_sha256: signatureSha,
           key_id: key.ref.id,
           ...(provenance?.device ? { hsm_device: provenance.device } : {}),
+          ...(provenance?.backend ? { backend: provenance.backend } : {}),
         });
         settled = true;
         reservation?.commit();

@@ -3,12 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHAIN_PLUGIN_API_VERSION, ErrorCode, openKmsError } from '@openkms/core';
 
-/** A package that declares `"openkms": { "plugin": "chain", ... }` in its package.json. */
+/** A package that declares `"openkms": { "plugin": "chain" | "backend", ... }` in its package.json. */
 export interface DiscoveredPlugin {
   readonly name: string;
   readonly version: string;
   readonly dir: string;
   readonly apiVersion: unknown;
+  /** A backend package's `openkms.kind`, when its manifest names it (the package is then imported only when a backend of that kind is configured). */
+  readonly kind?: string;
   readonly packageJson: Readonly<Record<string, unknown>>;
 }
 
@@ -59,10 +61,10 @@ function packageDirs(nodeModules: string): string[] {
 }
 
 /**
- * Finds every installed chain plugin package in the given node_modules folders (first found wins per name).
- * Only package.json files are read; nothing is imported here.
+ * Finds every installed plugin package of one type (chain plugins by default, or key backend plugins) in the given
+ * node_modules folders (first found wins per name). Only package.json files are read; nothing is imported here.
  */
-export function discoverPlugins(searchPaths: readonly string[]): DiscoveredPlugin[] {
+export function discoverPlugins(searchPaths: readonly string[], type: 'chain' | 'backend' = 'chain'): DiscoveredPlugin[] {
   const byName = new Map<string, DiscoveredPlugin>();
   const seenDirs = new Set<string>();
   for (const nodeModules of searchPaths) {
@@ -76,14 +78,15 @@ export function discoverPlugins(searchPaths: readonly string[]): DiscoveredPlugi
       if (seenDirs.has(real)) continue;
       seenDirs.add(real);
       const pkg = readJson(join(real, 'package.json'));
-      const marker = pkg?.openkms as { plugin?: unknown; apiVersion?: unknown } | undefined;
-      if (!pkg || typeof pkg.name !== 'string' || marker?.plugin !== 'chain') continue;
+      const marker = pkg?.openkms as { plugin?: unknown; apiVersion?: unknown; kind?: unknown } | undefined;
+      if (!pkg || typeof pkg.name !== 'string' || marker?.plugin !== type) continue;
       if (byName.has(pkg.name)) continue;
       byName.set(pkg.name, {
         name: pkg.name,
         version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
         dir: real,
         apiVersion: marker.apiVersion,
+        ...(typeof marker.kind === 'string' ? { kind: marker.kind } : {}),
         packageJson: pkg,
       });
     }
@@ -145,3 +148,12 @@ function activeConditions(): string[] {
 }
 
 export const FIRST_PARTY_PLUGINS: readonly string[] = ['@openkms/solana', '@openkms/cosmos', '@openkms/evm'];
+
+/** Key backend plugins loaded when installed, without being listed in `plugins.enabled`. */
+export const FIRST_PARTY_BACKEND_PLUGINS: readonly string[] = [
+  '@openkms/yubihsm',
+  '@openkms/pkcs11',
+  '@openkms/aws-kms',
+  '@openkms/azure-key-vault',
+  '@openkms/vault',
+];

@@ -30,7 +30,9 @@ const CHAIN_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
  */
 export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ plugins: LoadedPlugin[]; report: PluginReport }> {
   const found = discoverPlugins(opts.searchPaths);
-  const wanted = new Set(opts.enabled ?? FIRST_PARTY_PLUGINS.filter((n) => found.some((f) => f.name === n)));
+  // `plugins.enabled` may also name key backend packages: those are loaded by loadBackendPlugins
+  const backends = new Set(opts.enabled ? discoverPlugins(opts.searchPaths, 'backend').map((b) => b.name) : []);
+  const wanted = new Set((opts.enabled ?? FIRST_PARTY_PLUGINS.filter((n) => found.some((f) => f.name === n))).filter((n) => !backends.has(n)));
   for (const name of wanted) {
     if (!found.some((f) => f.name === name)) {
       throw openKmsError(ErrorCode.pluginInvalid, `plugin ${name} is enabled in the config but is not installed beside the signer`, { package: name });

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { ChainSigner, ErrorCode, KeyBackend } from '@openkms/core';
+import type { ChainSigner, ErrorCode } from '@openkms/core';
 import type { DenialBudget } from '../auth/denial-budget.js';
 import type { TokenIdentity, TokenStore } from '../auth/token-store.js';
 import type { SignerConfig } from '../config/signer-config.js';
+import type { KeyBackendRouter } from '../keys/backend-router.js';
 import type { KeyDirectory } from '../keys/key-directory.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import type { OpenApiDocument } from '../openapi/compose-openapi.js';
@@ -44,7 +45,8 @@ export interface SignerServices {
   readonly validators: RequestValidators;
   readonly chains: ReadonlyMap<string, ChainSigner<any, any>>;
   readonly keys: () => KeyDirectory;
-  readonly backend: KeyBackend;
+  /** Every key backend, by name (each key's calls go to its own). */
+  readonly backend: KeyBackendRouter;
   readonly pipeline: SignPipeline;
   /** The JSON-RPC endpoint's nonce manager and upstream clients (POST /rpc/<chain>/<network>). */
   readonly rpc: RpcServices;

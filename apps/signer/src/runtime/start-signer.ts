@@ -26,11 +26,12 @@ import { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
 import { ReplayCache } from '../pipeline/replay-cache.js';
 import { SignPipeline } from '../pipeline/sign-pipeline.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
+import { loadBackendPlugins } from '../plugins/load-backend-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
-import { startKeyBackend } from './start-key-backend.js';
 import { createRpcServices } from './rpc-services.js';
+import { observeBackends, startKeyBackends } from './start-key-backends.js';
 import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
 
@@ -86,17 +87,26 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     });
     logger.info({ found: report.found.map((f) => `${f.name}@${f.version}`), loaded: report.loaded, skipped: report.skipped }, 'chain plugins');
     const chains = new Map<string, ChainSigner<any, any>>(plugins.map((p) => [p.signer.chain, p.signer]));
-    // every key's options and policy checked by its chain plugin (all problems reported at once)
-    let config = bindConfig(loaded, chains);
+    const backendPlugins = await loadBackendPlugins({
+      searchPaths: [...loaded.plugins.searchPaths, ...defaultSearchPaths()],
+      ...(loaded.plugins.enabled ? { enabled: loaded.plugins.enabled } : {}),
+      kinds: new Set(Object.values(loaded.backends).map((b) => b.kind)),
+    });
+    logger.info(backendPlugins.report, 'key backend plugins');
+    const backendKinds = new Map([...backendPlugins.plugins].map(([kind, p]) => [kind, p.plugin]));
+    // every key's options and policy checked by its chain plugin, every backend's options by its backend plugin
+    // (all problems reported at once)
+    let config = bindConfig(loaded, chains, backendKinds);
     const openapi = composeOpenApi(loadBaseDocument(), plugins, policySchemasFor(plugins));
     const validators = new RequestValidators(openapi);
 
     // secrets
     assertSecretFile(config.auth.tokenFile, 'token file');
-    assertSecretFile(config.backend.yubihsm.passwordFile, 'HSM password file');
     assertSecretFile(config.audit.keyFile, 'audit key file');
-    const { backend, health } = await startKeyBackend(config, opts, metrics, logger);
+    // key backends (each plugin checks its own secret files: HSM password, PKCS#11 PIN, credentials)
+    const backend = await startKeyBackends(config, backendKinds, opts, metrics, logger);
     cleanups.push(() => backend.close());
+    const health = await backend.health();
 
     // audit
     const auditKey = await loadAuditKey(config.audit.keyFile);
@@ -234,7 +244,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       }
       reloading = (async () => {
         try {
-          const next = bindConfig(await loadConfig(config.file), chains);
+          const next = bindConfig(await loadConfig(config.file), chains, backendKinds);
           // all or nothing: everything that can fail is prepared first; the policy engine switches last
           const nextKeys = keys.replace(next.keys, chains);
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
@@ -379,15 +389,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     logger.info({ url, chains: [...chains.keys()], keys: keys.labels(), simulated: health.simulated }, 'openKMS signer listening');
 
     const healthTimer = setInterval(() => {
-      backend
-        .health()
-        .then(() => {
-          for (const d of backend.stats().devices) {
-            metrics.hsmUp.set({ device: d.name }, d.up ? 1 : 0);
-            metrics.hsmSessions.set({ device: d.name }, d.sessions);
-          }
-        })
-        .catch(() => undefined);
+      observeBackends(backend, metrics).catch(() => undefined);
     }, 5_000);
     healthTimer.unref();
     // counter checkpoint every 30 s (startup then reads only the records after it); denial summaries of ended minutes
@@ -396,10 +398,6 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       checkpointer.write().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not write the counter checkpoint'));
     }, 30_000);
     checkpointTimer.unref();
-    for (const d of backend.stats().devices) {
-      metrics.hsmUp.set({ device: d.name }, d.up ? 1 : 0);
-      metrics.hsmSessions.set({ device: d.name }, d.sessions);
-    }
     observeBudgets(metrics, engine, keys.labels());
 
     const onHup = () => {
@@ -472,6 +470,7 @@ const RESTART_ONLY = [
   'state',
   'replay',
   'backend',
+  'backends',
   'plugins',
 ];
 

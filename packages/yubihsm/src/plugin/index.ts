@@ -1,0 +1,3 @@
+export * from './read-secret-file.js';
+export * from './yubihsm-options.js';
+export * from './yubihsm-backend-plugin.js';
