@@ -27,7 +27,8 @@ const FRIEND = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/third-party');
 
 /** The demo's keys name their backend (two backends: a key must say which one holds it). */
-const demoKeysOnYubiHsm = (toml: string) => toml.replace(/^(chain = "[a-z]+")$/gm, '$1\nbackend = "yubihsm"');
+// every `[keys.<label>]` table of the demo config (not `[networks.*]`, which also has a `chain` line) gets a backend
+const demoKeysOnYubiHsm = (toml: string) => toml.replace(/^(\[keys\.[a-z0-9-]+\]\nchain = "[a-z]+")$/gm, '$1\nbackend = "yubihsm"');
 
 function softBackend(token: SoftHsmToken): string {
   return `
@@ -277,7 +278,7 @@ describe('backend config errors stop start-up with the dotted path', { skip }, (
       // the third-party toy vault signs ed25519 only: a Cosmos key on it is refused at start-up
       const curve = await attempt(
         demoKeysOnYubiHsm(base) +
-          `\n[plugins]\nenabled = ["@openkms/solana", "@openkms/cosmos", "openkms-backend-toyvault"]\nsearch_paths = [${JSON.stringify(fixtures)}]\n` +
+          `\n[plugins]\nenabled = ["@openkms/solana", "@openkms/cosmos", "@openkms/evm", "openkms-backend-toyvault"]\nsearch_paths = [${JSON.stringify(fixtures)}]\n` +
           `\n[backends.toy]\nkind = "toyvault"\nvault_name = "v"\nkey_names = ["a"]\n\n[keys.toy-cosmos]\nchain = "cosmos"\nbackend = "toy"\nkey_id = "a"\n\n[keys.toy-cosmos.options]\nbech32_prefix = "cosmos"\nchain_id = "cosmoshub-4"\n`,
       );
       assert.ok(isOpenKmsError(curve) && curve.code === 'config_invalid', String(curve));
@@ -297,7 +298,7 @@ test('a third-party backend package is discovered from package.json and signs it
       s.demo.files.config,
       `
 [plugins]
-enabled = ["@openkms/solana", "@openkms/cosmos", "openkms-backend-toyvault"]
+enabled = ["@openkms/solana", "@openkms/cosmos", "@openkms/evm", "openkms-backend-toyvault"]
 search_paths = [${JSON.stringify(fixtures)}]
 
 [backends.toy]

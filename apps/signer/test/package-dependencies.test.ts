@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Runtime dependencies used without an import: the signer discovers and loads its first-party chain and backend plugins by name. */
 const LOADED_BY_NAME: Record<string, readonly string[]> = {
-  '@openkms/signer': ['@openkms/solana', '@openkms/cosmos', '@openkms/evm', '@openkms/pkcs11'],
+  '@openkms/signer': ['@openkms/solana', '@openkms/cosmos', '@openkms/evm', '@openkms/pkcs11', '@openkms/aws-kms', '@openkms/azure-key-vault', '@openkms/vault'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -64,7 +64,17 @@ async function openModule(path: string): Promise<{ p11: Pkcs11Js.PKCS11; lib: Li
     return known;
   }
   // the native addon is loaded only when a PKCS#11 backend is configured
-  const imported = (await import('pkcs11js')) as Lib & { default?: Lib };
+  // (an optional dependency: a machine without a C++ toolchain installs the signer without it)
+  let imported: Lib & { default?: Lib };
+  try {
+    imported = (await import('pkcs11js')) as Lib & { default?: Lib };
+  } catch {
+    throw openKmsError(
+      ErrorCode.backendUnavailable,
+      'the PKCS#11 backend needs the pkcs11js native addon, which is not installed (it is built from source at install time and needs a C++ toolchain: install one, then run pnpm install again)',
+      { module: 'pkcs11js' },
+    );
+  }
   const lib = imported.default ?? imported;
   const p11 = new lib.PKCS11();
   p11.load(path);
