@@ -66,6 +66,7 @@ function observeBackendEvent(metrics: SignerMetrics, e: YubiHsmEvent): void {
   switch (e.type) {
     case 'command':
       metrics.hsmCommandDuration.observe({ command: e.command }, e.durationMs / 1000);
+      if (e.queueMs !== undefined) metrics.hsmQueueWait.observe({ command: e.command }, e.queueMs / 1000);
       if (!e.ok && e.error) metrics.hsmDeviceErrors.inc({ code: e.error });
       break;
     case 'reconnect':
