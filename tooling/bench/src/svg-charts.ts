@@ -4,6 +4,8 @@ export interface Series {
   readonly name: string;
   readonly points: readonly { readonly x: number; readonly y: number }[];
   readonly dashed?: boolean;
+  /** Index into the palette (series of one subject share a colour); default the series' position. */
+  readonly color?: number;
 }
 
 export interface ChartOptions {
@@ -69,7 +71,7 @@ export function lineChart(series: readonly Series[], o: ChartOptions): string {
   out.push(`<text x="${M.left + pw / 2}" y="${H - 12}" text-anchor="middle">${esc(o.xLabel)}</text>`);
   out.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`);
   series.forEach((s, i) => {
-    const color = COLORS[i % COLORS.length]!;
+    const color = COLORS[(s.color ?? i) % COLORS.length]!;
     const ok = s.points.filter((p) => Number.isFinite(p.y) && (!o.yLog || p.y > 0));
     if (ok.length > 0) {
       const d = ok.map((p, j) => `${j === 0 ? 'M' : 'L'}${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}`).join(' ');

@@ -181,12 +181,24 @@ export function writeReport(dir: string, r: BenchResults): string[] {
   const json = join(dir, `${stem}.json`);
   writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
   const latency: Series[] = [];
-  latency.push({ name: 'bare route p50', dashed: true, points: r.floors.bare_route.map((b) => ({ x: b.concurrency, y: Math.max(b.latency_ms.p50, 0.5) })) });
-  for (const z of r.zero_latency.filter((x) => !x.skipped)) {
-    const short = z.route.startsWith('/sign/') ? z.route.slice(6) : 'rpc';
-    latency.push({ name: `${short} p50`, points: z.points.map((p) => ({ x: p.concurrency, y: Math.max(p.latency_ms.p50, 0.5) })) });
-    latency.push({ name: `${short} p99`, dashed: true, points: z.points.map((p) => ({ x: p.concurrency, y: Math.max(p.latency_ms.p99, 0.5) })) });
-  }
+  latency.push({
+    name: 'bare route p50',
+    color: 0,
+    dashed: true,
+    points: r.floors.bare_route.map((b) => ({ x: b.concurrency, y: Math.max(b.latency_ms.p50, 0.5) })),
+  });
+  r.zero_latency
+    .filter((x) => !x.skipped)
+    .forEach((z, i) => {
+      const short = z.route.startsWith('/sign/') ? z.route.slice(6) : 'rpc';
+      latency.push({ name: `${short} p50`, color: i + 1, points: z.points.map((p) => ({ x: p.concurrency, y: Math.max(p.latency_ms.p50, 0.5) })) });
+      latency.push({
+        name: `${short} p99`,
+        color: i + 1,
+        dashed: true,
+        points: z.points.map((p) => ({ x: p.concurrency, y: Math.max(p.latency_ms.p99, 0.5) })),
+      });
+    });
   const svgLatency = join(dir, `${stem}-latency.svg`);
   writeFileSync(
     svgLatency,
