@@ -61,3 +61,22 @@ test('a failing task frees its slot and rejects its caller', async () => {
   assert.equal(await slots.run(async () => 7), 7);
   assert.equal(slots.depth, 0);
 });
+
+test('stalledSince: from the oldest running task, moved on by every task that ends', async () => {
+  const slots = new SessionSlots(2);
+  assert.equal(slots.stalledSince, undefined);
+  const a = gate();
+  const b = gate();
+  const ra = slots.run(() => a.promise);
+  const first = slots.stalledSince!;
+  assert.ok(first > 0);
+  await new Promise((r) => setTimeout(r, 5));
+  const rb = slots.run(() => b.promise);
+  assert.equal(slots.stalledSince, first); // a later start does not hide a stuck older task
+  a.open();
+  await ra;
+  assert.ok(slots.stalledSince! > first); // an answer is progress
+  b.open();
+  await rb;
+  assert.equal(slots.stalledSince, undefined);
+});

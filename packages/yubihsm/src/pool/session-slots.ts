@@ -18,9 +18,20 @@ export class SessionSlots {
   private readonly waiting: Waiter[] = [];
   private readonly startedAt = new Map<symbol, number>();
   private _depth = 0;
+  private lastDoneAt = -Infinity;
 
   constructor(capacity: number) {
     this.capacity = Math.max(1, Math.floor(capacity));
+  }
+
+  /**
+   * performance.now() since when the running tasks have made no progress: the later of the oldest running task's start
+   * and the last task's end; undefined when idle. A device that keeps answering never looks stuck, however many
+   * commands wait at it; one that stops answering does, from its last answer on.
+   */
+  get stalledSince(): number | undefined {
+    const oldest = this.runningSince;
+    return oldest === undefined ? undefined : Math.max(oldest, this.lastDoneAt);
   }
 
   /** Tasks waiting or running. */
@@ -66,6 +77,7 @@ export class SessionSlots {
         }
         // the books are settled before the caller resumes, so it sees its own slot free
         const done = (): void => {
+          this.lastDoneAt = performance.now();
           this.startedAt.delete(id);
           this.running -= need;
           this._depth--;

@@ -186,9 +186,12 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     return Math.max(0, Math.ceil(this.nextAttemptAt - performance.now()));
   }
 
-  /** How long the oldest command in flight has been running (0 when idle): a frozen device shows here first. */
+  /**
+   * How long the commands in flight have gone without an answer (0 when idle): since the oldest started, or since the
+   * last one finished if that is later. A frozen device shows here first; a busy one that keeps answering does not.
+   */
   get busyForMs(): number {
-    const since = this.slots.runningSince;
+    const since = this.slots.stalledSince;
     return since === undefined ? 0 : performance.now() - since;
   }
 
