@@ -28,7 +28,7 @@ const CONCURRENCY = [1, 8, 32, 128] as const;
 const RSS_SIGNATURES = quick ? 2_000 : 10_000;
 const REALISTIC_SECONDS = quick ? 4 : 12;
 const SEQUENTIAL = quick ? 100 : 400;
-const POOL_SIZE = 4;
+const POOL_SIZE = 8;
 const DEVICES = [1, 2, 4] as const;
 
 const log = (...a: unknown[]): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -258,7 +258,17 @@ let messageLength = 0;
 
 // ---- RSS after N signatures (a fresh signer) -------------------------------------------------------------------------
 
-let rss: { signatures: number; ok: number; idle_mb: number; after_mb: number; peak_mb: number };
+let rss: {
+  signatures: number;
+  ok: number;
+  idle_mb: number;
+  after_mb: number;
+  peak_mb: number;
+  /** Live JS heap after a full GC, then, in the same process (what is held, beside what RSS has kept). */
+  heap_used_after_gc_mb: number;
+  heap_total_mb: number;
+  external_mb: number;
+};
 {
   const stack = await startStack(demo, 1, 'zero');
   try {
@@ -267,7 +277,18 @@ let rss: { signatures: number; ok: number; idle_mb: number; after_mb: number; pe
     const res = await runLoad({ base: stack.base, path: defs[0]!.path, headers: auth, next: defs[0]!.next, connections: 32, amount: RSS_SIGNATURES });
     await new Promise((r) => setTimeout(r, 500));
     const after = rssMb(stack.signer.process.pid!);
-    rss = { signatures: RSS_SIGNATURES, ok: res.ok, idle_mb: idle.rss, after_mb: after.rss, peak_mb: after.peak };
+    const mem = (await stack.signer.request<{ memory: NodeJS.MemoryUsage }>({ type: 'memory' }, 'memory')).memory;
+    const mb = (b: number): number => round(b / 2 ** 20, 1);
+    rss = {
+      signatures: RSS_SIGNATURES,
+      ok: res.ok,
+      idle_mb: idle.rss,
+      after_mb: after.rss,
+      peak_mb: after.peak,
+      heap_used_after_gc_mb: mb(mem.heapUsed),
+      heap_total_mb: mb(mem.heapTotal),
+      external_mb: mb(mem.external + mem.arrayBuffers),
+    };
     log('RSS', rss);
   } finally {
     await stack.stop();
