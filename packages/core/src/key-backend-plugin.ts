@@ -12,6 +12,8 @@ export interface KeyBackendEvent {
   /** The service operation or device command, e.g. "Sign", "C_Sign", "sign_ed25519". */
   readonly operation?: string;
   readonly durationMs?: number;
+  /** How long the command waited for a free session or connection before it was sent (a backend with a pool). */
+  readonly queueMs?: number;
   readonly ok?: boolean;
   /** A stable error label (service error code, device error name): never a message that could carry data. */
   readonly error?: string;

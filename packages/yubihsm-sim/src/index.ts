@@ -1,5 +1,6 @@
 export * from './simulator.js';
 export * from './connector-server.js';
+export type { FrameTrafficStats } from './frame-traffic.js';
 export * from './simulator-cli.js';
 export * from './fault-injector.js';
 export * from './latency-model.js';

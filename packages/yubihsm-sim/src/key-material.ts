@@ -6,7 +6,7 @@ import { concatBytes } from '@openkms/core';
  * 96 bytes) plus, when known, the 32-byte seed. Signing only needs the expanded form, so a key imported from a
  * legacy (format 0) wrap blob, which carries no seed, can still sign.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createPrivateKey, sign as nodeSign, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -129,4 +129,22 @@ export function signEd25519Expanded(expanded: Uint8Array, message: Uint8Array): 
   const k = bytesToBigIntLE(sha512(concatBytes(rPoint, publicKey, message))) % ED25519_ORDER;
   const sig = (r + k * s) % ED25519_ORDER;
   return concatBytes(rPoint, Uint8Array.from(bigIntToBytesBE(sig, 32)).reverse());
+}
+
+/** DER prefix of an Ed25519 PKCS#8 private key (RFC 8410); the 32-byte seed follows. */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const MAX_CACHED_SEEDS = 256;
+const seedKeys = new Map<string, KeyObject>();
+
+/** RFC 8032 signing from the seed through node:crypto (OpenSSL); the signature is the same as signEd25519Expanded's. */
+export function signEd25519Seed(seed: Uint8Array, message: Uint8Array): Uint8Array {
+  if (seed.length !== 32) fail(DeviceError.invalidData, 'bad Ed25519 seed length');
+  const id = Buffer.from(seed).toString('hex');
+  let key = seedKeys.get(id);
+  if (!key) {
+    key = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    if (seedKeys.size >= MAX_CACHED_SEEDS) seedKeys.delete(seedKeys.keys().next().value!);
+    seedKeys.set(id, key);
+  }
+  return new Uint8Array(nodeSign(null, message, key));
 }

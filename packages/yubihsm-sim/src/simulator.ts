@@ -9,6 +9,7 @@ import type { DeviceIdentity } from './command-context.js';
 import { CommandQueue } from '@openkms/yubihsm';
 import { DeviceState, type AuditOptions } from './device-state.js';
 import { FaultInjector } from './fault-injector.js';
+import { FrameTraffic, type FrameTrafficStats } from './frame-traffic.js';
 import { resolveLatency, type LatencyModel, type LatencyOption } from './latency-model.js';
 import { applyStateJson, readStateFile, serializeState, writeStateFileAtomic } from './state-file.js';
 import { DeviceCore } from './yubihsm-device.js';
@@ -45,6 +46,8 @@ export interface SimulatedYubiHsm {
   handleFrame(request: Uint8Array): Promise<Uint8Array>;
   /** Commands queued or running. */
   readonly queueDepth: number;
+  /** Frames seen, how many overlapped (overall and by session), and device time (tests, benchmarks). */
+  traffic(): FrameTrafficStats;
   /** Open sessions (for tests and diagnostics). */
   readonly sessionCount: number;
   /** Writes the state file now (no-op without statePath). */
@@ -90,6 +93,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatedYubiHs
   else core.boot();
 
   const queue = new CommandQueue(); // the device runs one command at a time across all sessions
+  const traffic = new FrameTraffic();
   let closed = false;
   let flushTimer: NodeJS.Timeout | undefined;
   let dirty = false;
@@ -131,19 +135,24 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatedYubiHs
   const handleFrame = (request: Uint8Array): Promise<Uint8Array> => {
     if (closed) return Promise.reject(openKmsError('shutting_down', 'simulator is closed'));
     const frame = Uint8Array.from(request);
-    return queue.run(async () => {
-      const delay = faults.takeDelay();
-      if (delay?.kind === 'sleep') await sleep(delay.ms);
-      else if (delay?.kind === 'hang') await faults.waitForRelease(delay.maxMs);
-      if (closed) throw openKmsError('shutting_down', 'simulator is closed');
-      if (!faults.present) throw openKmsError('backend_unavailable', 'simulated YubiHSM is unplugged');
-      const outcome = core.process(frame);
-      if (outcome.changed === 'state') writeNow();
-      else if (outcome.changed === 'log') scheduleFlush();
-      const cost = latency.costMs(outcome.cost);
-      if (cost > 0) await sleep(cost);
-      return outcome.response;
-    });
+    const answered = traffic.enter(frame);
+    return queue
+      .run(async () => {
+        const started = performance.now();
+        const delay = faults.takeDelay();
+        if (delay?.kind === 'sleep') await sleep(delay.ms);
+        else if (delay?.kind === 'hang') await faults.waitForRelease(delay.maxMs);
+        if (closed) throw openKmsError('shutting_down', 'simulator is closed');
+        if (!faults.present) throw openKmsError('backend_unavailable', 'simulated YubiHSM is unplugged');
+        const outcome = core.process(frame);
+        if (outcome.changed === 'state') writeNow();
+        else if (outcome.changed === 'log') scheduleFlush();
+        const cost = latency.costMs(outcome.cost);
+        if (cost > 0) await sleep(cost);
+        traffic.busy(performance.now() - started);
+        return outcome.response;
+      })
+      .finally(answered);
   };
 
   return {
@@ -155,6 +164,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatedYubiHs
     get queueDepth() {
       return queue.depth;
     },
+    traffic: () => traffic.stats(),
     get sessionCount() {
       core.sessions.expireIdle();
       return core.sessions.count;

@@ -82,6 +82,13 @@ export class SignerMetrics {
     buckets: STAGE_BUCKETS,
     registers: [this.registry],
   });
+  readonly hsmQueueWait = new Histogram({
+    name: 'openkms_hsm_queue_wait_seconds',
+    help: 'Time a device command waited for a free session of its device, by command.',
+    labelNames: ['command'] as const,
+    buckets: STAGE_BUCKETS,
+    registers: [this.registry],
+  });
   readonly budgetUsed = new Gauge({
     name: 'openkms_budget_spent',
     help: 'Rolling-window spend per key and asset, base units.',

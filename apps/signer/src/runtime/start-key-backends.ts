@@ -76,6 +76,7 @@ function observeBackendEvent(metrics: SignerMetrics, backend: string, kind: stri
     case 'command':
       if (e.durationMs !== undefined) {
         metrics.hsmCommandDuration.observe({ command: e.operation ?? 'unknown' }, e.durationMs / 1000);
+        if (e.queueMs !== undefined) metrics.hsmQueueWait.observe({ command: e.operation ?? 'unknown' }, e.queueMs / 1000);
         metrics.backendCommandDuration.observe({ backend, operation: e.operation ?? 'unknown' }, e.durationMs / 1000);
       }
       if (e.ok === false && e.error) metrics.hsmDeviceErrors.inc({ code: e.error });

@@ -85,7 +85,15 @@ export function createYubiHsmBackendPlugin(overrides: YubiHsmPluginOverrides = {
 function toBackendEvent(e: YubiHsmEvent): KeyBackendEvent | undefined {
   switch (e.type) {
     case 'command':
-      return { type: 'command', operation: e.command, durationMs: e.durationMs, ok: e.ok, device: e.device, ...(e.error ? { error: e.error } : {}) };
+      return {
+        type: 'command',
+        operation: e.command,
+        durationMs: e.durationMs,
+        ...(e.queueMs === undefined ? {} : { queueMs: e.queueMs }),
+        ok: e.ok,
+        device: e.device,
+        ...(e.error ? { error: e.error } : {}),
+      };
     case 'reconnect':
       return { type: 'retry', operation: 'reconnect', device: e.device };
     case 'device_up':

@@ -5,7 +5,10 @@ export type YubiHsmEvent =
       readonly device: string;
       /** camelCase command name, e.g. `signEddsa`. */
       readonly command: string;
+      /** Session choice (or setup) plus the command's round trip, after its wait for a free session. */
       readonly durationMs: number;
+      /** How long the call waited for a free session (0 for the pool's own keepalive). */
+      readonly queueMs?: number;
       readonly ok: boolean;
       /** Error code on failure: a device error name (OBJECT_NOT_FOUND), or `timeout`, `unavailable`, `session_*`, … */
       readonly error?: string;

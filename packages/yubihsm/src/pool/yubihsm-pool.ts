@@ -14,7 +14,7 @@ import { YubiHsmSessionError } from '../session/session-error.js';
 import type { Transport } from '../transport/transport.js';
 import { YubiHsmTransportError } from '../transport/transport-error.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { CommandQueue } from './command-queue.js';
+import { SessionSlots } from './session-slots.js';
 import type { YubiHsmEvent, YubiHsmEventListener } from './yubihsm-event.js';
 
 export interface YubiHsmPoolOptions {
@@ -73,8 +73,11 @@ export class YubiHsmPoolError extends Error {
 }
 
 /**
- * Sessions to ONE device behind ONE command queue (the device is single-threaded). Every call has a deadline
- * (queue wait included). Sessions are re-authenticated transparently: a session-level failure (INVALID_SESSION,
+ * Sessions to ONE device. Up to `size` calls run at once, each on its own session (one command in flight per
+ * session, as the device requires); further calls wait in FIFO order. The device (or its connector) runs one command
+ * at a time; a command already queued there while the previous one runs keeps the device busy while the host does its
+ * part (HTTP, secure channel, verification). Sessions are opened once and reused: no per-call session setup. Every
+ * call has a deadline (queue wait included). Sessions are re-authenticated transparently: a session-level failure (INVALID_SESSION,
  * local expiry, bad R-MAC) drops the session and retries once on a fresh one when that is safe. When the connector
  * or device disappears the pool goes `down`, fails calls fast, and probes with exponential backoff until it is back.
  */
@@ -83,7 +86,13 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
   readonly transport: Transport;
   private readonly o: YubiHsmPoolOptions;
   private readonly client: YubiHsmClient;
-  private readonly queue = new CommandQueue();
+  private readonly slots: SessionSlots;
+  /** Sessions a running call holds (between choosing and finishing with it). */
+  private readonly leased = new Set<YubiHsmSession>();
+  /** Sessions being opened right now. */
+  private opening = 0;
+  /** The connection attempt in progress, shared by every call that needs one. */
+  private connecting: Promise<DeviceDescription> | undefined;
   private readonly backoff: Backoff;
   private readonly size: number;
   private readonly commandTimeoutMs: number;
@@ -111,6 +120,7 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     this.transport = options.transport;
     this.name = options.name ?? options.transport.name;
     this.size = Math.min(MAX_SESSIONS, Math.max(1, Math.floor(options.size ?? 2)));
+    this.slots = new SessionSlots(this.size);
     this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
     this.keepaliveMs = options.keepaliveMs ?? 15_000;
     this.onDemandProbeMs = Math.max(0, options.onDemandProbeMs ?? 500);
@@ -150,7 +160,12 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
 
   /** Calls queued or running. */
   get queueDepth(): number {
-    return this.queue.depth;
+    return this.slots.depth;
+  }
+
+  /** Calls running now (each on its own session). */
+  get inFlight(): number {
+    return this.slots.active;
   }
 
   get closed(): boolean {
@@ -171,9 +186,12 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     return Math.max(0, Math.ceil(this.nextAttemptAt - performance.now()));
   }
 
-  /** How long the command the device is running now has been running (0 when idle): a frozen device shows here first. */
+  /**
+   * How long the commands in flight have gone without an answer (0 when idle): since the oldest started, or since the
+   * last one finished if that is later. A frozen device shows here first; a busy one that keeps answering does not.
+   */
   get busyForMs(): number {
-    const since = this.queue.runningSince;
+    const since = this.slots.stalledSince;
     return since === undefined ? 0 : performance.now() - since;
   }
 
@@ -217,7 +235,7 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
     const deadline = performance.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
     return this.withDeadline(
-      this.queue.run(() => this.connectNow(deadline)),
+      this.slots.run(() => this.connectOnce(deadline)),
       deadline,
     );
   }
@@ -235,10 +253,15 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     const onOuterAbort = (): void => ctl.abort();
     opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
     let running = false;
-    const work = this.queue.run(() => {
+    const queuedAt = performance.now();
+    let queueMs = 0;
+    const task = (): Promise<DRes> => {
       running = true;
-      return this.execute(spec, request, deadline, ctl.signal, onDemand);
-    });
+      queueMs = performance.now() - queuedAt;
+      return this.execute(spec, request, deadline, ctl.signal, onDemand, queueMs);
+    };
+    // a reset reboots the device under every session: it runs alone
+    const work = spec.code === CommandCode.resetDevice ? this.slots.runExclusive(task) : this.slots.run(task);
     try {
       // At the deadline a queued call fails at once; a running call is aborted and fails through its own error
       // handling (so the pool's state already reflects the failure when the caller sees it).
@@ -268,8 +291,8 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     if (this.probeTimer) clearTimeout(this.probeTimer);
     const open = this.sessions;
     this.sessions = [];
-    await this.queue
-      .run(async () => {
+    await this.slots
+      .runExclusive(async () => {
         for (const s of open) {
           if (this._state === 'up') await s.close({ timeoutMs: Math.min(1000, this.commandTimeoutMs) });
           else s.abandon();
@@ -351,6 +374,14 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     }
   }
 
+  /** One connection attempt at a time: concurrent callers share the one in progress. */
+  private connectOnce(deadline: number): Promise<DeviceDescription> {
+    this.connecting ??= this.connectNow(deadline).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
   private markDown(err: unknown): void {
     const previous = this._lastError;
     this._lastError = describeError(err);
@@ -386,8 +417,9 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     for (const s of [...this.sessions]) this.dropSession(s, reason);
   }
 
-  private async openSession(deadline: number): Promise<YubiHsmSession> {
-    if (!this.identityChecked) await this.connectNow(deadline);
+  /** Opens a session; `lease`: the caller takes it at once (no other call can pick it in between). */
+  private async openSession(deadline: number, lease = false): Promise<YubiHsmSession> {
+    if (!this.identityChecked) await this.connectOnce(deadline);
     const s = await YubiHsmSession.open({
       transport: this.transport,
       authKeyId: this.o.authKeyId,
@@ -400,26 +432,46 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
       ...(this.o.expiryMarginMs !== undefined ? { expiryMarginMs: this.o.expiryMarginMs } : {}),
     });
     this.sessions.push(s);
+    if (lease) this.leased.add(s);
     this.emit({ type: 'session_created', device: this.name, sessionId: s.id });
     return s;
   }
 
-  /** Least recently used open session, or a new one; `fresh` forces a new session. */
+  /**
+   * Leases the least recently used open session that no other call holds, or opens one; `fresh` forces a new session.
+   * The caller releases it with `this.leased.delete(session)`.
+   */
   private async acquireSession(deadline: number, fresh: boolean): Promise<YubiHsmSession> {
     for (const s of [...this.sessions]) {
+      if (this.leased.has(s)) continue;
       if (s.closed) this.dropSession(s, 'closed');
       else if (s.isExpired()) this.dropSession(s, 'expired');
     }
     if (!fresh) {
-      const ready = this.sessions.filter((s) => s.usable).sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
-      if (ready) return ready;
+      const ready = this.sessions.filter((s) => s.usable && !this.leased.has(s)).sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
+      if (ready) {
+        this.leased.add(ready);
+        return ready;
+      }
     }
-    while (this.sessions.length >= this.size) {
-      const oldest = [...this.sessions].sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0]!;
-      await oldest.close({ timeoutMs: Math.min(1000, this.remaining(deadline)) });
+    while (this.sessions.length + this.opening >= this.size) {
+      // at most size - 1 other calls hold a session, so one is free to evict
+      const oldest = this.sessions.filter((s) => !this.leased.has(s)).sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
+      if (!oldest) break;
+      this.leased.add(oldest);
+      try {
+        await oldest.close({ timeoutMs: Math.min(1000, this.remaining(deadline)) });
+      } finally {
+        this.leased.delete(oldest);
+      }
       this.dropSession(oldest, 'evicted');
     }
-    return this.openSession(deadline);
+    this.opening++;
+    try {
+      return await this.openSession(deadline, true);
+    } finally {
+      this.opening--;
+    }
   }
 
   private async execute<Req, Res, DReq, DRes>(
@@ -428,12 +480,13 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
     deadline: number,
     signal?: AbortSignal,
     onDemand = false,
+    queueMs = 0,
   ): Promise<DRes> {
     if (this._closed) throw new YubiHsmPoolError('closed', 'pool is closed');
     this.remaining(deadline);
     if (this._state !== 'up') {
       if (!onDemand && this.refusing) throw new YubiHsmPoolError('device_down', `device ${this.name} is down`);
-      await this.connectNow(deadline);
+      await this.connectOnce(deadline);
     }
     const payloadLength = spec.encodeRequest(request).length;
     if (sessionFrameLength(payloadLength) > this.maxFrameSize) {
@@ -452,14 +505,22 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
         session = await this.acquireSession(deadline, retried);
         const result = await session.send(spec, request, { timeoutMs: this.remaining(deadline), ...(signal ? { signal } : {}) });
         if (spec.code === CommandCode.resetDevice) this.dropAllSessions('device_reset');
-        this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, ok: true });
+        this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, queueMs, ok: true });
         return result;
       } catch (caught) {
         const err =
           caught instanceof YubiHsmTransportError && caught.reason === 'aborted' && performance.now() >= deadline - 2
             ? new YubiHsmTransportError('timeout', `no answer from ${this.name} before the deadline`, { cause: caught })
             : caught;
-        this.emit({ type: 'command', device: this.name, command: spec.name, durationMs: performance.now() - started, ok: false, error: describeError(err) });
+        this.emit({
+          type: 'command',
+          device: this.name,
+          command: spec.name,
+          durationMs: performance.now() - started,
+          queueMs,
+          ok: false,
+          error: describeError(err),
+        });
         if (err instanceof YubiHsmDeviceError && !err.outer) throw err; // inner error: the session is fine
         if (spec.code === CommandCode.resetDevice && err instanceof YubiHsmTransportError && err.reason === 'unavailable') {
           this.dropAllSessions('device_reset'); // the device rebooted under the connector
@@ -483,20 +544,24 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
           if (err.reason === 'unavailable' || err.reason === 'bad_response' || (err.reason === 'timeout' && fair)) this.markDown(err);
         }
         throw err;
+      } finally {
+        if (session) this.leased.delete(session);
       }
     }
   }
 
   /** Keepalive Echo on idle sessions and pre-warming up to `size`, only while the device is idle. */
   private async maintain(): Promise<void> {
-    if (this._closed || this._state !== 'up' || this.maintenanceRunning || this.queue.depth > 0) return;
+    if (this._closed || this._state !== 'up' || this.maintenanceRunning || this.slots.depth > 0) return;
     this.maintenanceRunning = true;
     try {
       const now = this.o.now ? this.o.now() : Date.now();
-      const idle = this.sessions.find((s) => !s.closed && !s.isExpired(now) && s.idleMs(now) >= this.keepaliveMs);
+      const idle = this.sessions.find((s) => !s.closed && !this.leased.has(s) && !s.isExpired(now) && s.idleMs(now) >= this.keepaliveMs);
       const deadline = performance.now() + this.commandTimeoutMs;
       if (idle) {
-        await this.queue.run(async () => {
+        await this.slots.run(async () => {
+          if (this.leased.has(idle) || idle.closed) return;
+          this.leased.add(idle);
           const started = performance.now();
           try {
             await idle.send(Echo, Uint8Array.of(0xff), { timeoutMs: this.remaining(deadline) });
@@ -505,11 +570,13 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
             this.emit({ type: 'command', device: this.name, command: 'echo', durationMs: performance.now() - started, ok: false, error: describeError(err) });
             this.dropSession(idle, 'keepalive_failed');
             if (err instanceof YubiHsmTransportError) this.markDown(err);
+          } finally {
+            this.leased.delete(idle);
           }
         });
       } else if (this.sessions.filter((s) => !s.closed).length < this.size) {
-        await this.queue.run(async () => {
-          if (this._closed || this._state !== 'up') return;
+        await this.slots.run(async () => {
+          if (this._closed || this._state !== 'up' || this.sessions.length + this.opening >= this.size) return;
           try {
             await this.openSession(deadline);
           } catch (err) {

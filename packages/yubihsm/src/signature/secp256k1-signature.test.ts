@@ -36,6 +36,14 @@ test('a signature for another key or digest is rejected', () => {
   const other = secp256k1.getPublicKey(new Uint8Array(32).fill(0x22), true);
   assert.throws(() => normalizeSecp256k1Signature(der, digest, other));
   assert.throws(() => normalizeSecp256k1Signature(der, new Uint8Array(32).fill(4), pub));
+  // tampered, out-of-range or zero components, a short digest
+  assert.throws(() => normalizeSecp256k1Signature(encodeDerEcdsaSignature({ r: sig.r, s: sig.s ^ 1n }), digest, pub));
+  assert.throws(() => normalizeSecp256k1Signature(encodeDerEcdsaSignature({ r: sig.r ^ 1n, s: sig.s }), digest, pub));
+  assert.throws(() => normalizeSecp256k1Signature(encodeDerEcdsaSignature({ r: sig.r, s: SECP256K1_ORDER + sig.s }), digest, pub));
+  assert.throws(() => normalizeSecp256k1Signature(encodeDerEcdsaSignature({ r: sig.r, s: 0n }), digest, pub));
+  assert.throws(() => normalizeSecp256k1Signature(der, digest.subarray(0, 31), pub));
+  // the raw x‖y form of the key is accepted too
+  assert.doesNotThrow(() => normalizeSecp256k1Signature(der, digest, pubXY));
 });
 
 test('strict DER parsing', () => {

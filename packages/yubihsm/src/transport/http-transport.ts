@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { DEFAULT_CONNECTOR_URL, MAX_FRAME_SIZE } from '../protocol/limits.js';
+import { DEFAULT_CONNECTOR_URL, MAX_FRAME_SIZE, MAX_SESSIONS } from '../protocol/limits.js';
 import { callSignal } from './call-signal.js';
 import { parseConnectorStatus, type ConnectorStatus, type Transport, type TransportCallOptions } from './transport.js';
 import { YubiHsmTransportError } from './transport-error.js';
@@ -32,7 +32,8 @@ const MAX_STATUS_BYTES = 4096;
 
 /**
  * The yubihsm-connector HTTP API: `GET /connector/status` (key=value lines) and `POST /connector/api` (one raw
- * frame each way, application/octet-stream). Keep-alive sockets; every call has a timeout.
+ * frame each way, application/octet-stream). Keep-alive sockets, enough for one call per device session (16) plus a
+ * status probe, so a pool's sessions never wait for a socket; every call has a timeout.
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
   const base = new URL(options.url ?? DEFAULT_CONNECTOR_URL);
@@ -44,14 +45,14 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   const agent = isHttps
     ? new https.Agent({
         keepAlive: true,
-        maxSockets: 4,
+        maxSockets: MAX_SESSIONS + 1,
         ca: tls.ca as https.AgentOptions['ca'],
         cert: tls.cert,
         key: tls.key,
         rejectUnauthorized: tls.rejectUnauthorized ?? true,
         ...(tls.servername ? { servername: tls.servername } : {}),
       })
-    : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    : new http.Agent({ keepAlive: true, maxSockets: MAX_SESSIONS + 1 });
   const prefix = base.pathname.replace(/\/+$/, '');
   const name = options.name ?? base.origin;
 

@@ -1,0 +1,240 @@
+// bench/results/<date>.json, <date>.md (+ two SVG charts) and latest.md.
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchResults } from './run-bench.js';
+import { lineChart, type Series } from './svg-charts.js';
+
+const f = (v: number | undefined, digits = 2): string => (v === undefined || !Number.isFinite(v) ? '–' : String(Number(v.toFixed(digits))));
+
+interface Target {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean | undefined;
+}
+
+function targets(r: BenchResults): Target[] {
+  const sol = r.zero_latency.find((z) => z.route === '/sign/solana');
+  const at = (c: number) => sol?.points.find((p) => p.concurrency === c);
+  const c32 = at(32);
+  const out: Target[] = [];
+  out.push({
+    target: 'zero-latency /sign/solana ≥ 50% of the bare-route floor at concurrency 32 (audit fsync on)',
+    measured: c32
+      ? `${f(c32.rps, 0)} sig/s vs ${f(r.floors.bare_route.find((b) => b.concurrency === 32)?.rps, 0)} req/s = ${f(c32.ratio_to_floor * 100, 1)}%`
+      : '–',
+    met: c32 ? c32.ratio_to_floor >= 0.5 : undefined,
+  });
+  const seq = sol?.sequential;
+  out.push({
+    target: 'host overhead p50 < 1 ms at concurrency 1',
+    measured: seq ? `${f(seq.host_overhead_p50_ms, 3)} ms (end-to-end p50 ${f(seq.p50_ms, 3)} ms − device ${f(seq.device_ms_per_signature, 3)} ms)` : '–',
+    met: seq ? seq.host_overhead_p50_ms < 1 : undefined,
+  });
+  const hostP99 = c32 ? c32.latency_ms.p99 - c32.device_ms_per_signature : NaN;
+  out.push({
+    target: 'host overhead p99 < 5 ms at concurrency 32',
+    measured: c32 ? `${f(hostP99, 2)} ms (end-to-end p99 ${c32.latency_ms.p99} ms − device ${f(c32.device_ms_per_signature, 3)} ms)` : '–',
+    met: c32 ? hostP99 < 5 : undefined,
+  });
+  const one = r.realistic.points.find((p) => p.devices === 1);
+  out.push({
+    target: 'realistic latency: ≥ 95% of the device-bound rate per device (1 device)',
+    measured: one
+      ? `${f(one.per_device)} of ${f(one.device_bound_rate)} sig/s = ${f(one.fraction_of_device_bound * 100, 1)}% (device busy ${one.device_busy_pct.join('/')}% of the run)`
+      : '–',
+    met: one ? one.fraction_of_device_bound >= 0.95 : undefined,
+  });
+  for (const [n, want] of [
+    [2, 1.9],
+    [4, 3.6],
+  ] as const) {
+    const p = r.realistic.points.find((x) => x.devices === n);
+    out.push({
+      target: `realistic latency: ≥ ${want}× with ${n} devices`,
+      measured: p
+        ? `${f(p.scaling_vs_one)}× (${f(p.signatures_per_second)} sig/s; ${f(p.fraction_of_device_bound * 100, 1)}% of device-bound per device)`
+        : '–',
+      met: p ? p.scaling_vs_one >= want : undefined,
+    });
+  }
+  out.push({
+    target: 'cold start < 1 s to a ready /health (built package, existing demo dir)',
+    measured:
+      r.cold_start.start_ms !== undefined
+        ? `${r.cold_start.start_ms} ms (first start, provisioning the demo: ${f(r.cold_start.first_start_ms, 0)} ms; \`node -e 0\`: ${r.cold_start.node_baseline_ms} ms)`
+        : `not measured: ${r.cold_start.error ?? '?'}`,
+    met: r.cold_start.start_ms !== undefined ? r.cold_start.start_ms < 1000 : undefined,
+  });
+  out.push({
+    target: `RSS < 120 MB after ${r.rss.signatures.toLocaleString('en')} signatures`,
+    measured: `${f(r.rss.after_mb, 1)} MB (idle ${f(r.rss.idle_mb, 1)} MB, peak ${f(r.rss.peak_mb, 1)} MB; live JS heap after a full GC ${f(r.rss.heap_used_after_gc_mb, 1)} MB; ${r.rss.ok} signed)`,
+    met: r.rss.after_mb < 120,
+  });
+  return out;
+}
+
+function markdown(r: BenchResults, stem: string): string {
+  const m = r.machine;
+  const lines: string[] = [];
+  lines.push(`# openKMS benchmark — ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.quick ? ' (quick run)' : ''}`);
+  lines.push('');
+  lines.push(
+    `Machine: **${m.cpu_model}**, ${m.cores} cores, ${m.memory_gb} GB, ${m.platform}, Node ${m.node}. Load average (1/5/15 min) ${m.load_average_at_start.join(' / ')} at the start, ${m.load_average_at_end.join(' / ')} at the end${m.load_average_at_start[0]! > m.cores * 0.5 ? ' — **the machine was shared and loaded during this run: figures are noisy and pessimistic**' : ''}.`,
+  );
+  lines.push('');
+  lines.push(
+    `Setup: the signer (\`startSigner\` from ${r.settings.signer_from}, on the demo's config with limits raised, pool of ${r.settings.pool_size} sessions per device), the simulated YubiHSM2(s) behind connector HTTP servers in a process of their own, autocannon in a third process; ${r.settings.audit}. Every request is a distinct transaction (the replay cache never answers). ${r.settings.seconds_per_point} s per point. JSON: [\`${stem}.json\`](${stem}.json).`,
+  );
+  lines.push('');
+  lines.push('## Targets');
+  lines.push('');
+  lines.push('| target | measured | met |');
+  lines.push('|---|---|---|');
+  for (const t of targets(r)) lines.push(`| ${t.target} | ${t.measured} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  lines.push('## Floors');
+  lines.push('');
+  lines.push(
+    `Raw in-process signing, one thread: Ed25519 node:crypto ${r.floors.raw_signing_per_second.ed25519_node_crypto}/s, Ed25519 @noble/curves ${r.floors.raw_signing_per_second.ed25519_noble}/s, secp256k1 @noble/curves ${r.floors.raw_signing_per_second.secp256k1_noble}/s.`,
+  );
+  lines.push('');
+  lines.push('| bare Express route | ' + r.floors.bare_route.map((b) => `c=${b.concurrency}`).join(' | ') + ' |');
+  lines.push('|---|' + r.floors.bare_route.map(() => '---').join('|') + '|');
+  lines.push('| req/s | ' + r.floors.bare_route.map((b) => f(b.rps, 0)).join(' | ') + ' |');
+  lines.push('| p50 / p99 ms | ' + r.floors.bare_route.map((b) => `${b.latency_ms.p50} / ${b.latency_ms.p99}`).join(' | ') + ' |');
+  lines.push('');
+  lines.push('## Zero-latency device');
+  lines.push('');
+  lines.push('| route | c | sig/s | p50 ms | p99 ms | ratio to floor | signer CPU | device CPU | statuses |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const z of r.zero_latency) {
+    if (z.skipped) {
+      lines.push(`| ${z.route} | – | skipped: ${z.skipped.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | | | | | | |`);
+      continue;
+    }
+    for (const p of z.points)
+      lines.push(
+        `| ${z.route} | ${p.concurrency} | ${f(p.rps, 0)} | ${p.latency_ms.p50} | ${p.latency_ms.p99} | ${f(p.ratio_to_floor, 3)} | ${p.signer_cpu_pct}% | ${p.device_cpu_pct}% | ${Object.entries(
+          p.statuses,
+        )
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')} |`,
+      );
+  }
+  lines.push('');
+  lines.push('Sequential requests at concurrency 1 (sub-millisecond timing):');
+  lines.push('');
+  lines.push('| route | n | p50 ms | p99 ms | device ms/signature | host overhead p50 ms |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const z of r.zero_latency)
+    if (z.sequential) {
+      const s = z.sequential;
+      lines.push(`| ${z.route} | ${s.n} | ${f(s.p50_ms, 3)} | ${f(s.p99_ms, 3)} | ${f(s.device_ms_per_signature, 3)} | ${f(s.host_overhead_p50_ms, 3)} |`);
+    }
+  lines.push('');
+  lines.push(
+    'Time per stage (mean ms, from the signer\'s own histograms; key backend split into the wait for a free device session, transport = connector HTTP + secure channel, device = inside the simulator incl. its queue, other = signature verification and chain encoding; "outside" = end-to-end mean minus the pipeline total: HTTP, auth, validation, response, loopback):',
+  );
+  lines.push('');
+  lines.push('| route | c | decode | policy | key backend | ↳ queue wait | ↳ transport | ↳ device | ↳ other | audit | pipeline total | outside |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const z of r.zero_latency)
+    for (const p of z.points.filter((x) => x.concurrency === 1 || x.concurrency === 32)) {
+      const s = p.stages_ms;
+      lines.push(
+        `| ${z.route} | ${p.concurrency} | ${f(s.decode, 3)} | ${f(s.policy, 3)} | ${f(s.key_backend, 3)} | ${f(s.queue_wait, 3)} | ${f(s.transport, 3)} | ${f(s.device, 3)} | ${f(s.backend_other, 3)} | ${f(s.audit, 3)} | ${f(s.total, 3)} | ${f(p.outside_pipeline_ms, 3)} |`,
+      );
+    }
+  lines.push('');
+  lines.push(`![latency against concurrency](${stem}-latency.svg)`);
+  lines.push('');
+  lines.push('## Realistic device latency');
+  lines.push('');
+  lines.push(
+    `Published YubiHSM2 timings in the simulator (Ed25519 of the ${r.settings.solana_message_bytes}-byte Solana message: ${f(r.realistic.device_ms_per_signature)} ms per signature, one command at a time per device), \`/sign/solana\`, ${r.settings.realistic_seconds} s per point, ${r.settings.pool_size} connections per device.`,
+  );
+  lines.push('');
+  lines.push(
+    '"Device busy" is the share of the run each simulated device spent running commands; "device ms measured" is what it really took per signature (the simulator sleeps for the published time, and timers overshoot on a loaded machine). When the devices are busy ~100% of the time, the host adds nothing to their time; a rate below the model\'s device-bound rate then comes from the simulated device itself.',
+  );
+  lines.push('');
+  lines.push('| devices | sig/s | per device | device-bound rate (model) | of device-bound | × one device | device busy | device ms measured | p50 / p99 ms |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const p of r.realistic.points)
+    lines.push(
+      `| ${p.devices} | ${f(p.signatures_per_second)} | ${f(p.per_device)} | ${f(p.device_bound_rate)} | ${f(p.fraction_of_device_bound * 100, 1)}% | ${f(p.scaling_vs_one)} | ${p.device_busy_pct.map((v) => `${v}%`).join(' / ')} | ${f(p.device_ms_per_signature_measured, 1)} | ${p.latency_ms.p50} / ${p.latency_ms.p99} |`,
+    );
+  lines.push('');
+  lines.push(`![throughput against devices](${stem}-devices.svg)`);
+  lines.push('');
+  lines.push('## Memory and start-up');
+  lines.push('');
+  lines.push(
+    `RSS of a fresh signer: ${f(r.rss.idle_mb, 1)} MB idle, ${f(r.rss.after_mb, 1)} MB after ${r.rss.signatures.toLocaleString('en')} signatures (peak ${f(r.rss.peak_mb, 1)} MB); then, after a full GC, the live JS heap is ${f(r.rss.heap_used_after_gc_mb, 1)} MB of ${f(r.rss.heap_total_mb, 1)} MB allocated, plus ${f(r.rss.external_mb, 1)} MB of buffers. Cold start of \`openkms demo\` from the built package to a ready \`/health\`: ${r.cold_start.start_ms !== undefined ? `${r.cold_start.start_ms} ms (median of 3, existing demo dir); first start ${f(r.cold_start.first_start_ms, 0)} ms` : r.cold_start.error}; \`node -e 0\` takes ${r.cold_start.node_baseline_ms} ms here.`,
+  );
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function writeReport(dir: string, r: BenchResults): string[] {
+  const stem = r.date.slice(0, 10);
+  const json = join(dir, `${stem}.json`);
+  writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
+  const latency: Series[] = [];
+  latency.push({
+    name: 'bare route p50',
+    color: 0,
+    dashed: true,
+    points: r.floors.bare_route.map((b) => ({ x: b.concurrency, y: Math.max(b.latency_ms.p50, 0.5) })),
+  });
+  r.zero_latency
+    .filter((x) => !x.skipped)
+    .forEach((z, i) => {
+      const short = z.route.startsWith('/sign/') ? z.route.slice(6) : 'rpc';
+      latency.push({ name: `${short} p50`, color: i + 1, points: z.points.map((p) => ({ x: p.concurrency, y: Math.max(p.latency_ms.p50, 0.5) })) });
+      latency.push({
+        name: `${short} p99`,
+        color: i + 1,
+        dashed: true,
+        points: z.points.map((p) => ({ x: p.concurrency, y: Math.max(p.latency_ms.p99, 0.5) })),
+      });
+    });
+  const svgLatency = join(dir, `${stem}-latency.svg`);
+  writeFileSync(
+    svgLatency,
+    lineChart(latency, {
+      title: 'Latency against concurrency (zero-latency device)',
+      xLabel: 'concurrent connections',
+      yLabel: 'ms (log scale; autocannon, 1 ms resolution)',
+      xTicks: [1, 8, 32, 128],
+      xLog: true,
+      yLog: true,
+    }),
+  );
+  const one = r.realistic.points.find((p) => p.devices === 1);
+  const svgDevices = join(dir, `${stem}-devices.svg`);
+  writeFileSync(
+    svgDevices,
+    lineChart(
+      [
+        { name: 'measured sig/s', points: r.realistic.points.map((p) => ({ x: p.devices, y: p.signatures_per_second })) },
+        { name: 'device-bound', dashed: true, points: r.realistic.points.map((p) => ({ x: p.devices, y: p.device_bound_rate * p.devices })) },
+        ...(one
+          ? [
+              {
+                name: 'linear from 1 device',
+                dashed: true,
+                points: r.realistic.points.map((p) => ({ x: p.devices, y: one.signatures_per_second * p.devices })),
+              },
+            ]
+          : []),
+      ],
+      { title: 'Throughput against devices (realistic latency)', xLabel: 'simulated YubiHSM2 devices', yLabel: 'signatures / s', xTicks: [1, 2, 4] },
+    ),
+  );
+  const md = join(dir, `${stem}.md`);
+  writeFileSync(md, markdown(r, stem));
+  const latest = join(dir, 'latest.md');
+  copyFileSync(md, latest);
+  return [json, md, svgLatency, svgDevices, latest];
+}
