@@ -30,6 +30,7 @@ import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
 import { startKeyBackend } from './start-key-backend.js';
+import { createGatewayServices } from './gateway-services.js';
 import { createRpcServices } from './rpc-services.js';
 import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
@@ -326,6 +327,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       backend,
       pipeline,
       rpc: createRpcServices(),
+      gateway: createGatewayServices({ config: () => config, chains, audit: (actor, rid, action, details) => auditAdmin(actor, rid, action, details) }),
       admin,
       requestLimiter,
       denialBudget,
