@@ -83,9 +83,11 @@ class ResponseConformance {
     );
   }
 
-  /** The documented operation a concrete request path and method fall under. */
+  /** The documented operation a concrete request path and method fall under (concrete segments before templated ones, as OpenAPI says). */
   operation(method: string, path: string): { template: string; op: Record<string, any> } | undefined {
-    for (const [template, item] of Object.entries<Record<string, any>>(this.doc.paths)) {
+    const templated = (t: string) => (t.match(/\{/g) ?? []).length;
+    const paths = Object.entries<Record<string, any>>(this.doc.paths).sort(([a], [b]) => templated(a) - templated(b));
+    for (const [template, item] of paths) {
       if (!pathRegex(template.replace(/\{([^}]+)\}/g, ':$1')).test(path)) continue;
       const op = item[method.toLowerCase()];
       if (op) return { template, op };
@@ -394,7 +396,7 @@ describe('OpenAPI: every real response is documented for its operation and match
     const admin = '/admin/gateway/contracts';
     await expect(201, undefined, 'POST', admin, { token: s.adminToken, body: contract });
     await expect(200, undefined, 'POST', admin, { token: s.adminToken, body: contract });
-    await expect(200, undefined, 'POST', admin, { token: s.adminToken, body: { ...contract, name: 'gone' } });
+    await expect(201, undefined, 'POST', admin, { token: s.adminToken, body: { ...contract, name: 'gone' } });
     await expect(400, 'abi_invalid', 'POST', admin, { token: s.adminToken, body: { ...contract, abi: [{ type: 'function' }] } });
     await expect(400, 'invalid_request', 'POST', admin, { token: s.adminToken, body: { ...contract, colour: 'red' } });
     await expect(415, undefined, 'POST', admin, { token: s.adminToken, rawBody: '{}', contentType: 'text/plain' });
