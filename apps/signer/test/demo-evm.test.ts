@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { bytesToHex, recoverTransactionAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { ceremonySeed, deriveSecp256k1Key } from '@openkms/yubihsm';
+import { demoCommand } from '../src/cli/demo-command.js';
+import { UsageError } from '../src/cli/parse-args.js';
 import { startDemo, type RunningDemo } from '../src/demo/start-demo.js';
 import { DEFAULT_EVM_UPSTREAM } from '../src/demo/demo-config.js';
 import { captureStream } from './support/test-signer.js';
@@ -92,4 +94,13 @@ test("the demo has evm-hot-0 (derived at m/44'/60'/0'/0/0) and the local network
   const third = await startDemo({ dir, listen: { host: '127.0.0.1', port: 0 }, sim: 'in-process', logDestination: captureStream([]) });
   await third.close();
   assert.match(readFileSync(demo.files.config, 'utf8'), new RegExp(`^upstream = "${DEFAULT_EVM_UPSTREAM}"$`, 'm'));
+});
+
+test('`openkms demo --evm-upstream` must be an http(s) URL (a usage error, nothing started)', async () => {
+  for (const bad of ['ftp://127.0.0.1:8545', '127.0.0.1:8545', 'http://a b']) {
+    await assert.rejects(
+      demoCommand(['--evm-upstream', bad, '--dir', join(tmpdir(), 'openkms-demo-never-created')], { out: () => undefined, err: () => undefined }),
+      (e: unknown) => e instanceof UsageError && /--evm-upstream must be an http/.test(e.message),
+    );
+  }
 });

@@ -105,7 +105,8 @@ describe('POST /rpc/evm/<network>: viem and ethers against anvil through the sig
       dir,
       config: (toml) => {
         token = TokenStore.load(join(dir, 'tokens.json')).create('evm-rpc-agent', [`sign:${LABEL}`]);
-        return appendToml(config(anvil.url, deadPort, hangPort))(toml);
+        // a generous per-request deadline: 70 concurrent sends queue on one simulated device on a loaded machine
+        return appendToml(config(anvil.url, deadPort, hangPort))(toml.replace('[server]\n', '[server]\nrequest_timeout_ms = 60000\n'));
       },
     });
     rpcUrl = `${s.url}/rpc/evm/anvil`;

@@ -59,7 +59,7 @@ describe('trust plane: bearer tokens and scopes over a real listening signer', (
   test('read scope reads keys and policy but cannot sign or administer', async () => {
     const list = await s.request('GET', '/keys', { token: tok.reader });
     assert.equal(list.status, 200);
-    assert.deepEqual(list.json.map((k: KeyInfo) => k.label).sort(), ['cosmos-hub-0', 'solana-hot-0']);
+    assert.deepEqual(list.json.map((k: KeyInfo) => k.label).sort(), ['cosmos-hub-0', 'evm-hot-0', 'solana-hot-0']);
     assert.equal((await s.request('GET', '/policy', { token: tok.reader })).status, 200);
     assert.equal((await s.request('GET', '/policy/cosmos-hub-0', { token: tok.reader })).status, 200);
     assertError(await s.request('POST', '/sign/solana', { token: tok.reader, body: solanaBody(keys, 1) }), 403, 'forbidden_scope');

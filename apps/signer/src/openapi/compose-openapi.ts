@@ -134,7 +134,7 @@ function rpcOperation(signer: ChainSigner<any, any>, packageName: string): Recor
         '400': jsonRpc('Not JSON (-32700, malformed_json), or an empty or too large batch (-32600, invalid_request); id null.'),
         '401': errorRef('Unauthorized'),
         '403': errorRef('Forbidden'),
-        '404': jsonRpc('No network of this chain with that name (not_found, -32601 is not used: the URL is wrong); id null.'),
+        '404': jsonRpc('No network of this chain with that name (not_found; id null).'),
         '413': jsonRpc('The body exceeds server.max_body_bytes (payload_too_large, -32600); id null.'),
         '415': jsonRpc('Not application/json (unsupported_media_type, -32600); id null.'),
         '429': errorRef('TooManyRequests'),
