@@ -234,6 +234,21 @@ abi_file = "token.abi.json"
     assert.equal(await node.getTransactionCount({ address }), all[all.length - 1]! + 1);
   });
 
+  test('gateway calls and JSON-RPC eth_sendTransaction at once share one nonce manager: no nonce handed out twice', async () => {
+    const viaGateway = Array.from({ length: 10 }, () => gw('POST', `/gateway/token/transfer?kld-from=${LABEL}`, { body: { to: FRIEND, value: '2' } }));
+    const viaRpc = Array.from({ length: 10 }, (_, i) =>
+      gw('POST', '/rpc/evm/local', { body: { jsonrpc: '2.0', id: i, method: 'eth_sendTransaction', params: [{ from: address, to: FRIEND, value: '0x1' }] } }),
+    );
+    const [g, r] = await Promise.all([Promise.all(viaGateway), Promise.all(viaRpc)]);
+    const hashes = [...g.map((x) => x.json.transaction_hash as Hex), ...r.map((x) => x.json.result as Hex)];
+    for (const [i, h] of hashes.entries()) assert.match(String(h), /^0x[0-9a-f]{64}$/, JSON.stringify(i < 10 ? g[i]!.json : r[i - 10]!.json));
+    const receipts = await Promise.all(hashes.map((hash) => node.waitForTransactionReceipt({ hash, pollingInterval: 50, timeout: 60_000 })));
+    for (const rc of receipts) assert.equal(rc.status, 'success');
+    const nonces = (await Promise.all(hashes.map((hash) => node.getTransaction({ hash })))).map((t) => t.nonce).sort((a, b) => a - b);
+    for (let i = 1; i < nonces.length; i++) assert.equal(nonces[i], nonces[0]! + i);
+    sent.push(...hashes);
+  });
+
   test('the generated OpenAPI document validates as OpenAPI 3.1; a request built from it succeeds', async () => {
     const res = await gw('GET', '/gateway/book/openapi.json', { t: readToken });
     assert.equal(res.status, 200);
