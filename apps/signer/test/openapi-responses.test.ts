@@ -10,9 +10,30 @@ import { pathRegex } from '../src/http/route-table.js';
 import { createAjv } from '../src/validation/create-ajv.js';
 import { loadBaseDocument, type OpenApiDocument } from '../src/openapi/compose-openapi.js';
 import { solanaTransferMessage } from './support/chain-fixtures.js';
+import { startCannedJsonRpc } from './support/canned-json-rpc.js';
 import { startTestSigner, type TestResponse, type TestSigner } from './support/test-signer.js';
 import { cosmosBody, metricValue, solanaBody, waitFor, type KeyInfo } from './support/trust-helpers.js';
 
+const CANNED_TOPIC_ADDRESS = `0x${'70997970c51812dc3a010c7d01b50e0d17dc79c8'.padStart(64, '0')}`;
+/** A mined ERC-20 Transfer receipt (5 units, owner to owner) as a node answers eth_getTransactionReceipt. */
+const CANNED_RECEIPT = {
+  transactionHash: `0x${'ab'.repeat(32)}`,
+  status: '0x1',
+  blockNumber: '0x10',
+  blockHash: `0x${'cd'.repeat(32)}`,
+  from: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8',
+  to: '0x5fbdb2315678afecb367f032d93f642f64180aa3',
+  contractAddress: null,
+  gasUsed: '0x5208',
+  logs: [
+    {
+      address: '0x5fbdb2315678afecb367f032d93f642f64180aa3',
+      topics: ['0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef', CANNED_TOPIC_ADDRESS, CANNED_TOPIC_ADDRESS],
+      data: `0x${'5'.padStart(64, '0')}`,
+      logIndex: '0x0',
+    },
+  ],
+};
 const DOC_ID = 'https://openkms.dev/openapi/v1/responses';
 const METHODS = ['get', 'post', 'patch', 'delete', 'put'];
 
@@ -62,9 +83,11 @@ class ResponseConformance {
     );
   }
 
-  /** The documented operation a concrete request path and method fall under. */
+  /** The documented operation a concrete request path and method fall under (concrete segments before templated ones, as OpenAPI says). */
   operation(method: string, path: string): { template: string; op: Record<string, any> } | undefined {
-    for (const [template, item] of Object.entries<Record<string, any>>(this.doc.paths)) {
+    const templated = (t: string) => (t.match(/\{/g) ?? []).length;
+    const paths = Object.entries<Record<string, any>>(this.doc.paths).sort(([a], [b]) => templated(a) - templated(b));
+    for (const [template, item] of paths) {
       if (!pathRegex(template.replace(/\{([^}]+)\}/g, ':$1')).test(path)) continue;
       const op = item[method.toLowerCase()];
       if (op) return { template, op };
@@ -217,8 +240,11 @@ describe('OpenAPI: every real response is documented for its operation and match
     return res;
   };
 
+  let canned: Awaited<ReturnType<typeof startCannedJsonRpc>>;
+
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openkms-openapi-'));
+    canned = await startCannedJsonRpc({ eth_call: `0x${'2a'.padStart(64, '0')}`, eth_getTransactionReceipt: CANNED_RECEIPT });
     s = await startTestSigner({
       dir,
       config: (toml) => {
@@ -239,7 +265,9 @@ describe('OpenAPI: every real response is documented for its operation and match
           // a configured key the HSM does not hold: its address and public key are null
           '\n[keys.solana-missing-0]\nchain = "solana"\nkey_id = "0x0077"\n[keys.solana-missing-0.options]\ncluster = "mainnet-beta"\n' +
           // the demo's secp256k1 key as an EVM key too (POST /sign/evm), allowed to sign personal messages
-          '\n[keys.evm-test-0]\nchain = "evm"\nkey_id = "0x0100"\n[keys.evm-test-0.options]\nchain_id = 31337\n[keys.evm-test-0.policy]\nallowed_flags = ["personal_message"]\n'
+          '\n[keys.evm-test-0]\nchain = "evm"\nkey_id = "0x0100"\n[keys.evm-test-0.options]\nchain_id = 31337\n[keys.evm-test-0.policy]\nallowed_flags = ["personal_message"]\n' +
+          // the REST gateway's routes: a network whose node gives canned answers
+          `\n[networks.canned]\nchain = "evm"\nchain_id = 31337\nupstream = "${canned.url}"\n`
         );
       },
     });
@@ -254,6 +282,7 @@ describe('OpenAPI: every real response is documented for its operation and match
     s.demo.sim.faults.reappear();
     s.demo.sim.faults.release();
     await s.close();
+    await canned.close();
   });
 
   test('public routes, unknown routes (404) and wrong methods (405)', async () => {
@@ -331,6 +360,68 @@ describe('OpenAPI: every real response is documented for its operation and match
     await expect(415, undefined, 'POST', rpc, { token: s.signerToken, rawBody: '{}', contentType: 'text/plain' });
     await expect(401, 'unauthorized', 'POST', rpc, { body: one('eth_chainId') });
     await expect(403, 'forbidden_scope', 'POST', rpc, { token: tok.noScope, body: one('eth_chainId') });
+  });
+
+  test('REST gateway (a node with canned answers): 200 and 201; 400, 401, 403, 404, 409, 415, 503', async () => {
+    const abi = [
+      {
+        type: 'function',
+        name: 'balanceOf',
+        stateMutability: 'view',
+        inputs: [{ name: 'owner', type: 'address' }],
+        outputs: [{ name: 'balance', type: 'uint256' }],
+      },
+      {
+        type: 'function',
+        name: 'transfer',
+        stateMutability: 'nonpayable',
+        inputs: [
+          { name: 'to', type: 'address' },
+          { name: 'value', type: 'uint256' },
+        ],
+        outputs: [{ name: '', type: 'bool' }],
+      },
+      {
+        type: 'event',
+        name: 'Transfer',
+        anonymous: false,
+        inputs: [
+          { name: 'from', type: 'address', indexed: true },
+          { name: 'to', type: 'address', indexed: true },
+          { name: 'value', type: 'uint256', indexed: false },
+        ],
+      },
+    ];
+    const contract = { name: 'coin', network: 'canned', address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', abi };
+    const admin = '/admin/gateway/contracts';
+    await expect(201, undefined, 'POST', admin, { token: s.adminToken, body: contract });
+    await expect(200, undefined, 'POST', admin, { token: s.adminToken, body: contract });
+    await expect(201, undefined, 'POST', admin, { token: s.adminToken, body: { ...contract, name: 'gone' } });
+    await expect(400, 'abi_invalid', 'POST', admin, { token: s.adminToken, body: { ...contract, abi: [{ type: 'function' }] } });
+    await expect(400, 'invalid_request', 'POST', admin, { token: s.adminToken, body: { ...contract, colour: 'red' } });
+    await expect(415, undefined, 'POST', admin, { token: s.adminToken, rawBody: '{}', contentType: 'text/plain' });
+    await expect(403, 'forbidden_scope', 'POST', admin, { token: s.signerToken, body: contract });
+    await expect(200, undefined, 'GET', admin, { token: s.adminToken });
+    await expect(200, undefined, 'DELETE', `${admin}/gone`, { token: s.adminToken });
+    await expect(404, 'unknown_contract', 'DELETE', `${admin}/gone`, { token: s.adminToken });
+    const owner = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    const read = await expect(200, undefined, 'GET', `/gateway/coin/balanceOf?owner=${owner}`, { token: s.signerToken });
+    assert.deepEqual(read.json, { balance: '42' });
+    await expect(200, undefined, 'POST', '/gateway/coin/balanceOf?call=true', { token: s.signerToken, body: [owner] });
+    await expect(400, 'invalid_request', 'GET', '/gateway/coin/balanceOf?owner=0x12', { token: s.signerToken });
+    await expect(404, 'unknown_method', 'GET', '/gateway/coin/mint', { token: s.signerToken });
+    await expect(404, 'unknown_contract', 'POST', '/gateway/nope/transfer', { token: s.signerToken, body: {} });
+    await expect(404, 'unknown_from', 'POST', '/gateway/coin/transfer?kld-from=nobody', { token: s.signerToken, body: { to: owner, value: '1' } });
+    await expect(415, undefined, 'POST', '/gateway/coin/transfer', { token: s.signerToken, rawBody: '{}', contentType: 'text/plain' });
+    await expect(401, 'unauthorized', 'GET', '/gateway/coin/balanceOf');
+    await expect(403, 'forbidden_scope', 'GET', `/gateway/coin/balanceOf?owner=${owner}`, { token: tok.noScope });
+    const spec = await expect(200, undefined, 'GET', '/gateway/coin/openapi.json', { token: s.signerToken });
+    assert.equal(spec.json.openapi, '3.1.0');
+    const receipt = await expect(200, undefined, 'GET', `/gateway/receipts/${CANNED_RECEIPT.transactionHash}`, { token: s.signerToken });
+    assert.deepEqual(receipt.json.events[0].args, { from: owner, to: owner, value: '5' });
+    await expect(400, 'invalid_request', 'GET', '/gateway/receipts/0x12', { token: s.signerToken });
+    // the canned node does not answer eth_estimateGas: the node's refusal is a 502, never a 5xx of the signer's own
+    await expect(502, 'upstream_rejected', 'POST', '/gateway/coin/transfer?kld-from=evm-hot-0', { token: s.signerToken, body: { to: owner, value: '1' } });
   });
 
   test('sign, both chains: 200; 400, 401, 403 (scope and policy), 404, 413, 415, 429; 503 for a key the backend lacks', async () => {

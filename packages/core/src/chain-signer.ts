@@ -1,4 +1,5 @@
 import type { ChainPolicyHooks } from './chain-policy-hooks.js';
+import type { ChainGateway } from './chain-gateway.js';
 import type { ChainRpc } from './chain-rpc.js';
 import type { Curve } from './curve.js';
 import type { Intent } from './intent.js';
@@ -67,6 +68,8 @@ export interface ChainSigner<Req = Record<string, unknown>, D = unknown> extends
   sign(decoded: DecodedRequest<D>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse>;
   /** Optional: a JSON-RPC endpoint for this chain (POST /rpc/<chain>/<network>), see chain-rpc.ts. */
   readonly rpc?: ChainRpc;
+  /** Optional: a REST gateway to registered contracts (/gateway/...), see chain-gateway.ts. Needs `rpc` (its networks). */
+  readonly gateway?: ChainGateway;
 }
 
 /** The `openkms` block a plugin package declares in its package.json. */

@@ -100,6 +100,15 @@ export const ErrorCode = {
   rpcMethodNotAllowed: 'rpc_method_not_allowed',
   /** The network's upstream node answered with a JSON-RPC error (its code and message are passed on). */
   upstreamRejected: 'upstream_rejected',
+  // REST gateway (appended)
+  /** No contract of that name is registered with the REST gateway (config `[gateway.contracts.<name>]` or the admin API). */
+  unknownContract: 'unknown_contract',
+  /** The contract's ABI has no function of that name or signature (or the name is overloaded: use the signature). */
+  unknownMethod: 'unknown_method',
+  /** The gateway call's signing key (`kld-from` / `x-openkms-from`) is neither a key label nor a key's address. */
+  unknownFrom: 'unknown_from',
+  /** A contract ABI that is not a valid JSON ABI (the error names the entry and the offending item). */
+  abiInvalid: 'abi_invalid',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

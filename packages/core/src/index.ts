@@ -1,5 +1,6 @@
 export * from './amount.js';
 export * from './bytes.js';
+export * from './chain-gateway.js';
 export * from './chain-policy-hooks.js';
 export * from './chain-rpc.js';
 export * from './chain-signer.js';

@@ -11,6 +11,7 @@ import type { EvmSignature } from './evm-signature.js';
 import { decodeUnsignedTransaction, serializeUnsignedTransaction, transactionFromJson } from './evm-transaction.js';
 import type { EvmUnsignedTransaction } from './evm-transaction.js';
 import { evmKeyOptionsSchema, keyChainId } from './key-option-names.js';
+import { createEvmGateway } from './evm-gateway.js';
 import { createEvmJsonRpc } from './evm-json-rpc.js';
 import { buildPersonalMessageIntent, personalMessageSigningBytes } from './personal-message.js';
 import { quantity } from './quantity.js';
@@ -180,6 +181,7 @@ export function createEvmChainSigner(_options: EvmPluginOptions = {}): ChainSign
     network: evmKeyNetwork,
     checkPolicyId: checkEvmPolicyId,
     rpc: createEvmJsonRpc(),
+    gateway: createEvmGateway(),
 
     address(publicKey: Uint8Array): string {
       return evmAddress(publicKey);

@@ -18,3 +18,7 @@ export * from './evm-json-rpc.js';
 export * from './fill-transaction.js';
 export * from './rpc-network-options.js';
 export * from './rpc-passthrough-methods.js';
+export * from './evm-gateway.js';
+export * from './gateway-abi.js';
+export * from './gateway-openapi.js';
+export * from './gateway-values.js';

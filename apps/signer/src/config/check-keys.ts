@@ -2,6 +2,7 @@ import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner, type JsonSch
 import { checkPolicyIds, parsePolicy, policyJsonSchemaFor, type KeyPolicy, type PolicyKeyConfig, type PolicyProblem } from '@openkms/policy';
 import type { ErrorObject } from 'ajv';
 import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
+import { checkGatewayContracts } from './check-gateway.js';
 import { checkNetworks } from './check-networks.js';
 import { backendProblems } from './check-backends.js';
 import { configError, type ConfigProblem } from './config-problems.js';
@@ -149,6 +150,7 @@ export function bindConfig(
     if (r.policy !== undefined) keys[label] = { ...k, policy: r.policy };
   }
   problems.push(...checkNetworks(loaded.networks, chains));
+  problems.push(...checkGatewayContracts(loaded, chains).problems);
   if (problems.length > 0) throw configError(loaded.file, problems);
   return { ...loaded, keys };
 }

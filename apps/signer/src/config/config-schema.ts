@@ -135,6 +135,31 @@ export function configSchema(): JsonSchema {
           },
         },
       },
+      gateway: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'The REST gateway (/gateway/<contract>/<method>): contracts registered from config.',
+        properties: {
+          contracts: {
+            type: 'object',
+            propertyNames: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', not: { const: 'receipts' } },
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['network', 'address', 'abi_file'],
+              properties: {
+                network: label,
+                address: { type: 'string', minLength: 1 },
+                abi_file: {
+                  type: 'string',
+                  minLength: 1,
+                  description: 'JSON ABI (an array, or a compiler artifact with an abi field), relative to the config file',
+                },
+              },
+            },
+          },
+        },
+      },
       keys: {
         type: 'object',
         propertyNames: label,

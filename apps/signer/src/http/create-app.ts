@@ -12,6 +12,7 @@ import { denialDetails } from '../pipeline/denial-details.js';
 import { sendError } from './send-error.js';
 import { rpcBody } from '../rpc/rpc-body.js';
 import { createRpcHandler } from '../rpc/rpc-handler.js';
+import { mountGatewayRoutes } from './gateway-routes.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -348,6 +349,9 @@ export function createApp(s: SignerServices): express.Express {
     if (plugin.rpc === undefined) continue;
     route('POST', `/rpc/${chain}/:network`, auth, requireRead(), denialGate, rpcBody(maxBody), limited, createRpcHandler(s, plugin, forbidden));
   }
+
+  // REST gateway: contracts of [gateway.contracts] and POST /admin/gateway/contracts, on chains with a gateway hook
+  mountGatewayRoutes(s, { route, auth, requireRead, requireAdmin, denialGate, limited, adminBody: body, forbidden });
 
   // admin
   const actor = (res: Response) => identityOf(res);

@@ -61,6 +61,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.rpcMethodNotAllowed]: 400,
   // the network's node answered with an error (JSON-RPC endpoint; its own code and message are passed on)
   [ErrorCode.upstreamRejected]: 502,
+  // REST gateway
+  [ErrorCode.unknownContract]: 404,
+  [ErrorCode.unknownMethod]: 404,
+  [ErrorCode.unknownFrom]: 404,
+  [ErrorCode.abiInvalid]: 400,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

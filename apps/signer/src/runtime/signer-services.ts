@@ -10,6 +10,7 @@ import type { OpenApiDocument } from '../openapi/compose-openapi.js';
 import type { RequestValidators } from '../openapi/request-validators.js';
 import type { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
 import type { SignPipeline } from '../pipeline/sign-pipeline.js';
+import type { GatewayServices } from './gateway-services.js';
 import type { RpcServices } from './rpc-services.js';
 
 /** Admin operations (kill switches, overlays, reload); each is audited by its implementation. */
@@ -50,6 +51,8 @@ export interface SignerServices {
   readonly pipeline: SignPipeline;
   /** The JSON-RPC endpoint's nonce manager and upstream clients (POST /rpc/<chain>/<network>). */
   readonly rpc: RpcServices;
+  /** The REST gateway's contract registry (/gateway/<contract>/<method>, /admin/gateway/contracts). */
+  readonly gateway: GatewayServices;
   readonly admin: AdminOperations;
   readonly requestLimiter: ConcurrencyLimiter;
   /** Per-token budget of refused sign requests (`auth.denied_per_minute`). */

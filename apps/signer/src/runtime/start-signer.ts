@@ -30,6 +30,7 @@ import { loadBackendPlugins } from '../plugins/load-backend-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
+import { createGatewayServices } from './gateway-services.js';
 import { createRpcServices } from './rpc-services.js';
 import { observeBackends, startKeyBackends } from './start-key-backends.js';
 import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
@@ -336,6 +337,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       backend,
       pipeline,
       rpc: createRpcServices(),
+      gateway: createGatewayServices({ config: () => config, chains, audit: (actor, rid, action, details) => auditAdmin(actor, rid, action, details) }),
       admin,
       requestLimiter,
       denialBudget,
