@@ -150,7 +150,8 @@ function readPrograms(raw: unknown, path: string): AllowedProgram[] {
     const p = `${path}[${i}]`;
     const t = asTable(item, p);
     checkKeys(t, PROGRAM_FIELDS, p);
-    const id = readId(t.id, at(p, 'id'));
+    // an EVM contract address in any case (checksummed or not) is the same program as the intent's lower-case one
+    const id = canonicalAccountId(readId(t.id, at(p, 'id')));
     if (seen.has(id)) fail(at(p, 'id'), `duplicate program id ${id}`);
     seen.add(id);
     const rules = readProgramInstructionRules(t, p);

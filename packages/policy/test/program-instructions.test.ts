@@ -81,3 +81,10 @@ test('spl:unknown: no cap names it (uncapped), and every spl: rule applies to it
   assert.equal(recipients.explain('hot', solanaTx([unknown])).code, 'recipient_not_allowed');
   assert.throws(() => parsePolicy({ per_tx_caps: { 'spl:unknown': '1' } }, 'p'), { context: { path: 'p.per_tx_caps.spl:unknown' } });
 });
+
+test('an EVM contract in allowed_programs matches in any letter case (checksummed ids are canonicalised like recipients)', () => {
+  const checksummed = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+  const policy = parsePolicy({ allowed_programs: [{ id: checksummed, allow_unknown_instructions: true }] }, 'keys.hot.policy');
+  assert.equal(policy.allowed_programs[0]!.id, checksummed.toLowerCase());
+  assert.throws(() => parsePolicy({ allowed_programs: [{ id: checksummed }, { id: checksummed.toLowerCase() }] }, 'keys.hot.policy'), /duplicate program id/);
+});
