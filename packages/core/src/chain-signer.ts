@@ -64,6 +64,12 @@ export interface ChainSigner<Req = Record<string, unknown>, D = unknown> extends
   address(publicKey: Uint8Array, options: Readonly<Record<string, unknown>>): string;
   decode(request: Req, key: ChainKey): Promise<DecodedRequest<D>> | DecodedRequest<D>;
   sign(decoded: DecodedRequest<D>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse>;
+  /**
+   * Optional: loads what `decode` and `sign` need when the plugin imports it lazily (heavy decoders), so the first
+   * request does not wait for it. The signer calls it once its HTTP server listens, for chains that have keys.
+   * Rejects when that code cannot be loaded (every request would then fail closed).
+   */
+  prepare?(): Promise<void>;
 }
 
 /** The `openkms` block a plugin package declares in its package.json. */

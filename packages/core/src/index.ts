@@ -8,3 +8,4 @@ export * from './intent.js';
 export * from './json-schema.js';
 export * from './key-backend.js';
 export * from './key-backend-plugin.js';
+export * from './lazy-chain-signer.js';

@@ -29,6 +29,7 @@ import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
+import { prepareChains } from './prepare-chains.js';
 import { startKeyBackend } from './start-key-backend.js';
 import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
@@ -375,6 +376,8 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     logger.info({ url, chains: [...chains.keys()], keys: keys.labels(), simulated: health.simulated }, 'openKMS signer listening');
+    // the chains' decoders load now that /health answers (plugins import them lazily), before the first sign request
+    void prepareChains(chains, config, logger);
 
     const healthTimer = setInterval(() => {
       backend
