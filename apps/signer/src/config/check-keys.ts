@@ -1,7 +1,7 @@
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner, type JsonSchema } from '@openkms/core';
 import { checkPolicyIds, parsePolicy, policyJsonSchemaFor, type KeyPolicy, type PolicyKeyConfig, type PolicyProblem } from '@openkms/policy';
 import type { ErrorObject } from 'ajv';
-import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
+import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
 import { configError, type ConfigProblem } from './config-problems.js';
 import type { KeyConfig, LoadedConfig, SignerConfig } from './signer-config.js';
 
@@ -10,7 +10,6 @@ type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null 
 /** Options of a plugin that declares no keyOptionsSchema: none are accepted (conservative; see the README). */
 const NO_OPTIONS: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 
-const ajv = createAjv({ allErrors: true });
 const optionValidators = new WeakMap<ChainSigner<any, any>, Validator>();
 const policyValidators = new WeakMap<ChainSigner<any, any>, Validator>();
 
@@ -18,7 +17,7 @@ function compiled(cache: WeakMap<ChainSigner<any, any>, Validator>, plugin: Chai
   let v = cache.get(plugin);
   if (v === undefined) {
     try {
-      v = ajv.compile(schema()) as Validator;
+      v = sharedAjv().compile(schema()) as Validator;
     } catch (err) {
       throw openKmsError(ErrorCode.pluginInvalid, `plugin for chain ${plugin.chain}: invalid JSON Schema (${(err as Error).message.split('\n')[0]})`, {
         chain: plugin.chain,
