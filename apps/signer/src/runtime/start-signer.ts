@@ -376,8 +376,6 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     logger.info({ url, chains: [...chains.keys()], keys: keys.labels(), simulated: health.simulated }, 'openKMS signer listening');
-    // the chains' decoders load now that /health answers (plugins import them lazily), before the first sign request
-    void prepareChains(chains, config, logger);
 
     const healthTimer = setInterval(() => {
       backend
@@ -429,6 +427,9 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         logger.flush?.();
       })());
 
+    // the chains' decoders (imported lazily by their plugins) load now that /health answers; startSigner resolves once
+    // they are loaded, so a caller's first sign request does not wait for them (nor spend its deadline on them)
+    await prepareChains(chains, config, logger);
     return { url, port: address.port, logger, simulated: health.simulated, reload: () => reload(undefined, 'api'), close };
   } catch (err) {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
