@@ -60,15 +60,22 @@ function freePort() {
   });
 }
 
+// what the CLI prints once its start is complete and Ctrl-C stops it cleanly (after /health answers: the chains'
+// decoders load in between)
+const STARTED = /openKMS demo signer: |openKMS signer listening on /;
+
 function start(argv) {
-  let stderr = '';
-  const child = spawn(process.execPath, [bin, ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  let output = '';
+  const child = spawn(process.execPath, [bin, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (d) => (output = (output + d).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise((r) => child.on('exit', (code) => r(code)));
-  return { child, exited, stderr: () => stderr };
+  return { child, exited, stderr: () => output };
 }
 
 async function stop(p) {
+  for (let i = 0; i < 6000 && p.child.exitCode === null && !STARTED.test(p.stderr()); i++) await sleep(10);
   if (p.child.exitCode === null) p.child.kill('SIGINT');
   const code = await p.exited;
   if (code !== 0) throw new Error(`openkms exited ${code} after SIGINT\n${p.stderr()}`);
