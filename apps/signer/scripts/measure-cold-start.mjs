@@ -60,8 +60,7 @@ function freePort() {
   });
 }
 
-// what the CLI prints once its start is complete and Ctrl-C stops it cleanly (after /health answers: the chains'
-// decoders load in between)
+// what the CLI prints once it handles Ctrl-C (right after it listens)
 const STARTED = /openKMS demo signer: |openKMS signer listening on /;
 
 function start(argv) {

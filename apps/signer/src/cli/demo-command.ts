@@ -29,7 +29,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (latency !== 'zero' && latency !== 'realistic') throw new UsageError('--latency must be zero or realistic');
   const simListen = flag(args, 'sim-listen');
   const sim = simListen === undefined ? ('in-process' as const) : (([h, p]) => ({ host: h, port: p }))(splitListen(simListen));
-  const demo = await startDemo({ dir, listen: { host, port }, latency, sim });
+  const demo = await startDemo({ dir, listen: { host, port }, latency, sim, signerOptions: { awaitDecoders: false } });
   const rel = (p: string) => {
     const r = relative(process.env.INIT_CWD ?? process.cwd(), p);
     return r.startsWith('..') ? p : r;

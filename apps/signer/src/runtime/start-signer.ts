@@ -49,6 +49,12 @@ export interface StartSignerOptions {
   readonly auditIo?: Partial<AuditIo>;
   /** Test hook: a lower audit record size limit than the default 1 MiB. */
   readonly auditMaxRecordBytes?: number;
+  /**
+   * Resolve only once the chains' decoders are loaded (default true; they load after the server listens, so /health
+   * answers first). The CLI passes false: it installs its signal handlers as soon as the server listens, and the
+   * decoders load in the background (a sign request arriving meanwhile waits for them).
+   */
+  readonly awaitDecoders?: boolean;
 }
 
 export interface RunningSigner {
@@ -427,9 +433,10 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         logger.flush?.();
       })());
 
-    // the chains' decoders (imported lazily by their plugins) load now that /health answers; startSigner resolves once
-    // they are loaded, so a caller's first sign request does not wait for them (nor spend its deadline on them)
-    await prepareChains(chains, config, logger);
+    // the chains' decoders (imported lazily by their plugins) load now that /health answers; by default startSigner
+    // resolves once they are loaded, so a caller's first sign request does not wait for them (nor spend its deadline)
+    const decoders = prepareChains(chains, config, logger);
+    if (opts.awaitDecoders !== false) await decoders;
     return { url, port: address.port, logger, simulated: health.simulated, reload: () => reload(undefined, 'api'), close };
   } catch (err) {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
