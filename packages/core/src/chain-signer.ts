@@ -70,6 +70,12 @@ export interface ChainSigner<Req = Record<string, unknown>, D = unknown> extends
   readonly rpc?: ChainRpc;
   /** Optional: a REST gateway to registered contracts (/gateway/...), see chain-gateway.ts. Needs `rpc` (its networks). */
   readonly gateway?: ChainGateway;
+  /**
+   * Optional: loads what `decode` and `sign` need when the plugin imports it lazily (heavy decoders), so the first
+   * request does not wait for it. The signer calls it once its HTTP server listens, for chains that have keys.
+   * Rejects when that code cannot be loaded (every request would then fail closed).
+   */
+  prepare?(): Promise<void>;
 }
 
 /** The `openkms` block a plugin package declares in its package.json. */

@@ -10,5 +10,6 @@ export * from './intent.js';
 export * from './json-schema.js';
 export * from './key-backend.js';
 export * from './key-backend-plugin.js';
+export * from './lazy-chain-signer.js';
 export * from './nonce-manager.js';
 export * from './nonce-store.js';

@@ -1,4 +1,4 @@
-import { CHAIN_PLUGIN_API_VERSION, ErrorCode, fromBase64Strict, openKmsError, toBase64 } from '@openkms/core';
+import { ErrorCode, fromBase64Strict, openKmsError, toBase64 } from '@openkms/core';
 import type { ChainKey, ChainSigner, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
 import { decodeAminoSignDoc } from './amino-sign-doc.js';
 import { DEFAULT_BECH32_PREFIX, accountAddress, bech32PrefixOf, isCompressedSecp256k1 } from './cosmos-address.js';
@@ -6,11 +6,9 @@ import { buildCosmosIntent } from './cosmos-intent.js';
 import type { CosmosTx } from './cosmos-tx.js';
 import type { PubkeyType } from './pubkey-types.js';
 import { acceptedPubkeyTypeUrlsOf, pubkeyTypeOf } from './pubkey-types.js';
-import { cosmosKeyNetwork, cosmosKeyOptionsSchema } from './cosmos-key-options.js';
-import { checkCosmosPolicyId, cosmosPolicyAliases } from './cosmos-policy-ids.js';
+import { cosmosChainBasics } from './cosmos-chain-basics.js';
 import { verifySecp256k1 } from './secp256k1-verify.js';
 import { decodeSignDoc, directSignDocTx } from './sign-doc-decoder.js';
-import { cosmosSignRequestSchema, cosmosSignResponseSchema } from './sign-request-schema.js';
 import type { CosmosSignMode, CosmosSignRequest, CosmosSignResponse } from './sign-request-schema.js';
 import { findSignerInfo, signerInfoTypeMismatch } from './signer-public-keys.js';
 import { signingDigest } from './signing-digest.js';
@@ -97,23 +95,7 @@ export function createCosmosChainSigner(options: CosmosPluginOptions = {}): Chai
   }
 
   return {
-    chain: 'cosmos',
-    apiVersion: CHAIN_PLUGIN_API_VERSION,
-    curve: 'secp256k1',
-    requestSchema: cosmosSignRequestSchema,
-    responseSchema: cosmosSignResponseSchema,
-    summary: 'Sign a Cosmos SDK SignDoc (direct) or StdSignDoc (amino JSON) with a secp256k1 key',
-    keyOptionsSchema: cosmosKeyOptionsSchema,
-    network: cosmosKeyNetwork,
-    checkPolicyId: (kind, value, keyOptions, context) => checkCosmosPolicyId(kind, value, keyOptions, defaultPrefix, context),
-    policyAliases: cosmosPolicyAliases,
-
-    address(publicKey: Uint8Array, keyOptions: Readonly<Record<string, unknown>>): string {
-      if (!isCompressedSecp256k1(publicKey)) {
-        throw openKmsError(ErrorCode.wrongChain, 'a Cosmos key is a 33-byte compressed secp256k1 public key', { length: publicKey.length });
-      }
-      return accountAddress(publicKey, bech32PrefixOf(keyOptions, defaultPrefix), pubkeyTypeOf(keyOptions, accepted));
-    },
+    ...cosmosChainBasics(options),
 
     decode(request: CosmosSignRequest, key: ChainKey): DecodedRequest<CosmosDecoded> {
       const mode = checkRequest(request);

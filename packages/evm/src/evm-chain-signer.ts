@@ -1,21 +1,20 @@
-import { CHAIN_PLUGIN_API_VERSION, ErrorCode, openKmsError } from '@openkms/core';
-import { checkEvmPolicyId, evmKeyNetwork } from './evm-policy-ids.js';
+import { ErrorCode, openKmsError } from '@openkms/core';
 import type { ChainKey, ChainSigner, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
 import { hexToBytes, isHex, keccak256, numberToHex, recoverTransactionAddress, serializeTransaction, toBytes } from 'viem';
 import type { Address, Hex, TransactionSerializable } from 'viem';
 import { authorizationFromJson, authorizationSigningBytes, buildAuthorizationIntent } from './authorization.js';
 import type { EvmAuthorization } from './authorization.js';
 import { evmAddress, isCompressedSecp256k1, lowerAddress } from './evm-address.js';
+import { evmChainBasics } from './evm-chain-basics.js';
+import { createEvmGateway } from './evm-gateway.js';
+import { createEvmJsonRpc } from './evm-json-rpc.js';
 import { signEvmDigest } from './evm-signature.js';
 import type { EvmSignature } from './evm-signature.js';
 import { decodeUnsignedTransaction, serializeUnsignedTransaction, transactionFromJson } from './evm-transaction.js';
 import type { EvmUnsignedTransaction } from './evm-transaction.js';
-import { evmKeyOptionsSchema, keyChainId } from './key-option-names.js';
-import { createEvmGateway } from './evm-gateway.js';
-import { createEvmJsonRpc } from './evm-json-rpc.js';
+import { keyChainId } from './key-option-names.js';
 import { buildPersonalMessageIntent, personalMessageSigningBytes } from './personal-message.js';
 import { quantity } from './quantity.js';
-import { evmSignRequestSchema, evmSignResponseSchema } from './sign-request-schema.js';
 import type { EvmSignRequest, EvmSignResponse } from './sign-request-schema.js';
 import { buildTransactionIntent } from './transaction-intent.js';
 import { buildTypedDataIntent } from './typed-data-intent.js';
@@ -171,21 +170,9 @@ export async function signEvmTransaction(tx: EvmUnsignedTransaction, key: ChainK
 /** Creates the EVM ChainSigner (POST /sign/evm). */
 export function createEvmChainSigner(_options: EvmPluginOptions = {}): ChainSigner<EvmSignRequest, EvmDecoded> {
   return {
-    chain: 'evm',
-    apiVersion: CHAIN_PLUGIN_API_VERSION,
-    curve: 'secp256k1',
-    requestSchema: evmSignRequestSchema,
-    responseSchema: evmSignResponseSchema,
-    summary: 'Sign an EVM transaction, EIP-712 typed data, an EIP-191 personal message or an EIP-7702 authorization with a secp256k1 key',
-    keyOptionsSchema: evmKeyOptionsSchema,
-    network: evmKeyNetwork,
-    checkPolicyId: checkEvmPolicyId,
+    ...evmChainBasics,
     rpc: createEvmJsonRpc(),
     gateway: createEvmGateway(),
-
-    address(publicKey: Uint8Array): string {
-      return evmAddress(publicKey);
-    },
 
     decode(request: EvmSignRequest, key: ChainKey): DecodedRequest<EvmDecoded> {
       return decodeEvmSignRequest(request, key);

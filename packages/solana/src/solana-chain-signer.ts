@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CHAIN_PLUGIN_API_VERSION, ErrorCode, fromBase64Strict, isOpenKmsError, openKmsError, toBase64 } from '@openkms/core';
+import { ErrorCode, fromBase64Strict, isOpenKmsError, openKmsError, toBase64 } from '@openkms/core';
 import type { ChainKey, ChainSigner, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
 import { resolveAccounts } from './account-keys.js';
 import type { ResolvedAccount } from './account-keys.js';
@@ -11,12 +11,11 @@ import { parseSolanaPluginOptions } from './plugin-options.js';
 import type { SolanaPluginConfig } from './plugin-options.js';
 import { createRpcAccountReader } from './rpc-account-reader.js';
 import type { AccountReader } from './rpc-account-reader.js';
-import { solanaSignRequestSchema, solanaSignResponseSchema } from './sign-request-schema.js';
 import type { AddressLookupTableInput, SolanaSignRequest, SolanaSignResponse } from './sign-request-schema.js';
 import { decodeSolanaAddress, solanaAddress, toBase58 } from './solana-address.js';
+import { solanaChainBasics } from './solana-chain-basics.js';
 import { buildSolanaIntent } from './solana-intent.js';
-import { solanaKeyNetwork, solanaKeyOptionsSchema, solanaRequestNetwork } from './solana-key-options.js';
-import { checkSolanaPolicyId, solanaPolicyAliases } from './solana-policy-ids.js';
+import { solanaRequestNetwork } from './solana-key-options.js';
 import type { SolanaIntentResult } from './solana-intent.js';
 import { decodeSolanaTransaction, withSignature } from './transaction-decoder.js';
 import type { SolanaTransaction } from './transaction-decoder.js';
@@ -139,23 +138,7 @@ export function createSolanaChainSigner(options: SolanaPluginOptions = {}, deps:
   const resolver = new LookupTableResolver({ pinned: config.lookupTables, ...(reader === undefined ? {} : { reader }) });
 
   return {
-    chain: 'solana',
-    apiVersion: CHAIN_PLUGIN_API_VERSION,
-    curve: 'ed25519',
-    requestSchema: solanaSignRequestSchema,
-    responseSchema: solanaSignResponseSchema,
-    summary: 'Sign a Solana message or transaction (legacy or v0) with an ed25519 key',
-    keyOptionsSchema: solanaKeyOptionsSchema,
-    network: solanaKeyNetwork,
-    checkPolicyId: checkSolanaPolicyId,
-    policyAliases: solanaPolicyAliases,
-
-    address(publicKey: Uint8Array): string {
-      if (publicKey.length !== 32) {
-        throw openKmsError(ErrorCode.wrongChain, 'a Solana key is a 32-byte ed25519 public key', { length: publicKey.length });
-      }
-      return solanaAddress(publicKey);
-    },
+    ...solanaChainBasics,
 
     async decode(request: SolanaSignRequest, key: ChainKey): Promise<DecodedRequest<SolanaDecoded>> {
       const field = checkRequest(request);

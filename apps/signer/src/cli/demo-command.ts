@@ -36,7 +36,14 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const sim = simListen === undefined ? ('in-process' as const) : (([h, p]) => ({ host: h, port: p }))(splitListen(simListen));
   const evmUpstream = flag(args, 'evm-upstream');
   if (evmUpstream !== undefined && !/^https?:\/\/[^\s"]+$/.test(evmUpstream)) throw new UsageError('--evm-upstream must be an http:// or https:// URL');
-  const demo = await startDemo({ dir, listen: { host, port }, latency, sim, ...(evmUpstream === undefined ? {} : { evmUpstream }) });
+  const demo = await startDemo({
+    dir,
+    listen: { host, port },
+    latency,
+    sim,
+    signerOptions: { awaitDecoders: false },
+    ...(evmUpstream === undefined ? {} : { evmUpstream }),
+  });
   const rel = (p: string) => {
     const r = relative(process.env.INIT_CWD ?? process.cwd(), p);
     return r.startsWith('..') ? p : r;

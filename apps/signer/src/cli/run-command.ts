@@ -16,7 +16,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const config = flag(args, 'config');
   if (!config) throw new UsageError('run needs --config FILE');
-  const signer = await startSigner({ configFile: userPath(config), handleSighup: true });
+  const signer = await startSigner({ configFile: userPath(config), handleSighup: true, awaitDecoders: false });
   const stopped = untilSignal(signer);
   io.err(`openKMS signer listening on ${signer.url}`);
   await stopped;

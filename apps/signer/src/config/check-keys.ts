@@ -1,7 +1,7 @@
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner, type JsonSchema, type KeyBackendPlugin } from '@openkms/core';
 import { checkPolicyIds, parsePolicy, policyJsonSchemaFor, type KeyPolicy, type PolicyKeyConfig, type PolicyProblem } from '@openkms/policy';
 import type { ErrorObject } from 'ajv';
-import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
+import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
 import { checkGatewayContracts } from './check-gateway.js';
 import { checkNetworks } from './check-networks.js';
 import { backendProblems } from './check-backends.js';
@@ -13,7 +13,6 @@ type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null 
 /** Options of a plugin that declares no keyOptionsSchema: none are accepted (conservative; see the README). */
 const NO_OPTIONS: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 
-const ajv = createAjv({ allErrors: true });
 const optionValidators = new WeakMap<ChainSigner<any, any>, Validator>();
 const policyValidators = new WeakMap<ChainSigner<any, any>, Validator>();
 
@@ -21,7 +20,7 @@ function compiled(cache: WeakMap<ChainSigner<any, any>, Validator>, plugin: Chai
   let v = cache.get(plugin);
   if (v === undefined) {
     try {
-      v = ajv.compile(schema()) as Validator;
+      v = sharedAjv().compile(schema()) as Validator;
     } catch (err) {
       throw openKmsError(ErrorCode.pluginInvalid, `plugin for chain ${plugin.chain}: invalid JSON Schema (${(err as Error).message.split('\n')[0]})`, {
         chain: plugin.chain,

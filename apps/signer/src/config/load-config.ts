@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import TOML from '@iarna/toml';
 import { ErrorCode, openKmsError } from '@openkms/core';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
+import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
 import { configError, type ConfigProblem } from './config-problems.js';
 import { configSchema } from './config-schema.js';
 import type { BackendConfig, LoadedConfig, NetworkConfig, UnboundKeyConfig } from './signer-config.js';
@@ -37,7 +37,7 @@ export function readConfigText(text: string, file: string): Raw {
 
 /** Every error of `raw` against the signer's config schema (not only the first), with dotted paths. */
 export function schemaProblems(raw: unknown): ConfigProblem[] {
-  schemaValidator ??= createAjv({ allErrors: true }).compile(configSchema());
+  schemaValidator ??= sharedAjv().compile(configSchema());
   if (schemaValidator(raw)) return [];
   return (schemaValidator.errors ?? []).map((e) => ({ path: errorPath(e), message: describeError(e) }));
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import type { ChainSigner, JsonSchema } from '@openkms/core';
 
 export type OpenApiDocument = Record<string, any>;
@@ -26,6 +26,8 @@ export function openApiFile(): string {
 export function loadBaseDocument(file = openApiFile()): OpenApiDocument {
   const json = file.replace(/\.yaml$/, '.json');
   if (json !== file && existsSync(json) && statSync(json).mtimeMs >= statSync(file).mtimeMs) return JSON.parse(readFileSync(json, 'utf8')) as OpenApiDocument;
+  // the YAML parser is loaded only here (from the sources, or a stale copy): it is a sizeable share of start-up
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   return parse(readFileSync(file, 'utf8')) as OpenApiDocument;
 }
 

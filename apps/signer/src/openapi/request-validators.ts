@@ -1,14 +1,10 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { describeError, errorPath } from '../validation/create-ajv.js';
+import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
 import type { OpenApiDocument } from './compose-openapi.js';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
-
 const DOC_ID = 'https://openkms.dev/openapi/v1';
+let instances = 0;
 
 /**
  * Request-body validators compiled from the composed OpenAPI document: the document is the source of truth.
@@ -16,19 +12,20 @@ const DOC_ID = 'https://openkms.dev/openapi/v1';
  * the "no branch of anyOf matched" wrapper of a nullable field (the failing branch's own error instead).
  */
 export class RequestValidators {
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+  // the process's shared ajv (its meta-schema compiled once); each document under its own id (tests start many signers)
+  private readonly ajv = sharedAjv();
+  private readonly id = `${DOC_ID}/${++instances}`;
   private readonly cache = new Map<string, ValidateFunction>();
 
   constructor(doc: OpenApiDocument) {
-    addFormats(this.ajv);
-    this.ajv.addSchema({ ...doc, $id: DOC_ID });
+    this.ajv.addSchema({ ...doc, $id: this.id });
   }
 
   /** Validates `body` against `#/components/schemas/<name>`; throws invalid_request naming the field (details.path). */
   check(schemaName: string, body: unknown): void {
     let validate = this.cache.get(schemaName);
     if (!validate) {
-      const found = this.ajv.getSchema(`${DOC_ID}#/components/schemas/${schemaName}`);
+      const found = this.ajv.getSchema(`${this.id}#/components/schemas/${schemaName}`);
       if (!found) throw new Error(`no schema ${schemaName} in the OpenAPI document`);
       validate = found;
       this.cache.set(schemaName, validate);

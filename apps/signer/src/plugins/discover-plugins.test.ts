@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isOpenKmsError } from '@openkms/core';
-import { defaultSearchPaths, discoverPlugins } from './discover-plugins.js';
+import { defaultSearchPaths, discoverPlugins, resolveEntry } from './discover-plugins.js';
 import { loadPlugins } from './load-plugins.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/third-party');
@@ -41,5 +41,20 @@ test('an enabled plugin that is not installed stops startup', async () => {
   await assert.rejects(
     loadPlugins({ searchPaths: [fixtures], enabled: ['openkms-plugin-missing'] }),
     (err: unknown) => isOpenKmsError(err) && err.code === 'plugin_invalid',
+  );
+});
+
+test("a plugin's openkms.entry names the subpath export the signer imports (the first-party plugins: their light ./plugin entry)", () => {
+  const found = discoverPlugins(defaultSearchPaths());
+  for (const name of ['@openkms/solana', '@openkms/cosmos', '@openkms/evm']) {
+    const d = found.find((f) => f.name === name)!;
+    assert.match(resolveEntry(d), /[/\\]src[/\\]plugin\.ts$/, name); // tests run from the sources (the `source` condition)
+  }
+  const toy = discoverPlugins([fixtures]).find((f) => f.name === 'openkms-plugin-toy')!;
+  assert.match(resolveEntry(toy), /[/\\]index\.js$/); // no entry: the main export
+  const missing = { ...toy, packageJson: { ...toy.packageJson, openkms: { plugin: 'chain', apiVersion: 1, entry: './light' } } };
+  assert.throws(
+    () => resolveEntry(missing),
+    (err: unknown) => isOpenKmsError(err) && err.code === 'plugin_invalid' && /openkms\.entry "\.\/light"/.test(err.message),
   );
 });

@@ -107,7 +107,11 @@ export function incompatibleError(plugin: DiscoveredPlugin): Error {
   );
 }
 
-/** The module file a package's main entry resolves to, honouring `exports` conditions the process was started with. */
+/**
+ * The module file the signer imports from a plugin package, honouring the `exports` conditions the process was
+ * started with: the subpath export named by `openkms.entry` (e.g. `"./plugin"`, a light module whose decoders load on
+ * first use), else the package's main entry. An `entry` the package does not export is an error (plugin_invalid).
+ */
 export function resolveEntry(plugin: DiscoveredPlugin): string {
   const conditions = activeConditions();
   const pick = (target: unknown): string | undefined => {
@@ -123,6 +127,19 @@ export function resolveEntry(plugin: DiscoveredPlugin): string {
     return undefined;
   };
   const exp = plugin.packageJson.exports;
+  const subpath = (plugin.packageJson.openkms as { entry?: unknown } | undefined)?.entry;
+  if (subpath !== undefined && subpath !== '.') {
+    const map = exp && typeof exp === 'object' && !Array.isArray(exp) ? (exp as Record<string, unknown>) : {};
+    const entry = typeof subpath === 'string' && Object.hasOwn(map, subpath) ? pick(map[subpath]) : undefined;
+    if (entry === undefined) {
+      throw openKmsError(
+        ErrorCode.pluginInvalid,
+        `plugin ${plugin.name}@${plugin.version}: openkms.entry ${JSON.stringify(subpath)} is not a subpath the package exports`,
+        { package: plugin.name, version: plugin.version },
+      );
+    }
+    return join(plugin.dir, entry);
+  }
   let entry: string | undefined;
   if (typeof exp === 'string') entry = exp;
   else if (exp && typeof exp === 'object') {

@@ -69,9 +69,10 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ plugins: 
 
 async function instantiate(d: DiscoveredPlugin, options: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Promise<ChainSigner<any, any>> {
   const invalid = (why: string) => openKmsError(ErrorCode.pluginInvalid, `plugin ${d.name}@${d.version}: ${why}`, { package: d.name, version: d.version });
+  const entry = resolveEntry(d);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(resolveEntry(d)).href)) as { default?: unknown };
+    mod = (await import(pathToFileURL(entry).href)) as { default?: unknown };
   } catch (err) {
     throw invalid(`cannot be imported (${(err as Error).message.split('\n')[0]})`);
   }

@@ -36,7 +36,7 @@ interface StoredContract {
 }
 
 /** The file admin-registered contracts are kept in: `gateway-contracts.json` in the state file's directory. */
-export function gatewayContractsFile(config: SignerConfig): string {
+export function gatewayContractsFile(config: Pick<SignerConfig, 'state'>): string {
   return join(dirname(config.state.file), 'gateway-contracts.json');
 }
 

@@ -33,6 +33,7 @@ import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
 import { createGatewayServices } from './gateway-services.js';
 import { createRpcServices } from './rpc-services.js';
 import { observeBackends, startKeyBackends } from './start-key-backends.js';
+import { prepareChains, prepareGatewayChains } from './prepare-chains.js';
 import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
 import type { AdminOperations, SignerServices } from './signer-services.js';
 
@@ -51,6 +52,12 @@ export interface StartSignerOptions {
   readonly auditIo?: Partial<AuditIo>;
   /** Test hook: a lower audit record size limit than the default 1 MiB. */
   readonly auditMaxRecordBytes?: number;
+  /**
+   * Resolve only once the chains' decoders are loaded (default true; they load after the server listens, so /health
+   * answers first). The CLI passes false: it installs its signal handlers as soon as the server listens, and the
+   * decoders load in the background (a sign request arriving meanwhile waits for them).
+   */
+  readonly awaitDecoders?: boolean;
 }
 
 export interface RunningSigner {
@@ -97,6 +104,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     const backendKinds = new Map([...backendPlugins.plugins].map(([kind, p]) => [kind, p.plugin]));
     // every key's options and policy checked by its chain plugin, every backend's options by its backend plugin
     // (all problems reported at once)
+    await prepareGatewayChains(chains, loaded);
     let config = bindConfig(loaded, chains, backendKinds);
     const openapi = composeOpenApi(loadBaseDocument(), plugins, policySchemasFor(plugins));
     const validators = new RequestValidators(openapi);
@@ -245,7 +253,9 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       }
       reloading = (async () => {
         try {
-          const next = bindConfig(await loadConfig(config.file), chains, backendKinds);
+          const nextLoaded = await loadConfig(config.file);
+          await prepareGatewayChains(chains, nextLoaded);
+          const next = bindConfig(nextLoaded, chains, backendKinds);
           // all or nothing: everything that can fail is prepared first; the policy engine switches last
           const nextKeys = keys.replace(next.keys, chains);
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
@@ -428,6 +438,10 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         logger.flush?.();
       })());
 
+    // the chains' decoders (imported lazily by their plugins) load now that /health answers; by default startSigner
+    // resolves once they are loaded, so a caller's first sign request does not wait for them (nor spend its deadline)
+    const decoders = prepareChains(chains, config, logger);
+    if (opts.awaitDecoders !== false) await decoders;
     return { url, port: address.port, logger, simulated: health.simulated, reload: () => reload(undefined, 'api'), close };
   } catch (err) {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);

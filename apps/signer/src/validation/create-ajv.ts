@@ -15,6 +15,17 @@ export function createAjv(opts: { allErrors?: boolean } = {}): Ajv2020 {
   return ajv;
 }
 
+let shared: Ajv2020 | undefined;
+
+/**
+ * The process's one `allErrors` ajv instance, for config files, keys' options and policies, and request bodies. One
+ * instance compiles the JSON Schema meta-schema once (each instance does on its first compile: a large share of the
+ * signer's start-up), and every compiled validator is cached in it.
+ */
+export function sharedAjv(): Ajv2020 {
+  return (shared ??= createAjv({ allErrors: true }));
+}
+
 /** The dotted path of the value an ajv error is about (`keys.solana-hot-0.policy.per_tx_caps`). */
 export function errorPath(error: ErrorObject, root = ''): string {
   const parts = error.instancePath
