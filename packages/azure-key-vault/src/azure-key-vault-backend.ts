@@ -81,7 +81,9 @@ export function createAzureKeyVaultBackend(
   const clientOptions: KeyClientOptions = {
     retryOptions: { maxRetries: 0 }, // retries are ours: one deadline, our backoff, our events
     ...(overrides.additionalPolicies ? { additionalPolicies: overrides.additionalPolicies } : {}),
-    ...(overrides.disableChallengeResourceVerification ? { disableChallengeResourceVerification: true } : {}),
+    ...(overrides.disableChallengeResourceVerification || options.disable_challenge_resource_verification === true
+      ? { disableChallengeResourceVerification: true }
+      : {}),
   };
   const client = new KeyClient(options.vault_url, credential, clientOptions);
   const device = `azure-key-vault:${new URL(options.vault_url).host}`;
