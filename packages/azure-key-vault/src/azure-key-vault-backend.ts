@@ -16,9 +16,7 @@ import {
 } from '@openkms/core';
 import { errorLabel, retryVerdict, toOpenKmsError } from './azure-error-mapping.js';
 import type { AzureKeyVaultOptions } from './azure-key-vault-options.js';
-import { withRetry } from './retry.js';
-import { readSecretFile, resolveConfigPath } from './secret-file.js';
-import { compressSecp256k1PublicKey, normalizeSecp256k1Signature } from './secp256k1-signature.js';
+import { compressSecp256k1PublicKey, normalizeSecp256k1Signature, readSecretFile, resolveConfigPath, withRetry } from '@openkms/backend-kit';
 
 /** Programmatic extras (not from config): tests and embedders. */
 export interface AzureKeyVaultBackendOverrides {
