@@ -14,9 +14,9 @@ import { isOpenKmsError } from '@openkms/core';
 import { createSoftHsmToken, softHsmMissing, type SoftHsmToken } from '@openkms/tooling/test-helpers';
 import { TokenStore } from '../src/auth/token-store.js';
 import { keysCommand } from '../src/cli/keys-command.js';
-import { startSigner } from '../src/runtime/start-signer.js';
 import { waitForAudit } from './support/audit-files.js';
 import { cosmosSendSignDoc, solanaTransferMessage } from './support/chain-fixtures.js';
+import { startupError } from './support/startup-error.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -249,16 +249,7 @@ describe('backend config errors stop start-up with the dotted path', { skip }, (
     try {
       const file = s.demo.files.config;
       const base = readFileSync(file, 'utf8');
-      const attempt = async (toml: string) => {
-        writeFileSync(file, toml);
-        return startSigner({ configFile: file, listen: { host: '127.0.0.1', port: 0 }, connectorTransports: [] }).then(
-          async (r) => {
-            await r.close();
-            return undefined;
-          },
-          (e: unknown) => e,
-        );
-      };
+      const attempt = (toml: string) => startupError(file, toml);
       const badOption = await attempt(
         demoKeysOnYubiHsm(base) +
           `\n[backends.hsm2]\nkind = "pkcs11"\nmodule = "${token.module}"\ntoken_label = "x"\npin_file = "${token.pinFile}"\npin_fiel = "typo"\n`,

@@ -25,8 +25,7 @@ import {
 } from '@openkms/core';
 import type { AwsKmsOptions } from './aws-kms-options.js';
 import { isRetryableAwsError, toOpenKmsError } from './aws-error-mapping.js';
-import { withRetry } from './retry.js';
-import { normalizeSecp256k1Signature, parseDerSignature } from './secp256k1-signature.js';
+import { normalizeSecp256k1Signature, parseDerSignature, withRetry } from '@openkms/backend-kit';
 import { publicKeyFromSpki } from './spki-public-key.js';
 
 /** Programmatic extras (not from config): tests and embedders. */

@@ -1,4 +1,4 @@
-import { compressSecp256k1PublicKey } from './secp256k1-signature.js';
+import { compressSecp256k1PublicKey } from '@openkms/backend-kit';
 
 // DER SubjectPublicKeyInfo prefixes (RFC 8410 for Ed25519, RFC 5480 with the secp256k1 OID 1.3.132.0.10).
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');

@@ -58,7 +58,7 @@ describe('aws-kms backend (emulated KMS)', () => {
     assert.deepEqual([...awsKmsPlugin.curves].sort(), ['ed25519', 'secp256k1']);
     assert.equal(awsKmsPlugin.optionsSchema.additionalProperties, false);
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { openkms: unknown };
-    assert.deepEqual(pkg.openkms, { plugin: 'backend', apiVersion: 1 });
+    assert.deepEqual(pkg.openkms, { plugin: 'backend', apiVersion: 1, kind: 'aws-kms' });
   });
 
   it('signs a secp256k1 digest: DER with high S from KMS becomes compact low-S with the right recovery id', async () => {

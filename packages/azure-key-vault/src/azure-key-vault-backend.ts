@@ -16,9 +16,7 @@ import {
 } from '@openkms/core';
 import { errorLabel, retryVerdict, toOpenKmsError } from './azure-error-mapping.js';
 import type { AzureKeyVaultOptions } from './azure-key-vault-options.js';
-import { withRetry } from './retry.js';
-import { readSecretFile, resolveConfigPath } from './secret-file.js';
-import { compressSecp256k1PublicKey, normalizeSecp256k1Signature } from './secp256k1-signature.js';
+import { compressSecp256k1PublicKey, normalizeSecp256k1Signature, readSecretFile, resolveConfigPath, withRetry } from '@openkms/backend-kit';
 
 /** Programmatic extras (not from config): tests and embedders. */
 export interface AzureKeyVaultBackendOverrides {
@@ -81,7 +79,9 @@ export function createAzureKeyVaultBackend(
   const clientOptions: KeyClientOptions = {
     retryOptions: { maxRetries: 0 }, // retries are ours: one deadline, our backoff, our events
     ...(overrides.additionalPolicies ? { additionalPolicies: overrides.additionalPolicies } : {}),
-    ...(overrides.disableChallengeResourceVerification ? { disableChallengeResourceVerification: true } : {}),
+    ...(overrides.disableChallengeResourceVerification || options.disable_challenge_resource_verification === true
+      ? { disableChallengeResourceVerification: true }
+      : {}),
   };
   const client = new KeyClient(options.vault_url, credential, clientOptions);
   const device = `azure-key-vault:${new URL(options.vault_url).host}`;

@@ -28,6 +28,8 @@ describe('azure-key-vault options schema', () => {
         authority_host: 'https://login.microsoftonline.us',
       }),
     );
+    assert.ok(validate({ vault_url: 'https://vault.example.internal', disable_challenge_resource_verification: true }));
+    assert.equal(validate({ vault_url: 'https://vault.example.internal', disable_challenge_resource_verification: 'yes' }), false);
   });
 
   it('refuses a secret in clear, both secret and certificate, a secret file without tenant / client, plain http', () => {

@@ -19,6 +19,11 @@ export interface AzureKeyVaultOptions {
    * such as Azure Stack Hub, whose authority MSAL does not know. Default false.
    */
   readonly disable_instance_discovery?: boolean;
+  /**
+   * Skip the SDK's check that the vault host lies under the resource its authentication challenge names (e.g.
+   * *.vault.azure.net): for a vault reached through a custom domain or private endpoint name. Default false (keep it).
+   */
+  readonly disable_challenge_resource_verification?: boolean;
   /** Discovery: keys carrying this tag. Default "openkms". */
   readonly tag_name?: string;
   /** Discovery: only keys whose tag has this value. */
@@ -41,6 +46,10 @@ export const azureKeyVaultOptionsSchema: JsonSchema = {
     client_certificate_file: { type: 'string', minLength: 1, description: 'PEM file with the client certificate and key.' },
     authority_host: { type: 'string', pattern: '^https://', description: 'Entra authority host (sovereign clouds).' },
     disable_instance_discovery: { type: 'boolean', description: 'Skip MSAL instance discovery (private clouds). Default false.' },
+    disable_challenge_resource_verification: {
+      type: 'boolean',
+      description: "Skip the SDK's check that the vault host lies under the challenge's resource (custom domains). Default false.",
+    },
     tag_name: { type: 'string', minLength: 1, description: 'Discovery: keys carrying this tag. Default "openkms".' },
     tag_value: { type: 'string', description: 'Discovery: only keys whose tag has this value.' },
     timeout_ms: { type: 'integer', minimum: 100, maximum: 120000, description: 'Deadline per operation. Default 10000.' },

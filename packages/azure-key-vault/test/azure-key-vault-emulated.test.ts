@@ -81,7 +81,7 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
     assert.deepEqual(azureKeyVaultPlugin.curves, ['secp256k1']);
     assert.equal(azureKeyVaultPlugin.optionsSchema.additionalProperties, false);
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { openkms: unknown };
-    assert.deepEqual(pkg.openkms, { plugin: 'backend', apiVersion: 1 });
+    assert.deepEqual(pkg.openkms, { plugin: 'backend', apiVersion: 1, kind: 'azure-key-vault' });
   });
 
   it('signs a secp256k1 digest (ES256K, raw r‖s with high S) → compact low-S with the right recovery id', async () => {

@@ -13,8 +13,7 @@ import {
   type SignOptions,
   type SignProvenance,
 } from '@openkms/core';
-import { withRetry } from './retry.js';
-import { readSecretFile, resolveConfigPath } from './secret-file.js';
+import { readSecretFile, resolveConfigPath, withRetry } from '@openkms/backend-kit';
 import { vaultRequest, VaultTransportError, type VaultResponse } from './vault-http.js';
 import type { VaultOptions } from './vault-options.js';
 

@@ -62,7 +62,7 @@ describe('vault backend (emulated Vault, transit)', { skip }, () => {
     assert.deepEqual(vaultPlugin.curves, ['ed25519']);
     assert.equal(vaultPlugin.optionsSchema.additionalProperties, false);
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { openkms: unknown };
-    assert.deepEqual(pkg.openkms, { plugin: 'backend', apiVersion: 1 });
+    assert.deepEqual(pkg.openkms, { plugin: 'backend', apiVersion: 1, kind: 'vault' });
   });
 
   it('signs ed25519 through transit (token auth over HTTPS with ca_file); the signature verifies', async () => {

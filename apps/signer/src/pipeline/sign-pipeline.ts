@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type DecodedRequest, type Intent, type KeyBackend } from '@openkms/core';
+import type { KeyRef, SignProvenance } from '@openkms/core';
 import type { KeyDirectory } from '../keys/key-directory.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import { pinNetwork } from './check-network.js';
@@ -226,7 +227,13 @@ export class SignPipeline {
           const e = failClosed(err, ErrorCode.backendError, 'the key backend failed');
           count('error', e.code);
           release();
-          await this.tryAudit(audit, { decision: 'error', reason_code: e.code, reason: e.message, key_id: key.ref.id }, e);
+          // the record names the backend that failed (with several backends, which one to look at)
+          const where = recorder.provenance() ?? this.backendOf(key.ref);
+          await this.tryAudit(
+            audit,
+            { decision: 'error', reason_code: e.code, reason: e.message, key_id: key.ref.id, ...(where?.backend ? { backend: where.backend } : {}) },
+            e,
+          );
           throw e;
         } finally {
           backendTimer();
@@ -284,6 +291,15 @@ export class SignPipeline {
     const decision = this.deps.policy().explain(label, decoded.intent);
     const cached = this.deps.replay.get(label, replayDigestOf(decoded, sha256Hex(decoded.signingBytes))) !== undefined;
     return { decision, intent: decoded.intent, replay: cached && decision.kind !== 'forbidden' };
+  }
+
+  /** Where a key lives (its backend's name, with several), or undefined when the backend cannot say. */
+  private backendOf(ref: KeyRef): SignProvenance | undefined {
+    try {
+      return this.deps.backend.provenance?.(ref);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Audits a policy refusal and throws it (403, or 429 with Retry-After). */

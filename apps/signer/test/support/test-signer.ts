@@ -30,6 +30,27 @@ export interface TestResponse {
   readonly json: any;
 }
 
+export type RequestOptions = { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> };
+
+/** One HTTP request to a signer at `url` (a bearer token, a JSON or raw body), its answer parsed when it is JSON. */
+export async function requestSigner(url: string, method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
+  let body: string | undefined;
+  if (o.rawBody !== undefined) body = o.rawBody;
+  else if (o.body !== undefined) body = JSON.stringify(o.body);
+  if (body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
+  const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
 export function captureStream(lines: string[]): Writable {
   return new Writable({
     write(chunk, _enc, cb) {
@@ -71,23 +92,7 @@ export async function startTestSigner(opts: StartTestSignerOptions = {}): Promis
     signerToken,
     adminToken,
     logs,
-    async request(method, path, o = {}) {
-      const headers: Record<string, string> = { ...(o.headers ?? {}) };
-      if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
-      let body: string | undefined;
-      if (o.rawBody !== undefined) body = o.rawBody;
-      else if (o.body !== undefined) body = JSON.stringify(o.body);
-      if (body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
-      const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, headers: res.headers, text, json };
-    },
+    request: (method, path, o = {}) => requestSigner(url, method, path, o),
     async restart(next: Omit<StartTestSignerOptions, 'dir' | 'logs'> = {}) {
       await demo.close();
       return startTestSigner({ ...next, dir, logs });

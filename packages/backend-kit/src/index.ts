@@ -1,0 +1,3 @@
+export * from './retry.js';
+export * from './secp256k1-signature.js';
+export * from './secret-file.js';
