@@ -9,6 +9,7 @@ import { loadConfig, parseConfig } from '../src/config/load-config.js';
 import { loadTlsMaterial } from '../src/http/create-server.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 import { auditRecords, solanaBody, waitForAudit } from './support/policy-fixtures.js';
+import { waitFor } from './support/wait-for.js';
 import { fingerprintOf, hasOpensslCli, makeCa, makeLeaf, pem } from './support/tls-certificates.js';
 
 const skip = hasOpensslCli() ? false : 'the openssl CLI is not installed (apt-get install openssl); the TLS tests need it to make certificates';
@@ -180,13 +181,16 @@ describe('mutual TLS: client certificates required, mapped ones authenticate wit
     stranger = { ca: serverCa.cert, ...makeLeaf(dir, 'stranger', 'stranger', clientCa) };
     rogue = { ca: serverCa.cert, ...makeLeaf(dir, 'rogue', 'agent-1', otherCa) };
     const readerFp = fingerprintOf(reader.cert!);
+    const withTls = tlsTable(
+      dir,
+      `client_ca_file = "${clientCa.cert}"\n` +
+        `[[server.tls.client_identities]]\nsubject_cn = "agent-1"\nname = "agent-1"\nscopes = ["sign:solana-hot-0", "read"]\n` +
+        `[[server.tls.client_identities]]\nfingerprint_sha256 = "${readerFp.replace(/:/g, '').toLowerCase()}"\nname = "dashboard"\nscopes = ["read"]\n`,
+    );
     s = await s.restart({
-      config: tlsTable(
-        dir,
-        `client_ca_file = "${clientCa.cert}"\n` +
-          `[[server.tls.client_identities]]\nsubject_cn = "agent-1"\nname = "agent-1"\nscopes = ["sign:solana-hot-0", "read"]\n` +
-          `[[server.tls.client_identities]]\nfingerprint_sha256 = "${readerFp.replace(/:/g, '').toLowerCase()}"\nname = "dashboard"\nscopes = ["read"]\n`,
-      ),
+      // a small denial budget: a certificate identity is counted like a token
+      config: (toml) => withTls(toml.replace('[auth]\n', '[auth]\ndenied_per_minute = 3\n')),
+      signerOptions: { handleSighup: true },
     });
     const keys = await tlsRequest(s.url, 'GET', '/keys', agent);
     assert.equal(keys.status, 200, JSON.stringify(keys.json));
@@ -238,6 +242,16 @@ describe('mutual TLS: client certificates required, mapped ones authenticate wit
     await waitForAudit(s, (r) => r.token_name === 'dashboard' && r.reason_code === 'forbidden_scope');
   });
 
+  test('the denial budget counts a certificate identity like a token (429 past denied_per_minute)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6 && statuses.at(-1) !== 429; i++)
+      statuses.push((await tlsRequest(s.url, 'POST', '/sign/solana', reader, { body: solanaBody(from, 1) })).status);
+    assert.equal(statuses.at(-1), 429, statuses.join(','));
+    assert.ok(statuses.slice(0, -1).every((st) => st === 403));
+    const agentStill = await tlsRequest(s.url, 'POST', '/sign/solana', agent, { body: solanaBody(from, 1) });
+    assert.equal(agentStill.status, 200, 'another identity keeps its own budget');
+  });
+
   test('a bearer token takes precedence over the certificate: a bad token is 401 even with a mapped certificate', async () => {
     const bad = await tlsRequest(s.url, 'GET', '/keys', agent, { token: 'okms_not-a-token' });
     assert.equal(bad.status, 401);
@@ -245,7 +259,7 @@ describe('mutual TLS: client certificates required, mapped ones authenticate wit
     assert.equal(admin.status, 200, 'the admin token acts as the admin over a read-only certificate');
   });
 
-  test('certificate rotation: after SIGHUP-style reload / POST /admin/reload new connections get the new certificate', async () => {
+  test('certificate rotation: after POST /admin/reload or SIGHUP new connections get the new certificate', async () => {
     const before = fingerprintOf(join(dir, 'server.crt'));
     assert.equal((await tlsRequest(s.url, 'GET', '/health', agent)).peerFingerprint, before);
     makeLeaf(dir, 'server-next', 'openkms.test', serverCa, true);
@@ -257,12 +271,13 @@ describe('mutual TLS: client certificates required, mapped ones authenticate wit
     assert.equal(reloaded.status, 200, JSON.stringify(reloaded.json));
     assert.equal((await tlsRequest(s.url, 'GET', '/health', agent)).peerFingerprint, after1);
 
-    // the signal path (the CLI's SIGHUP handler calls the same reload)
+    // SIGHUP (what `systemctl reload openkms` sends)
     makeLeaf(dir, 'server-third', 'openkms.test', serverCa, true);
     copyFileSync(join(dir, 'server-third.crt'), join(dir, 'server.crt'));
     copyFileSync(join(dir, 'server-third.key'), join(dir, 'server.key'));
-    await s.demo.signer.reload();
-    assert.equal((await tlsRequest(s.url, 'GET', '/health', agent)).peerFingerprint, fingerprintOf(join(dir, 'server.crt')));
+    const third = fingerprintOf(join(dir, 'server.crt'));
+    process.kill(process.pid, 'SIGHUP');
+    await waitFor(async () => (await tlsRequest(s.url, 'GET', '/health', agent)).peerFingerprint === third, 'the certificate reloaded on SIGHUP', 15_000);
 
     // a broken file on reload: rejected, the running certificate stays
     const serving = fingerprintOf(join(dir, 'server.crt'));
