@@ -4,6 +4,37 @@ const listen = { type: 'string', pattern: '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+
 const label = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const;
 
 /**
+ * `[server.tls]`: native HTTPS; with `client_ca_file`, mutual TLS is required and `[[server.tls.client_identities]]`
+ * map client certificates (by subject CN or SHA-256 fingerprint) to an identity with scopes, like a token's.
+ */
+const serverTls = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['cert_file', 'key_file'],
+  properties: {
+    cert_file: { type: 'string', minLength: 1 },
+    key_file: { type: 'string', minLength: 1 },
+    client_ca_file: { type: 'string', minLength: 1 },
+    client_identities: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'scopes'],
+        oneOf: [{ required: ['subject_cn'] }, { required: ['fingerprint_sha256'] }],
+        properties: {
+          name: label,
+          subject_cn: { type: 'string', minLength: 1, maxLength: 256 },
+          fingerprint_sha256: { type: 'string', pattern: '^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$' },
+          scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(sign|read|admin)(:[A-Za-z0-9._-]{1,64})?$' } },
+        },
+      },
+    },
+  },
+} as const;
+
+/**
  * JSON Schema of the signer's TOML configuration. Unknown keys are errors everywhere, so a typo stops startup
  * with the dotted path of the offending key. A key's `options` and `policy` tables are checked afterwards, with the
  * JSON Schemas of the key's chain plugin (see check-keys.ts), because what they may contain depends on the chain.
@@ -26,6 +57,7 @@ export function configSchema(): JsonSchema {
           max_in_flight: { type: 'integer', minimum: 1, maximum: 100000 },
           max_in_flight_per_backend: { type: 'integer', minimum: 1, maximum: 100000 },
           shutdown_grace_ms: { type: 'integer', minimum: 0, maximum: 600000 },
+          tls: serverTls,
         },
       },
       logging: {

@@ -7,6 +7,7 @@ import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js
 import { configError, type ConfigProblem } from './config-problems.js';
 import { configSchema } from './config-schema.js';
 import type { BackendConfig, LoadedConfig, NetworkConfig, UnboundKeyConfig } from './signer-config.js';
+import { serverTls } from './server-tls-config.js';
 
 type Raw = Record<string, any>;
 
@@ -117,6 +118,7 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
       maxInFlight: raw.server?.max_in_flight ?? 256,
       maxInFlightPerBackend: raw.server?.max_in_flight_per_backend ?? 64,
       shutdownGraceMs: raw.server?.shutdown_grace_ms ?? 10_000,
+      ...(raw.server?.tls ? { tls: serverTls(raw.server.tls, at, file) } : {}),
     },
     logging: { level: raw.logging?.level ?? 'info', ...(raw.logging?.file ? { file: at(raw.logging.file) } : {}) },
     auth: {

@@ -12,6 +12,8 @@ export interface SignerConfig {
     readonly maxInFlight: number;
     readonly maxInFlightPerBackend: number;
     readonly shutdownGraceMs: number;
+    /** `[server.tls]`: native HTTPS (and mutual TLS with a client CA); absent = plain HTTP. */
+    readonly tls?: ServerTlsConfig;
   };
   readonly logging: { readonly level: string; readonly file?: string };
   /**
@@ -98,4 +100,23 @@ export interface NetworkConfig {
   /** How long one upstream call may take before it is given up (`rpc_unavailable`). Default 5000. */
   readonly upstreamTimeoutMs: number;
   readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** `[server.tls]`, paths absolute. */
+export interface ServerTlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Set: every client must present a certificate issued by this CA (mutual TLS). */
+  readonly clientCaFile?: string;
+  /** Client certificates that authenticate without a bearer token (mutual TLS only). */
+  readonly clientIdentities: readonly ClientIdentityConfig[];
+}
+
+/** `[[server.tls.client_identities]]`: a client certificate matched by subject CN or SHA-256 fingerprint. */
+export interface ClientIdentityConfig {
+  readonly name: string;
+  readonly subjectCn?: string;
+  /** Upper-case hex with colons (as Node's `fingerprint256` spells it). */
+  readonly fingerprintSha256?: string;
+  readonly scopes: readonly string[];
 }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { ErrorCode, openKmsError } from '@openkms/core';
+import type { CertificateIdentity } from '../auth/client-certificate-auth.js';
 import type { TokenIdentity, TokenStore } from '../auth/token-store.js';
 import { sendError } from './send-error.js';
 
@@ -12,8 +13,12 @@ export interface AuthFailureReporter {
 /**
  * Bearer authentication through passport-http-bearer against the hashed token store. Failures are JSON 401s with a
  * code (never passport's plain-text page) and are reported for rate-limited auditing.
+ *
+ * With mutual TLS, a request without an Authorization header is authenticated by its client certificate when
+ * `[[server.tls.client_identities]]` maps it (`certificate`). A request that carries an Authorization header is
+ * judged by its token alone: a bad token is a 401 even over a mapped certificate (no silent fallback).
  */
-export function createBearerAuth(store: () => TokenStore, onFailure: AuthFailureReporter) {
+export function createBearerAuth(store: () => TokenStore, onFailure: AuthFailureReporter, certificate?: (req: Request) => CertificateIdentity) {
   const authenticator = new passport.Passport();
   authenticator.use(
     'bearer',
@@ -31,6 +36,22 @@ export function createBearerAuth(store: () => TokenStore, onFailure: AuthFailure
     }
     const header = req.get('authorization');
     if (!header) {
+      const cert = certificate?.(req) ?? { kind: 'none' };
+      if (cert.kind === 'mapped') {
+        res.locals.identity = cert.identity;
+        next();
+        return;
+      }
+      if (cert.kind === 'unmapped') {
+        onFailure(req, res, 'unmapped_certificate');
+        sendError(
+          res,
+          openKmsError(ErrorCode.unauthorized, 'the client certificate is not mapped to an identity (server.tls.client_identities); send a bearer token', {
+            fingerprint_sha256: cert.fingerprint,
+          }),
+        );
+        return;
+      }
       onFailure(req, res, 'missing');
       sendError(res, openKmsError(ErrorCode.unauthorized, 'missing Authorization: Bearer <token> header', {}));
       return;

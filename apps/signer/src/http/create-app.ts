@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ErrorCode, isOpenKmsError, openKmsError, summarizeIntent, toBase64 } from '@openkms/core';
+import { certificateIdentity } from '../auth/client-certificate-auth.js';
 import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
 import { createBearerAuth, identityOf } from './bearer-auth.js';
@@ -25,8 +26,10 @@ export function createApp(s: SignerServices): express.Express {
   const routes: RouteSpec[] = [];
   const maxBody = () => s.config().server.maxBodyBytes;
   const body = (req: Request, res: Response, next: NextFunction) => jsonBody(maxBody())(req, res, next);
-  const auth = createBearerAuth(s.tokens, (req, res, reason) =>
-    s.auditAuthFailure({ requestId: String(res.locals.requestId), reason, route: req.path, remote: req.socket.remoteAddress ?? '' }),
+  const auth = createBearerAuth(
+    s.tokens,
+    (req, res, reason) => s.auditAuthFailure({ requestId: String(res.locals.requestId), reason, route: req.path, remote: req.socket.remoteAddress ?? '' }),
+    (req) => certificateIdentity(req.socket, s.config().server.tls),
   );
 
   app.use(requestId);

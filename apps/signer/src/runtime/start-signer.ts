@@ -1,8 +1,3 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { STATUS_CODES, createServer, type Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, type AuditIo, type AuditLog } from '@openkms/audit';
@@ -16,6 +11,7 @@ import { bindConfig, policyKeyConfig } from '../config/check-keys.js';
 import { loadConfig } from '../config/load-config.js';
 import type { SignerConfig } from '../config/signer-config.js';
 import { createApp } from '../http/create-app.js';
+import { startListener } from '../http/create-server.js';
 import { KeyDirectory } from '../keys/key-directory.js';
 import { createLogger } from '../logging/create-logger.js';
 import { SignerMetrics } from '../metrics/signer-metrics.js';
@@ -259,9 +255,11 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           // all or nothing: everything that can fail is prepared first; the policy engine switches last
           const nextKeys = keys.replace(next.keys, chains);
           const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
+          const nextListener = listener.prepareReload(next);
           engine.reload(policyKeys(next, chains));
           warnPolicyDeprecations(logger, next);
-          const restartRequired = restartOnlyChanges(startupRaw, next.raw);
+          const restartRequired = [...restartOnlyChanges(startupRaw, next.raw), ...nextListener.restartRequired];
+          nextListener.apply();
           config = next;
           logger.level = next.logging.level;
           keys = nextKeys;
@@ -380,24 +378,9 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     };
 
     const app = createApp(services);
-    const server: Server = createServer(
-      {
-        requestTimeout: config.server.requestTimeoutMs + 5_000,
-        headersTimeout: Math.min(10_000, config.server.requestTimeoutMs + 5_000),
-        keepAliveTimeout: 5_000,
-        // how often Node checks those timeouts (default 30 s): a slow body must not hold a connection for long
-        connectionsCheckingInterval: 1_000,
-      },
-      app,
-    );
-    server.on('clientError', answerClientError);
-    const listen = opts.listen ?? { host: config.server.host, port: config.server.port };
-    server.listen(listen.port, listen.host);
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+    const listener = await startListener(config, app, opts.listen ?? { host: config.server.host, port: config.server.port }, logger);
+    const { server, url } = listener;
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const address = server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${host}:${address.port}`;
     logger.info({ url, chains: [...chains.keys()], keys: keys.labels(), simulated: health.simulated }, 'openKMS signer listening');
 
     const healthTimer = setInterval(() => {
@@ -442,34 +425,11 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // resolves once they are loaded, so a caller's first sign request does not wait for them (nor spend its deadline)
     const decoders = prepareChains(chains, config, logger);
     if (opts.awaitDecoders !== false) await decoders;
-    return { url, port: address.port, logger, simulated: health.simulated, reload: () => reload(undefined, 'api'), close };
+    return { url, port: listener.port, logger, simulated: health.simulated, reload: () => reload(undefined, 'api'), close };
   } catch (err) {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     throw err;
   }
-}
-
-/**
- * Requests Node rejects before Express sees them (a malformed request line, oversized headers, a body that never
- * arrives) still get the JSON error body with a code and an x-request-id, then the connection is closed.
- */
-function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const [status, code, message] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, ErrorCode.invalidRequest, 'request headers too large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, ErrorCode.invalidRequest, 'the request was not received in time']
-        : [400, ErrorCode.invalidRequest, 'malformed HTTP request'];
-  const requestId = randomUUID();
-  const body = JSON.stringify({ error: message, code, request_id: requestId });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `x-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 /**
