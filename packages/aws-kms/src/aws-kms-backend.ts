@@ -25,7 +25,7 @@ import {
 } from '@openkms/core';
 import type { AwsKmsOptions } from './aws-kms-options.js';
 import { isRetryableAwsError, toOpenKmsError } from './aws-error-mapping.js';
-import { normalizeSecp256k1Signature, parseDerSignature, withRetry } from '@openkms/backend-kit';
+import { createServiceCaller, normalizeSecp256k1Signature, parseDerSignature } from '@openkms/backend-kit';
 import { publicKeyFromSpki } from './spki-public-key.js';
 
 /** Programmatic extras (not from config): tests and embedders. */
@@ -74,58 +74,19 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
   });
 
   const keys = new Map<string, KeyInfo>();
-  let closed = false;
-  let up: boolean | undefined;
   const device = `aws-kms:${options.region}`;
 
-  const setUp = (value: boolean): void => {
-    if (up === value) return;
-    up = value;
-    context.onEvent?.({ type: value ? 'up' : 'down' });
-  };
-
-  /** One KMS operation under one deadline, retried with backoff on throttling and transient faults. */
-  async function call<T>(
-    operation: string,
-    send: (abortSignal: AbortSignal) => Promise<T>,
-    ctx: Record<string, string> = {},
-    deadlineMs = timeoutMs,
-  ): Promise<T> {
-    if (closed) throw openKmsError('backend_unavailable', 'AWS KMS backend is closed', { backend: context.name });
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), deadlineMs);
-    try {
-      return await withRetry(
-        async () => {
-          const started = performance.now();
-          try {
-            const value = await send(deadline.signal);
-            context.onEvent?.({ type: 'command', operation, durationMs: performance.now() - started, ok: true });
-            setUp(true);
-            return value;
-          } catch (err) {
-            const name = deadline.signal.aborted ? 'Timeout' : ((err as { name?: string }).name ?? 'Error');
-            context.onEvent?.({ type: 'command', operation, durationMs: performance.now() - started, ok: false, error: name });
-            throw err;
-          }
-        },
-        { maxAttempts, baseDelayMs: overrides.retryBaseDelayMs ?? 100, maxDelayMs: 2000 },
-        (err) => ({ retry: !deadline.signal.aborted && isRetryableAwsError(err) }),
-        (err) => context.onEvent?.({ type: 'retry', operation, error: (err as { name?: string }).name ?? 'Error' }),
-      );
-    } catch (err) {
-      const base = { backend: context.name, operation, ...ctx };
-      if (deadline.signal.aborted) {
-        setUp(false);
-        throw openKmsError('backend_timeout', 'AWS KMS did not answer in time', { ...base, timeout_ms: deadlineMs });
-      }
-      const mapped = toOpenKmsError(err, base);
-      if (mapped.code === 'backend_unavailable') setUp(false);
-      throw mapped;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const caller = createServiceCaller({
+    service: 'AWS KMS',
+    context,
+    timeoutMs,
+    maxAttempts,
+    baseDelayMs: overrides.retryBaseDelayMs ?? 100,
+    retryable: (err) => ({ retry: isRetryableAwsError(err) }),
+    errorLabel: (err) => (err as { name?: string }).name ?? 'Error',
+    toOpenKmsError,
+  });
+  const { call, setUp } = caller;
 
   async function fetchKey(keyId: string): Promise<KeyInfo> {
     const out = await call('GetPublicKey', (abortSignal) => client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }), { key_id: keyId });
@@ -293,8 +254,8 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
     },
 
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
+      if (caller.closed) return;
+      caller.close();
       client.destroy();
     },
   };

@@ -16,7 +16,7 @@ import {
 } from '@openkms/core';
 import { errorLabel, retryVerdict, toOpenKmsError } from './azure-error-mapping.js';
 import type { AzureKeyVaultOptions } from './azure-key-vault-options.js';
-import { compressSecp256k1PublicKey, normalizeSecp256k1Signature, readSecretFile, resolveConfigPath, withRetry } from '@openkms/backend-kit';
+import { compressSecp256k1PublicKey, createServiceCaller, normalizeSecp256k1Signature, readSecretFile, resolveConfigPath } from '@openkms/backend-kit';
 
 /** Programmatic extras (not from config): tests and embedders. */
 export interface AzureKeyVaultBackendOverrides {
@@ -86,61 +86,18 @@ export function createAzureKeyVaultBackend(
   const client = new KeyClient(options.vault_url, credential, clientOptions);
   const device = `azure-key-vault:${new URL(options.vault_url).host}`;
   const keys = new Map<string, KeyInfo>();
-  let closed = false;
-  let up: boolean | undefined;
 
-  const setUp = (value: boolean): void => {
-    if (up === value) return;
-    up = value;
-    context.onEvent?.({ type: value ? 'up' : 'down' });
-  };
-
-  async function call<T>(
-    operation: string,
-    run: (abortSignal: AbortSignal) => Promise<T>,
-    ctx: Record<string, string> = {},
-    deadlineMs = timeoutMs,
-  ): Promise<T> {
-    if (closed) throw openKmsError('backend_unavailable', 'Azure Key Vault backend is closed', { backend: context.name });
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), deadlineMs);
-    try {
-      return await withRetry(
-        async () => {
-          const started = performance.now();
-          try {
-            const value = await run(deadline.signal);
-            context.onEvent?.({ type: 'command', operation, durationMs: performance.now() - started, ok: true });
-            setUp(true);
-            return value;
-          } catch (err) {
-            context.onEvent?.({
-              type: 'command',
-              operation,
-              durationMs: performance.now() - started,
-              ok: false,
-              error: deadline.signal.aborted ? 'timeout' : errorLabel(err),
-            });
-            throw err;
-          }
-        },
-        { maxAttempts, baseDelayMs: overrides.retryBaseDelayMs ?? 100, maxDelayMs: 2000 },
-        (err) => (deadline.signal.aborted ? { retry: false } : retryVerdict(err)),
-        (err) => context.onEvent?.({ type: 'retry', operation, error: errorLabel(err) }),
-      );
-    } catch (err) {
-      const base = { backend: context.name, operation, ...ctx };
-      if (deadline.signal.aborted) {
-        setUp(false);
-        throw openKmsError('backend_timeout', 'Azure Key Vault did not answer in time', { ...base, timeout_ms: deadlineMs });
-      }
-      const mapped = toOpenKmsError(err, base);
-      if (mapped.code === 'backend_unavailable') setUp(false);
-      throw mapped;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const caller = createServiceCaller({
+    service: 'Azure Key Vault',
+    context,
+    timeoutMs,
+    maxAttempts,
+    baseDelayMs: overrides.retryBaseDelayMs ?? 100,
+    retryable: retryVerdict,
+    errorLabel: errorLabel,
+    toOpenKmsError,
+  });
+  const { call, setUp } = caller;
 
   function keyName(key: KeyRef): string {
     if (typeof key?.id !== 'string' || !KEY_NAME.test(key.id)) throw openKmsError('invalid_request', 'Azure Key Vault key name must be 1–127 of [0-9A-Za-z-]');
@@ -272,7 +229,7 @@ export function createAzureKeyVaultBackend(
     },
 
     async close(): Promise<void> {
-      closed = true;
+      caller.close();
     },
   };
 }

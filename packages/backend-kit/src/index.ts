@@ -1,3 +1,4 @@
 export * from './retry.js';
 export * from './secp256k1-signature.js';
 export * from './secret-file.js';
+export * from './service-caller.js';
