@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type ChainRpcContext, type GatewayContract, type OpenKmsError } from '@openkms/core';
 import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
+import { chainRpcContext } from '../rpc/chain-rpc-context.js';
 import { identityOf } from './bearer-auth.js';
 import { httpStatusOf } from './error-status.js';
 import type { RouteSpec } from './route-table.js';
@@ -98,39 +99,7 @@ export function mountGatewayRoutes(s: SignerServices, h: GatewayRouteHelpers): v
     const network = s.config().networks[contract.network];
     if (network === undefined)
       throw openKmsError(ErrorCode.unknownContract, `network ${contract.network} is no longer configured`, { contract: contract.name });
-    const chain = network.chain;
-    const upstream = s.rpc.upstream(network);
-    return {
-      network: { name: network.name, chain, upstream: network.upstream, options: network.options },
-      accounts: async () => {
-        const out: ChainKey[] = [];
-        for (const label of s.keys().labels()) {
-          if (s.keys().get(label)?.config.chain !== chain || !canSign(identity.scopes, label)) continue;
-          const key = await s
-            .keys()
-            .resolve(label)
-            .catch(() => undefined);
-          if (key) out.push(key);
-        }
-        return out;
-      },
-      sign: async (signBody) => {
-        s.validators.check(`SignRequest.${chain}`, signBody);
-        const label = String(signBody.label);
-        if (!canSign(identity.scopes, label)) throw h.forbidden(req, res, `token ${identity.name} may not sign with ${label}`, { label, chain });
-        const out = await s.pipeline.sign(chain, signBody as Record<string, unknown>, {
-          requestId,
-          tokenName: identity.name,
-          deadline: Date.now() + s.config().server.requestTimeoutMs,
-        });
-        s.observeBudgets(label);
-        return out;
-      },
-      upstream: (method, params) => upstream.call(method, params),
-      nonces: s.rpc.nonces,
-      refuse: (code, reason, details) =>
-        s.auditRefusal({ decision: 'deny', code, reason, requestId, route: req.path, tokenName: identity.name, chain, ...(details ? { details } : {}) }),
-    };
+    return chainRpcContext(s, { req, res, network, identity, requestId, forbidden: h.forbidden });
   };
 
   /** GET arguments: each query parameter (not the signer's own) is an input; arrays and tuples as JSON text, bools true/false. */

@@ -4,6 +4,7 @@ import { canSign } from '../auth/scopes.js';
 import { identityOf } from '../http/bearer-auth.js';
 import { httpStatusOf } from '../http/error-status.js';
 import type { SignerServices } from '../runtime/signer-services.js';
+import { chainRpcContext } from './chain-rpc-context.js';
 import { jsonRpcErrorOf, JSON_RPC_ERROR_CODES } from './json-rpc-errors.js';
 import { sendJsonRpcRequestError } from './rpc-body.js';
 
@@ -50,8 +51,6 @@ export function createRpcHandler(
       );
       return;
     }
-    const upstream = s.rpc.upstream(network);
-    const rpcNetwork = { name, chain, upstream: network.upstream, options: network.options };
 
     const one = async (call: unknown, requestId: string): Promise<Reply | undefined> => {
       const c = call as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
@@ -75,37 +74,7 @@ export function createRpcHandler(
           },
         };
       }
-      const ctx: ChainRpcContext = {
-        network: rpcNetwork,
-        accounts: async () => {
-          const out: ChainKey[] = [];
-          for (const label of s.keys().labels()) {
-            if (s.keys().get(label)?.config.chain !== chain || !canSign(identity.scopes, label)) continue;
-            const key = await s
-              .keys()
-              .resolve(label)
-              .catch(() => undefined);
-            if (key) out.push(key);
-          }
-          return out;
-        },
-        sign: async (signBody) => {
-          s.validators.check(`SignRequest.${chain}`, signBody);
-          const label = String(signBody.label);
-          if (!canSign(identity.scopes, label)) throw forbidden(req, res, `token ${identity.name} may not sign with ${label}`, { label, chain });
-          const out = await s.pipeline.sign(chain, signBody as Record<string, unknown>, {
-            requestId,
-            tokenName: identity.name,
-            deadline: Date.now() + s.config().server.requestTimeoutMs,
-          });
-          s.observeBudgets(label);
-          return out;
-        },
-        upstream: (method, params) => upstream.call(method, params),
-        nonces: s.rpc.nonces,
-        refuse: (code, reason, details) =>
-          s.auditRefusal({ decision: 'deny', code, reason, requestId, route: req.path, tokenName: identity.name, chain, ...(details ? { details } : {}) }),
-      };
+      const ctx = chainRpcContext(s, { req, res, network, identity, requestId, forbidden });
       try {
         const result = await rpc.handle({ method: c.method, params: (c.params as never) ?? [] }, ctx);
         return c.id === undefined ? undefined : { jsonrpc: '2.0', id, result: result ?? null };
