@@ -1,5 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   GetPublicKeyCommand,

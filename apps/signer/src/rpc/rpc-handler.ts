@@ -1,6 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type ChainRpcContext, type ChainSigner, type OpenKmsError } from '@openkms/core';
-import { canSign } from '../auth/scopes.js';
+import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner, type OpenKmsError } from '@openkms/core';
 import { identityOf } from '../http/bearer-auth.js';
 import { httpStatusOf } from '../http/error-status.js';
 import type { SignerServices } from '../runtime/signer-services.js';
