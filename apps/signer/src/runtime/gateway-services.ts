@@ -147,6 +147,9 @@ export function createGatewayServices(opts: {
       try {
         if (configContracts().some((c) => c.name === name))
           throw openKmsError(ErrorCode.conflict, `contract ${name} is defined in the config file ([gateway.contracts.${name}]); change it there`, { name });
+        // the chain's ABI checks live in code its plugin imports lazily: load it first (a no-op once loaded)
+        const network = opts.config().networks[String(body.network)];
+        if (network !== undefined) await chains.get(network.chain)?.prepare?.();
         const contract = check(name, body, 'body', ErrorCode.invalidRequest);
         const replaced = admin.has(name);
         const next = new Map(admin).set(name, contract);
