@@ -52,3 +52,10 @@ test('every code a client can receive is in the README table and in SKILL.md, wi
     assert.equal(Number(/^\| `[a-z_]+` \| ([0-9]{3}) \|/.exec(row)![1]), httpStatusOf(code), `SKILL.md gives ${code} its HTTP status`);
   }
 });
+
+test("SKILL.md's code table names only real codes (a removed or renamed code cannot linger in the agents' manual)", () => {
+  const known = new Set<string>(Object.values(ErrorCode));
+  const rows = skillRows();
+  assert.ok(rows.size >= clientCodes.length, 'SKILL.md has its code table');
+  for (const code of rows.keys()) assert.ok(known.has(code), `SKILL.md explains ${code}, which is not in ErrorCode`);
+});
