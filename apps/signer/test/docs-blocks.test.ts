@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { documentedStatuses, isCommandBlock, parseDocBlocks, shellScript } from './support/docs-blocks.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { documentedResponses, isCommandBlock, parseDocBlocks, shellScript } from './support/docs-blocks.js';
 import { fillPlaceholders } from './support/docs-placeholders.js';
+import { startDocsCliServer } from './support/docs-cli-server.js';
+import { runShell } from './support/docs-shell.js';
 
 // The docs test's reading of markdown: which blocks run, with which marker, expecting which statuses.
 
@@ -44,7 +50,7 @@ test('a block runs when it calls curl or the openkms CLI; a console block runs i
   assert.equal(isCommandBlock(blocks[3]!), false);
 });
 
-test('a "# → NNN" comment documents the status of the command before it; others must be 2xx', () => {
+test('a "# → NNN {"code": …}" comment documents the status and error code of the command before it; others must be 2xx', () => {
   const script = [
     'curl -s http://x/a',
     "curl -s http://x/b -d '{",
@@ -56,7 +62,15 @@ test('a "# → NNN" comment documents the status of the command before it; other
     'curl -s http://x/c | jq . && curl -s http://x/d',
     '# -> 429',
   ].join('\n');
-  assert.deepEqual(documentedStatuses(script), [undefined, 403, 429, 429]);
+  assert.deepEqual(
+    documentedResponses(script).map((r) => [r.status, r.code]),
+    [
+      [undefined, undefined],
+      [403, 'key_disabled'],
+      [429, undefined],
+      [429, undefined],
+    ],
+  );
 });
 
 test('placeholders: known ones are filled (fresh each time), unknown ones and elided values are refused', () => {
@@ -68,4 +82,39 @@ test('placeholders: known ones are filled (fresh each time), unknown ones and el
   assert.match(filled, /# <kept> …/, 'comments are left alone');
   assert.throws(() => fillPlaceholders('echo <your label>\n', 'u', { keys }), /unknown placeholder <your label>/);
   assert.throws(() => fillPlaceholders('echo 0x…\n', 'u', { keys }), /elided value/);
+});
+
+test("runShell: curl's stdout is unchanged and each call's status and body are recorded; a failing openkms command fails the block", async () => {
+  const http = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end('{"code":"not_found"}');
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+  const cliServer = await startDocsCliServer();
+  const cwd = mkdtempSync(join(tmpdir(), 'openkms-docs-shell-'));
+  try {
+    const curls = await runShell(`curl -s ${url}/a | cat\ncurl -s -o /dev/null ${url}/b\n`, { cwd, env: {}, timeoutMs: 20_000 });
+    assert.equal(curls.code, 0, curls.stderr);
+    assert.equal(curls.stdout, '{"code":"not_found"}');
+    assert.deepEqual(curls.responses, [
+      { status: 404, body: '{"code":"not_found"}' },
+      { status: 404, body: undefined },
+    ]);
+    const ok = await runShell('openkms token list --file tokens.json\n', { cwd, env: {}, timeoutMs: 20_000, cliServerUrl: cliServer.url });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /no tokens/);
+    const failing = await runShell('openkms config check --config missing.toml\necho not reached\n', {
+      cwd,
+      env: {},
+      timeoutMs: 20_000,
+      cliServerUrl: cliServer.url,
+    });
+    assert.notEqual(failing.code, 0);
+    assert.doesNotMatch(failing.stdout, /not reached/, 'set -e: the block stops at the failing command');
+  } finally {
+    http.close();
+    await cliServer.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
 });

@@ -4,9 +4,11 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { documentedStatuses, isCommandBlock, readDocBlocks, shellScript, type DocBlock } from './support/docs-blocks.js';
-import { fillPlaceholders, type PlaceholderContext } from './support/docs-placeholders.js';
+import { documentedResponses, isCommandBlock, readDocBlocks, shellScript, type DocBlock } from './support/docs-blocks.js';
+import { createSimulator, startConnectorServer, type ConnectorServer } from '@openkms/yubihsm-sim';
+import { CONNECTOR_URL, fillPlaceholders, type PlaceholderContext } from './support/docs-placeholders.js';
 import { runShell } from './support/docs-shell.js';
+import { startDocsCliServer, type DocsCliServer } from './support/docs-cli-server.js';
 import { cli, REPO_ROOT } from './support/cli-process.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 
@@ -38,15 +40,30 @@ const missingToolOf = (script: string) => MISSING_TOOLS.find((tool) => new RegEx
 let parent: string;
 let s: TestSigner;
 let context: PlaceholderContext;
+let cliServer: DocsCliServer;
 before(async () => {
+  cliServer = await startDocsCliServer();
   // the commands run where a reader who followed the quick start stands: beside .openkms-demo/
   parent = mkdtempSync(join(tmpdir(), 'openkms-docs-'));
   s = await startTestSigner({ dir: join(parent, '.openkms-demo') });
   const keys = await s.request('GET', '/keys', { token: s.signerToken });
   context = { keys: Object.fromEntries((keys.json as { label: string; address: string; public_key_b64: string }[]).map((k) => [k.label, k])) };
 });
+/** One factory-fresh simulated YubiHSM2 per markdown file, started when a block first uses the connector URL. */
+const devices = new Map<string, ConnectorServer>();
+async function deviceFor(file: string): Promise<string> {
+  let server = devices.get(file);
+  if (!server) {
+    server = await startConnectorServer(createSimulator(), { host: '127.0.0.1', port: 0 });
+    devices.set(file, server);
+  }
+  return server.url;
+}
+
 after(async () => {
+  for (const server of devices.values()) await server.close();
   await s?.close();
+  await cliServer?.close();
   if (parent) rmSync(parent, { recursive: true, force: true });
 });
 
@@ -98,17 +115,23 @@ test('every curl / openkms example runs against the demo, exits 0 and gets its d
     }
     await t.test(name, async () => {
       const script = shellScript(b);
-      const expected = documentedStatuses(script);
-      const run = await runShell(fillPlaceholders(script, s.url, context), { cwd: parent, env, timeoutMs: 45_000 });
+      const expected = documentedResponses(script);
+      const connectorUrl = script.includes(CONNECTOR_URL) ? await deviceFor(b.file) : undefined;
+      const filled = fillPlaceholders(script, s.url, { ...context, ...(connectorUrl ? { connectorUrl } : {}) });
+      const run = await runShell(filled, { cwd: parent, env, timeoutMs: 45_000, cliServerUrl: cliServer.url });
       try {
         const output = `\n--- block ---\n${script}--- stdout ---\n${run.stdout.slice(-3000)}\n--- stderr ---\n${run.stderr.slice(-3000)}`;
         assert.ok(!run.timedOut, `${where(b)}: timed out${output}`);
         assert.equal(run.code, 0, `${where(b)}: exit ${run.code}${output}`);
-        assert.equal(run.statuses.length, expected.length, `${where(b)}: ${expected.length} curl calls written, ${run.statuses.length} made${output}`);
-        run.statuses.forEach((status, i) => {
-          const want = expected[i];
-          if (want === undefined) assert.ok(status >= 200 && status < 300, `${where(b)}: curl call ${i + 1} got ${status}, documented 2xx${output}`);
-          else assert.equal(status, want, `${where(b)}: curl call ${i + 1} got ${status}, documented ${want}${output}`);
+        assert.equal(run.responses.length, expected.length, `${where(b)}: ${expected.length} curl calls written, ${run.responses.length} made${output}`);
+        run.responses.forEach(({ status, body }, i) => {
+          const want = expected[i]!;
+          if (want.status === undefined) assert.ok(status >= 200 && status < 300, `${where(b)}: curl call ${i + 1} got ${status}, documented 2xx${output}`);
+          else assert.equal(status, want.status, `${where(b)}: curl call ${i + 1} got ${status}, documented ${want.status}${output}`);
+          if (want.code !== undefined) {
+            assert.ok(body !== undefined, `${where(b)}: curl call ${i + 1} documents code ${want.code} but writes its body to -o`);
+            assert.equal(JSON.parse(body).code, want.code, `${where(b)}: curl call ${i + 1} answered ${body}`);
+          }
         });
         for (const secret of [s.signerToken, s.adminToken])
           assert.ok(!run.stdout.includes(secret) || /token create/.test(script), `${where(b)} prints a token`);

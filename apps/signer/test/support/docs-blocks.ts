@@ -104,18 +104,27 @@ export function isCommandBlock(block: DocBlock): boolean {
   return OPENKMS_COMMAND.test(script) || new RegExp(CURL_COMMAND.source, 'm').test(script);
 }
 
+/** What the documentation says a curl call gets: an HTTP status and, for an error, its code. */
+export interface DocumentedResponse {
+  /** undefined: any 2xx. */
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+}
+
 /**
- * The HTTP status each curl call of a script is documented to get, in order: a comment `# → NNN …` (or `# -> NNN`)
- * after a command gives the status of that command's curl calls; without one, any 2xx.
+ * What each curl call of a script is documented to get, in order: a comment `# → NNN …` (or `# -> NNN`) after a
+ * command gives the status of that command's curl calls, and a `"code": "…"` in it the error code of their body;
+ * without such a comment, any 2xx.
  */
-export function documentedStatuses(script: string): (number | undefined)[] {
-  const statuses: (number | undefined)[] = [];
+export function documentedResponses(script: string): DocumentedResponse[] {
+  const responses: DocumentedResponse[] = [];
   let last: number[] = [];
   for (const line of logicalLines(script)) {
     const trimmed = line.trim();
-    const documented = /^#\s*(?:→|->)\s*([1-5][0-9]{2})\b/.exec(trimmed);
+    const documented = /^#\s*(?:→|->)\s*([1-5][0-9]{2})\b(.*)$/.exec(trimmed);
     if (documented) {
-      for (const i of last) statuses[i] = Number(documented[1]);
+      const code = /"code":\s*"([a-z_]+)"/.exec(documented[2]!)?.[1];
+      for (const i of last) responses[i] = { status: Number(documented[1]), code };
       last = [];
       continue;
     }
@@ -123,11 +132,11 @@ export function documentedStatuses(script: string): (number | undefined)[] {
     last = [];
     const calls = [...line.matchAll(CURL_COMMAND)].length;
     for (let k = 0; k < calls; k++) {
-      last.push(statuses.length);
-      statuses.push(undefined);
+      last.push(responses.length);
+      responses.push({ status: undefined, code: undefined });
     }
   }
-  return statuses;
+  return responses;
 }
 
 /** Lines joined across `\` continuations and single-quoted strings that span lines (a JSON body). */

@@ -5,14 +5,19 @@ import { solanaTransferMessage, cosmosSendSignDoc, type KeysByLabel } from './ch
  * tested"). Examples are written against `openkms demo` as a reader runs it, and the docs test fills in what differs:
  *
  * - `http://127.0.0.1:9443`: the demo's default address, replaced by the test demo's URL (it listens on port 0);
+ * - `http://127.0.0.1:12345`: yubihsm-connector's default address, replaced by a factory-fresh simulated YubiHSM2
+ *   (default auth key 1, password "password") that the blocks of one markdown file share, in order;
  * - `.openkms-demo/…`: the demo's files, relative to the directory the commands run in (as after the quick start);
  * - `$TOKEN` / `$OPENKMS_TOKEN` (the demo's signer token) and `$ADMIN_TOKEN` (its admin token): environment variables;
  * - `<…>`: values a reader computes, listed in PLACEHOLDERS; a fresh transaction for every occurrence.
  */
 export const DEMO_URL = 'http://127.0.0.1:9443';
+export const CONNECTOR_URL = 'http://127.0.0.1:12345';
 
 export interface PlaceholderContext {
   readonly keys: KeysByLabel;
+  /** The connector URL of the file's simulated YubiHSM2, when the block uses CONNECTOR_URL. */
+  readonly connectorUrl?: string;
 }
 
 /** Angle-bracket placeholders a runnable example may use, and how the test fills each occurrence. */
@@ -57,5 +62,6 @@ export function fillPlaceholders(script: string, url: string, context: Placehold
     .split('\n')
     .map((line) => (line.trimStart().startsWith('#') ? line : line.replace(PLACEHOLDER, (_m, name: string) => PLACEHOLDERS[name]!(context))))
     .join('\n')
-    .replaceAll(DEMO_URL, url);
+    .replaceAll(DEMO_URL, url)
+    .replaceAll(CONNECTOR_URL, context.connectorUrl ?? CONNECTOR_URL);
 }
