@@ -48,6 +48,11 @@ test('a block runs when it calls curl or the openkms CLI; a console block runs i
   assert.equal(isCommandBlock(blocks[2]!), true);
   assert.equal(shellScript(blocks[2]!), 'curl -s http://127.0.0.1:9443/health\n');
   assert.equal(isCommandBlock(blocks[3]!), false);
+  const apt = parseDocBlocks('x.md', '```sh\nsudo apt-get install -y curl ca-certificates\n```\n')[0]!;
+  assert.equal(isCommandBlock(apt), false, 'installing curl is no curl call');
+  const piped = parseDocBlocks('x.md', '```sh\nX=$(curl -s http://x) && sudo -E curl -s http://y | cat\n```\n')[0]!;
+  assert.equal(isCommandBlock(piped), true);
+  assert.equal(documentedResponses(shellScript(piped)).length, 2);
 });
 
 test('a "# → NNN {"code": …}" comment documents the status and error code of the command before it; others must be 2xx', () => {

@@ -12,7 +12,8 @@ import { startDocsCliServer, type DocsCliServer } from './support/docs-cli-serve
 import { cli, REPO_ROOT } from './support/cli-process.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 
-// The documentation cannot drift: every curl / openkms example in README.md, SKILL.md, CONTRIBUTING.md and docs/*.md
+// The documentation cannot drift: every curl / openkms example in README.md, SKILL.md, CONTRIBUTING.md, the deployment
+// guide and docs/*.md
 // runs against a demo signer (placeholders filled from it) and must exit 0 with the documented HTTP statuses; a block
 // that cannot run here says why in a `<!-- docs-test: skip reason="…" -->` marker. Policy examples marked
 // `<!-- docs-test: config -->` must pass `openkms config check`; code marked `same-as` must equal its tested fixture.
@@ -21,6 +22,7 @@ const DOC_FILES = [
   'README.md',
   '.agents/skills/openkms/SKILL.md',
   'CONTRIBUTING.md',
+  'apps/signer/deploy/README.md',
   ...(existsSync(join(REPO_ROOT, 'docs'))
     ? readdirSync(join(REPO_ROOT, 'docs'))
         .filter((f) => f.endsWith('.md'))

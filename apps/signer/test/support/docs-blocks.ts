@@ -92,7 +92,8 @@ export function shellScript(block: DocBlock): string {
 
 /** An `openkms` command (`openkms …`, `pnpm openkms …`, `npx -y pnpm@10 openkms …`), not `@openkms/…`. */
 const OPENKMS_COMMAND = /(^|[\s;&|(`])openkms(?=\s|$)/m;
-const CURL_COMMAND = /(^|[\s;&|(`])curl(?=\s)/gm;
+/** curl as a command: at the start of a line or after `;`, `&`, `|`, `(`, `` ` `` or `sudo` (not `apt-get install curl`). */
+const CURL_COMMAND = /(?:^|[;&|(`]|\bsudo(?:\s+-\S+)*)[ \t]*curl(?=\s)/gm;
 
 /** A shell block the docs test runs: it calls curl or the openkms CLI. */
 export function isCommandBlock(block: DocBlock): boolean {
