@@ -1,5 +1,5 @@
-import { AbstractSigner, Transaction, TypedDataEncoder, copyRequest, getAddress, hexlify, resolveAddress, resolveProperties } from 'ethers';
-import type { Provider, TransactionRequest, TypedDataDomain, TypedDataField } from 'ethers';
+import { AbstractSigner, Signature, Transaction, TypedDataEncoder, copyRequest, getAddress, hexlify, resolveAddress, resolveProperties } from 'ethers';
+import type { Authorization, AuthorizationRequest, Provider, TransactionRequest, TypedDataDomain, TypedDataField } from 'ethers';
 import type { EvmSignRequest, EvmSignResponse } from './api-types.js';
 import { toEvmJson } from './evm-json.js';
 import type { OpenKmsClient } from './openkms-client.js';
@@ -14,7 +14,7 @@ export interface OpenKmsEthersSignerOptions {
  * An ethers v6 `AbstractSigner` over POST /sign/evm. `sendTransaction` (inherited) populates nonce, gas, fees and
  * chain id from the provider, then `signTransaction` sends the unsigned serialized transaction (`tx_hex`) and
  * returns the signer's raw transaction. `signTypedData` (EIP-712) and `signMessage` (EIP-191; the key's policy must
- * list `personal_message` in `allowed_flags`) too. `authorize` (EIP-7702) is not implemented (use `client.signEvm`).
+ * list `personal_message` in `allowed_flags`) and `authorize` (EIP-7702) too.
  * Create it with {@link createOpenKmsEthersSigner}.
  */
 export class OpenKmsEthersSigner extends AbstractSigner {
@@ -56,7 +56,7 @@ export class OpenKmsEthersSigner extends AbstractSigner {
     const unsigned = Transaction.from(tx as Parameters<typeof Transaction.from>[0]);
     if (unsigned.chainId === 0n) {
       throw new OpenKmsError({
-        code: 'invalid_request',
+        code: ClientErrorCode.invalidRequest,
         message: 'the transaction has no chainId: openKMS signs only for a named chain',
         details: { field: 'chainId' },
       });
@@ -71,10 +71,23 @@ export class OpenKmsEthersSigner extends AbstractSigner {
     return (await this.sign(typeof message === 'string' ? { message } : { message_hex: hexlify(message) })).signature;
   }
 
+  /** EIP-7702: nonce and chain id filled from the provider when absent (the policy must list `delegation_authorization`). */
+  override async authorize(request: AuthorizationRequest): Promise<Authorization> {
+    const auth = await this.populateAuthorization(request);
+    const address = await resolveAddress(auth.address, this);
+    const chainId = BigInt(auth.chainId!);
+    const nonce = BigInt(auth.nonce!);
+    const res = await this.sign({
+      expected_chain_id: chainId.toString(),
+      authorization: { chainId: chainId.toString(), address, nonce: nonce.toString() },
+    });
+    return { address, nonce, chainId, signature: Signature.from({ r: res.r, s: res.s, yParity: res.y_parity }) };
+  }
+
   override async signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string> {
     const populated = await TypedDataEncoder.resolveNames(domain, types, value, async (name) => {
       const resolved = this.provider ? await this.provider.resolveName(name) : null;
-      if (resolved == null) throw new OpenKmsError({ code: 'invalid_request', message: `cannot resolve the name ${name}`, details: { name } });
+      if (resolved == null) throw new OpenKmsError({ code: ClientErrorCode.invalidRequest, message: `cannot resolve the name ${name}`, details: { name } });
       return resolved;
     });
     const payload = toEvmJson(TypedDataEncoder.getPayload(populated.domain, types, populated.value)) as {
@@ -85,7 +98,7 @@ export class OpenKmsEthersSigner extends AbstractSigner {
     };
     if (payload.domain.chainId === undefined) {
       throw new OpenKmsError({
-        code: 'invalid_request',
+        code: ClientErrorCode.invalidRequest,
         message: 'the typed-data domain has no chainId: openKMS signs only for a named chain',
         details: { field: 'chainId' },
       });

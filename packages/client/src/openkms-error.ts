@@ -47,6 +47,8 @@ export const ClientErrorCode = {
   unknownLabel: 'unknown_label',
   /** The chain library asked the adapter to sign for an address that is not the key's, or the key is of another chain. */
   signerMismatch: 'signer_mismatch',
+  /** A request the client will not send (e.g. a transaction without a chain id): the signer's code for the same. */
+  invalidRequest: 'invalid_request',
   /** The key has no address or public key now (the key backend is unreachable, or the key is missing from it). */
   keyUnavailable: 'key_unavailable',
 } as const;

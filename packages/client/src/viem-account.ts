@@ -14,7 +14,11 @@ type TypedDataJson = Extract<EvmSignRequest, { typed_data: unknown }>['typed_dat
 
 function chainIdOf(value: unknown, what: string): string {
   if (value === undefined || value === null) {
-    throw new OpenKmsError({ code: 'invalid_request', message: `${what} has no chainId: openKMS signs only for a named chain`, details: { field: 'chainId' } });
+    throw new OpenKmsError({
+      code: ClientErrorCode.invalidRequest,
+      message: `${what} has no chainId: openKMS signs only for a named chain`,
+      details: { field: 'chainId' },
+    });
   }
   return String(value);
 }
@@ -22,7 +26,8 @@ function chainIdOf(value: unknown, what: string): string {
 /**
  * A viem custom `Account` (`toAccount`) over POST /sign/evm: `signTransaction` (the unsigned transaction serialized
  * by viem, `tx_hex`; the signer returns the signed raw transaction), `signTypedData` (EIP-712), `signMessage`
- * (EIP-191, text or raw bytes; the key's policy must list `personal_message` in `allowed_flags`). Use it as the
+ * (EIP-191, text or raw bytes; the key's policy must list `personal_message` in `allowed_flags`),
+ * `signAuthorization` (EIP-7702; the policy must list `delegation_authorization`). Use it as the
  * `account` of a wallet client: `sendTransaction` fills nonce, gas and fees from the node, then signs here.
  * `sign` (a raw hash) is not in the API: it throws `unsupported`. Errors are {@link OpenKmsError}s, except that
  * `signTransaction` wraps its OpenKmsError in a viem `BaseError` (viem's sendTransaction needs one): use
@@ -64,6 +69,14 @@ export async function createOpenKmsViemAccount(client: OpenKmsClient, options: O
         if (err instanceof OpenKmsError) throw new BaseError(`openKMS did not sign the transaction: ${err.message}`, { cause: err });
         throw err;
       }
+    },
+    async signAuthorization(authorization) {
+      const target = authorization.address ?? authorization.contractAddress;
+      const res = await signed({
+        expected_chain_id: String(authorization.chainId),
+        authorization: { chainId: authorization.chainId, address: target, nonce: authorization.nonce },
+      });
+      return { address: target, chainId: authorization.chainId, nonce: authorization.nonce, r: res.r as Hex, s: res.s as Hex, yParity: res.y_parity };
     },
     async signTypedData(parameters) {
       const typed = toEvmJson(parameters) as TypedDataJson & { domain?: { chainId?: unknown } };

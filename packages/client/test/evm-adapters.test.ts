@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createPublicClient, createWalletClient, http, parseEther, recoverTransactionAddress, verifyMessage, verifyTypedData } from 'viem';
 import type { Address, PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
-import { JsonRpcProvider, verifyMessage as ethersVerifyMessage, verifyTypedData as ethersVerifyTypedData } from 'ethers';
+import { recoverAuthorizationAddress } from 'viem/utils';
+import { JsonRpcProvider, verifyAuthorization, verifyMessage as ethersVerifyMessage, verifyTypedData as ethersVerifyTypedData } from 'ethers';
 import { OpenKmsError } from '../src/index.js';
 import { createOpenKmsViemAccount } from '../src/viem-account.js';
 import { createOpenKmsEthersSigner } from '../src/ethers-signer.js';
@@ -43,10 +44,12 @@ describe('EVM adapters: viem custom Account and ethers AbstractSigner', { skip: 
     chain = createPublicClient({ chain: foundry, transport: http(anvil.url), pollingInterval: 50 });
     await chain.request({ method: 'anvil_setBalance' as never, params: [address, '0x56bc75e2d63100000'] as never });
     // messages and this typed data are refused by the demo policy unless allowed (a runtime overlay)
+    // and so is an EIP-7702 delegation to ORDERS (flag, program, and its `delegate` call)
     await s.patchPolicy(EVM, {
-      allowed_flags: ['personal_message'],
+      allowed_flags: ['personal_message', 'delegation_authorization'],
+      allowed_programs: [{ id: 'native' }, { id: ORDERS }],
       allow_unknown_instructions: true,
-      allowed_contracts: [{ address: ORDERS, methods: ['Order'] }],
+      allowed_contracts: [{ address: ORDERS, methods: ['Order', 'delegate'] }],
     });
   });
   after(async () => {
@@ -67,7 +70,7 @@ describe('EVM adapters: viem custom Account and ethers AbstractSigner', { skip: 
     assert.equal((await chain.getBalance({ address: FRIEND })) - before, parseEther('0.1'));
   });
 
-  test('viem: signTransaction (legacy), signMessage (text and raw) and signTypedData (bigint values) verify', async () => {
+  test('viem: signTransaction (legacy), signMessage (text and raw), signTypedData (bigint values) and signAuthorization (EIP-7702) verify', async () => {
     const account = await createOpenKmsViemAccount(s.client(), { label: EVM });
     const raw = await account.signTransaction({ chainId: CHAIN_ID, type: 'legacy', nonce: 900, gas: 21000n, gasPrice: 2_000_000_000n, to: FRIEND, value: 1n });
     assert.equal(await recoverTransactionAddress({ serializedTransaction: raw as never }), address);
@@ -77,6 +80,12 @@ describe('EVM adapters: viem custom Account and ethers AbstractSigner', { skip: 
     const message = { id: 42n, maker: address, tag: `0x${'07'.repeat(32)}` as const };
     const signature = await account.signTypedData({ ...TYPED, message });
     assert.equal(await verifyTypedData({ address, ...TYPED, message, signature }), true);
+    const authorization = await account.signAuthorization!({ chainId: CHAIN_ID, address: ORDERS, nonce: 5 });
+    assert.deepEqual(
+      { ...authorization, r: undefined, s: undefined, yParity: undefined },
+      { address: ORDERS, chainId: CHAIN_ID, nonce: 5, r: undefined, s: undefined, yParity: undefined },
+    );
+    assert.equal(await recoverAuthorizationAddress({ authorization }), address);
   });
 
   test('viem: sign (a raw hash) is not in the API → OpenKmsError unsupported; a denial → per_tx_cap_exceeded', async () => {
@@ -92,7 +101,7 @@ describe('EVM adapters: viem custom Account and ethers AbstractSigner', { skip: 
     });
   });
 
-  test('ethers: signer.sendTransaction with the openKMS signer → mined on anvil; signMessage and signTypedData verify', async () => {
+  test('ethers: signer.sendTransaction with the openKMS signer → mined on anvil; signMessage, signTypedData and authorize (EIP-7702) verify', async () => {
     const provider = new JsonRpcProvider(anvil.url, CHAIN_ID, { staticNetwork: true, pollingInterval: 50 });
     try {
       const signer = await createOpenKmsEthersSigner(s.client(), { label: EVM }, provider);
@@ -109,6 +118,11 @@ describe('EVM adapters: viem custom Account and ethers AbstractSigner', { skip: 
       const types = { Order: [...TYPED.types.Order] };
       const value = { id: 43n, maker: address, tag: '0x' + '07'.repeat(32) };
       assert.equal(ethersVerifyTypedData(TYPED.domain, types, value, await signer.signTypedData(TYPED.domain, types, value)), address);
+
+      const auth = await signer.authorize({ address: ORDERS });
+      assert.equal(auth.chainId, BigInt(CHAIN_ID));
+      assert.equal(auth.nonce, BigInt(await provider.getTransactionCount(address)), 'nonce from the provider');
+      assert.equal(verifyAuthorization(auth, auth.signature), address);
 
       const other = signer.connect(null);
       assert.equal(await other.getAddress(), address);
