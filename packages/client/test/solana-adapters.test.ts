@@ -125,6 +125,17 @@ describe('Solana adapters: @solana/kit TransactionPartialSigner and the @solana/
     assert.equal(balance(addr(31)), 2_000_000n);
   });
 
+  test('kit: the cluster option is sent as expected_chain_id: another cluster than the key signs for → 400 chain_id_mismatch', async () => {
+    const signer = await createOpenKmsKitSigner(s.client(), { label: SOL, cluster: 'devnet' });
+    const message = pipe(
+      createTransactionMessage({ version: 0 }),
+      (m) => setTransactionMessageFeePayerSigner(signer, m),
+      (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: blockhash(svm.latestBlockhash()), lastValidBlockHeight: 1_000_000n }, m),
+      (m) => appendTransactionMessageInstructions([getTransferSolInstruction({ source: signer, destination: address(addr(12)), amount: 1n })], m),
+    );
+    await assert.rejects(signTransactionMessageWithSigners(message), { name: 'OpenKmsError', code: 'chain_id_mismatch', status: 400 });
+  });
+
   test('an adapter for a key of another chain or an unknown label is refused before signing', async () => {
     await assert.rejects(createOpenKmsKitSigner(s.client(), { label: 'cosmos-hub-0' }), { code: 'signer_mismatch' });
     await assert.rejects(createOpenKmsWeb3Signer(s.client(), { label: 'nope' }), { code: 'unknown_label' });
