@@ -142,6 +142,14 @@ describe('openkms ceremony on the simulator', () => {
     assert.equal(gen.code, 0, gen.stderr);
     assert.match(gen.stdout, /\[keys\.solana-gen\]/);
     addresses = { sol: json(sol).address, atom: json(atom).address };
+    // the snippet is a valid key table of a config whose yubihsm backend logs in with the signer key from setup
+    const config = join(dir, 'config.toml');
+    writeFileSync(
+      config,
+      `[backends.yubihsm]\nkind = "yubihsm"\nconnectors = ["${url}"]\nauth_key_id = 3\npassword_file = "${signerPasswordFile}"\npassword_encoding = "hex"\nallow_simulated = true\n\n${json(sol).config_snippet}\n`,
+    );
+    const check = await run('config', 'check', '--config', config);
+    assert.equal(check.code, 0, check.stderr);
     assert.match(addresses.atom!, /^cosmos1/);
 
     const exists = await run('keys', 'provision', ...dev(), '--label', 'dup', '--chain', 'solana', '--index', '1', '--object-id', '0x0101');

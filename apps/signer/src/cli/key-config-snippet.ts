@@ -7,6 +7,15 @@ export interface SnippetKey {
   readonly keyId: string;
   readonly address: string;
   readonly derivationPath?: string;
+  /** Cosmos: the key's bech32 prefix (default cosmos). */
+  readonly bech32Prefix?: string;
+}
+
+/** Each chain's required key options, with mainnet values for the operator to change. */
+function chainOptions(k: SnippetKey): string[] {
+  if (k.chain === 'solana') return ['cluster = "mainnet-beta"'];
+  if (k.chain === 'cosmos') return [`bech32_prefix = "${k.bech32Prefix ?? 'cosmos'}"`, 'chain_id = "cosmoshub-4"'];
+  return ['chain_id = 1'];
 }
 
 /**
@@ -21,6 +30,10 @@ export function keyConfigSnippet(k: SnippetKey): string {
     `key_id = "${k.keyId}"`,
     ...(k.derivationPath ? [`derivation_path = "${k.derivationPath}"`] : []),
     `# address: ${k.address}`,
+    '',
+    `[keys.${k.label}.options]`,
+    '# the chain this key signs for (a request for another gets chain_id_mismatch): change it to yours',
+    ...chainOptions(k),
     '',
     `[keys.${k.label}.policy]`,
     '# deny by default: add the limits this key may sign within (see README "Policy authoring")',

@@ -75,7 +75,7 @@ export async function keysGenerateCommand(argv: string[], io: CliIo): Promise<nu
   const address = chainAddress(chain, publicKey, flag(args, 'bech32-prefix'));
   const backend = backendName ?? 'yubihsm';
   const row = { label, chain, backend, key_id: keyId, object_id: backendName && !isDeviceMode(args) ? undefined : keyId, algorithm, origin: 'generated', address };
-  const snippet = args.flags.has('config-snippet') ? keyConfigSnippet({ label, chain, backend, keyId, address }) : undefined;
+  const snippet = args.flags.has('config-snippet') ? keyConfigSnippet({ label, chain, backend, keyId, address, ...(flag(args, 'bech32-prefix') ? { bech32Prefix: flag(args, 'bech32-prefix')! } : {}) }) : undefined;
   if (args.flags.has('json')) io.out(JSON.stringify({ ...row, ...(snippet ? { config_snippet: snippet } : {}) }));
   else {
     io.out(`generated key ${label}: key_id=${keyId} algorithm=${algorithm}`);

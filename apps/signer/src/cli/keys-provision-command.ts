@@ -5,7 +5,9 @@ import { withProgress } from './cli-progress.js';
 import { closeQuietly, CREDENTIAL_OPTIONS, DEVICE_OPTIONS, DEVICE_OPTIONS_HELP, hexObjectId, objectIdOf, openRoleSession, readCeremonySecrets, withDevice } from './device-cli-options.js';
 import { CEREMONY_CHAINS, chainAddress, chainOf } from './key-addresses.js';
 import { keyConfigSnippet } from './key-config-snippet.js';
-import { flag, parseArgs, UsageError } from './parse-args.js';
+import { flag, parseArgs, UsageError, type ParsedArgs } from './parse-args.js';
+
+const bech32 = (args: ParsedArgs) => (flag(args, 'bech32-prefix') ? { bech32Prefix: flag(args, 'bech32-prefix')! } : {});
 
 export const KEYS_PROVISION_HELP = `openkms keys provision --label LABEL --chain solana|cosmos|evm --mnemonic-file FILE [--passphrase-file FILE]
                        [--index N | --path PATH] [--object-id ID] [--backend NAME] [--config-snippet] [--json]
@@ -61,7 +63,7 @@ export async function keysProvisionCommand(argv: string[], io: CliIo): Promise<n
     const address = chainAddress(chain, key.publicKey, flag(args, 'bech32-prefix'));
     const row = { label, chain, object_id: hexObjectId(key.id), algorithm: key.algorithm, origin: key.origin, derivation_path: path, address };
     const snippet = args.flags.has('config-snippet')
-      ? keyConfigSnippet({ label, chain, backend: flag(args, 'backend') ?? 'yubihsm', keyId: hexObjectId(key.id), address, derivationPath: path })
+      ? keyConfigSnippet({ label, chain, backend: flag(args, 'backend') ?? 'yubihsm', keyId: hexObjectId(key.id), address, derivationPath: path, ...bech32(args) })
       : undefined;
     if (args.flags.has('json')) io.out(JSON.stringify({ ...row, ...(snippet ? { config_snippet: snippet } : {}) }));
     else {
