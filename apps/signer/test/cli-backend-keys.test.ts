@@ -18,7 +18,20 @@ test('keys generate/list --backend on a SoftHSM2 token; the config snippet passe
   try {
     const config = join(dir, 'config.toml');
     writeFileSync(config, `[backends.soft]\nkind = "pkcs11"\nmodule = "${token.module}"\ntoken_label = "${token.tokenLabel}"\npin_file = "${token.pinFile}"\n`);
-    const gen = await cli(['keys', 'generate', '--config', config, '--backend', 'soft', '--label', 'sol-new', '--chain', 'solana', '--json', '--config-snippet']);
+    const gen = await cli([
+      'keys',
+      'generate',
+      '--config',
+      config,
+      '--backend',
+      'soft',
+      '--label',
+      'sol-new',
+      '--chain',
+      'solana',
+      '--json',
+      '--config-snippet',
+    ]);
     assert.equal(gen.code, 0, gen.stderr);
     const g = JSON.parse(gen.stdout);
     assert.equal(g.key_id, 'sol-new');
@@ -32,7 +45,10 @@ test('keys generate/list --backend on a SoftHSM2 token; the config snippet passe
     const list = await cli(['keys', 'list', '--config', config, '--backend', 'soft', '--json']);
     assert.equal(list.code, 0, list.stderr);
     const rows = JSON.parse(list.stdout) as { key_id: string; curve: string; addresses: Record<string, string> }[];
-    assert.deepEqual(rows.map((r) => [r.key_id, r.curve]).sort(), [['evm-new', 'secp256k1'], ['sol-new', 'ed25519']]);
+    assert.deepEqual(rows.map((r) => [r.key_id, r.curve]).sort(), [
+      ['evm-new', 'secp256k1'],
+      ['sol-new', 'ed25519'],
+    ]);
     assert.equal(rows.find((r) => r.key_id === 'sol-new')!.addresses.solana, g.address);
     assert.equal(rows.find((r) => r.key_id === 'evm-new')!.addresses.evm, JSON.parse(evm.stdout).address);
 

@@ -191,7 +191,11 @@ describe('openkms ceremony on the simulator', () => {
     const client = new YubiHsmClient({ url });
     const s = await client.openSession(3, { password: Buffer.from(readFileSync(signerPasswordFile, 'utf8').trim(), 'hex') });
     for (const attempt of [() => s.exportWrapped(1, 'asymmetric-key', 0x0101), () => s.deleteObject(0x0101, 'asymmetric-key'), () => s.resetDevice()])
-      await assert.rejects(attempt(), (e: any) => e.codeName === 'INSUFFICIENT_PERMISSIONS' || e.deviceError === 'INSUFFICIENT_PERMISSIONS', 'refused by capability');
+      await assert.rejects(
+        attempt(),
+        (e: any) => e.codeName === 'INSUFFICIENT_PERMISSIONS' || e.deviceError === 'INSUFFICIENT_PERMISSIONS',
+        'refused by capability',
+      );
     await s.close().catch(() => undefined);
     const p = await client.openSession(3, { password: Buffer.from(readFileSync(signerPasswordFile, 'utf8').trim(), 'hex') });
     assert.equal((await p.getPublicKey(0x0101)).publicKey.length, 32, 'the keys are still there');
@@ -233,7 +237,10 @@ describe('openkms ceremony on the simulator', () => {
     assert.equal(b.format, 'openkms-backup');
     assert.equal(b.version, 1);
     assert.match(b.checksum, /^sha256:[0-9a-f]{64}$/);
-    assert.deepEqual(b.keys.map((k: any) => k.object_id), [0x100, 0x101, 0x102, 0x200]);
+    assert.deepEqual(
+      b.keys.map((k: any) => k.object_id),
+      [0x100, 0x101, 0x102, 0x200],
+    );
     assert.equal((await run('backup', ...dev(), '--out', backupFile)).code, 5, 'never overwritten without --force');
     originalFile = join(dir, 'original.json');
     assert.equal((await run('backup', ...dev(), '--out', originalFile, '--format', 'original')).code, 0);

@@ -43,7 +43,17 @@ export async function listWithBackend(args: ParsedArgs, io: CliIo): Promise<numb
     io.out(JSON.stringify(rows, null, 2));
     return 0;
   }
-  const table = [['KEY ID', 'BACKEND LABEL', 'CURVE', 'ADDRESSES'], ...rows.map((r) => [r.key_id, r.backend_label ?? '-', r.curve, Object.entries(r.addresses).map(([c, a]) => `${c}:${a}`).join(' ')])];
+  const table = [
+    ['KEY ID', 'BACKEND LABEL', 'CURVE', 'ADDRESSES'],
+    ...rows.map((r) => [
+      r.key_id,
+      r.backend_label ?? '-',
+      r.curve,
+      Object.entries(r.addresses)
+        .map(([c, a]) => `${c}:${a}`)
+        .join(' '),
+    ]),
+  ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   for (const r of table) io.out(r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   return 0;
@@ -52,7 +62,12 @@ export async function listWithBackend(args: ParsedArgs, io: CliIo): Promise<numb
 /** `keys generate --config F --backend NAME`: a new key made by the backend (when its plugin can). */
 export async function generateWithBackend(args: ParsedArgs, name: string, request: GenerateKeyRequest): Promise<BackendKey> {
   return withBackend(args, name, async (b) => {
-    if (!b.generateKey) throw openKmsError(ErrorCode.unsupported, `backend ${name} (kind ${b.kind}) cannot generate keys from openkms; create the key with the backend's own tools`, { backend: name });
+    if (!b.generateKey)
+      throw openKmsError(
+        ErrorCode.unsupported,
+        `backend ${name} (kind ${b.kind}) cannot generate keys from openkms; create the key with the backend's own tools`,
+        { backend: name },
+      );
     return b.generateKey(request);
   });
 }

@@ -37,10 +37,16 @@ export async function backupCommand(argv: string[], io: CliIo): Promise<number> 
   const bundle = await withProgress(io, (p) =>
     withDevice(args, async (client, connector) => {
       p.step(`logging in as the provisioner at ${connector}`);
-      const serial = await client.describe().then((d) => d.serial, () => undefined);
+      const serial = await client.describe().then(
+        (d) => d.serial,
+        () => undefined,
+      );
       const session = await openRoleSession(client, args, 'provisioner');
       try {
-        return await exportBackupBundle(session, { ...(serial !== undefined ? { deviceSerial: serial } : {}), onKey: (id, label) => p.step(`exporting ${hexObjectId(id)} ${label}`) });
+        return await exportBackupBundle(session, {
+          ...(serial !== undefined ? { deviceSerial: serial } : {}),
+          onKey: (id, label) => p.step(`exporting ${hexObjectId(id)} ${label}`),
+        });
       } finally {
         await closeQuietly(session);
       }
@@ -49,7 +55,12 @@ export async function backupCommand(argv: string[], io: CliIo): Promise<number> 
   const file = userPath(out);
   const doc = format === 'openkms' ? bundle : toOriginalBackup(bundle);
   writeSecretFile(file, JSON.stringify(doc, null, 2) + '\n', args.flags.has('force'));
-  const summary = { file, format, keys: bundle.keys.map((k) => ({ object_id: hexObjectId(k.object_id), label: k.label, algorithm: k.algorithm })), checksum: format === 'openkms' ? bundle.checksum : undefined };
+  const summary = {
+    file,
+    format,
+    keys: bundle.keys.map((k) => ({ object_id: hexObjectId(k.object_id), label: k.label, algorithm: k.algorithm })),
+    checksum: format === 'openkms' ? bundle.checksum : undefined,
+  };
   if (args.flags.has('json')) io.out(JSON.stringify(summary));
   else {
     io.out(`backed up ${bundle.keys.length} key(s) to ${file} (${format} format, mode 0600)`);

@@ -69,7 +69,9 @@ export function readSecretText(path: string, what: string): string {
     throw openKmsError(ErrorCode.insecureFile, `${what} file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
   }
   if (mode & 0o077)
-    throw openKmsError(ErrorCode.insecureFile, `${what} file ${file} has mode ${mode.toString(8).padStart(4, '0')}; it must be 0600 (chmod 600 ${file})`, { file });
+    throw openKmsError(ErrorCode.insecureFile, `${what} file ${file} has mode ${mode.toString(8).padStart(4, '0')}; it must be 0600 (chmod 600 ${file})`, {
+      file,
+    });
   return readFileSync(file, 'utf8');
 }
 
@@ -98,7 +100,12 @@ export async function openRoleSession(client: YubiHsmClient, args: ParsedArgs, r
       return await client.openSession(id, { password });
     } catch (err) {
       if (isWrongCredential(err))
-        throw ceremonyError('authentication_failed', `auth key ${id} rejected the password of --password-file (wrong password or --auth-key-id)`, { auth_key_id: id }, err);
+        throw ceremonyError(
+          'authentication_failed',
+          `auth key ${id} rejected the password of --password-file (wrong password or --auth-key-id)`,
+          { auth_key_id: id },
+          err,
+        );
       if ((err as { codeName?: string }).codeName === 'OBJECT_NOT_FOUND')
         throw ceremonyError('authentication_failed', `the device has no auth key ${id}`, { auth_key_id: id }, err);
       throw toCeremonyError(err, 'opening a session', { auth_key_id: id });

@@ -5,7 +5,7 @@ import { userPath, type CliIo } from './cli-context.js';
 import { withProgress } from './cli-progress.js';
 import { closeQuietly, CREDENTIAL_OPTIONS, DEVICE_OPTIONS, hexObjectId, objectIdOf, openRoleSession, withDevice } from './device-cli-options.js';
 import { addressesOf, chainAddress, guessChain } from './key-addresses.js';
-import { flag, parseArgs, UsageError, type ParsedArgs } from './parse-args.js';
+import { flag, UsageError, type ParsedArgs } from './parse-args.js';
 
 const bytesToHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -38,7 +38,12 @@ async function configKeys(args: ParsedArgs): Promise<Map<number, { label: string
   return map;
 }
 
-function row(k: DeviceSigningKey, configured: { label: string; chain: string; prefix?: string } | undefined, chainHint?: string, prefix?: string): DeviceKeyRow {
+function row(
+  k: DeviceSigningKey,
+  configured: { label: string; chain: string; prefix?: string } | undefined,
+  chainHint?: string,
+  prefix?: string,
+): DeviceKeyRow {
   const bech32 = prefix ?? configured?.prefix;
   const chain = guessChain(k, chainHint ?? configured?.chain);
   return {
@@ -72,7 +77,11 @@ export async function keysDeviceList(args: ParsedArgs, io: CliIo): Promise<numbe
     ...rows.map((r) => [
       r.config_label && r.config_label !== r.label ? `${r.label} (config: ${r.config_label})` : r.label,
       r.chain ?? '-',
-      r.address ?? (Object.entries(r.addresses).map(([c, a]) => `${c}:${a}`).join(' ') || '-'),
+      r.address ??
+        (Object.entries(r.addresses)
+          .map(([c, a]) => `${c}:${a}`)
+          .join(' ') ||
+          '-'),
       r.object_id,
       r.algorithm,
       r.origin + (r.restored_from_wrap ? ' (restored)' : ''),

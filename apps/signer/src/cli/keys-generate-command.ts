@@ -2,7 +2,16 @@ import { CEREMONY_LAYOUT, describeSigningKey, toCeremonyError } from '@openkms/y
 import type { CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';
-import { closeQuietly, CREDENTIAL_OPTIONS, DEVICE_OPTIONS, DEVICE_OPTIONS_HELP, hexObjectId, objectIdOf, openRoleSession, withDevice } from './device-cli-options.js';
+import {
+  closeQuietly,
+  CREDENTIAL_OPTIONS,
+  DEVICE_OPTIONS,
+  DEVICE_OPTIONS_HELP,
+  hexObjectId,
+  objectIdOf,
+  openRoleSession,
+  withDevice,
+} from './device-cli-options.js';
 import { CEREMONY_CHAINS, chainAddress, chainOf } from './key-addresses.js';
 import { keyConfigSnippet } from './key-config-snippet.js';
 import { flag, parseArgs, UsageError } from './parse-args.js';
@@ -74,8 +83,19 @@ export async function keysGenerateCommand(argv: string[], io: CliIo): Promise<nu
   }
   const address = chainAddress(chain, publicKey, flag(args, 'bech32-prefix'));
   const backend = backendName ?? 'yubihsm';
-  const row = { label, chain, backend, key_id: keyId, object_id: backendName && !isDeviceMode(args) ? undefined : keyId, algorithm, origin: 'generated', address };
-  const snippet = args.flags.has('config-snippet') ? keyConfigSnippet({ label, chain, backend, keyId, address, ...(flag(args, 'bech32-prefix') ? { bech32Prefix: flag(args, 'bech32-prefix')! } : {}) }) : undefined;
+  const row = {
+    label,
+    chain,
+    backend,
+    key_id: keyId,
+    object_id: backendName && !isDeviceMode(args) ? undefined : keyId,
+    algorithm,
+    origin: 'generated',
+    address,
+  };
+  const snippet = args.flags.has('config-snippet')
+    ? keyConfigSnippet({ label, chain, backend, keyId, address, ...(flag(args, 'bech32-prefix') ? { bech32Prefix: flag(args, 'bech32-prefix')! } : {}) })
+    : undefined;
   if (args.flags.has('json')) io.out(JSON.stringify({ ...row, ...(snippet ? { config_snippet: snippet } : {}) }));
   else {
     io.out(`generated key ${label}: key_id=${keyId} algorithm=${algorithm}`);

@@ -2,7 +2,17 @@ import { describeSigningKey, importCeremonySigningKey, toCeremonyError } from '@
 import type { CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';
-import { closeQuietly, CREDENTIAL_OPTIONS, DEVICE_OPTIONS, DEVICE_OPTIONS_HELP, hexObjectId, objectIdOf, openRoleSession, readCeremonySecrets, withDevice } from './device-cli-options.js';
+import {
+  closeQuietly,
+  CREDENTIAL_OPTIONS,
+  DEVICE_OPTIONS,
+  DEVICE_OPTIONS_HELP,
+  hexObjectId,
+  objectIdOf,
+  openRoleSession,
+  readCeremonySecrets,
+  withDevice,
+} from './device-cli-options.js';
 import { CEREMONY_CHAINS, chainAddress, chainOf } from './key-addresses.js';
 import { keyConfigSnippet } from './key-config-snippet.js';
 import { flag, parseArgs, UsageError, type ParsedArgs } from './parse-args.js';
@@ -63,7 +73,15 @@ export async function keysProvisionCommand(argv: string[], io: CliIo): Promise<n
     const address = chainAddress(chain, key.publicKey, flag(args, 'bech32-prefix'));
     const row = { label, chain, object_id: hexObjectId(key.id), algorithm: key.algorithm, origin: key.origin, derivation_path: path, address };
     const snippet = args.flags.has('config-snippet')
-      ? keyConfigSnippet({ label, chain, backend: flag(args, 'backend') ?? 'yubihsm', keyId: hexObjectId(key.id), address, derivationPath: path, ...bech32(args) })
+      ? keyConfigSnippet({
+          label,
+          chain,
+          backend: flag(args, 'backend') ?? 'yubihsm',
+          keyId: hexObjectId(key.id),
+          address,
+          derivationPath: path,
+          ...bech32(args),
+        })
       : undefined;
     if (args.flags.has('json')) io.out(JSON.stringify({ ...row, ...(snippet ? { config_snippet: snippet } : {}) }));
     else {

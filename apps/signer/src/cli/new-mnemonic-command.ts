@@ -22,7 +22,10 @@ printed to stderr; the phrase never goes to stderr or a log.
 ${EXIT_CODES_HELP}`;
 
 export async function newMnemonicCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { options: ['connector', 'config', 'auth-key-id', 'password-file', 'password-encoding', 'out'], booleans: ['no-device', 'json'] });
+  const args = parseArgs(argv, {
+    options: ['connector', 'config', 'auth-key-id', 'password-file', 'password-encoding', 'out'],
+    booleans: ['no-device', 'json'],
+  });
   if (args.flags.has('help')) {
     io.out(NEW_MNEMONIC_HELP);
     return 0;
@@ -65,7 +68,8 @@ export async function newMnemonicCommand(argv: string[], io: CliIo): Promise<num
     else io.err(`wrote a new 24-word mnemonic to ${file} (mode 0600; entropy: ${entropy}). Copy it offline, then delete the file.`);
     return 0;
   }
-  if (io === stdio && process.stdout.isTTY) io.err('WARNING: the mnemonic below controls every key derived from it. Write it down offline; clear the terminal afterwards.');
+  if (io === stdio && process.stdout.isTTY)
+    io.err('WARNING: the mnemonic below controls every key derived from it. Write it down offline; clear the terminal afterwards.');
   io.out(args.flags.has('json') ? JSON.stringify({ mnemonic, words: 24, entropy }) : mnemonic);
   return 0;
 }

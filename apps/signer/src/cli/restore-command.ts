@@ -53,6 +53,8 @@ export async function restoreCommand(argv: string[], io: CliIo): Promise<number>
   }
   io.out(`restored ${restored.filter((k) => k.status === 'restored').length} of ${restored.length} key(s) from ${file} (${backup.kind} format)`);
   for (const k of restored)
-    io.out(`  ${hexObjectId(k.object_id)}  ${k.label}  ${k.algorithm}  ${k.status}  ${k.verified ? 'public key verified' : `public key ${k.public_key} (not recorded in the backup)`}`);
+    io.out(
+      `  ${hexObjectId(k.object_id)}  ${k.label}  ${k.algorithm}  ${k.status}  ${k.verified ? 'public key verified' : `public key ${k.public_key} (not recorded in the backup)`}`,
+    );
   return 0;
 }

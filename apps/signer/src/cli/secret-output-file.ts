@@ -12,7 +12,8 @@ export function writeSecretFile(file: string, content: string, overwrite = false
     fd = openSync(file, overwrite ? 'w' : 'wx', 0o600);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw ceremonyError('object_exists', `${file} already exists (not overwritten${overwrite ? '' : '; --force overwrites it'})`, { file });
+    if (code === 'EEXIST')
+      throw ceremonyError('object_exists', `${file} already exists (not overwritten${overwrite ? '' : '; --force overwrites it'})`, { file });
     throw openKmsError(ErrorCode.internal, `cannot create ${file} (${code ?? 'error'})`, { file });
   }
   try {

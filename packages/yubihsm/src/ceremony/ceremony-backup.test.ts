@@ -21,7 +21,15 @@ test('a bundle round-trips through JSON; its entries are the original ExportedKe
   assert.deepEqual(parsed.keys, bundle.keys);
   assert.deepEqual(toOriginalBackup(bundle), [{ object_id: 0x101, nonce, ciphertext }]);
   // key order in the file does not matter; the checksum covers the values
-  const reordered = { checksum: bundle.checksum, keys: bundle.keys, wrap_key_id: 1, device_serial: 12345678, created_at: body.created_at, version: 1, format: BACKUP_FORMAT };
+  const reordered = {
+    checksum: bundle.checksum,
+    keys: bundle.keys,
+    wrap_key_id: 1,
+    device_serial: 12345678,
+    created_at: body.created_at,
+    version: 1,
+    format: BACKUP_FORMAT,
+  };
   assert.equal(parseBackup(JSON.stringify(reordered)).keys.length, 1);
 });
 

@@ -82,7 +82,11 @@ export async function exportBackupBundle(session: YubiHsmCommandMethods, opts: E
     for (const k of keys) {
       opts.onKey?.(k.id, k.label);
       if (!k.exportableUnderWrap)
-        throw ceremonyError('device_not_empty', `key 0x${hexId(k.id)} (${k.label}) is not exportable under wrap: it cannot be backed up (only a new key can replace it)`, { object_id: k.id });
+        throw ceremonyError(
+          'device_not_empty',
+          `key 0x${hexId(k.id)} (${k.label}) is not exportable under wrap: it cannot be backed up (only a new key can replace it)`,
+          { object_id: k.id },
+        );
       const wrapped = await session.exportWrapped(wrapKeyId, 'asymmetric-key', k.id);
       entries.push({
         object_id: k.id,
@@ -123,13 +127,16 @@ export function parseBackup(text: string): ParsedBackup {
   }
   if (Array.isArray(doc)) return { kind: 'original', wrapKeyId: CEREMONY_LAYOUT.wrap.id, keys: doc.map((e, i) => checkEntry(e, i)) };
   const b = doc as Partial<BackupBundle> | null;
-  if (!b || typeof b !== 'object' || b.format !== BACKUP_FORMAT) throw ceremonyError('backup_invalid', `not an openKMS backup (format must be "${BACKUP_FORMAT}", or the original's JSON array)`);
-  if (b.version !== BACKUP_VERSION) throw ceremonyError('backup_invalid', `backup version ${String(b.version)} is not supported (this openkms reads version ${BACKUP_VERSION})`);
+  if (!b || typeof b !== 'object' || b.format !== BACKUP_FORMAT)
+    throw ceremonyError('backup_invalid', `not an openKMS backup (format must be "${BACKUP_FORMAT}", or the original's JSON array)`);
+  if (b.version !== BACKUP_VERSION)
+    throw ceremonyError('backup_invalid', `backup version ${String(b.version)} is not supported (this openkms reads version ${BACKUP_VERSION})`);
   if (!Array.isArray(b.keys) || typeof b.created_at !== 'string' || typeof b.wrap_key_id !== 'number' || typeof b.checksum !== 'string')
     throw ceremonyError('backup_invalid', 'the backup misses keys, created_at, wrap_key_id or checksum');
   const keys = b.keys.map((e, i) => checkEntry(e, i));
   const { checksum, ...body } = b as BackupBundle;
-  if (backupChecksum({ ...body, keys }) !== checksum) throw ceremonyError('backup_invalid', 'the backup checksum does not match its contents (the file was changed or truncated)');
+  if (backupChecksum({ ...body, keys }) !== checksum)
+    throw ceremonyError('backup_invalid', 'the backup checksum does not match its contents (the file was changed or truncated)');
   return { kind: 'openkms', wrapKeyId: b.wrap_key_id, keys };
 }
 
@@ -140,7 +147,8 @@ function checkEntry(e: unknown, i: number): BackupEntry {
   if (typeof k.object_id !== 'number' || !Number.isInteger(k.object_id) || k.object_id < 1 || k.object_id > 0xfffe) throw bad('object_id must be 1–65534');
   if (typeof k.nonce !== 'string' || Buffer.from(k.nonce, 'base64').length !== NONCE_BYTES) throw bad(`nonce must be ${NONCE_BYTES} bytes of base64`);
   if (typeof k.ciphertext !== 'string' || Buffer.from(k.ciphertext, 'base64').length < 17) throw bad('ciphertext must be base64');
-  if (k.public_key !== undefined && (typeof k.public_key !== 'string' || !/^([0-9a-f]{64}|0[23][0-9a-f]{64})$/.test(k.public_key))) throw bad('public_key must be hex');
+  if (k.public_key !== undefined && (typeof k.public_key !== 'string' || !/^([0-9a-f]{64}|0[23][0-9a-f]{64})$/.test(k.public_key)))
+    throw bad('public_key must be hex');
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
     object_id: k.object_id,
@@ -201,16 +209,32 @@ export async function restoreBackup(session: YubiHsmCommandMethods, backup: Pars
       } catch (err) {
         const name = (err as { codeName?: string }).codeName;
         if (name === 'INVALID_DATA' || name === 'WRONG_LENGTH')
-          throw ceremonyError('wrong_mnemonic', `key 0x${hexId(k.object_id)}: the device cannot unwrap it: it was wrapped under another wrap key (a device set up from another mnemonic)`, ctx, err);
+          throw ceremonyError(
+            'wrong_mnemonic',
+            `key 0x${hexId(k.object_id)}: the device cannot unwrap it: it was wrapped under another wrap key (a device set up from another mnemonic)`,
+            ctx,
+            err,
+          );
         throw err;
       }
       if (objectTypeName(imported.type) !== 'asymmetric-key' || imported.id !== k.object_id)
-        throw ceremonyError('public_key_mismatch', `entry 0x${hexId(k.object_id)} unwrapped to ${objectTypeName(imported.type) ?? imported.type} 0x${hexId(imported.id)}`, ctx);
+        throw ceremonyError(
+          'public_key_mismatch',
+          `entry 0x${hexId(k.object_id)} unwrapped to ${objectTypeName(imported.type) ?? imported.type} 0x${hexId(imported.id)}`,
+          ctx,
+        );
       const restored = await describeSigningKey(session, imported.id);
       const pub = bytesToHex(restored.publicKey);
       if (k.public_key !== undefined && k.public_key !== pub)
         throw ceremonyError('public_key_mismatch', `key 0x${hexId(k.object_id)}: the restored public key is not the one the backup recorded`, ctx);
-      out.push({ object_id: k.object_id, label: restored.label, algorithm: restored.algorithm, status: 'restored', public_key: pub, verified: k.public_key !== undefined });
+      out.push({
+        object_id: k.object_id,
+        label: restored.label,
+        algorithm: restored.algorithm,
+        status: 'restored',
+        public_key: pub,
+        verified: k.public_key !== undefined,
+      });
     } catch (err) {
       throw toCeremonyError(err, `restore of key 0x${hexId(k.object_id)}`, ctx);
     }
@@ -230,4 +254,3 @@ async function describeIfPresent(session: YubiHsmCommandMethods, id: number) {
 function hexId(id: number): string {
   return id.toString(16).padStart(4, '0');
 }
-

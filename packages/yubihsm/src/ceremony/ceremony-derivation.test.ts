@@ -111,9 +111,16 @@ test('a new mnemonic has 24 valid words; a bad phrase or path is refused without
 test('more published vectors: BIP-39 (TREZOR passphrase), BIP-32 vectors 1 and 2, SLIP-10 Ed25519 vectors 1 and 2', () => {
   // BIP-39: entropy → phrase → seed
   const legal = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
-  const letter = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd amount doctor acoustic bless';
-  assert.equal(hex(ceremonySeed(legal, 'TREZOR')), '2e8905819b8723fe2c1d161860e5ee1830318dbf49a83bd451cfb8440c28bd6fa457fe1296106559a3c80937a1c1069be3a3a5bd381ee6260e8d9739fce1f607');
-  assert.equal(hex(ceremonySeed(letter, 'TREZOR')), 'c0c519bd0e91a2ed54357d9d1ebef6f5af218a153624cf4f2da911a0ed8f7a09e2ef61af0aca007096df430022f7a2b6fb91661a9589097069720d015e4e982f');
+  const letter =
+    'letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd amount doctor acoustic bless';
+  assert.equal(
+    hex(ceremonySeed(legal, 'TREZOR')),
+    '2e8905819b8723fe2c1d161860e5ee1830318dbf49a83bd451cfb8440c28bd6fa457fe1296106559a3c80937a1c1069be3a3a5bd381ee6260e8d9739fce1f607',
+  );
+  assert.equal(
+    hex(ceremonySeed(letter, 'TREZOR')),
+    'c0c519bd0e91a2ed54357d9d1ebef6f5af218a153624cf4f2da911a0ed8f7a09e2ef61af0aca007096df430022f7a2b6fb91661a9589097069720d015e4e982f',
+  );
   // BIP-32
   const v1 = bytes('000102030405060708090a0b0c0d0e0f');
   assert.equal(hex(deriveSecp256k1Key(v1, "m/0'/1/2'")), 'cbce0d719ecf7431d88e6a89fa1483e02e35092af60c042b1df2ff59fa424dca');

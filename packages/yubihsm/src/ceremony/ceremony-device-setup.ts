@@ -92,9 +92,13 @@ export async function setupCeremonyDevice(client: YubiHsmClient, secrets: Ceremo
     const others = objects.filter((o) => !(objectTypeName(o.type) === 'authentication-key' && o.id === DEFAULT_AUTH_KEY_ID));
     if (others.length > 0 && !opts.force) {
       if (signingKeys > 0) {
-        throw ceremonyError('device_not_empty', `the device holds ${signingKeys} signing key(s); setup refuses to change it (--force factory-resets the device and ERASES them)`, {
-          signing_keys: signingKeys,
-        });
+        throw ceremonyError(
+          'device_not_empty',
+          `the device holds ${signingKeys} signing key(s); setup refuses to change it (--force factory-resets the device and ERASES them)`,
+          {
+            signing_keys: signingKeys,
+          },
+        );
       }
       const first = others[0]!;
       throw ceremonyError(
@@ -173,7 +177,12 @@ export async function openCeremonyRoleSession(client: YubiHsmClient, secrets: Ce
     return await client.openSession(id, ceremonyAuthKey(password));
   } catch (err) {
     if (isWrongCredential(err))
-      throw ceremonyError('wrong_mnemonic', `the device's ${role} auth key (${id}) was not derived from this mnemonic (wrong mnemonic or passphrase)`, { auth_key_id: id }, err);
+      throw ceremonyError(
+        'wrong_mnemonic',
+        `the device's ${role} auth key (${id}) was not derived from this mnemonic (wrong mnemonic or passphrase)`,
+        { auth_key_id: id },
+        err,
+      );
     if (isObjectNotFound(err))
       throw ceremonyError('wrong_mnemonic', `the device has no ${role} auth key (${id}): it is not set up (run openkms setup)`, { auth_key_id: id }, err);
     throw toCeremonyError(err, `opening a ${role} session`, { auth_key_id: id });

@@ -16,13 +16,7 @@ import { YubiHsmTransportError } from '../transport/transport-error.js';
  * - `public_key_mismatch`: a restored key's public key is not the one the backup recorded.
  */
 export type CeremonyFailure =
-  | 'no_device'
-  | 'authentication_failed'
-  | 'wrong_mnemonic'
-  | 'object_exists'
-  | 'device_not_empty'
-  | 'backup_invalid'
-  | 'public_key_mismatch';
+  'no_device' | 'authentication_failed' | 'wrong_mnemonic' | 'object_exists' | 'device_not_empty' | 'backup_invalid' | 'public_key_mismatch';
 
 const CODES: Record<CeremonyFailure, ErrorCode> = {
   no_device: 'backend_unavailable',
@@ -68,11 +62,26 @@ export function isObjectNotFound(err: unknown): boolean {
 export function toCeremonyError(err: unknown, step: string, context: Record<string, string | number | boolean | undefined> = {}): OpenKmsError {
   if (isOpenKmsError(err)) return err;
   if (err instanceof YubiHsmTransportError)
-    return ceremonyError('no_device', `no YubiHSM2 answers (${step}): ${err.reason === 'timeout' ? 'timed out' : 'connector unreachable or device absent'}`, { ...context, step, transport: err.reason }, err);
+    return ceremonyError(
+      'no_device',
+      `no YubiHSM2 answers (${step}): ${err.reason === 'timeout' ? 'timed out' : 'connector unreachable or device absent'}`,
+      { ...context, step, transport: err.reason },
+      err,
+    );
   if (err instanceof YubiHsmDeviceError && err.code === DeviceErrorCode.OBJECT_EXISTS)
-    return ceremonyError('object_exists', `${step}: an object with this id already exists on the device`, { ...context, step, device_error: err.codeName }, err);
+    return ceremonyError(
+      'object_exists',
+      `${step}: an object with this id already exists on the device`,
+      { ...context, step, device_error: err.codeName },
+      err,
+    );
   if (isWrongCredential(err))
-    return ceremonyError('authentication_failed', `${step}: the device rejected the password of auth key ${String(context.auth_key_id ?? '?')} (wrong password or auth key id)`, { ...context, step }, err);
+    return ceremonyError(
+      'authentication_failed',
+      `${step}: the device rejected the password of auth key ${String(context.auth_key_id ?? '?')} (wrong password or auth key id)`,
+      { ...context, step },
+      err,
+    );
   const mapped = toOpenKmsError(err, { ...context, step });
   return openKmsError(mapped.code, `${step}: ${mapped.message}`, mapped.context, err);
 }
