@@ -123,6 +123,22 @@ describe('openkms ceremony on the simulator', () => {
     const client = new YubiHsmClient({ url });
     await assert.rejects(client.openSession(1, 'password'), 'the factory key is gone');
     await client.close();
+    const noFactory = await run('new-mnemonic', '--connector', url);
+    assert.equal(noFactory.code, 4, 'after setup the factory key is gone');
+    assert.match(noFactory.stderr, /does not open with the factory password: the device is set up .*--auth-key-id 3.*authentication_failed/);
+    const viaSigner = await cli([
+      'new-mnemonic',
+      '--connector',
+      url,
+      '--auth-key-id',
+      '3',
+      '--password-file',
+      signerPasswordFile,
+      '--password-encoding',
+      'hex',
+    ]);
+    assert.equal(viaSigner.code, 0, viaSigner.stderr);
+    assert.equal(viaSigner.stdout.trim().split(' ').length, 24, 'the signer key has get-pseudo-random');
     const again = await run('setup', ...dev());
     assert.equal(again.code, 0, 'a re-run on a set-up device without signing keys is a no-op');
     assert.match(again.stdout, /already set up from this mnemonic; nothing changed/);

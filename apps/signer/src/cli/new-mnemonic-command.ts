@@ -1,4 +1,14 @@
-import { DEFAULT_AUTH_KEY_ID, DEFAULT_AUTH_KEY_PASSWORD, mixedEntropyMnemonic, newCeremonyMnemonic, readPasswordFile, toCeremonyError } from '@openkms/yubihsm';
+import {
+  ceremonyError,
+  isObjectNotFound,
+  isWrongCredential,
+  DEFAULT_AUTH_KEY_ID,
+  DEFAULT_AUTH_KEY_PASSWORD,
+  mixedEntropyMnemonic,
+  newCeremonyMnemonic,
+  readPasswordFile,
+  toCeremonyError,
+} from '@openkms/yubihsm';
 import { stdio, userPath, type CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';
@@ -50,6 +60,13 @@ export async function newMnemonicCommand(argv: string[], io: CliIo): Promise<num
           session = await client.openSession(id, { password });
           return await session.getPseudoRandom(32);
         } catch (err) {
+          if (!passwordFile && (isObjectNotFound(err) || isWrongCredential(err)))
+            throw ceremonyError(
+              'authentication_failed',
+              `auth key ${id} does not open with the factory password: the device is set up (use its signer key: --auth-key-id 3 --password-file FILE --password-encoding hex)`,
+              { auth_key_id: id },
+              err,
+            );
           throw toCeremonyError(err, 'new-mnemonic', { auth_key_id: id });
         } finally {
           await closeQuietly(session);
