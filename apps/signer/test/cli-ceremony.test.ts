@@ -329,3 +329,28 @@ describe('openkms ceremony on the simulator', () => {
     }
   });
 });
+
+test('a BIP-39 passphrase changes every derived credential and key: the same as cosmjs with bip39Password; without it: wrong mnemonic', async () => {
+  const sim2 = createSimulator();
+  const server2 = await startConnectorServer(sim2, { host: '127.0.0.1', port: 0 });
+  try {
+    const phrase = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+    const m = secretFile('pass-mnemonic.txt', phrase + '\n');
+    const p = secretFile('passphrase.txt', '  correct horse battery staple\n');
+    const withPass = ['--connector', server2.url, '--mnemonic-file', m, '--passphrase-file', p];
+    assert.equal((await run('setup', ...withPass)).code, 0);
+    const r = await run('keys', 'provision', ...withPass, '--label', 'cosmos-pass', '--chain', 'cosmos', '--index', '2', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const { DirectSecp256k1HdWallet } = await import('@cosmjs/proto-signing');
+    const { makeCosmoshubPath } = await import('@cosmjs/amino');
+    // the passphrase file is trimmed, as the original openKMS reads it
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(phrase, { hdPaths: [makeCosmoshubPath(2)], bip39Password: 'correct horse battery staple' });
+    assert.equal(json(r).address, (await wallet.getAccounts())[0]!.address);
+    const without = await run('keys', 'list', '--connector', server2.url, '--mnemonic-file', m);
+    assert.equal(without.code, 4, without.stderr);
+    assert.match(without.stderr, /wrong mnemonic or passphrase/);
+  } finally {
+    await server2.close();
+    await sim2.close();
+  }
+});
