@@ -38,6 +38,13 @@ export interface SignOptions {
   readonly onProvenance?: (provenance: SignProvenance) => void;
 }
 
+/** What `KeyBackend.generateKey` is asked for. */
+export interface GenerateKeyRequest {
+  readonly curve: Curve;
+  /** The label stored with the key in the backend (its `backendLabel`). */
+  readonly label: string;
+}
+
 export interface BackendHealth {
   readonly up: boolean;
   /** True when the backend is a simulation: never for production money. */
@@ -60,6 +67,12 @@ export interface KeyBackend {
   signEd25519(key: KeyRef, message: Uint8Array, options?: SignOptions): Promise<Uint8Array>;
   /** ECDSA secp256k1 over a 32-byte digest. Verified against the key's public key before it is returned. */
   signSecp256k1(key: KeyRef, digest: Uint8Array, options?: SignOptions): Promise<Secp256k1Signature>;
+  /**
+   * Optional: creates a new signing key inside the backend (its private key never leaves it) and returns it as
+   * `listKeys` reports it. Backends that cannot create keys (or whose operator creates them elsewhere) leave it out;
+   * `openkms keys generate --backend` then says so. Never called by the signing path.
+   */
+  generateKey?(request: GenerateKeyRequest): Promise<BackendKey>;
   /** Where the last signature for `key` would be made; used in audit records. */
   provenance?(key: KeyRef): SignProvenance;
   health(): Promise<BackendHealth>;

@@ -5,6 +5,7 @@ import {
   type BackendHealth,
   type BackendKey,
   type Curve,
+  type GenerateKeyRequest,
   type KeyBackend,
   type KeyBackendEvent,
   type KeyRef,
@@ -13,7 +14,8 @@ import {
   type SignProvenance,
 } from '@openkms/core';
 import type * as Pkcs11Js from 'pkcs11js';
-import { CKM_EDDSA, curveOf, publicKeyFromEcPoint } from './ec-key-attributes.js';
+import { randomBytes } from 'node:crypto';
+import { CKM_EC_EDWARDS_KEY_PAIR_GEN, CKM_EDDSA, curveOf, ED25519_EC_PARAMS, publicKeyFromEcPoint, SECP256K1_EC_PARAMS } from './ec-key-attributes.js';
 import { isConnectionLost, toOpenKmsError } from './pkcs11-errors.js';
 import { normalizeSecp256k1Signature } from './secp256k1-signature.js';
 
@@ -345,6 +347,51 @@ export function createPkcs11Backend(options: Pkcs11BackendOptions): Pkcs11Backen
 
     async getPublicKey(ref: KeyRef): Promise<Uint8Array> {
       return (await key(ref.id)).publicKey;
+    },
+
+    /**
+     * C_GenerateKeyPair in the token (a read-write session of its own): a token key pair, the private half sensitive,
+     * not extractable, sign-only, labelled `label` with a random CKA_ID. A label already on the token is refused (keys
+     * are addressed by label).
+     */
+    async generateKey(request: GenerateKeyRequest): Promise<BackendKey> {
+      if (!/^[\x20-\x7e]{1,64}$/.test(request.label)) throw openKmsError(ErrorCode.invalidRequest, 'a PKCS#11 key label is 1-64 printable ASCII characters', {});
+      const c = await connection();
+      const { p11, lib } = c;
+      const taken = await withSession('C_FindObjects', (cc, s) =>
+        find(cc, s, [
+          { type: lib.CKA_CLASS, value: lib.CKO_PRIVATE_KEY },
+          { type: lib.CKA_LABEL, value: request.label },
+        ]),
+      );
+      if (taken.length > 0) throw openKmsError(ErrorCode.conflict, `the token already holds a key labelled ${request.label}`, { label: request.label, reason: 'object_exists' });
+      const started = performance.now();
+      let s: Handle | undefined;
+      try {
+        s = p11.C_OpenSession(c.slot, lib.CKF_SERIAL_SESSION | lib.CKF_RW_SESSION);
+        const ed = request.curve === 'ed25519';
+        const id = Buffer.from(randomBytes(8));
+        const common = [
+          { type: lib.CKA_TOKEN, value: true },
+          { type: lib.CKA_LABEL, value: request.label },
+          { type: lib.CKA_ID, value: id },
+        ];
+        p11.C_GenerateKeyPair(
+          s,
+          { mechanism: ed ? CKM_EC_EDWARDS_KEY_PAIR_GEN : lib.CKM_EC_KEY_PAIR_GEN },
+          [...common, { type: lib.CKA_EC_PARAMS, value: Buffer.from(ed ? ED25519_EC_PARAMS : SECP256K1_EC_PARAMS) }, { type: lib.CKA_VERIFY, value: true }],
+          [...common, { type: lib.CKA_PRIVATE, value: true }, { type: lib.CKA_SENSITIVE, value: true }, { type: lib.CKA_EXTRACTABLE, value: false }, { type: lib.CKA_SIGN, value: true }],
+        );
+        options.onEvent?.({ type: 'command', operation: 'C_GenerateKeyPair', durationMs: performance.now() - started, ok: true });
+      } catch (err) {
+        const e = toOpenKmsError(err, 'C_GenerateKeyPair');
+        options.onEvent?.({ type: 'command', operation: 'C_GenerateKeyPair', durationMs: performance.now() - started, ok: false, error: String(e.context.pkcs11 ?? e.code) });
+        throw e;
+      } finally {
+        if (s) closeSession(p11, s);
+      }
+      const k = await key(request.label);
+      return { id: request.label, curve: k.curve, publicKey: k.publicKey, backendLabel: request.label };
     },
 
     async signEd25519(ref: KeyRef, message: Uint8Array, o?: SignOptions): Promise<Uint8Array> {

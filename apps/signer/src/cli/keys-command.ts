@@ -5,11 +5,24 @@ import { userPath, type CliIo } from './cli-context.js';
 import { flag, parseArgs, UsageError } from './parse-args.js';
 
 export const KEYS_HELP = `openkms keys list (--config FILE | --url URL) [--token-file FILE] [--json]
+openkms keys list --connector URL | --mnemonic-file FILE | --password-file FILE --auth-key-id N   [--config FILE] [--json]
+openkms keys list --config FILE --backend NAME [--json]
+openkms keys address (--label LABEL | --object-id ID) [device options]
+openkms keys generate --label LABEL --chain solana|cosmos|evm [--config-snippet] [device options | --config FILE --backend NAME]
+openkms keys provision --label LABEL --chain solana|cosmos|evm [--index N | --path PATH] --mnemonic-file FILE [--config-snippet]
 
-Lists the keys of a running signer (GET /keys): each configured label with its backend, key id, chain and address,
+'keys list' with a device option reads the YubiHSM2 itself: label, chain, address, object id, algorithm and origin
+(generated or imported) of every signing key (chain from the config's key with that object id, the curve or the label).
+With --backend NAME it lists the keys of that [backends.NAME] of --config (pkcs11, cloud KMS) through its plugin.
+Run 'openkms keys <generate|provision|address> --help' for their options.
+
+Without a device option, 'keys list' lists the keys of a running signer (GET /keys): each configured label with its backend, key id, chain and address,
 then the keys the backends hold that no label maps to ("not configured": they have no policy and never sign; map one
 with [keys.<label>] backend = "<name>", key_id = "<id>"). The signer's address comes from --url or from the config's
 server.listen. The bearer token (read scope) comes from --token-file or the OPENKMS_TOKEN environment variable.`;
+
+/** Options that make 'keys list' read a YubiHSM2 instead of a running signer. */
+const DEVICE_FLAGS = ['--connector', '--mnemonic-file', '--password-file'];
 
 interface KeyRow {
   readonly label: string | null;
@@ -24,6 +37,26 @@ interface KeyRow {
 }
 
 export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
+  const sub = argv[0];
+  if (sub === 'generate') return (await import('./keys-generate-command.js')).keysGenerateCommand(argv.slice(1), io);
+  if (sub === 'provision') return (await import('./keys-provision-command.js')).keysProvisionCommand(argv.slice(1), io);
+  if (sub === 'address') {
+    const device = await import('./keys-device-command.js');
+    const a = parseArgs(argv.slice(1), { options: [...device.KEYS_DEVICE_OPTIONS], booleans: ['json'] });
+    if (a.flags.has('help')) {
+      io.out(device.KEYS_ADDRESS_HELP);
+      return 0;
+    }
+    return device.keysDeviceAddress(a, io);
+  }
+  if (sub === 'list' && argv.some((a) => DEVICE_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)))) {
+    const device = await import('./keys-device-command.js');
+    return device.keysDeviceList(parseArgs(argv.slice(1), { options: [...device.KEYS_DEVICE_OPTIONS], booleans: ['json'] }), io);
+  }
+  if (sub === 'list' && argv.some((a) => a === '--backend' || a.startsWith('--backend='))) {
+    const { listWithBackend } = await import('./backend-keys.js');
+    return listWithBackend(parseArgs(argv.slice(1), { options: ['config', 'backend'], booleans: ['json'] }), io);
+  }
   const args = parseArgs(argv, { options: ['config', 'url', 'token-file'], booleans: ['json'] });
   if (args.flags.has('help') || args.positionals[0] !== 'list') {
     (args.flags.has('help') ? io.out : io.err)(KEYS_HELP);

@@ -1,5 +1,6 @@
 import { isOpenKmsError } from '@openkms/core';
 import { stdio, type CliIo } from './cli-context.js';
+import { EXIT_CODES_HELP, exitCodeFor } from './cli-exit-codes.js';
 import { UsageError } from './parse-args.js';
 
 export const HELP = `openkms — deny-by-default signing service backed by a YubiHSM2
@@ -17,10 +18,21 @@ Commands:
   openapi [--write]                       print (or regenerate) the OpenAPI v1 document
   config check --config FILE              validate a config file
   keys list (--config FILE | --url URL)   list a running signer's keys, and the backends' keys no label maps to
+  keys list|address|generate|provision --connector URL ...
+                                          a YubiHSM2's keys: list, address, generate in the device, derive from
+                                          the mnemonic and import (--backend NAME: another key backend)
+  new-mnemonic [--connector URL] [--out FILE]
+                                          24 words from the device's random generator mixed with the host's
+  setup --mnemonic-file FILE [--passphrase-file FILE] [--force]
+                                          install the ceremony's auth keys and wrap key, remove the factory key
+  backup --out FILE --mnemonic-file FILE  wrap-export every signing key into a checksummed bundle (mode 0600)
+  restore --in FILE --mnemonic-file FILE  import a backup (ours or the original's); verify every public key
   config migrate --from-original FILE --out DIR
                                           convert the original Rust openKMS's config, tokens and kill switches
 
-Run 'openkms <command> --help' for a command's options.`;
+Run 'openkms <command> --help' for a command's options.
+
+${EXIT_CODES_HELP}`;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -34,6 +46,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   openapi: async () => (await import('./openapi-command.js')).openapiCommand,
   config: async () => (await import('./config-command.js')).configCommand,
   keys: async () => (await import('./keys-command.js')).keysCommand,
+  'new-mnemonic': async () => (await import('./new-mnemonic-command.js')).newMnemonicCommand,
+  setup: async () => (await import('./setup-command.js')).setupCommand,
+  backup: async () => (await import('./backup-command.js')).backupCommand,
+  restore: async () => (await import('./restore-command.js')).restoreCommand,
 };
 
 /** The names of the CLI's commands. */
@@ -41,7 +57,7 @@ export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
 /**
  * Runs one CLI command and resolves with its exit code: 0 success (also after a clean stop on SIGINT/SIGTERM, and for
- * every `--help`), 1 failure, 2 usage error.
+ * every `--help`), 1 failure, 2 usage error, 3–6 the device commands' failures (see cli-exit-codes.ts).
  */
 export async function main(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;
@@ -64,8 +80,9 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
       return 2;
     }
     if (isOpenKmsError(err)) {
-      io.err(`openkms ${name}: ${err.message} [${err.code}]`);
-      return 1;
+      const reason = typeof err.context.reason === 'string' && exitCodeFor(err) !== 1 ? `, ${err.context.reason}` : '';
+      io.err(`openkms ${name}: ${err.message} [${err.code}${reason}]`);
+      return exitCodeFor(err);
     }
     io.err(`openkms ${name}: ${(err as Error)?.message ?? String(err)}`);
     return 1;

@@ -28,6 +28,8 @@ import {
   deriveCeremonySecrets,
   deriveEd25519Key,
   deriveSecp256k1Key,
+  evmDerivationPath,
+  mixedEntropyMnemonic,
   newCeremonyMnemonic,
   solanaDerivationPath,
 } from './index.js';
@@ -104,4 +106,44 @@ test('a new mnemonic has 24 valid words; a bad phrase or path is refused without
   );
   assert.throws(() => deriveEd25519Key(bytes(SEED), "44'/501'"), /invalid derivation path/);
   assert.throws(() => solanaDerivationPath(-1), /derivation index/);
+});
+
+test('more published vectors: BIP-39 (TREZOR passphrase), BIP-32 vectors 1 and 2, SLIP-10 Ed25519 vectors 1 and 2', () => {
+  // BIP-39: entropy → phrase → seed
+  const legal = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+  const letter =
+    'letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd amount doctor acoustic bless';
+  assert.equal(
+    hex(ceremonySeed(legal, 'TREZOR')),
+    '2e8905819b8723fe2c1d161860e5ee1830318dbf49a83bd451cfb8440c28bd6fa457fe1296106559a3c80937a1c1069be3a3a5bd381ee6260e8d9739fce1f607',
+  );
+  assert.equal(
+    hex(ceremonySeed(letter, 'TREZOR')),
+    'c0c519bd0e91a2ed54357d9d1ebef6f5af218a153624cf4f2da911a0ed8f7a09e2ef61af0aca007096df430022f7a2b6fb91661a9589097069720d015e4e982f',
+  );
+  // BIP-32
+  const v1 = bytes('000102030405060708090a0b0c0d0e0f');
+  assert.equal(hex(deriveSecp256k1Key(v1, "m/0'/1/2'")), 'cbce0d719ecf7431d88e6a89fa1483e02e35092af60c042b1df2ff59fa424dca');
+  assert.equal(hex(deriveSecp256k1Key(v1, "m/0'/1/2'/2/1000000000")), '471b76e389e528d6de6d816857e012c5455051cad6660850e58372a6c3e6e7c8');
+  const v2 = bytes('fffcf9f6f3f0edeae7e4e1dedbd8d5d2cfccc9c6c3c0bdbab7b4b1aeaba8a5a29f9c999693908d8a8784817e7b7875726f6c696663605d5a5754514e4b484542');
+  assert.equal(hex(deriveSecp256k1Key(v2, 'm/0')), 'abe74a98f6c7eabee0428f53798f0ab8aa1bd37873999041703c742f15ac7e1e');
+  // SLIP-10 Ed25519
+  assert.equal(hex(deriveEd25519Key(v1, "m/0'")), '68e0fe46dfb67e368c75379acec591dad19df3cde26e63b93a8e704f1dade7a3');
+  assert.equal(hex(deriveEd25519Key(v1, "m/0'/1'/2'/2'/1000000000'")), '8f94d394a8e8fd6b1bc2f3f49f5c47e385281d5c17e65324b0f62483e37e8793');
+  assert.equal(hex(deriveEd25519Key(v2, "m/0'")), '1559eb2bbec5790b0c65d8693e4d0875b1747f4970ae8b650486ed7470845635');
+  assert.equal(hex(deriveEd25519Key(v2, "m/0'/2147483647'/1'/2147483646'/2'")), '551d333177df541ad876a60ea71f00447931c0a9da16f227c11ea080d7391b8d');
+  assert.equal(evmDerivationPath(3), "m/44'/60'/0'/0/3");
+});
+
+test('new-mnemonic entropy: SHA-256 over device and host bytes; either source alone changes the phrase', () => {
+  const dev = new Uint8Array(32).fill(1);
+  const host = new Uint8Array(32).fill(2);
+  const m = mixedEntropyMnemonic(dev, host);
+  assert.equal(m.split(' ').length, 24);
+  assert.equal(ceremonySeed(m).length, 64, 'a valid BIP-39 phrase');
+  assert.equal(mixedEntropyMnemonic(dev, host), m, 'deterministic in its inputs');
+  assert.notEqual(mixedEntropyMnemonic(new Uint8Array(32).fill(3), host), m);
+  assert.notEqual(mixedEntropyMnemonic(dev, new Uint8Array(32).fill(3)), m);
+  assert.notEqual(mixedEntropyMnemonic(new Uint8Array(32)), mixedEntropyMnemonic(new Uint8Array(32)), 'host randomness by default');
+  assert.throws(() => mixedEntropyMnemonic(new Uint8Array(16)), /32 random bytes/);
 });

@@ -4,3 +4,7 @@ export * from './ceremony-secrets.js';
 export * from './ceremony-device-layout.js';
 export * from './signing-key-paths.js';
 export * from './ceremony-provisioning.js';
+export * from './ceremony-errors.js';
+export * from './ceremony-device-setup.js';
+export * from './signing-key-inventory.js';
+export * from './ceremony-backup.js';

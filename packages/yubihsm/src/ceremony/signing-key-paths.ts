@@ -12,6 +12,11 @@ export function cosmosDerivationPath(index: number): string {
   return `m/44'/118'/0'/0/${checkIndex(index)}`;
 }
 
+/** The EVM account path (viem's and MetaMask's default): BIP-32 m/44'/60'/0'/0/N. */
+export function evmDerivationPath(index: number): string {
+  return `m/44'/60'/0'/0/${checkIndex(index)}`;
+}
+
 /**
  * SLIP-10 Ed25519 private key (the 32-byte seed a YubiHSM2 imports) at `path`. Ed25519 has only hardened children,
  * so every index is hardened whether or not it is marked (the original openKMS reads paths the same way).
