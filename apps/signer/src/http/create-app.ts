@@ -9,7 +9,7 @@ import { adminPolicySnapshot, objectIdOf, withOriginalPolicyFields } from './ori
 import { requestId } from './request-id.js';
 import { allowedMethods, type RouteSpec } from './route-table.js';
 import { httpStatusOf } from './error-status.js';
-import { denialDetails } from '../pipeline/denial-details.js';
+import { denialDetails, registeredCallDetails } from '../pipeline/denial-details.js';
 import { sendError } from './send-error.js';
 import { rpcBody } from '../rpc/rpc-body.js';
 import { createRpcHandler } from '../rpc/rpc-handler.js';
@@ -291,7 +291,7 @@ export function createApp(s: SignerServices): express.Express {
         ...(refused && decision.message ? { message: decision.message } : {}),
         ...(refused && decision.retryAfterSeconds !== undefined ? { retry_after_secs: decision.retryAfterSeconds } : {}),
         // exactly the `details` a sign request would get in its 403/429 body (the failing rule and its facts)
-        ...(refused ? { details: { label, ...denialDetails(decision) } } : {}),
+        ...(refused ? { details: { label, ...denialDetails(decision), ...registeredCallDetails(intent) } } : {}),
         rules: decision.rules,
         intent: summarizeIntent(intent),
         policy_version: decision.policyVersion,
