@@ -224,6 +224,17 @@ abi_file = "token.abi.json"
     assert.deepEqual((await gw('GET', '/gateway/book/describe?x=101', { t: readToken })).json, { doubled: '202', big: true });
     const viaPost = await gw('POST', '/gateway/book/describe?call=true', { body: ['3'], t: readToken });
     assert.deepEqual(viaPost.json, { doubled: '6', big: false });
+    // GET arguments are read by their ABI type: a string stays a string even when it looks like JSON (or a bool),
+    // an array is JSON text, a bool is true/false
+    for (const text of ['[1,2]', '{"a":1}', 'true', 'plain']) {
+      const q = new URLSearchParams({ text, loud: 'true', ids: '["1","2","3"]' });
+      const echo = await gw('GET', `/gateway/book/echo?${q}`, { t: readToken });
+      assert.equal(echo.status, 200, `${text}: ${echo.text}`);
+      assert.deepEqual(echo.json, { said: text, shouted: true, count: '3' });
+    }
+    const badArray = await gw('GET', `/gateway/book/echo?${new URLSearchParams({ text: 'x', loud: 'false', ids: '[1,' })}`, { t: readToken });
+    assert.equal(badArray.status, 400, badArray.text);
+    assert.equal(badArray.json.details.field, 'args.ids');
   });
 
   test('every route that signs for a registered contract decodes it by the ABI: explain, JSON-RPC, POST /sign/evm', async () => {
