@@ -49,9 +49,11 @@ export function decodeContractCall(to: Address, data: Hex, signer: Address, regi
   if (registered !== undefined) {
     const decoded = decodeRegisteredCall(registered, data);
     const named = { contract: to, method: registered.fn.name, selector, via, contractName: registered.contractName, signature: registered.signature };
-    if (decoded === undefined) return { action: { program: to, kind: registered.fn.name, known: false }, contract: named, transfers: [], flags: ['undecodable'] };
+    if (decoded === undefined)
+      return { action: { program: to, kind: registered.fn.name, known: false }, contract: named, transfers: [], flags: ['undecodable'] };
     abiCall = { contractName: registered.contractName, signature: registered.signature, args: decoded.args };
-    if (known === undefined) return { action: { program: to, kind: registered.fn.name, known: true }, contract: { ...named, ...abiCall }, transfers: [], flags: [] };
+    if (known === undefined)
+      return { action: { program: to, kind: registered.fn.name, known: true }, contract: { ...named, ...abiCall }, transfers: [], flags: [] };
   }
   if (known === undefined) {
     return {

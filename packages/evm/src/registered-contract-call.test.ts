@@ -80,7 +80,10 @@ test('data that the registered ABI does not decode exactly is undecodable (denie
 test('a known ERC-20 method of a registered token keeps its transfer facts and gains the ABI view', () => {
   const data = encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [RECIPIENT as Address, 250n] });
   const i = buildTransactionIntent(tx(TOKEN, data), signer, contracts);
-  assert.deepEqual(i.transfers.map((t) => [t.asset, t.amount, t.to]), [[`erc20:${TOKEN.toLowerCase()}`, 250n, RECIPIENT.toLowerCase()]]);
+  assert.deepEqual(
+    i.transfers.map((t) => [t.asset, t.amount, t.to]),
+    [[`erc20:${TOKEN.toLowerCase()}`, 250n, RECIPIENT.toLowerCase()]],
+  );
   assert.equal(i.contracts[0]!.contractName, 'token');
   assert.equal(i.contracts[0]!.signature, 'transfer(address,uint256)');
   // the argument names are the registered ABI's (viem's erc20Abi calls them recipient, amount)

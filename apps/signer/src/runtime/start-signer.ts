@@ -171,7 +171,10 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       backendLimiter,
       metrics,
       // calls to the REST gateway's registered contracts are decoded by their ABIs on every route (gateway is set below)
-      decodeContext: registeredContractsContext(() => gateway, () => config),
+      decodeContext: registeredContractsContext(
+        () => gateway,
+        () => config,
+      ),
       killSwitch: (label) => (!runtime.isGlobalEnabled() ? ErrorCode.globalDisabled : !runtime.isKeyEnabled(label) ? ErrorCode.keyDisabled : undefined),
       onAuditFailure: (err, decision) =>
         logger.error({ decision, code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'the audit record of a refused request could not be written'),
