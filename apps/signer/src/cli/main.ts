@@ -17,6 +17,8 @@ Commands:
   openapi [--write]                       print (or regenerate) the OpenAPI v1 document
   config check --config FILE              validate a config file
   keys list (--config FILE | --url URL)   list a running signer's keys, and the backends' keys no label maps to
+  mcp (--url URL | --config FILE) [--token-file FILE]
+                                          serve the signer's tools to an MCP agent over stdio
   config migrate --from-original FILE --out DIR
                                           convert the original Rust openKMS's config, tokens and kill switches
 
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   openapi: async () => (await import('./openapi-command.js')).openapiCommand,
   config: async () => (await import('./config-command.js')).configCommand,
   keys: async () => (await import('./keys-command.js')).keysCommand,
+  mcp: async () => (await import('./mcp-command.js')).mcpCommand,
 };
 
 /** The names of the CLI's commands. */

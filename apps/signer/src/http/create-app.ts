@@ -14,6 +14,7 @@ import { sendError } from './send-error.js';
 import { rpcBody } from '../rpc/rpc-body.js';
 import { createRpcHandler } from '../rpc/rpc-handler.js';
 import { mountGatewayRoutes } from './gateway-routes.js';
+import { lazyMcpRoute } from '../mcp/lazy-mcp-route.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -355,6 +356,9 @@ export function createApp(s: SignerServices): express.Express {
 
   // REST gateway: contracts of [gateway.contracts] and POST /admin/gateway/contracts, on chains with a gateway hook
   mountGatewayRoutes(s, { route, auth, requireRead, requireAdmin, denialGate, limited, adminBody: body, forbidden });
+
+  // MCP over streamable HTTP: the same tools as `openkms mcp`, each call dispatched in process to its route above
+  route('POST', '/mcp', auth, body, lazyMcpRoute(s, app));
 
   // admin
   const actor = (res: Response) => identityOf(res);
