@@ -8,10 +8,12 @@ import type { SignerServices } from '../runtime/signer-services.js';
 export function lazyMcpRoute(s: SignerServices, app: express.Express): express.RequestHandler {
   let handler: Promise<express.RequestHandler> | undefined;
   return async (req, res) => {
-    const h = await (handler ??= import('./mcp-http-route.js').then((m) => m.mcpRequestHandler(s, app)).catch((err: unknown) => {
-      handler = undefined;
-      throw err;
-    }));
+    const h = await (handler ??= import('./mcp-http-route.js')
+      .then((m) => m.mcpRequestHandler(s, app))
+      .catch((err: unknown) => {
+        handler = undefined;
+        throw err;
+      }));
     await h(req, res, () => undefined);
   };
 }

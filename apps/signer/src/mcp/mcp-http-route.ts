@@ -1,28 +1,28 @@
 import type express from 'express';
-import inject from 'light-my-request';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, openKmsError } from '@openkms/core';
 import type { SignerConfig } from '../config/signer-config.js';
 import type { SignerServices } from '../runtime/signer-services.js';
+import { inProcessRequest, type HttpHandler } from './in-process-request.js';
 import type { McpDispatch } from './mcp-dispatch.js';
 import { createMcpServer } from './mcp-server.js';
 import { deriveMcpTools, type McpTool } from './mcp-tools.js';
 
 /**
- * A dispatch into the signer's own express app, in process (light-my-request builds the request and response
- * objects; nothing goes over the network): each tool call runs the route it names with the caller's Authorization
- * header, so it is authenticated, scoped, validated, decided, audited and counted exactly like that HTTP request.
- * Its request id is the MCP request's, suffixed `.<n>`.
+ * A dispatch into the signer's own express app, in process (see inProcessRequest; nothing goes over the network):
+ * each tool call runs the route it names with the caller's Authorization header, so it is authenticated, scoped,
+ * validated, decided, audited and counted exactly like that HTTP request. Its request id is the MCP request's,
+ * suffixed `.<n>`.
  */
-export function inProcessDispatch(app: express.Express, authorization: string, requestId: string, remoteAddress?: string): McpDispatch {
+export function inProcessDispatch(app: HttpHandler, authorization: string, requestId: string, remoteAddress?: string): McpDispatch {
   let n = 0;
   return async ({ method, path, body }) => {
     const id = `${requestId}.${++n}`;
-    const res = await inject(app as unknown as Parameters<typeof inject>[0], {
+    const res = await inProcessRequest(app, {
       method,
       url: path,
       headers: { authorization, 'x-request-id': id, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(remoteAddress ? { remoteAddress } : {}),
     });
     let json: unknown;
@@ -31,7 +31,7 @@ export function inProcessDispatch(app: express.Express, authorization: string, r
     } catch {
       json = undefined;
     }
-    return { status: res.statusCode, json, requestId: id };
+    return { status: res.status, json, requestId: id };
   };
 }
 
@@ -56,8 +56,12 @@ export function mcpRequestHandler(s: SignerServices, app: express.Express): expr
   return async (req, res) => {
     const authorization = req.get('authorization');
     if (authorization === undefined)
-      throw openKmsError(ErrorCode.unauthorized, 'POST /mcp needs a bearer token (its tool calls are made with it); a client certificate alone is not enough', {});
-    const dispatch = inProcessDispatch(app, authorization, String(res.locals.requestId), req.socket.remoteAddress);
+      throw openKmsError(
+        ErrorCode.unauthorized,
+        'POST /mcp needs a bearer token (its tool calls are made with it); a client certificate alone is not enough',
+        {},
+      );
+    const dispatch = inProcessDispatch(app as unknown as HttpHandler, authorization, String(res.locals.requestId), req.socket.remoteAddress);
     const server = createMcpServer(toolsFor(s.config()), dispatch, String(s.openapi.info?.version ?? '1'));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {

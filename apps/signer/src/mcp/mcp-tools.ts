@@ -5,8 +5,7 @@ import type { McpHttpRequest } from './mcp-dispatch.js';
 
 /** What a 2xx answer means for the tool: its value, or a tool error (a JSON-RPC error inside a 200). */
 export type McpToolOutcome =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly code: string; readonly message: string; readonly details?: unknown };
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly code: string; readonly message: string; readonly details?: unknown };
 
 /** One MCP tool: a read or sign operation of the HTTP API, its input schema derived from the OpenAPI document. */
 export interface McpTool {
@@ -15,7 +14,12 @@ export interface McpTool {
   readonly description: string;
   /** A JSON Schema of type object, standing alone (no $ref). */
   readonly inputSchema: { readonly type: 'object' } & Readonly<Record<string, unknown>>;
-  readonly annotations: { readonly readOnlyHint: boolean; readonly destructiveHint: boolean; readonly idempotentHint: boolean; readonly openWorldHint: boolean };
+  readonly annotations: {
+    readonly readOnlyHint: boolean;
+    readonly destructiveHint: boolean;
+    readonly idempotentHint: boolean;
+    readonly openWorldHint: boolean;
+  };
   /** The HTTP request of a call with these arguments (throws `invalid_request` when they cannot make one). */
   request(args: Readonly<Record<string, unknown>>): McpHttpRequest;
   /** The meaning of a 2xx body (default: the body is the value). */
@@ -145,7 +149,11 @@ function sendEvmTransaction(rpc: Record<string, any>, networks: readonly string[
       required: ['network', 'transaction'],
       additionalProperties: false,
       properties: {
-        network: { type: 'string', description: networkParam?.description ?? 'A configured network.', ...(networks === undefined ? {} : { enum: [...networks] }) },
+        network: {
+          type: 'string',
+          description: networkParam?.description ?? 'A configured network.',
+          ...(networks === undefined ? {} : { enum: [...networks] }),
+        },
         transaction: {
           type: 'object',
           required: ['from'],
