@@ -30,6 +30,7 @@ describe('openkms --help', () => {
       'config',
       'demo',
       'keys',
+      'mcp',
       'new-mnemonic',
       'openapi',
       'restore',
@@ -48,7 +49,7 @@ describe('openkms --help', () => {
     ]) {
       assert.equal((await cli(args)).code, 0, args.join(' '));
     }
-    for (const args of [[], ['token'], ['audit'], ['config'], ['nope']]) {
+    for (const args of [[], ['token'], ['audit'], ['config'], ['mcp'], ['nope']]) {
       const out = await cli(args);
       assert.equal(out.code, 2, `openkms ${args.join(' ')}`);
       assert.equal(out.stdout, '');

@@ -68,3 +68,41 @@ test('`openkms config check` checks key backends with their plugins: options (do
   const ambiguous = check(`[backend]\nkind = "yubihsm"\n[backends.hsm2]\nkind = "pkcs11"\nmodule = "/x.so"\ntoken_label = "t"\npin_file = "p"\n${key}`);
   assert.match(ambiguous.stderr, /keys\.solana-hot-0\.backend: several backends are configured \(hsm2, yubihsm\)/);
 });
+
+test('`openkms config check` reports every REST gateway contract problem: network, address, ABI file, ABI entries', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openkms-check-gw-'));
+  const fn = (name: string, type: string) => ({ type: 'function', name, inputs: [{ name: 'a', type }], outputs: [], stateMutability: 'nonpayable' });
+  writeFileSync(join(dir, 'good.json'), JSON.stringify([fn('set', 'uint256')]));
+  writeFileSync(join(dir, 'bad-entry.json'), JSON.stringify({ abi: [fn('set', 'uint256'), fn('x', 'uint7')] }));
+  writeFileSync(join(dir, 'text.json'), 'not json');
+  const good = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+  const file = join(dir, 'config.toml');
+  const contract = (name: string, fields: string) => `[gateway.contracts.${name}]\n${fields}`;
+  writeFileSync(
+    file,
+    [
+      '[networks.local]\nchain = "evm"\nchain_id = 31337\nupstream = "http://127.0.0.1:8545"',
+      contract('ok', `network = "local"\naddress = "${good}"\nabi_file = "good.json"`),
+      contract('nonet', `network = "nope"\naddress = "${good}"\nabi_file = "good.json"`),
+      // two problems in one entry: both reported
+      contract('both', 'network = "local"\naddress = "0x12"\nabi_file = "missing.json"'),
+      contract('text', `network = "local"\naddress = "${good}"\nabi_file = "text.json"`),
+      contract('entry', `network = "local"\naddress = "${good}"\nabi_file = "bad-entry.json"`),
+      contract('noabi', `network = "local"\naddress = "${good}"`),
+    ].join('\n'),
+  );
+  const r = runCliSync(['config', 'check', '--config', file]);
+  assert.equal(r.status, 1, r.stdout);
+  for (const path of [
+    'gateway.contracts.nonet.network',
+    'gateway.contracts.both.address',
+    'gateway.contracts.both.abi_file',
+    'gateway.contracts.text.abi_file',
+    'gateway.contracts.entry.abi_file[1].inputs[0].type',
+    'gateway.contracts.noabi.abi_file',
+  ]) {
+    assert.ok(r.stderr.includes(`${path}: `) || r.stderr.includes(`${path} `), `${path} is reported:\n${r.stderr}`);
+  }
+  assert.doesNotMatch(r.stderr, /gateway\.contracts\.ok/);
+  assert.match(r.stderr, /: 6 errors \[config_invalid\]/, r.stderr);
+});

@@ -5,7 +5,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { createPublicClient, createWalletClient, erc20Abi, http, toFunctionSelector, type Abi, type Address, type Hex, type PublicClient } from 'viem';
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  erc20Abi,
+  http,
+  toFunctionSelector,
+  type Abi,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { TokenStore } from '../src/auth/token-store.js';
@@ -59,7 +70,6 @@ describe('REST gateway: /gateway/<contract>/<method> against anvil', { skip: 'mi
     const dir = mkdtempSync(join(tmpdir(), 'openkms-evm-gateway-'));
     // a compiler-artifact-shaped file (an object with an abi field) for the token
     writeFileSync(join(dir, 'token.abi.json'), JSON.stringify({ contractName: 'TestToken', abi: erc20.abi }));
-    const store = `${selector('store(uint256)')}", "${selector('store(uint256,uint256)')}", "${selector('place((address,uint256,bytes32))')}`;
     s = await startTestSigner({
       dir,
       config: (toml) => {
@@ -72,9 +82,9 @@ describe('REST gateway: /gateway/<contract>/<method> against anvil', { skip: 'mi
 max_signs_per_minute = 1000
 per_tx_caps = { native = "1000000000000000000", "erc20:${TOKEN}" = "1000" }
 fee_caps = { native = "10000000000000000" }
-allowed_programs = [{ id = "native" }, { id = "${BOOK.toLowerCase()}", allow_unknown_instructions = true, comment = "OrderBook: selectors the EVM decoder does not know" }]
+allowed_programs = [{ id = "native" }]
 allowed_recipients = [{ asset = "erc20:${TOKEN}", addresses = ["${FRIEND}"] }]
-allowed_contracts = [{ address = "${TOKEN}", methods = ["transfer"] }, { address = "${BOOK}", methods = ["${store}"] }]
+allowed_contracts = [{ address = "${TOKEN}", methods = ["transfer"] }, { address = "${BOOK}", methods = ["store", "place"], comment = "decoded by its registered ABI" }]
 `,
         )(toml).replace(/^upstream = .*$/m, `upstream = "${anvil.url}"`);
         return appendToml(`
@@ -207,10 +217,62 @@ abi_file = "token.abi.json"
       args: { id: '1', maker: FRIEND, amount: '99', tag },
     });
     sent.push(one.json.transaction_hash, two.json.transaction_hash, placed.json.transaction_hash);
+    // the policy saw the call decoded by the registered ABI (allowed_contracts names its methods, no
+    // allow_unknown_instructions), and the audit record keeps the contract, the signature and the arguments
+    const [placedRec] = await waitForAudit(s, (r) => r.request_id === placed.headers.get('x-request-id') && r.decision === 'allow');
+    assert.deepEqual(placedRec?.intent?.contracts, [
+      {
+        contract: BOOK.toLowerCase(),
+        method: 'place',
+        selector: selector('place((address,uint256,bytes32))'),
+        via: BOOK.toLowerCase(),
+        contract_name: 'book',
+        signature: 'place((address,uint256,bytes32))',
+        args: { order: { maker: FRIEND, amount: '99', tag } },
+      },
+    ]);
     assert.deepEqual((await gw('GET', '/gateway/book/stored', { t: readToken })).json, { out0: '12' });
     assert.deepEqual((await gw('GET', '/gateway/book/describe?x=101', { t: readToken })).json, { doubled: '202', big: true });
     const viaPost = await gw('POST', '/gateway/book/describe?call=true', { body: ['3'], t: readToken });
     assert.deepEqual(viaPost.json, { doubled: '6', big: false });
+    // GET arguments are read by their ABI type: a string stays a string even when it looks like JSON (or a bool),
+    // an array is JSON text, a bool is true/false
+    for (const text of ['[1,2]', '{"a":1}', 'true', 'plain']) {
+      const q = new URLSearchParams({ text, loud: 'true', ids: '["1","2","3"]' });
+      const echo = await gw('GET', `/gateway/book/echo?${q}`, { t: readToken });
+      assert.equal(echo.status, 200, `${text}: ${echo.text}`);
+      assert.deepEqual(echo.json, { said: text, shouted: true, count: '3' });
+    }
+    const badArray = await gw('GET', `/gateway/book/echo?${new URLSearchParams({ text: 'x', loud: 'false', ids: '[1,' })}`, { t: readToken });
+    assert.equal(badArray.status, 400, badArray.text);
+    assert.equal(badArray.json.details.field, 'args.ids');
+  });
+
+  test('every route that signs for a registered contract decodes it by the ABI: explain, JSON-RPC, POST /sign/evm', async () => {
+    const data = encodeFunctionData({ abi: bookAbi, functionName: 'describe', args: [5n] });
+    const tx = { to: BOOK, data, nonce: '0', gas: '100000', maxFeePerGas: '1000000000', maxPriorityFeePerGas: '1' };
+    const explained = await gw('POST', `/policy/${LABEL}/explain`, { body: { expected_chain_id: String(CHAIN_ID), tx }, t: readToken });
+    assert.equal(explained.status, 200, explained.text);
+    assert.equal(explained.json.allowed, false);
+    assert.equal(explained.json.code, 'method_not_allowed_by_policy');
+    const call = 'book.describe(uint256) {"x":"5"}';
+    assert.deepEqual(explained.json.details.contract_calls, [call]);
+    assert.deepEqual(
+      explained.json.intent.contracts.map((c: { contract_name: string; signature: string; args: unknown }) => [c.contract_name, c.signature, c.args]),
+      [['book', 'describe(uint256)', { x: '5' }]],
+    );
+    const signed = await gw('POST', '/sign/evm', { body: { label: LABEL, expected_chain_id: String(CHAIN_ID), tx } });
+    assert.equal(signed.status, 403, signed.text);
+    assert.equal(signed.json.code, 'method_not_allowed_by_policy');
+    assert.deepEqual(signed.json.details.contract_calls, [call]);
+    const [rec] = await waitForAudit(s, (r) => r.request_id === signed.headers.get('x-request-id') && r.decision === 'deny');
+    assert.equal(rec?.intent?.contracts?.[0]?.signature, 'describe(uint256)');
+    const rpc = await gw('POST', '/rpc/evm/local', {
+      body: { jsonrpc: '2.0', id: 1, method: 'eth_sendTransaction', params: [{ from: address, to: BOOK, data }] },
+    });
+    assert.equal(rpc.json.error?.data?.code, 'method_not_allowed_by_policy', rpc.text);
+    const [rpcRec] = await waitForAudit(s, (r) => r.request_id === rpc.headers.get('x-request-id') && r.decision === 'deny');
+    assert.deepEqual(rpcRec?.intent?.contracts?.[0]?.args, { x: '5' });
   });
 
   test('20 concurrent gateway transfers all mine with consecutive nonces', async () => {
@@ -294,8 +356,11 @@ abi_file = "token.abi.json"
       const res = await gw('POST', `/gateway/token/transfer?kld-from=${LABEL}`, { body });
       assert.equal(res.status, 403, `${name}: ${res.text}`);
       assert.equal(res.json.code, code, name);
+      const { to, value } = body as { to: string; value: string };
+      assert.deepEqual(res.json.details.contract_calls, [`token.transfer(address,uint256) ${JSON.stringify({ to, value })}`], name);
       const [rec] = await waitForAudit(s, (r) => r.request_id === res.headers.get('x-request-id') && r.decision === 'deny');
       assert.equal(rec?.reason_code, code, name);
+      assert.deepEqual(rec?.intent?.contracts?.[0]?.args, { to, value }, name);
       assert.equal(rec?.label, LABEL);
     }
     // a token without sign scope for the key: forbidden_scope, audited

@@ -138,8 +138,8 @@ class ResponseConformance {
       this.validate([...parts, 'content', 'application/json', 'schema'], res.json, where);
     } else if (content['text/plain']) {
       assert.match(res.headers.get('content-type') ?? '', /^text\/plain/, `${where}: content type`);
-    } else if (res.status === 204) {
-      assert.equal(res.text, '', `${where}: a 204 has no body`);
+    } else if (res.status === 204 || res.status === 202) {
+      assert.equal(res.text, '', `${where}: a ${res.status} without documented content has no body`);
     } else {
       assert.fail(`${where}: the documented response has no content`);
     }
@@ -360,6 +360,27 @@ describe('OpenAPI: every real response is documented for its operation and match
     await expect(415, undefined, 'POST', rpc, { token: s.signerToken, rawBody: '{}', contentType: 'text/plain' });
     await expect(401, 'unauthorized', 'POST', rpc, { body: one('eth_chainId') });
     await expect(403, 'forbidden_scope', 'POST', rpc, { token: tok.noScope, body: one('eth_chainId') });
+  });
+
+  test('MCP over streamable HTTP: 200 (initialize, tools/list), 202 (a notification), 400, 401, 406, 413, 415; GET 405', async () => {
+    const accept = { accept: 'application/json, text/event-stream' };
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'openapi-test', version: '1' } },
+    };
+    const ok = await expect(200, undefined, 'POST', '/mcp', { token: s.signerToken, body: init, headers: accept });
+    assert.equal(ok.json.result.serverInfo.name, 'openkms');
+    const list = await expect(200, undefined, 'POST', '/mcp', { token: s.signerToken, body: { jsonrpc: '2.0', id: 2, method: 'tools/list' }, headers: accept });
+    assert.ok(list.json.result.tools.some((t: { name: string }) => t.name === 'sign_solana'));
+    await expect(202, undefined, 'POST', '/mcp', { token: s.signerToken, body: { jsonrpc: '2.0', method: 'notifications/initialized' }, headers: accept });
+    await expect(406, undefined, 'POST', '/mcp', { token: s.signerToken, body: init, headers: { accept: 'application/json' } });
+    await expect(400, undefined, 'POST', '/mcp', { token: s.signerToken, rawBody: '{"jsonrpc": ', headers: accept });
+    await expect(401, 'unauthorized', 'POST', '/mcp', { body: init, headers: accept });
+    await expect(413, undefined, 'POST', '/mcp', { token: s.signerToken, rawBody: BIG, headers: accept });
+    await expect(415, undefined, 'POST', '/mcp', { token: s.signerToken, rawBody: '{}', contentType: 'text/plain', headers: accept });
+    await expect(405, 'method_not_allowed', 'GET', '/mcp', { token: s.signerToken, headers: { accept: 'text/event-stream' } });
   });
 
   test('REST gateway (a node with canned answers): 200 and 201; 400, 401, 403, 404, 409, 415, 503', async () => {

@@ -58,6 +58,9 @@ export function auditIntent(intent: Intent, opts: { completeTotals: boolean }): 
       ...(c.method === undefined ? {} : { method: cut(c.method) }),
       ...(c.selector === undefined ? {} : { selector: cut(c.selector) }),
       via: cut(c.via),
+      ...(c.contract_name === undefined ? {} : { contract_name: cut(c.contract_name) }),
+      ...(c.signature === undefined ? {} : { signature: cut(c.signature) }),
+      ...(c.args === undefined ? {} : { args: boundAuditValue(c.args, 6) as Record<string, unknown> }),
     })),
     transfers: first(full.transfers, (t) => ({
       asset: cut(t.asset),

@@ -32,6 +32,11 @@ export interface GatewayInvocation {
   readonly method: string;
   /** The arguments as sent: an object keyed by input names, a positional array, or absent (no inputs). */
   readonly args: unknown;
+  /**
+   * True when `args` are query parameters (an object of strings, GET): the plugin reads each one by its input's type
+   * (e.g. JSON text for arrays and tuples, `true`/`false` for booleans, a string input as it is).
+   */
+  readonly argsFromQuery?: boolean;
   /** The signing key (state-changing calls), or the `from` of a read (optional). */
   readonly from?: ChainKey;
   /** Transaction fields besides to/data (e.g. EVM value, gas, fee fields), as sent. */

@@ -1,5 +1,5 @@
 import type { ChainPolicyHooks } from './chain-policy-hooks.js';
-import type { ChainGateway } from './chain-gateway.js';
+import type { ChainGateway, GatewayContract } from './chain-gateway.js';
 import type { ChainRpc } from './chain-rpc.js';
 import type { Curve } from './curve.js';
 import type { Intent } from './intent.js';
@@ -21,6 +21,24 @@ export interface ChainKey {
   readonly address: string;
   /** Per-key chain options from config (e.g. a Cosmos bech32 prefix, an expected network). */
   readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** A REST gateway contract as `decode` sees it: with its network's chain settings (e.g. an EVM `chain_id`). */
+export interface DecodeContract extends GatewayContract {
+  readonly networkOptions: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Operator-trusted facts the signer hands `decode` besides the request. Never client data: a plugin may use them to
+ * name and decode what it would otherwise see as opaque bytes.
+ */
+export interface DecodeContext {
+  /**
+   * The contracts registered with the REST gateway (config `[gateway.contracts.<name>]` and admin registrations) on
+   * networks of this chain, in registry order. A call to one of them can be decoded by its ABI (name, signature and
+   * arguments in the intent's contract call), whichever route sends it.
+   */
+  readonly contracts?: readonly DecodeContract[];
 }
 
 /** What `decode` returns: the decoded transaction, its policy facts and the exact bytes that will be signed. */
@@ -64,7 +82,7 @@ export interface ChainSigner<Req = Record<string, unknown>, D = unknown> extends
   readonly summary: string;
   /** The chain address of a public key (for /keys and for checking that the key is the signer). */
   address(publicKey: Uint8Array, options: Readonly<Record<string, unknown>>): string;
-  decode(request: Req, key: ChainKey): Promise<DecodedRequest<D>> | DecodedRequest<D>;
+  decode(request: Req, key: ChainKey, context?: DecodeContext): Promise<DecodedRequest<D>> | DecodedRequest<D>;
   sign(decoded: DecodedRequest<D>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse>;
   /** Optional: a JSON-RPC endpoint for this chain (POST /rpc/<chain>/<network>), see chain-rpc.ts. */
   readonly rpc?: ChainRpc;

@@ -43,6 +43,15 @@ export interface ContractCall {
   readonly selector?: string;
   /** The message type or program through which the call is made. */
   readonly via: string;
+  /** The registered contract's name, when the call was decoded by an ABI the operator registered (REST gateway contracts). */
+  readonly contractName?: string;
+  /** The called function's canonical signature (e.g. `transfer(address,uint256)`), when decoded by a registered ABI. */
+  readonly signature?: string;
+  /**
+   * The arguments decoded by a registered ABI, keyed by input name (unnamed: `arg<i>`), JSON-safe: integers as decimal
+   * strings, addresses checksummed, bytes as 0x hex, tuples as objects, arrays as arrays.
+   */
+  readonly args?: Readonly<Record<string, unknown>>;
 }
 
 /** One instruction or message, as the plugin understood it. */
@@ -143,7 +152,15 @@ export interface IntentSummary {
   readonly signer: string;
   readonly programs: readonly string[];
   readonly message_types: readonly string[];
-  readonly contracts: readonly { contract: string; method?: string; selector?: string; via: string }[];
+  readonly contracts: readonly {
+    contract: string;
+    method?: string;
+    selector?: string;
+    via: string;
+    contract_name?: string;
+    signature?: string;
+    args?: Readonly<Record<string, unknown>>;
+  }[];
   readonly transfers: readonly { asset: string; amount: string; from: string; to: string; via: string; channel?: string }[];
   readonly fees: readonly { asset: string; amount: string; payer?: string }[];
   readonly flags: readonly IntentFlag[];
@@ -163,6 +180,9 @@ export function summarizeIntent(intent: Intent): IntentSummary {
       ...(c.method === undefined ? {} : { method: c.method }),
       ...(c.selector === undefined ? {} : { selector: c.selector }),
       via: c.via,
+      ...(c.contractName === undefined ? {} : { contract_name: c.contractName }),
+      ...(c.signature === undefined ? {} : { signature: c.signature }),
+      ...(c.args === undefined ? {} : { args: c.args }),
     })),
     transfers: intent.transfers.map((t) => ({
       asset: t.asset,

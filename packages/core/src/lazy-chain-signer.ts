@@ -1,4 +1,4 @@
-import type { ChainKey, ChainSigner, DecodedRequest, SignedResponse } from './chain-signer.js';
+import type { ChainKey, ChainSigner, DecodeContext, DecodedRequest, SignedResponse } from './chain-signer.js';
 import { ErrorCode, openKmsError } from './errors.js';
 import type { KeyBackend } from './key-backend.js';
 
@@ -37,8 +37,8 @@ export function lazyChainSigner<Req = Record<string, unknown>, D = unknown>(
       }));
   return {
     ...basics,
-    async decode(request: Req, key: ChainKey): Promise<DecodedRequest<D>> {
-      return (await full()).decode(request, key);
+    async decode(request: Req, key: ChainKey, context?: DecodeContext): Promise<DecodedRequest<D>> {
+      return (await full()).decode(request, key, context);
     },
     async sign(decoded: DecodedRequest<D>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse> {
       return (await full()).sign(decoded, key, backend);

@@ -2,6 +2,7 @@ import type { ContractCall, IntentAction, IntentFlag, Transfer } from '@openkms/
 import { decodeFunctionData, encodeFunctionData } from 'viem';
 import type { Address, Hex } from 'viem';
 import { KNOWN_METHODS, UNLIMITED_ALLOWANCE } from './known-methods.js';
+import { decodeRegisteredCall, type RegisteredFunction } from './registered-contract-call.js';
 
 /** The policy facts of one contract call. */
 export interface DecodedCall {
@@ -25,8 +26,14 @@ export function erc20Asset(contract: string): string {
  * - Any other selector is an unknown action (`known: false`, denied unless allow_unknown_instructions) whose
  *   contract call still carries the selector, so allowed_contracts can name it.
  * - Data shorter than a selector is an unknown call without a method.
+ *
+ * `registered`: the function of an ABI the operator registered for this contract (REST gateway contracts, see
+ * findRegisteredFunction) that has the call's selector. The contract call then names the contract, the function's
+ * signature and its ABI-decoded arguments (strictly: data that does not re-encode exactly is `undecodable`), and a
+ * selector the decoder does not know is a known action named after the function, left to allowed_contracts (by name
+ * or selector). Known selectors keep their effects (transfers, flags).
  */
-export function decodeContractCall(to: Address, data: Hex, signer: Address): DecodedCall {
+export function decodeContractCall(to: Address, data: Hex, signer: Address, registered?: RegisteredFunction): DecodedCall {
   const via = to;
   if (data.length < 10) {
     return {
@@ -38,6 +45,16 @@ export function decodeContractCall(to: Address, data: Hex, signer: Address): Dec
   }
   const selector = data.slice(0, 10).toLowerCase();
   const known = KNOWN_METHODS.get(selector);
+  let abiCall: Pick<ContractCall, 'contractName' | 'signature' | 'args'> = {};
+  if (registered !== undefined) {
+    const decoded = decodeRegisteredCall(registered, data);
+    const named = { contract: to, method: registered.fn.name, selector, via, contractName: registered.contractName, signature: registered.signature };
+    if (decoded === undefined)
+      return { action: { program: to, kind: registered.fn.name, known: false }, contract: named, transfers: [], flags: ['undecodable'] };
+    abiCall = { contractName: registered.contractName, signature: registered.signature, args: decoded.args };
+    if (known === undefined)
+      return { action: { program: to, kind: registered.fn.name, known: true }, contract: { ...named, ...abiCall }, transfers: [], flags: [] };
+  }
   if (known === undefined) {
     return {
       action: { program: to, kind: selector, known: false },
@@ -46,7 +63,7 @@ export function decodeContractCall(to: Address, data: Hex, signer: Address): Dec
       flags: ['unknown_instruction'],
     };
   }
-  const contract: ContractCall = { contract: to, method: known.name, selector, via };
+  const contract: ContractCall = { contract: to, method: known.name, selector, via, ...abiCall };
   let args: readonly unknown[];
   try {
     const decoded = decodeFunctionData({ abi: [known.abi], data });

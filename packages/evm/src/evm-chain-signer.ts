@@ -1,5 +1,5 @@
 import { ErrorCode, openKmsError } from '@openkms/core';
-import type { ChainKey, ChainSigner, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
+import type { ChainKey, ChainSigner, DecodeContext, DecodedRequest, KeyBackend, SignedResponse } from '@openkms/core';
 import { hexToBytes, isHex, keccak256, numberToHex, recoverTransactionAddress, serializeTransaction, toBytes } from 'viem';
 import type { Address, Hex, TransactionSerializable } from 'viem';
 import { authorizationFromJson, authorizationSigningBytes, buildAuthorizationIntent } from './authorization.js';
@@ -61,9 +61,10 @@ export function evmKeyAddress(key: ChainKey): Address {
 /**
  * Decodes a POST /sign/evm body for `key` into the bytes to sign and their policy facts. Chain ids: the transaction's,
  * the typed-data domain's or the authorization's chain id must equal expected_chain_id and the key's `chain_id`
- * (a typed-data domain without chainId is refused). Pure: the JSON-RPC endpoint reuses it.
+ * (a typed-data domain without chainId is refused). Pure: the JSON-RPC endpoint reuses it. `context.contracts`: the
+ * registered gateway contracts, whose ABIs decode calls to them (see buildTransactionIntent).
  */
-export function decodeEvmSignRequest(request: EvmSignRequest, key: ChainKey): DecodedRequest<EvmDecoded> {
+export function decodeEvmSignRequest(request: EvmSignRequest, key: ChainKey, context?: DecodeContext): DecodedRequest<EvmDecoded> {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) invalid('request body must be an object', '(root)');
   if (typeof request.label !== 'string') invalid('label must be a string', 'label');
   const present = PAYLOAD_FIELDS.filter((f) => request[f] !== undefined);
@@ -85,7 +86,7 @@ export function decodeEvmSignRequest(request: EvmSignRequest, key: ChainKey): De
       const tx = field === 'tx' ? transactionFromJson(request.tx!, expected) : decodeUnsignedTransaction(request.tx_hex!);
       checkChain('the transaction', BigInt(tx.chainId), field === 'tx' ? 'tx.chainId' : 'tx_hex');
       const bytes = hexToBytes(serializeUnsignedTransaction(tx));
-      return { decoded: { kind: 'transaction', tx, signer }, intent: buildTransactionIntent(tx, signer), signingBytes: bytes };
+      return { decoded: { kind: 'transaction', tx, signer }, intent: buildTransactionIntent(tx, signer, context?.contracts), signingBytes: bytes };
     }
     case 'typed_data': {
       const typedData = normalizeTypedData(request.typed_data!);
@@ -174,8 +175,8 @@ export function createEvmChainSigner(_options: EvmPluginOptions = {}): ChainSign
     rpc: createEvmJsonRpc(),
     gateway: createEvmGateway(),
 
-    decode(request: EvmSignRequest, key: ChainKey): DecodedRequest<EvmDecoded> {
-      return decodeEvmSignRequest(request, key);
+    decode(request: EvmSignRequest, key: ChainKey, context?: DecodeContext): DecodedRequest<EvmDecoded> {
+      return decodeEvmSignRequest(request, key, context);
     },
 
     async sign(decoded: DecodedRequest<EvmDecoded>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse> {

@@ -6,7 +6,7 @@ import { evmAddress, readAddress } from './evm-address.js';
 import { createEvmJsonRpc } from './evm-json-rpc.js';
 import { abiEvents, checkEvmAbi, functionSignature, gatewayMethods, resolveFunction } from './gateway-abi.js';
 import { gatewayOpenApi } from './gateway-openapi.js';
-import { fromTupleValue, toTupleValue } from './gateway-values.js';
+import { fromQueryArgs, fromTupleValue, toTupleValue } from './gateway-values.js';
 import { keyChainId } from './key-option-names.js';
 import { networkChainId } from './rpc-network-options.js';
 
@@ -39,6 +39,8 @@ type Receipt = {
   gasUsed: string;
   logs: Log[];
 };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function encodeCall(fn: AbiFunction, args: unknown): Hex {
   const values = toTupleValue(fn.inputs, args, 'args');
@@ -179,7 +181,7 @@ export function createEvmGateway(): ChainGateway {
 
     async call(inv, ctx) {
       const fn = resolveFunction(inv.contract, inv.method);
-      const data = encodeCall(fn, inv.args);
+      const data = encodeCall(fn, inv.argsFromQuery === true && isPlainObject(inv.args) ? fromQueryArgs(fn.inputs, inv.args) : inv.args);
       const call: Record<string, unknown> = { to: inv.contract.address, data };
       if (inv.from !== undefined) call.from = evmAddress(inv.from.publicKey);
       if (inv.tx.value !== undefined) call.value = inv.tx.value;

@@ -162,3 +162,21 @@ test('the generated OpenAPI document: one operation per function, signatures in 
   });
   assert.deepEqual(doc.paths['/gateway/book/peek'].get.responses['200'].content['application/json'].schema.required, ['out0', 'who']);
 });
+
+test('GET arguments are read by their ABI type: strings stay strings (even JSON-looking), arrays and tuples are JSON, bools true/false', async () => {
+  const { fromQueryArgs } = await import('./gateway-values.js');
+  const inputs = [{ name: 'text', type: 'string' }, { name: 'flag', type: 'bool' }, { name: 'ids', type: 'uint256[]' }, ORDER] as AbiParameter[];
+  const order = { maker: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', amounts: ['1', '2'], tag: '0x01020304' };
+  assert.deepEqual(fromQueryArgs(inputs, { text: '[1,2]', flag: 'true', ids: '["1"]', order: JSON.stringify(order) }), {
+    text: '[1,2]',
+    flag: true,
+    ids: ['1'],
+    order,
+  });
+  assert.deepEqual(fromQueryArgs(inputs, { text: '{"a":1}', flag: 'false' }), { text: '{"a":1}', flag: false });
+  assert.deepEqual(fromQueryArgs(inputs, { text: 'true', flag: 'yes', extra: '[' }), { text: 'true', flag: 'yes', extra: '[' });
+  assert.throws(
+    () => fromQueryArgs(inputs, { ids: '[1,' }),
+    (err) => isOpenKmsError(err) && err.context.field === 'args.ids',
+  );
+});

@@ -113,3 +113,29 @@ export function fromTupleValue(components: readonly Tuple[], value: unknown, pre
   });
   return out;
 }
+
+/**
+ * GET arguments (query parameter text, by input name) → JSON arguments, by each input's ABI type: arrays and tuples
+ * are JSON text, `bool` is `true` / `false`, every other type stays the string it is (a `string` input starting with
+ * `[` or `{` is a string, never parsed). Parameters that name no input are kept as they are (the encoder refuses them).
+ */
+export function fromQueryArgs(inputs: readonly Tuple[], query: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const byName = new Map(inputs.map((p, i) => [paramName(p, i), p]));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query)) {
+    const p = byName.get(k);
+    if (p === undefined || typeof v !== 'string') {
+      out[k] = v;
+      continue;
+    }
+    if (arrayOf(p.type) !== undefined || p.type === 'tuple') {
+      try {
+        out[k] = JSON.parse(v);
+      } catch {
+        invalid(`args.${k}`, `${p.type} must be JSON text in a query parameter`);
+      }
+    } else if (p.type === 'bool') out[k] = v === 'true' ? true : v === 'false' ? false : v;
+    else out[k] = v;
+  }
+  return out;
+}

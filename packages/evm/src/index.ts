@@ -22,3 +22,4 @@ export * from './evm-gateway.js';
 export * from './gateway-abi.js';
 export * from './gateway-openapi.js';
 export * from './gateway-values.js';
+export * from './registered-contract-call.js';

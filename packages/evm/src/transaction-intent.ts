@@ -1,8 +1,9 @@
-import type { ContractCall, Fee, Intent, IntentAction, IntentFlag, Transfer } from '@openkms/core';
+import type { ContractCall, DecodeContract, Fee, Intent, IntentAction, IntentFlag, Transfer } from '@openkms/core';
 import { getContractAddress } from 'viem';
 import type { Address, Hex } from 'viem';
 import { decodeContractCall } from './call-decoder.js';
 import { transactionTo } from './evm-transaction.js';
+import { findRegisteredFunction } from './registered-contract-call.js';
 import type { EvmUnsignedTransaction } from './evm-transaction.js';
 
 /** Pseudo-program of a plain value transfer (a transaction with `to` and no calldata): list it in allowed_programs. */
@@ -29,8 +30,11 @@ export function maxTransactionFee(tx: EvmUnsignedTransaction): bigint {
  * - Contract creation (no `to`): flag `contract_creation`; value goes to the address the contract will have.
  * - EIP-4844: flag `blob_transaction`; EIP-7702: flag `delegation_authorization`.
  * - fees: the maximum fee in `native`.
+ *
+ * `registeredContracts`: the REST gateway's registered contracts (operator-trusted ABIs); a call to one of them on the
+ * transaction's chain is decoded by its ABI (see decodeContractCall).
  */
-export function buildTransactionIntent(tx: EvmUnsignedTransaction, signer: Address): Intent {
+export function buildTransactionIntent(tx: EvmUnsignedTransaction, signer: Address, registeredContracts?: readonly DecodeContract[]): Intent {
   const to = transactionTo(tx);
   const value = (tx as { value?: bigint }).value ?? 0n;
   const data = ((tx as { data?: Hex }).data ?? '0x').toLowerCase() as Hex;
@@ -51,7 +55,8 @@ export function buildTransactionIntent(tx: EvmUnsignedTransaction, signer: Addre
     programs.push(NATIVE_TRANSFER_PROGRAM);
     if (value > 0n) transfers.push({ asset: 'native', amount: value, from: signer, to, via: NATIVE_TRANSFER_PROGRAM });
   } else {
-    const call = decodeContractCall(to, data, signer);
+    const registered = data.length >= 10 ? findRegisteredFunction(registeredContracts, to, tx.chainId, data.slice(0, 10)) : undefined;
+    const call = decodeContractCall(to, data, signer, registered);
     actions.push(call.action);
     programs.push(to);
     contracts.push(call.contract);

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { isOpenKmsError, type ChainSigner } from '@openkms/core';
 import { rawKeyProblems } from '../config/check-keys.js';
 import { rawNetworkProblems } from '../config/check-networks.js';
+import { rawGatewayChains, rawGatewayProblems } from '../config/check-gateway.js';
 import type { ConfigProblem } from '../config/config-problems.js';
 import { backendProblems } from '../config/check-backends.js';
 import { parseConfig, readConfigFile, readConfigText, schemaProblems } from '../config/load-config.js';
@@ -17,7 +18,8 @@ openkms config migrate --from-original FILE --out DIR   (see openkms config migr
 check: validates a config file without starting anything and reports every error in it (not only the first), each
 with the dotted path of the offending key: the signer's schema, then each key's options and policy as its chain plugin
 checks them (network option, asset ids, addresses, program ids…), then each [backends.<name>] table as its backend
-plugin checks it, and each key's backend, key id and curve. Exit status 1 when there is any error.
+plugin checks it, and each key's backend, key id and curve, and each [gateway.contracts.<name>] (network, address,
+ABI file and its entries). Exit status 1 when there is any error.
 migrate: converts the original Rust openKMS's config.toml, tokens and kill switches into ours.`;
 
 type Raw = Record<string, unknown>;
@@ -53,6 +55,11 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
       chains = [...map.keys()].sort();
       chainMap = map;
       problems.push(...rawKeyProblems(raw as Raw, map), ...rawNetworkProblems(raw as Raw, map));
+      // REST gateway contracts: network, address and ABI file as the chain's gateway hook checks them (its ABI code
+      // is loaded lazily: prepare those chains first); a path the schema already reported is not repeated
+      await Promise.all(rawGatewayChains(raw as Raw).map((c) => map.get(c)?.prepare?.()));
+      const reported = new Set(problems.map((p) => p.path));
+      problems.push(...rawGatewayProblems(raw as Raw, dirname(path), map).filter((p) => !reported.has(p.path)));
     } catch (err) {
       if (!isOpenKmsError(err)) throw err;
       problems.push({ path: 'plugins', message: `plugins: ${err.message} [${err.code}]` });

@@ -27,6 +27,8 @@ Commands:
                                           install the ceremony's auth keys and wrap key, remove the factory key
   backup --out FILE --mnemonic-file FILE  wrap-export every signing key into a checksummed bundle (mode 0600)
   restore --in FILE --mnemonic-file FILE  import a backup (ours or the original's); verify every public key
+  mcp (--url URL | --config FILE) [--token-file FILE]
+                                          serve the signer's tools to an MCP agent over stdio
   config migrate --from-original FILE --out DIR
                                           convert the original Rust openKMS's config, tokens and kill switches
 
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   setup: async () => (await import('./setup-command.js')).setupCommand,
   backup: async () => (await import('./backup-command.js')).backupCommand,
   restore: async () => (await import('./restore-command.js')).restoreCommand,
+  mcp: async () => (await import('./mcp-command.js')).mcpCommand,
 };
 
 /** The names of the CLI's commands. */

@@ -23,6 +23,10 @@ export function checkGatewayContracts(
   const problems: ConfigProblem[] = [];
   for (const [name, c] of Object.entries(table)) {
     const base = `gateway.contracts.${name}`;
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+      problems.push({ path: base, message: `${base}: must be a table (network, address, abi_file)` });
+      continue;
+    }
     const network = config.networks[String(c.network)];
     if (network === undefined) {
       problems.push({ path: `${base}.network`, message: `${base}.network: no network ${String(c.network)} is configured ([networks.<name>])` });
@@ -33,8 +37,15 @@ export function checkGatewayContracts(
       problems.push({ path: `${base}.network`, message: `${base}.network: chain ${network.chain} has no REST gateway` });
       continue;
     }
+    // the address and the ABI are checked independently: every problem of the entry is reported
+    let address: string | undefined;
+    let abi: readonly unknown[] | undefined;
     try {
-      const address = gateway.checkAddress(c.address, `${base}.address`);
+      address = gateway.checkAddress(c.address, `${base}.address`);
+    } catch (err) {
+      problems.push(problemOf(err, `${base}.address`));
+    }
+    try {
       const file = String(c.abi_file);
       const path = isAbsolute(file) ? file : resolve(config.dir, file);
       let json: unknown;
@@ -45,12 +56,51 @@ export function checkGatewayContracts(
         problems.push({ path: `${base}.abi_file`, message: `${base}.abi_file: cannot read ${file} as JSON (${why})` });
         continue;
       }
-      const abi = gateway.checkAbi(abiOfJson(json), `${base}.abi_file`);
-      contracts.push({ name, network: network.name, address, abi });
+      abi = gateway.checkAbi(abiOfJson(json), `${base}.abi_file`);
     } catch (err) {
-      if (!isOpenKmsError(err)) throw err;
-      problems.push({ path: String(err.context.path ?? err.context.field ?? base), message: err.message });
+      problems.push(problemOf(err, `${base}.abi_file`));
     }
+    if (address !== undefined && abi !== undefined) contracts.push({ name, network: network.name, address, abi });
   }
   return { contracts, problems };
+}
+
+function problemOf(err: unknown, where: string): ConfigProblem {
+  if (!isOpenKmsError(err)) throw err;
+  return { path: String(err.context.path ?? err.context.field ?? where), message: err.message };
+}
+
+/**
+ * Every problem of the `[gateway.contracts.<name>]` entries of a raw (possibly schema-invalid) config, for
+ * `openkms config check`: networks are read from the raw `[networks]` table. The chains serving those networks must
+ * be prepared (their gateway hook's ABI checks may be loaded lazily).
+ */
+export function rawGatewayProblems(raw: Readonly<Record<string, unknown>>, dir: string, chains: ReadonlyMap<string, ChainSigner<any, any>>): ConfigProblem[] {
+  const networks: Record<string, NetworkConfig> = {};
+  const table = raw.networks;
+  if (typeof table === 'object' && table !== null && !Array.isArray(table)) {
+    for (const [name, n] of Object.entries(table as Record<string, unknown>)) {
+      if (typeof n !== 'object' || n === null || Array.isArray(n)) continue;
+      const { chain, upstream, upstream_timeout_ms: _t, ...options } = n as Record<string, unknown>;
+      if (typeof chain === 'string') networks[name] = { name, chain, upstream: String(upstream), upstreamTimeoutMs: 0, options };
+    }
+  }
+  const gateway = raw.gateway;
+  if (typeof gateway !== 'object' || gateway === null || Array.isArray(gateway)) return [];
+  const contracts = (gateway as { contracts?: unknown }).contracts;
+  if (typeof contracts !== 'object' || contracts === null || Array.isArray(contracts)) return [];
+  return checkGatewayContracts({ raw, dir, networks }, chains).problems;
+}
+
+/** The chains whose gateway hooks the `[gateway.contracts]` of a raw config use (to prepare before checking them). */
+export function rawGatewayChains(raw: Readonly<Record<string, unknown>>): string[] {
+  const networks = (raw.networks ?? {}) as Record<string, { chain?: unknown } | undefined>;
+  const contracts = ((raw.gateway as { contracts?: unknown } | undefined)?.contracts ?? {}) as Record<string, { network?: unknown } | undefined>;
+  const out = new Set<string>();
+  if (typeof contracts !== 'object' || contracts === null) return [];
+  for (const c of Object.values(contracts)) {
+    const chain = typeof c === 'object' && c !== null ? networks[String(c.network)]?.chain : undefined;
+    if (typeof chain === 'string') out.add(chain);
+  }
+  return [...out];
 }

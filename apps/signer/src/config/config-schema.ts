@@ -1,4 +1,5 @@
 import type { JsonSchema } from '@openkms/core';
+import { YUBIHSM_OPTIONS_SCHEMA } from '@openkms/yubihsm/options';
 
 const listen = { type: 'string', pattern: '^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$' } as const;
 const label = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const;
@@ -107,29 +108,9 @@ export function configSchema(): JsonSchema {
         required: ['kind'],
         properties: {
           kind: { enum: ['yubihsm'] },
-          yubihsm: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              connectors: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'string', pattern: '^https?://' } },
-              auth_key_id: { type: 'integer', minimum: 1, maximum: 65534 },
-              password_file: { type: 'string', minLength: 1 },
-              password_encoding: { enum: ['utf8', 'hex'] },
-              pool_size: { type: 'integer', minimum: 1, maximum: 16 },
-              command_timeout_ms: { type: 'integer', minimum: 100, maximum: 120000 },
-              allow_simulated: { type: 'boolean' },
-              tls: {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                  ca_file: { type: 'string' },
-                  cert_file: { type: 'string' },
-                  key_file: { type: 'string' },
-                  reject_unauthorized: { type: 'boolean' },
-                },
-              },
-            },
-          },
+          // the YubiHSM2 backend plugin's own options schema: one source for both spellings of its table (load-config
+          // reads these values before the backend plugins check [backends.<name>])
+          yubihsm: YUBIHSM_OPTIONS_SCHEMA,
         },
       },
       backends: {

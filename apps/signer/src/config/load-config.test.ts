@@ -123,3 +123,16 @@ test('[plugins.<chain>] is shorthand for [plugins.options.<chain>]; both for one
   assert.equal(configError(`[plugins.solana]\na = 1\n[plugins.options.solana]\nb = 2\n${keys}`).path, 'plugins.solana');
   assert.equal(configError(`[plugins]\nsolana = 3\n${keys}`).path, 'plugins.solana');
 });
+
+test('the old [backend.yubihsm] table is checked with the YubiHSM2 plugin’s own options schema (one source), paths kept', async () => {
+  const { configSchema } = await import('./config-schema.js');
+  const { YUBIHSM_OPTIONS_SCHEMA } = await import('@openkms/yubihsm/options');
+  const backend = (configSchema() as { properties: { backend: { properties: { yubihsm: unknown } } } }).properties.backend;
+  assert.equal(backend.properties.yubihsm, YUBIHSM_OPTIONS_SCHEMA);
+  const e = configError(`[backend]\nkind = "yubihsm"\n[backend.yubihsm]\npool_size = 0\n${SOLANA_KEY}`);
+  assert.equal(e.path, 'backend.yubihsm.pool_size');
+  const typo = configError(`[backend]\nkind = "yubihsm"\n[backend.yubihsm]\npasword_file = "x"\n${SOLANA_KEY}`);
+  assert.equal(typo.path, 'backend.yubihsm.pasword_file');
+  const tls = configError(`[backend]\nkind = "yubihsm"\n[backend.yubihsm.tls]\nca_file = 7\n${SOLANA_KEY}`);
+  assert.equal(tls.path, 'backend.yubihsm.tls.ca_file');
+});

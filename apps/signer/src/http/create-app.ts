@@ -9,11 +9,12 @@ import { adminPolicySnapshot, objectIdOf, withOriginalPolicyFields } from './ori
 import { requestId } from './request-id.js';
 import { allowedMethods, type RouteSpec } from './route-table.js';
 import { httpStatusOf } from './error-status.js';
-import { denialDetails } from '../pipeline/denial-details.js';
+import { denialDetails, registeredCallDetails } from '../pipeline/denial-details.js';
 import { sendError } from './send-error.js';
 import { rpcBody } from '../rpc/rpc-body.js';
 import { createRpcHandler } from '../rpc/rpc-handler.js';
 import { mountGatewayRoutes } from './gateway-routes.js';
+import { lazyMcpRoute } from '../mcp/lazy-mcp-route.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -291,7 +292,7 @@ export function createApp(s: SignerServices): express.Express {
         ...(refused && decision.message ? { message: decision.message } : {}),
         ...(refused && decision.retryAfterSeconds !== undefined ? { retry_after_secs: decision.retryAfterSeconds } : {}),
         // exactly the `details` a sign request would get in its 403/429 body (the failing rule and its facts)
-        ...(refused ? { details: { label, ...denialDetails(decision) } } : {}),
+        ...(refused ? { details: { label, ...denialDetails(decision), ...registeredCallDetails(intent) } } : {}),
         rules: decision.rules,
         intent: summarizeIntent(intent),
         policy_version: decision.policyVersion,
@@ -355,6 +356,9 @@ export function createApp(s: SignerServices): express.Express {
 
   // REST gateway: contracts of [gateway.contracts] and POST /admin/gateway/contracts, on chains with a gateway hook
   mountGatewayRoutes(s, { route, auth, requireRead, requireAdmin, denialGate, limited, adminBody: body, forbidden });
+
+  // MCP over streamable HTTP: the same tools as `openkms mcp`, each call dispatched in process to its route above
+  route('POST', '/mcp', auth, body, lazyMcpRoute(s, app));
 
   // admin
   const actor = (res: Response) => identityOf(res);

@@ -102,26 +102,14 @@ export function mountGatewayRoutes(s: SignerServices, h: GatewayRouteHelpers): v
     return chainRpcContext(s, { req, res, network, identity, requestId, forbidden: h.forbidden });
   };
 
-  /** GET arguments: each query parameter (not the signer's own) is an input; arrays and tuples as JSON text, bools true/false. */
+  /** GET arguments: each query parameter (not the signer's own) is an input, as text; the chain's gateway reads it by the input's type. */
   const queryArgs = (req: Request): Record<string, unknown> => {
     const args: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(req.query)) {
-      if (OWN_QUERY.has(k)) continue;
-      const text = one(v) ?? '';
-      if (/^[[{]/.test(text)) {
-        try {
-          args[k] = JSON.parse(text);
-          continue;
-        } catch {
-          throw openKmsError(ErrorCode.invalidRequest, `args.${k}: not valid JSON`, { field: `args.${k}` });
-        }
-      }
-      args[k] = text === 'true' ? true : text === 'false' ? false : text;
-    }
+    for (const [k, v] of Object.entries(req.query)) if (!OWN_QUERY.has(k)) args[k] = one(v) ?? '';
     return args;
   };
 
-  const read = async (req: Request, res: Response, args: unknown) => {
+  const read = async (req: Request, res: Response, args: unknown, argsFromQuery = false) => {
     const contract = contractOf(req);
     const gateway = s.gateway.gatewayOf(contract);
     gateway.method(contract, String(req.params.method));
@@ -129,7 +117,7 @@ export function mountGatewayRoutes(s: SignerServices, h: GatewayRouteHelpers): v
     const from = await fromOf(req, network.chain);
     const requestId = String(res.locals.requestId);
     const out = await gateway.call(
-      { contract, method: String(req.params.method), args, ...(from ? { from } : {}), tx: {} },
+      { contract, method: String(req.params.method), args, ...(argsFromQuery ? { argsFromQuery } : {}), ...(from ? { from } : {}), tx: {} },
       contextFor(req, res, contract, requestId),
     );
     res.status(200).json(out);
@@ -196,7 +184,7 @@ export function mountGatewayRoutes(s: SignerServices, h: GatewayRouteHelpers): v
     const base = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     res.status(200).json(s.gateway.gatewayOf(contract).openapi(contract, base));
   });
-  h.route('GET', '/gateway/:contract/:method', h.auth, readScope, h.limited, (req, res) => read(req, res, queryArgs(req)));
+  h.route('GET', '/gateway/:contract/:method', h.auth, readScope, h.limited, (req, res) => read(req, res, queryArgs(req), true));
   h.route('POST', '/gateway/:contract/:method', h.auth, h.denialGate, body, h.limited, async (req, res) => {
     if (one(req.query.call) === 'true') {
       if (!canRead(identityOf(res).scopes)) throw h.forbidden(req, res, 'this token needs read scope (or a sign scope) for gateway reads');

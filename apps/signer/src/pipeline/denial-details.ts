@@ -1,4 +1,4 @@
-import type { ErrorContext } from '@openkms/core';
+import type { ErrorContext, Intent } from '@openkms/core';
 import type { DecisionLike } from './ports.js';
 
 /** The facts of a failing rule that go into a 403/429 body: scalars and lists of strings only (never nested data). */
@@ -44,4 +44,23 @@ export function denialDetails(d: DecisionLike): Record<string, ErrorContext[stri
   }
   if (d.retryAfterSeconds !== undefined) out.retry_after_secs = d.retryAfterSeconds;
   return out;
+}
+
+/** Longest rendering of one decoded call in a denial's details (characters); longer ones are cut with `…`. */
+const CALL_LIMIT = 512;
+
+/**
+ * The contract calls of an intent that a registered ABI decoded (REST gateway contracts), for a denial's details:
+ * `contract_calls`, one string each, `<contract name>.<signature> <arguments as JSON>` (e.g.
+ * `token.transfer(address,uint256) {"to":"0x7099…","value":"250"}`), at most 16. Empty when there are none.
+ */
+export function registeredCallDetails(intent: Intent): Record<string, ErrorContext[string]> {
+  const calls = intent.contracts
+    .filter((c) => c.contractName !== undefined && c.signature !== undefined)
+    .slice(0, 16)
+    .map((c) => {
+      const text = `${c.contractName}.${c.signature}${c.args === undefined ? '' : ` ${JSON.stringify(c.args)}`}`;
+      return text.length > CALL_LIMIT ? `${text.slice(0, CALL_LIMIT)}…` : text;
+    });
+  return calls.length === 0 ? {} : { contract_calls: calls };
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type DecodedRequest, type Intent, type KeyBackend } from '@openkms/core';
+import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type DecodeContext, type DecodedRequest, type Intent, type KeyBackend } from '@openkms/core';
 import type { KeyRef, SignProvenance } from '@openkms/core';
 import type { KeyDirectory } from '../keys/key-directory.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import { pinNetwork } from './check-network.js';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { denialDetails } from './denial-details.js';
+import { denialDetails, registeredCallDetails } from './denial-details.js';
 import { auditIntent, boundAuditValue, type AuditRecordInput } from '@openkms/audit';
 import type { AuditSink, DecisionLike, PolicyGate } from './ports.js';
 import { recordProvenance } from './provenance-recorder.js';
@@ -32,6 +32,8 @@ export interface SignPipelineDeps {
   readonly metrics: SignerMetrics;
   /** Which kill switch is on now, if any (checked again after the HSM signed, before the signature is released). */
   readonly killSwitch?: (label: string) => typeof ErrorCode.globalDisabled | typeof ErrorCode.keyDisabled | undefined;
+  /** Operator-trusted facts a chain's decode gets besides the request (the REST gateway's registered contracts). */
+  readonly decodeContext?: (chain: string) => DecodeContext;
   /** Told when the audit record of a refusal could not be written (the refusal stands). */
   readonly onAuditFailure?: (err: unknown, decision: string) => void;
   readonly now?: () => number;
@@ -135,7 +137,7 @@ export class SignPipeline {
           });
         }
         key = await this.deps.keys().resolve(label);
-        decoded = pinNetwork(await entry.plugin.decode(body, key), entry.plugin, key);
+        decoded = pinNetwork(await entry.plugin.decode(body, key, this.deps.decodeContext?.(chain)), entry.plugin, key);
         intent = decoded.intent;
         signedSha = sha256Hex(decoded.signingBytes);
       } catch (err) {
@@ -170,7 +172,7 @@ export class SignPipeline {
         const d = this.deps.policy().explain(label, decoded.intent);
         policyTimer();
         decision = d;
-        if (d.kind === 'forbidden') await this.deny(d, label, audit, count);
+        if (d.kind === 'forbidden') await this.deny(d, label, audit, count, decoded.intent);
         await this.auditOrFail(audit, {
           decision: 'replay',
           signature_sha256: cached.signatureSha256,
@@ -185,7 +187,7 @@ export class SignPipeline {
       const { decision: d, reservation } = this.deps.policy().authorize(label, decoded.intent);
       policyTimer();
       decision = d;
-      if (!d.allowed) await this.deny(d, label, audit, count);
+      if (!d.allowed) await this.deny(d, label, audit, count, decoded.intent);
       let settled = false;
       const release = () => {
         if (!settled) {
@@ -284,7 +286,7 @@ export class SignPipeline {
     const key = await this.deps.keys().resolve(label);
     let decoded: DecodedRequest;
     try {
-      decoded = pinNetwork(await entry.plugin.decode({ ...body, label }, key), entry.plugin, key);
+      decoded = pinNetwork(await entry.plugin.decode({ ...body, label }, key, this.deps.decodeContext?.(entry.config.chain)), entry.plugin, key);
     } catch (err) {
       throw failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
     }
@@ -308,10 +310,12 @@ export class SignPipeline {
     label: string,
     audit: (f: AuditFields, durable: boolean) => Promise<void>,
     count: (decision: string, reason: string) => void,
+    intent: Intent,
   ): Promise<never> {
     const code = d.code ?? ErrorCode.policyDenied;
-    // the failing rule's facts, as explain shows them, so an agent can act on the refusal (see denial-details.ts)
-    const e = openKmsError(code, `policy: ${d.message ?? 'denied'}`, { label, ...denialDetails(d) });
+    // the failing rule's facts, as explain shows them, so an agent can act on the refusal (see denial-details.ts),
+    // and the calls of registered contracts as their ABI decoded them
+    const e = openKmsError(code, `policy: ${d.message ?? 'denied'}`, { label, ...denialDetails(d), ...registeredCallDetails(intent) });
     count('deny', code);
     await this.tryAudit(audit, { decision: 'deny', reason_code: code, reason: d.message ?? 'denied' }, e);
     throw e;

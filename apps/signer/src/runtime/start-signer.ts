@@ -27,6 +27,7 @@ import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
 import { createGatewayServices } from './gateway-services.js';
+import { registeredContractsContext } from './registered-contracts-context.js';
 import { createRpcServices } from './rpc-services.js';
 import { observeBackends, startKeyBackends } from './start-key-backends.js';
 import { prepareChains, prepareGatewayChains } from './prepare-chains.js';
@@ -169,6 +170,11 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       replay,
       backendLimiter,
       metrics,
+      // calls to the REST gateway's registered contracts are decoded by their ABIs on every route (gateway is set below)
+      decodeContext: registeredContractsContext(
+        () => gateway,
+        () => config,
+      ),
       killSwitch: (label) => (!runtime.isGlobalEnabled() ? ErrorCode.globalDisabled : !runtime.isKeyEnabled(label) ? ErrorCode.keyDisabled : undefined),
       onAuditFailure: (err, decision) =>
         logger.error({ decision, code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'the audit record of a refused request could not be written'),
@@ -333,6 +339,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
 
     let shuttingDown = false;
     const activity = { active: 0 };
+    const gateway = createGatewayServices({ config: () => config, chains, audit: (actor, rid, action, details) => auditAdmin(actor, rid, action, details) });
     const services: SignerServices = {
       config: () => config,
       logger,
@@ -345,7 +352,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       backend,
       pipeline,
       rpc: createRpcServices(),
-      gateway: createGatewayServices({ config: () => config, chains, audit: (actor, rid, action, details) => auditAdmin(actor, rid, action, details) }),
+      gateway,
       admin,
       requestLimiter,
       denialBudget,

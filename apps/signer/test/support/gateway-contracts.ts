@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Abi, Hex } from 'viem';
 
-/** A contract with an overloaded function, a tuple argument, a view with named outputs and events (gateway tests). */
+/** A contract with an overloaded function, a tuple argument, views with named outputs (and string inputs) and events (gateway tests). */
 const SOURCE = `// SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.20;
 
@@ -20,6 +20,9 @@ contract OrderBook {
     emit OrderPlaced(id, order.maker, order.amount, order.tag);
   }
   function describe(uint256 x) external pure returns (uint256 doubled, bool big) { return (x * 2, x > 100); }
+  function echo(string calldata text, bool loud, uint256[] calldata ids) external pure returns (string memory said, bool shouted, uint256 count) {
+    return (text, loud, ids.length);
+  }
 }
 `;
 
