@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, timingSafeEqual, type Cipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, timingSafeEqual, type Cipher } from 'node:crypto';
 import { YubiHsmProtocolError } from './errors.js';
 
 /** SCP03 KDF derivation constants. */
@@ -40,7 +40,7 @@ function aesName(key: Uint8Array, mode: 'ecb' | 'cbc'): string {
 
 // ECB holds no state between blocks: one cipher per key serves every later block (session keys live as long as
 // their session; the WeakMap lets them go with it).
-const ecbCiphers = new WeakMap<Uint8Array, Cipheriv>();
+const ecbCiphers = new WeakMap<Uint8Array, Cipher>();
 const cmacSubkeys = new WeakMap<Uint8Array, { k1: Uint8Array; k2: Uint8Array }>();
 
 function cbcEncryptRaw(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Buffer {
