@@ -62,6 +62,12 @@ test('openkms demo: /health answers before any chain decoder is loaded; the firs
       [],
       'no chain decoder is loaded before the signer listens',
     );
+    // the device session's AES runs on node:crypto: no JavaScript cipher code is loaded to start
+    assert.deepEqual(
+      before.filter((l) => /\/node_modules\/@noble\/ciphers\//.test(l)),
+      [],
+      'no @noble/ciphers before the signer listens',
+    );
 
     // the first sign requests after /health: signed (the decoders load on first use, if not warmed up yet)
     const token = readFileSync(join(dir, 'demo', 'signer.token'), 'utf8').trim();

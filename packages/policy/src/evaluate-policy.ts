@@ -29,9 +29,13 @@ export interface EvaluationContext {
   /** The per-key kill switch (false = disabled by an operator). */
   readonly keySwitchOn: boolean;
   readonly now: number;
-  /** Reserved and committed sign times of this key within the last `windowMs`, oldest first. */
-  signTimes(windowMs: number): readonly number[];
-  /** Reserved and committed spend of `asset` by this key within the rolling 24 h window, oldest first. */
+  /** Number of reserved and committed signatures of this key within the last `windowMs`. */
+  signCount(windowMs: number): number;
+  /** Time of the `index`-th oldest of those signatures. */
+  signTimeAt(windowMs: number, index: number): number;
+  /** Reserved and committed spend of `asset` by this key within the rolling 24 h window. */
+  spent(asset: string): bigint;
+  /** The entries of that spend, oldest first (read only to say when a denied amount would fit). */
   spends(asset: string): readonly SpendEntry[];
 }
 
@@ -504,12 +508,11 @@ function feeCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
 function signRate(ctx: EvaluationContext, field: (typeof RATE_WINDOWS)[number]['field'], windowMs: number): RuleVerdict {
   const limit = ctx.compiled.policy[field];
   if (limit === undefined) return pass(field, 'no limit configured');
-  const times = ctx.signTimes(windowMs);
-  const used = times.length;
+  const used = ctx.signCount(windowMs);
   const detail = { limit, used, window_secs: windowMs / 1000 };
   if (used < limit) return pass(field, undefined, detail);
   // the (used - limit + 1)-th oldest signature has to leave the window first
-  const retry = retrySeconds(times[used - limit]! + windowMs, ctx.now);
+  const retry = retrySeconds(ctx.signTimeAt(windowMs, used - limit) + windowMs, ctx.now);
   return deny(
     field,
     'rate_limited',
@@ -531,8 +534,7 @@ function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   for (const [asset, attempted] of totals) {
     const cap = ctx.compiled.windowCaps.get(asset);
     if (cap === undefined) continue;
-    const entries = ctx.spends(asset);
-    const spent = entries.reduce((s, e) => s + e.amount, 0n);
+    const spent = ctx.spent(asset);
     checked.push({ asset, cap: cap.toString(), spent: spent.toString(), attempted: attempted.toString() });
     if (spent + attempted <= cap) continue;
     const base = `window_caps.${asset} exceeded: cap=${cap} spent=${spent} attempted=${attempted} asset=${asset}`;
@@ -549,7 +551,7 @@ function windowCaps(ctx: EvaluationContext, facts: Facts): RuleVerdict {
     }
     let remaining = spent;
     let retry = retrySeconds(ctx.now + DAY_MS, ctx.now);
-    for (const e of entries) {
+    for (const e of ctx.spends(asset)) {
       remaining -= e.amount;
       if (remaining + attempted <= cap) {
         retry = retrySeconds(e.time + DAY_MS, ctx.now);

@@ -6,7 +6,7 @@ import { concatBytes } from '@openkms/core';
  * 96 bytes) plus, when known, the 32-byte seed. Signing only needs the expanded form, so a key imported from a
  * legacy (format 0) wrap blob, which carries no seed, can still sign.
  */
-import { createPrivateKey, sign as nodeSign, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, sign as nodeSign, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -61,11 +61,16 @@ export function checkEcScalar(algorithm: number, d: Uint8Array): void {
   if (v <= 0n || v >= n) fail(DeviceError.invalidData, 'EC scalar out of range');
 }
 
-/** x ‖ y (64 bytes, no 0x04 prefix). */
+/**
+ * x ‖ y (64 bytes, no 0x04 prefix). Through node:crypto (OpenSSL): @noble/curves' first point multiplication builds
+ * its precomputed tables (~100 ms), which a start-up that lists the device's keys would pay.
+ */
 export function ecPublicKey(algorithm: number, d: Uint8Array): Uint8Array {
-  const curve = weierstrassCurve(algorithm);
-  if (!curve) fail(DeviceError.invalidData);
-  return curve.getPublicKey(d, false).subarray(1);
+  const name = algorithm === Algorithm.ecp256 ? 'prime256v1' : algorithm === Algorithm.eck256 ? 'secp256k1' : undefined;
+  if (name === undefined) fail(DeviceError.invalidData);
+  const ecdh = createECDH(name);
+  ecdh.setPrivateKey(d);
+  return new Uint8Array(ecdh.getPublicKey().subarray(1));
 }
 
 /** Generates a valid EC scalar from the device's random source. */

@@ -1,23 +1,22 @@
 import { ErrorCode, openKmsError, type ChainSigner, type JsonSchema, type KeyBackendPlugin } from '@openkms/core';
 import type { ErrorObject } from 'ajv';
-import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
+import { compilePluginSchema, describeError, errorPath } from '../validation/create-ajv.js';
 import type { ConfigProblem } from './config-problems.js';
 import type { LoadedConfig } from './signer-config.js';
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-const ajv = createAjv({ allErrors: true });
 const validators = new WeakMap<object, Validator>();
 
-function compiled(owner: object, schema: JsonSchema, what: string): Validator {
-  let v = validators.get(owner);
+function compiled(plugin: KeyBackendPlugin<any>, schema: JsonSchema, what: string): Validator {
+  let v = validators.get(schema);
   if (v === undefined) {
     try {
-      v = ajv.compile(schema) as Validator;
+      v = compilePluginSchema(plugin, schema) as Validator;
     } catch (err) {
       throw openKmsError(ErrorCode.pluginInvalid, `${what}: invalid JSON Schema (${(err as Error).message.split('\n')[0]})`, {});
     }
-    validators.set(owner, v);
+    validators.set(schema, v);
   }
   return v;
 }
@@ -44,7 +43,7 @@ export function backendProblems(
       });
       continue;
     }
-    const v = compiled(plugin.optionsSchema, plugin.optionsSchema, `backend plugin ${plugin.kind}`);
+    const v = compiled(plugin, plugin.optionsSchema, `backend plugin ${plugin.kind}`);
     if (!v(b.options)) {
       for (const e of v.errors ?? []) problems.push({ path: errorPath(e, b.path), message: describeError(e, b.path) });
     }
@@ -54,7 +53,7 @@ export function backendProblems(
     const plugin = b === undefined ? undefined : plugins.get(b.kind);
     if (b === undefined || plugin === undefined) continue;
     if (plugin.keyIdSchema !== undefined) {
-      const v = compiled(plugin.keyIdSchema, plugin.keyIdSchema, `backend plugin ${plugin.kind} (keyIdSchema)`);
+      const v = compiled(plugin, plugin.keyIdSchema, `backend plugin ${plugin.kind} (keyIdSchema)`);
       if (!v(k.keyId))
         problems.push({ path: `keys.${label}.key_id`, message: `keys.${label}.key_id: not a valid ${plugin.kind} key id (${JSON.stringify(k.keyId)})` });
     }

@@ -1,7 +1,7 @@
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner, type JsonSchema, type KeyBackendPlugin } from '@openkms/core';
 import { checkPolicyIds, parsePolicy, policyJsonSchemaFor, type KeyPolicy, type PolicyKeyConfig, type PolicyProblem } from '@openkms/policy';
 import type { ErrorObject } from 'ajv';
-import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
+import { compilePluginSchema, describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
 import { checkGatewayContracts } from './check-gateway.js';
 import { checkNetworks } from './check-networks.js';
 import { backendProblems } from './check-backends.js';
@@ -16,11 +16,12 @@ const NO_OPTIONS: JsonSchema = { type: 'object', additionalProperties: false, pr
 const optionValidators = new WeakMap<ChainSigner<any, any>, Validator>();
 const policyValidators = new WeakMap<ChainSigner<any, any>, Validator>();
 
-function compiled(cache: WeakMap<ChainSigner<any, any>, Validator>, plugin: ChainSigner<any, any>, schema: () => JsonSchema): Validator {
+function compiled(cache: WeakMap<ChainSigner<any, any>, Validator>, plugin: ChainSigner<any, any>, schema: () => JsonSchema, fromPlugin: boolean): Validator {
   let v = cache.get(plugin);
   if (v === undefined) {
     try {
-      v = sharedAjv().compile(schema()) as Validator;
+      // the policy schema is the signer's own (built by @openkms/policy from the plugin's aliases)
+      v = (fromPlugin ? compilePluginSchema(plugin, schema()) : sharedAjv().compile(schema())) as Validator;
     } catch (err) {
       throw openKmsError(ErrorCode.pluginInvalid, `plugin for chain ${plugin.chain}: invalid JSON Schema (${(err as Error).message.split('\n')[0]})`, {
         chain: plugin.chain,
@@ -104,7 +105,7 @@ export function checkKey(
   if (opts !== undefined) {
     const declared = plugin.keyOptionsSchema !== undefined;
     const known = Object.keys(((plugin.keyOptionsSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
-    const v = compiled(optionValidators, plugin, () => plugin.keyOptionsSchema ?? NO_OPTIONS);
+    const v = compiled(optionValidators, plugin, () => plugin.keyOptionsSchema ?? NO_OPTIONS, true);
     problems.push(
       ...schemaErrors(v, opts, `${base}.options`, (e) =>
         e.keyword !== 'additionalProperties'
@@ -117,7 +118,7 @@ export function checkKey(
   }
   if (!isTable(policy) && policy !== undefined) return { problems };
   const path = `${base}.policy`;
-  const v = compiled(policyValidators, plugin, () => policyJsonSchemaFor(plugin.policyAliases));
+  const v = compiled(policyValidators, plugin, () => policyJsonSchemaFor(plugin.policyAliases), false);
   const shape = schemaErrors(v, policy ?? {}, path);
   if (shape.length > 0) return { problems: [...problems, ...shape] };
   let parsed: KeyPolicy;

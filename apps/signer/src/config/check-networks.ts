@@ -1,10 +1,10 @@
 import type { ChainSigner } from '@openkms/core';
-import { createAjv, describeError, errorPath } from '../validation/create-ajv.js';
+import type { ValidateFunction } from 'ajv';
+import { compilePluginSchema, describeError, errorPath } from '../validation/create-ajv.js';
 import type { ConfigProblem } from './config-problems.js';
 import type { NetworkConfig } from './signer-config.js';
 
-const ajv = createAjv({ allErrors: true });
-const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+const validators = new WeakMap<object, ValidateFunction>();
 
 /**
  * Checks every `[networks.<name>]` against its chain plugin: the chain has a loaded plugin with a JSON-RPC hook, and
@@ -25,7 +25,7 @@ export function checkNetworks(networks: Readonly<Record<string, NetworkConfig>>,
     }
     let v = validators.get(plugin.rpc);
     if (v === undefined) {
-      v = ajv.compile(plugin.rpc.networkOptionsSchema);
+      v = compilePluginSchema(plugin, plugin.rpc.networkOptionsSchema);
       validators.set(plugin.rpc, v);
     }
     if (!v(n.options)) for (const e of v.errors ?? []) problems.push({ path: errorPath(e, base), message: describeError(e, base) });

@@ -40,6 +40,20 @@ export interface DiscoveredKey extends BackendKey {
 /** How long a listing of the backends' keys is reused (GET /keys must not walk every HSM on each call). */
 const LIST_TTL_MS = 10_000;
 
+/** How the router caches its backends' health (`/health`, the metrics timer). */
+export interface RouterHealthOptions {
+  /** How long a backend's answer is reused (default 1000 ms); a failed signature on it ends that early. */
+  readonly ttlMs?: number;
+  /** How long a caller waits for a check; a backend that has not answered by then counts as down (default 500 ms). */
+  readonly waitMs?: number;
+}
+
+interface CachedHealth {
+  at: number;
+  status?: BackendStatus;
+  pending?: Promise<BackendStatus>;
+}
+
 /**
  * The signer's key backends behind one KeyBackend: each call goes to the backend its key reference names, so one
  * backend down leaves the others' keys signing. Provenance carries the backend's name (audit records name it).
@@ -48,12 +62,18 @@ export class KeyBackendRouter implements KeyBackend {
   readonly kind = 'router';
   private readonly byName = new Map<string, NamedBackend>();
   private listing: { at: number; keys: Promise<{ keys: DiscoveredKey[]; failed: string[] }> } | undefined;
+  private readonly healthCache = new Map<string, CachedHealth>();
+  private readonly healthTtlMs: number;
+  private readonly healthWaitMs: number;
 
   constructor(
     backends: readonly NamedBackend[],
     private readonly onSign?: (backend: NamedBackend, curve: Curve, ok: boolean) => void,
+    healthOptions: RouterHealthOptions = {},
   ) {
     for (const b of backends) this.byName.set(b.name, b);
+    this.healthTtlMs = healthOptions.ttlMs ?? 1_000;
+    this.healthWaitMs = healthOptions.waitMs ?? 500;
   }
 
   names(): string[] {
@@ -82,6 +102,8 @@ export class KeyBackendRouter implements KeyBackend {
       return out;
     } catch (err) {
       this.onSign?.(b, curve, false);
+      // a failed call is news about the backend: the next /health asks it again
+      this.healthCache.delete(b.name);
       throw err;
     }
   }
@@ -132,14 +154,49 @@ export class KeyBackendRouter implements KeyBackend {
     return (await this.discover()).keys;
   }
 
-  /** Each backend's state (a backend whose health check throws is down). */
+  /**
+   * Each backend's state (a backend whose health check throws is down). Answers are reused for `ttlMs`, and
+   * concurrent callers share one check per backend, so `/health` and the metrics timer cost the backends at most one
+   * check a second; a check that takes longer than `waitMs` counts as down (it goes on, and its answer is kept).
+   */
   async statuses(): Promise<BackendStatus[]> {
-    return Promise.all(
-      [...this.byName.values()].map(async (b) => {
-        const h = await b.backend.health().catch(() => ({ up: false, simulated: false }));
-        return { name: b.name, kind: b.kind, up: h.up, simulated: h.simulated };
-      }),
-    );
+    return Promise.all([...this.byName.values()].map((b) => this.status(b)));
+  }
+
+  private async status(b: NamedBackend): Promise<BackendStatus> {
+    const now = performance.now();
+    let entry = this.healthCache.get(b.name);
+    if (entry?.status !== undefined && entry.pending === undefined && now - entry.at < this.healthTtlMs) return entry.status;
+    if (entry === undefined) {
+      entry = { at: now };
+      this.healthCache.set(b.name, entry);
+    }
+    const e = entry;
+    if (e.pending === undefined) {
+      const check: Promise<BackendStatus> = b.backend
+        .health()
+        .catch(() => ({ up: false, simulated: false }))
+        .then((h) => {
+          const status = { name: b.name, kind: b.kind, up: h.up, simulated: h.simulated };
+          if (e.pending === check) {
+            e.status = status;
+            e.at = performance.now();
+            e.pending = undefined;
+          }
+          return status;
+        });
+      e.pending = check;
+    }
+    const pending = e.pending;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<BackendStatus>((resolve) => {
+      timer = setTimeout(() => resolve({ name: b.name, kind: b.kind, up: false, simulated: e.status?.simulated ?? false }), this.healthWaitMs);
+    });
+    try {
+      return await Promise.race([pending, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Up when every backend is up; simulated when any is. */

@@ -31,7 +31,9 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
       return requestId === undefined ? {} : { request_id: requestId };
     },
   };
-  if (opts.destination === undefined) return pino(options);
+  // stdout without a write(2) per line: sonic-boom coalesces the lines written while a write is in flight (at
+  // concurrency, one syscall for many requests' lines); pino flushes it synchronously when the process exits
+  if (opts.destination === undefined) return pino(options, pino.destination({ dest: 1, sync: false }));
   if (typeof opts.destination === 'string') return pino(options, pino.destination({ dest: opts.destination, mkdir: true, sync: false }));
   return pino(options, opts.destination);
 }

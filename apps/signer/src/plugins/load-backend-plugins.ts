@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { CURVES, ErrorCode, KEY_BACKEND_PLUGIN_API_VERSION, openKmsError, type KeyBackendPlugin } from '@openkms/core';
+import { trustPluginSchemas } from '../validation/create-ajv.js';
 import { FIRST_PARTY_BACKEND_PLUGINS, discoverPlugins, resolveEntry, type DiscoveredPlugin } from './discover-plugins.js';
 
 export interface LoadedBackendPlugin {
@@ -63,6 +64,7 @@ export async function loadBackendPlugins(
         kind: plugin.kind,
       });
     }
+    if (FIRST_PARTY_BACKEND_PLUGINS.includes(d.name)) trustPluginSchemas(plugin);
     plugins.set(plugin.kind, { packageName: d.name, version: d.version, plugin });
   }
   return {

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { CURVES, ErrorCode, openKmsError, type ChainPlugin, type ChainSigner } from '@openkms/core';
+import { trustPluginSchemas } from '../validation/create-ajv.js';
 import { FIRST_PARTY_PLUGINS, discoverPlugins, incompatibleError, isCompatible, resolveEntry, type DiscoveredPlugin } from './discover-plugins.js';
 
 export interface LoadedPlugin {
@@ -55,6 +56,7 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ plugins: 
     if (clash) {
       throw openKmsError(ErrorCode.pluginInvalid, `plugins ${clash.packageName} and ${d.name} both provide chain "${signer.chain}"`, { chain: signer.chain });
     }
+    if (FIRST_PARTY_PLUGINS.includes(d.name)) trustPluginSchemas(signer);
     plugins.push({ packageName: d.name, version: d.version, signer });
   }
   return {

@@ -1,7 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '@openkms/core';
-import { cardCryptogram, deriveSessionKeys, hostCryptogram, isoPad, isoUnpad, scp03Derive, sessionIv } from './scp03.js';
+import {
+  aesCbcDecrypt,
+  aesCbcEncrypt,
+  aesCmac,
+  aesEncryptBlock,
+  cardCryptogram,
+  deriveSessionKeys,
+  hostCryptogram,
+  isoPad,
+  isoUnpad,
+  scp03Derive,
+  sessionIv,
+} from './scp03.js';
+const hex = fromHex;
 import { passwordToAuthKey } from './password-key.js';
 
 test('SCP03 KDF unit KAT (python-yubihsm TestDeriveFct)', () => {
@@ -45,4 +58,25 @@ test('ISO 7816-4 padding', () => {
   assert.throws(() => isoUnpad(fromHex('01'.repeat(16))), { reason: 'bad_padding' });
   // more than one block of zeros after 0x80 is not valid padding
   assert.throws(() => isoUnpad(fromHex('80' + '00'.repeat(31))), { reason: 'bad_padding' });
+});
+
+// The AES primitives run on node:crypto (OpenSSL); CMAC is built on its CBC. Published vectors pin all three.
+test('AES-CMAC: RFC 4493 section 4 vectors (empty, one block, partial last block, four blocks)', () => {
+  const key = hex('2b7e151628aed2a6abf7158809cf4f3c');
+  const m = hex('6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710');
+  assert.equal(toHex(aesCmac(key, m.subarray(0, 0))), 'bb1d6929e95937287fa37d129b756746');
+  assert.equal(toHex(aesCmac(key, m.subarray(0, 16))), '070a16b46b4d4144f79bdd9dd04a287c');
+  assert.equal(toHex(aesCmac(key, m.subarray(0, 40))), 'dfa66747de9ae63030ca32611497c827');
+  assert.equal(toHex(aesCmac(key, m)), '51f0bebf7e3b9d92fc49741779363cfe');
+});
+
+test('AES-128 ECB and CBC: NIST SP 800-38A F.1.1 and F.2.1/F.2.2 vectors', () => {
+  const key = hex('2b7e151628aed2a6abf7158809cf4f3c');
+  const pt = hex('6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51');
+  assert.equal(toHex(aesEncryptBlock(key, pt.subarray(0, 16))), '3ad77bb40d7a3660a89ecaf32466ef97');
+  const iv = hex('000102030405060708090a0b0c0d0e0f');
+  const ct = aesCbcEncrypt(key, iv, pt);
+  assert.equal(toHex(ct), '7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2');
+  assert.equal(toHex(aesCbcDecrypt(key, iv, ct)), toHex(pt));
+  assert.throws(() => aesCbcDecrypt(key, iv, ct.subarray(0, 20)), /whole number of blocks/);
 });

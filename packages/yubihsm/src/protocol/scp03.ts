@@ -1,5 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import { cbc, cmac, ecb } from '@noble/ciphers/aes.js';
+import { createCipheriv, createDecipheriv, timingSafeEqual, type Cipher } from 'node:crypto';
 import { YubiHsmProtocolError } from './errors.js';
 
 /** SCP03 KDF derivation constants. */
@@ -29,24 +28,74 @@ export interface SessionKeys {
   readonly sRmac: Uint8Array;
 }
 
+// AES through node:crypto (OpenSSL): no cipher code to load at start-up, and with the per-key objects below cached, a
+// frame's AES work costs less than a JavaScript AES. Without padding and on whole blocks, `update` returns every
+// block, so `final` (a few µs per call) is skipped. OpenSSL's CMAC is not exposed by node:crypto: CMAC (RFC 4493) is
+// the CBC-MAC of the blocks with the last one masked by a subkey derived from AES(K, 0¹²⁸).
+
+function aesName(key: Uint8Array, mode: 'ecb' | 'cbc'): string {
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32) throw new YubiHsmProtocolError('invalid_argument', 'AES key must be 16, 24 or 32 bytes');
+  return `aes-${key.length * 8}-${mode}`;
+}
+
+// ECB holds no state between blocks: one cipher per key serves every later block (session keys live as long as
+// their session; the WeakMap lets them go with it).
+const ecbCiphers = new WeakMap<Uint8Array, Cipher>();
+const cmacSubkeys = new WeakMap<Uint8Array, { k1: Uint8Array; k2: Uint8Array }>();
+
+function cbcEncryptRaw(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Buffer {
+  return createCipheriv(aesName(key, 'cbc'), key, iv).setAutoPadding(false).update(data);
+}
+
+/** CMAC subkey doubling in GF(2¹²⁸): shift left one bit, xor 0x87 into the last byte when the top bit was set. */
+function doubleBlock(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(BLOCK_SIZE);
+  for (let i = 0; i < BLOCK_SIZE; i++) out[i] = ((b[i]! << 1) | (i + 1 < BLOCK_SIZE ? b[i + 1]! >>> 7 : 0)) & 0xff;
+  if (b[0]! & 0x80) out[BLOCK_SIZE - 1]! ^= 0x87;
+  return out;
+}
+
+const ZERO_BLOCK = new Uint8Array(BLOCK_SIZE);
+
 /** AES-CMAC (RFC 4493) with a 16/24/32-byte key; 16-byte tag. */
 export function aesCmac(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return cmac(data, key);
+  let sub = cmacSubkeys.get(key);
+  if (sub === undefined) {
+    const k1 = doubleBlock(aesEncryptBlock(key, ZERO_BLOCK));
+    sub = { k1, k2: doubleBlock(k1) };
+    cmacSubkeys.set(key, sub);
+  }
+  const blocks = Math.max(1, Math.ceil(data.length / BLOCK_SIZE));
+  const complete = data.length > 0 && data.length % BLOCK_SIZE === 0;
+  const msg = new Uint8Array(blocks * BLOCK_SIZE);
+  msg.set(data);
+  const last = (blocks - 1) * BLOCK_SIZE;
+  const subkey = complete ? sub.k1 : sub.k2;
+  if (!complete) msg[data.length] = 0x80;
+  for (let i = 0; i < BLOCK_SIZE; i++) msg[last + i]! ^= subkey[i]!;
+  const ct = cbcEncryptRaw(key, ZERO_BLOCK, msg);
+  return new Uint8Array(ct.subarray(ct.length - BLOCK_SIZE));
 }
 
 /** One AES block encryption (ECB, no padding). */
 export function aesEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
   if (block.length !== BLOCK_SIZE) throw new YubiHsmProtocolError('invalid_argument', 'AES block must be 16 bytes');
-  return ecb(key, { disablePadding: true }).encrypt(block);
+  let c = ecbCiphers.get(key);
+  if (c === undefined) {
+    c = createCipheriv(aesName(key, 'ecb'), key, null).setAutoPadding(false);
+    ecbCiphers.set(key, c);
+  }
+  return new Uint8Array(c.update(block));
 }
 
 export function aesCbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  return cbc(key, iv, { disablePadding: true }).encrypt(data);
+  if (data.length % BLOCK_SIZE !== 0) throw new YubiHsmProtocolError('invalid_argument', 'plaintext is not a whole number of blocks');
+  return new Uint8Array(cbcEncryptRaw(key, iv, data));
 }
 
 export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
   if (data.length === 0 || data.length % BLOCK_SIZE !== 0) throw new YubiHsmProtocolError('malformed_frame', 'ciphertext is not a whole number of blocks');
-  return cbc(key, iv, { disablePadding: true }).decrypt(data);
+  return new Uint8Array(createDecipheriv(aesName(key, 'cbc'), key, iv).setAutoPadding(false).update(data));
 }
 
 /**
