@@ -11,7 +11,8 @@ import { makeCosmoshubPath } from '@cosmjs/amino';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { Keypair } from '@solana/web3.js';
 import { mnemonicToAccount } from 'viem/accounts';
-import { cosmosDerivationPath, deriveEd25519Key, deriveSecp256k1Key, evmDerivationPath, ceremonySeed, solanaDerivationPath } from '@openkms/yubihsm';
+import { cosmosDerivationPath, evmDerivationPath, solanaDerivationPath } from '@openkms/yubihsm';
+import { deriveEd25519Key, deriveSecp256k1Key, ceremonySeed } from '@openkms/yubihsm/ceremony';
 import { chainAddress } from '../src/cli/key-addresses.js';
 
 const MNEMONICS = [

@@ -12,7 +12,8 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { createHash } from 'node:crypto';
 import { createSimulator, startConnectorServer, type ConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
-import { CEREMONY_LAYOUT, ceremonyAuthKey, ceremonySeed, deriveCeremonySecrets, YubiHsmClient } from '@openkms/yubihsm';
+import { CEREMONY_LAYOUT, YubiHsmClient } from '@openkms/yubihsm';
+import { ceremonyAuthKey, ceremonySeed, deriveCeremonySecrets } from '@openkms/yubihsm/ceremony';
 import { cli, freePort, type CliResult } from './support/cli-process.js';
 
 let dir: string;

@@ -96,3 +96,51 @@ test('openkms demo: /health answers before any chain decoder is loaded; the firs
     assert.equal(await exited, 0, stderr);
   }
 });
+
+// A demo directory that already exists (the usual start): the ceremony's key derivation (BIP-39 / BIP-32 / SLIP-10,
+// only needed to create a device) is not loaded before the signer listens. Runs after the test above created it.
+const CEREMONY =
+  /\/node_modules\/(@scure\/bip39|@scure\/bip32|micro-key-producer)\/|\/yubihsm\/(src|dist)\/ceremony\/(ceremony-(mnemonic|secrets|provisioning|device-setup|backup)|signing-key-(paths|inventory))\./;
+test('openkms demo on an existing directory: no ceremony key-derivation code before /health', { timeout: 240_000 }, async () => {
+  const log = join(dir, 'modules-restart.log');
+  const child = spawn(process.execPath, ['--import', RECORDER, CLI_BIN, 'demo', '--dir', join(dir, 'demo'), '--listen', '127.0.0.1:0'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, INIT_CWD: REPO_ROOT, OPENKMS_CLI_FROM: 'source', OPENKMS_MODULE_LOG: log },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the demo did not start\n${stdout}\n${stderr}`)), 200_000);
+      child.stdout.on('data', () => {
+        const m = /openKMS demo signer: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      void exited.then(() => reject(new Error(`the demo exited\n${stdout}\n${stderr}`)));
+    });
+    assert.equal((await fetch(`${url}/health`)).status, 200);
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const listening = lines.indexOf(`LISTENING ${new URL(url).port}`);
+    assert.ok(listening > 0, 'the recorder saw the signer listen');
+    const before = lines.slice(0, listening);
+    assert.ok(
+      before.some((l) => /\/yubihsm\/(src|dist)\/index\./.test(l)),
+      'the recorder saw the driver load',
+    );
+    assert.deepEqual(
+      before.filter((l) => CEREMONY.test(l)),
+      [],
+      'no ceremony key derivation before the signer listens',
+    );
+  } finally {
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+  }
+});

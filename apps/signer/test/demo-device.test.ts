@@ -5,15 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import {
-  ceremonySeed,
-  cosmosDerivationPath,
-  createInProcessTransport,
-  deriveEd25519Key,
-  deriveSecp256k1Key,
-  solanaDerivationPath,
-  YubiHsmClient,
-} from '@openkms/yubihsm';
+import { cosmosDerivationPath, createInProcessTransport, solanaDerivationPath, YubiHsmClient } from '@openkms/yubihsm';
+import { ceremonySeed, deriveEd25519Key, deriveSecp256k1Key } from '@openkms/yubihsm/ceremony';
 import { isOpenKmsError } from '@openkms/core';
 import { startDemo, type RunningDemo } from '../src/demo/start-demo.js';
 import { captureStream } from './support/test-signer.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, recoverTransactionAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import { ceremonySeed, deriveSecp256k1Key } from '@openkms/yubihsm';
+import { ceremonySeed, deriveSecp256k1Key } from '@openkms/yubihsm/ceremony';
 import { demoCommand } from '../src/cli/demo-command.js';
 import { UsageError } from '../src/cli/parse-args.js';
 import { startDemo, type RunningDemo } from '../src/demo/start-demo.js';

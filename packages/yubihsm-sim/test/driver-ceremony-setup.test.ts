@@ -1,6 +1,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CEREMONY_LAYOUT, ceremonyAuthKey, ceremonySeed, deriveCeremonySecrets, setupCeremonyDevice } from '@openkms/yubihsm';
+import { CEREMONY_LAYOUT } from '@openkms/yubihsm';
+import { ceremonyAuthKey, ceremonySeed, deriveCeremonySecrets, setupCeremonyDevice } from '@openkms/yubihsm/ceremony';
 import { ED_SEED, startHarness, type SimHarness } from './driver-harness.js';
 
 const secrets = deriveCeremonySecrets(ceremonySeed('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'));

@@ -2,19 +2,17 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { CEREMONY_LAYOUT, cosmosDerivationPath, solanaDerivationPath } from '@openkms/yubihsm';
 import {
   CEREMONY_BRIDGE_AUTH_KEY_ID,
-  CEREMONY_LAYOUT,
   ceremonyAuthKey,
   ceremonySeed,
-  cosmosDerivationPath,
   deriveCeremonySecrets,
   deriveEd25519Key,
   deriveSecp256k1Key,
   importCeremonySigningKey,
   provisionCeremonyDevice,
-  solanaDerivationPath,
-} from '@openkms/yubihsm';
+} from '@openkms/yubihsm/ceremony';
 import { startHarness, type SimHarness } from './driver-harness.js';
 
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';

@@ -1,4 +1,4 @@
-import { exportBackupBundle, toOriginalBackup } from '@openkms/yubihsm';
+import { exportBackupBundle, toOriginalBackup } from '@openkms/yubihsm/ceremony';
 import { userPath, type CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';

@@ -1,19 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ErrorCode, openKmsError } from '@openkms/core';
+import { CEREMONY_LAYOUT, readPasswordFile, YubiHsmClient, type YubiHsmSession } from '@openkms/yubihsm';
 import {
-  CEREMONY_LAYOUT,
   ceremonyError,
   ceremonySeed,
   deriveCeremonySecrets,
   isWrongCredential,
   openCeremonyRoleSession,
-  readPasswordFile,
   toCeremonyError,
-  YubiHsmClient,
   type CeremonyRole,
   type CeremonySecrets,
-  type YubiHsmSession,
-} from '@openkms/yubihsm';
+} from '@openkms/yubihsm/ceremony';
 import { loadConfig } from '../config/load-config.js';
 import { userPath } from './cli-context.js';
 import { flag, UsageError, type ParsedArgs } from './parse-args.js';

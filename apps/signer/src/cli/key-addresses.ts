@@ -1,7 +1,8 @@
 import { cosmosAddress } from '@openkms/cosmos';
 import { evmAddress } from '@openkms/evm';
 import { solanaAddress } from '@openkms/solana';
-import { cosmosDerivationPath, evmDerivationPath, solanaDerivationPath, type DeviceSigningKey } from '@openkms/yubihsm';
+import { cosmosDerivationPath, evmDerivationPath, solanaDerivationPath } from '@openkms/yubihsm';
+import { type DeviceSigningKey } from '@openkms/yubihsm/ceremony';
 import { UsageError } from './parse-args.js';
 
 /** The chains the ceremony commands know: their curve and default derivation path. */

@@ -1,5 +1,5 @@
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { describeSigningKey, listSigningKeys, toCeremonyError, type DeviceSigningKey } from '@openkms/yubihsm';
+import { describeSigningKey, listSigningKeys, toCeremonyError, type DeviceSigningKey } from '@openkms/yubihsm/ceremony';
 import { loadConfig } from '../config/load-config.js';
 import { userPath, type CliIo } from './cli-context.js';
 import { withProgress } from './cli-progress.js';

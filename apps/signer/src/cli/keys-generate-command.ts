@@ -1,4 +1,5 @@
-import { CEREMONY_LAYOUT, describeSigningKey, toCeremonyError } from '@openkms/yubihsm';
+import { CEREMONY_LAYOUT } from '@openkms/yubihsm';
+import { describeSigningKey, toCeremonyError } from '@openkms/yubihsm/ceremony';
 import type { CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';

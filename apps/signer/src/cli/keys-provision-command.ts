@@ -1,4 +1,4 @@
-import { describeSigningKey, importCeremonySigningKey, toCeremonyError } from '@openkms/yubihsm';
+import { describeSigningKey, importCeremonySigningKey, toCeremonyError } from '@openkms/yubihsm/ceremony';
 import type { CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';

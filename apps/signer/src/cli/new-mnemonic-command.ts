@@ -1,14 +1,5 @@
-import {
-  ceremonyError,
-  isObjectNotFound,
-  isWrongCredential,
-  DEFAULT_AUTH_KEY_ID,
-  DEFAULT_AUTH_KEY_PASSWORD,
-  mixedEntropyMnemonic,
-  newCeremonyMnemonic,
-  readPasswordFile,
-  toCeremonyError,
-} from '@openkms/yubihsm';
+import { DEFAULT_AUTH_KEY_ID, DEFAULT_AUTH_KEY_PASSWORD, readPasswordFile } from '@openkms/yubihsm';
+import { ceremonyError, isObjectNotFound, isWrongCredential, mixedEntropyMnemonic, newCeremonyMnemonic, toCeremonyError } from '@openkms/yubihsm/ceremony';
 import { stdio, userPath, type CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';

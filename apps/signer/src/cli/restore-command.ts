@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { parseBackup, restoreBackup } from '@openkms/yubihsm';
+import { parseBackup, restoreBackup } from '@openkms/yubihsm/ceremony';
 import { userPath, type CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';

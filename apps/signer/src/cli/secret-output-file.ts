@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ceremonyError } from '@openkms/yubihsm';
+import { ceremonyError } from '@openkms/yubihsm/ceremony';
 import { ErrorCode, openKmsError } from '@openkms/core';
 
 /**

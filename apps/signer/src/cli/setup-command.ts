@@ -1,4 +1,5 @@
-import { CEREMONY_LAYOUT, setupCeremonyDevice } from '@openkms/yubihsm';
+import { CEREMONY_LAYOUT } from '@openkms/yubihsm';
+import { setupCeremonyDevice } from '@openkms/yubihsm/ceremony';
 import { userPath, type CliIo } from './cli-context.js';
 import { EXIT_CODES_HELP } from './cli-exit-codes.js';
 import { withProgress } from './cli-progress.js';

@@ -1,13 +1,5 @@
-import {
-  CEREMONY_LAYOUT,
-  ceremonyAuthKey,
-  ceremonySeed,
-  deriveCeremonySecrets,
-  importCeremonySigningKey,
-  provisionCeremonyDevice,
-  YubiHsmClient,
-  type Transport,
-} from '@openkms/yubihsm';
+import { CEREMONY_LAYOUT, YubiHsmClient, type Transport } from '@openkms/yubihsm';
+import { ceremonyAuthKey, ceremonySeed, deriveCeremonySecrets, importCeremonySigningKey, provisionCeremonyDevice } from '@openkms/yubihsm/ceremony';
 import { DEMO_LAYOUT } from './demo-config.js';
 
 /**

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { createAuditKeyFile } from '@openkms/audit';
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { createInProcessTransport, newCeremonyMnemonic, type Transport } from '@openkms/yubihsm';
+import { createInProcessTransport, type Transport } from '@openkms/yubihsm';
 import { createSimulator, startConnectorServer, type ConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
 import { writeFileAtomicSync } from '@openkms/policy';
 import { TokenStore } from '../auth/token-store.js';
 import { startSigner, type RunningSigner, type StartSignerOptions } from '../runtime/start-signer.js';
 import { CONNECTOR_LINE, connectorLine, demoConfigToml, withEvmUpstream } from './demo-config.js';
-import { provisionDemoHsm } from './provision-demo-hsm.js';
 
 export interface DemoFiles {
   readonly dir: string;
@@ -109,6 +108,8 @@ export async function startDemo(opts: StartDemoOptions): Promise<RunningDemo> {
   let created = false;
   try {
     if (!existsSync(files.hsmPassword)) {
+      // the ceremony's key derivation (BIP-39 / BIP-32 / SLIP-10) is loaded only when a demo device is created
+      const [{ newCeremonyMnemonic }, { provisionDemoHsm }] = await Promise.all([import('@openkms/yubihsm/ceremony'), import('./provision-demo-hsm.js')]);
       const mnemonic = newCeremonyMnemonic();
       writeFileAtomicSync(files.mnemonic, mnemonic + '\n');
       chmodSync(files.mnemonic, 0o600);
