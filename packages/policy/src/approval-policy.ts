@@ -95,3 +95,8 @@ export function approvalReasons(approval: ApprovalPolicy | undefined, intent: In
   }
   return out;
 }
+
+/** The intent's spend per asset as decimal strings (what a reservation for it holds; see `reserveFor`). */
+export function intentSpend(intent: Intent): Record<string, string> {
+  return Object.fromEntries([...spendTotals(intent)].map(([asset, amount]) => [asset, amount.toString()]));
+}

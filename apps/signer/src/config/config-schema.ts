@@ -27,7 +27,7 @@ const serverTls = {
           name: label,
           subject_cn: { type: 'string', minLength: 1, maxLength: 256 },
           fingerprint_sha256: { type: 'string', pattern: '^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$' },
-          scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(sign|read|admin)(:[A-Za-z0-9._-]{1,64})?$' } },
+          scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(sign|read|admin|approve)(:[A-Za-z0-9._-]{1,64})?$' } },
         },
       },
     },
