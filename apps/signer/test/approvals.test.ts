@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { address, lamports } from '@solana/kit';
 import { getTransferSolInstruction } from '@solana-program/system';
@@ -167,10 +168,33 @@ describe('operator approvals: a transfer above the approval threshold waits for 
     assert.equal(await remaining(), before, 'the reservation is released');
   });
 
-  test('every step is audited and audit verify passes', async () => {
+  test('openkms approvals list|show|approve|deny: the decoded intent in plain words, decisions by the token given', async () => {
+    const aliceFile = join(s.dir, 'alice.token');
+    const bobFile = join(s.dir, 'bob.token');
+    writeFileSync(aliceFile, tok.alice!, { mode: 0o600 });
+    writeFileSync(bobFile, tok.bob!, { mode: 0o600 });
+    const held = await signSolana(s, transferBody(svm, payer, 2_500_000_000n, addr(6)).body);
+    assert.equal(held.status, 202, held.text);
+    const id = held.json.approval_id as string;
+    const list = await cli(['approvals', 'list', '--url', s.url, '--token-file', aliceFile]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, new RegExp(`${id}\\s+pending`));
+    const show = await cli(['approvals', 'show', id, '--url', s.url, '--token-file', aliceFile]);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, new RegExp(`send 2\\.5 SOL from ${payer} to ${addr(6)}`));
+    assert.match(show.stdout, /above the approval threshold/);
+    const denied = await cli(['approvals', 'deny', id, '--reason', 'not today', '--url', s.url, '--token-file', bobFile]);
+    assert.equal(denied.code, 0, denied.stderr);
+    assert.match(denied.stdout, /denied \(approval_denied: denied by bob: not today\)/);
+    const again = await cli(['approvals', 'approve', id, '--url', s.url, '--token-file', aliceFile]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /approval_not_pending/);
+  });
+
+  test('every step is audited (requested, approved by whom, denied, signed with its approval id)', async () => {
     const records = await auditRecords(s);
     const actions = records.map((r) => (r.decision === 'admin' ? r.action : r.decision));
-    for (const step of ['pending', 'approval_approve', 'approval_deny']) assert.ok(actions.includes(step), `${step} audited`);
+    for (const step of ['pending', 'approval_approve', 'approval_deny', 'allow']) assert.ok(actions.includes(step), `${step} audited`);
     const signed = records.find((r) => r.decision === 'allow' && (r.details as { approval_id?: string } | undefined)?.approval_id !== undefined);
     assert.ok(signed, 'the signature made at approval time names its approval');
     const approve = records.find((r) => r.action === 'approval_approve');

@@ -24,7 +24,7 @@ describe('openkms --help', () => {
       assert.match(out.stdout, /openkms/, `openkms ${args.join(' ')} prints its help`);
       assert.equal(out.stderr, '', `openkms ${args.join(' ')}`);
     }
-    assert.deepEqual([...COMMAND_NAMES].sort(), ['audit', 'config', 'demo', 'keys', 'openapi', 'run', 'sim', 'token']);
+    assert.deepEqual([...COMMAND_NAMES].sort(), ['approvals', 'audit', 'config', 'demo', 'keys', 'openapi', 'run', 'sim', 'token']);
   });
 
   test('a subcommand with --help exits 0 too; a missing subcommand or command is a usage error (2, help on stderr)', async () => {

@@ -17,6 +17,8 @@ Commands:
   openapi [--write]                       print (or regenerate) the OpenAPI v1 document
   config check --config FILE              validate a config file
   keys list (--config FILE | --url URL)   list a running signer's keys, and the backends' keys no label maps to
+  approvals list|show|approve|deny (--config FILE | --url URL)
+                                          review and decide requests held for an operator approval
   config migrate --from-original FILE --out DIR
                                           convert the original Rust openKMS's config, tokens and kill switches
 
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   openapi: async () => (await import('./openapi-command.js')).openapiCommand,
   config: async () => (await import('./config-command.js')).configCommand,
   keys: async () => (await import('./keys-command.js')).keysCommand,
+  approvals: async () => (await import('./approvals-command.js')).approvalsCommand,
 };
 
 /** The names of the CLI's commands. */
