@@ -93,6 +93,15 @@ export function configSchema(): JsonSchema {
         additionalProperties: false,
         properties: { file: { type: 'string', minLength: 1 } },
       },
+      approvals: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['webhook_url', 'webhook_secret_file'],
+        properties: {
+          webhook_url: { type: 'string', pattern: '^https?://[^\\s]+$' },
+          webhook_secret_file: { type: 'string', minLength: 1 },
+        },
+      },
       replay: {
         type: 'object',
         additionalProperties: false,

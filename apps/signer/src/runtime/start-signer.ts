@@ -176,8 +176,11 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       approvals: () => approvals,
     });
     // requests held for an operator approval (persisted beside the state file; pending ones reserved again now)
-    const approvals = await startApprovals({ config: () => config, engine, pipeline, audit, logger });
-    cleanups.push(async () => approvals.close());
+    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger });
+    cleanups.push(async () => {
+      approvals.close();
+      webhook?.close();
+    });
     const authAuditor = new AuthFailureAuditor(audit);
     const denialBudget = new DenialBudget(
       () => config.auth.deniedPerMinute,
@@ -411,6 +414,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       (closing ??= (async () => {
         shuttingDown = true;
         approvals.close();
+        webhook?.close();
         clearInterval(healthTimer);
         clearInterval(checkpointTimer);
         if (opts.handleSighup) process.off('SIGHUP', onHup);
