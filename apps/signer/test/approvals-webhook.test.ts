@@ -25,7 +25,11 @@ test('the approval webhook: HMAC-signed JSON, retried after a failure, never the
         res.writeHead(500).end();
         return;
       }
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['x-openkms-signature']), event: String(req.headers['x-openkms-event']) });
+      received.push({
+        body: Buffer.concat(chunks).toString('utf8'),
+        signature: String(req.headers['x-openkms-signature']),
+        event: String(req.headers['x-openkms-event']),
+      });
       res.writeHead(204).end();
     });
   });
@@ -51,7 +55,11 @@ test('the approval webhook: HMAC-signed JSON, retried after a failure, never the
     assert.equal(held.status, 202, held.text);
     const approver = TokenStore.load(join(s.dir, 'tokens.json')).create('approver', ['approve']);
     assert.equal((await s.request('POST', `/admin/approvals/${held.json.approval_id}/approve`, { token: approver })).status, 200);
-    await waitFor(() => received.some((r) => r.event === 'signed') && received.some((r) => r.event === 'requested'), 'requested and signed notifications', 15_000);
+    await waitFor(
+      () => received.some((r) => r.event === 'signed') && received.some((r) => r.event === 'requested'),
+      'requested and signed notifications',
+      15_000,
+    );
     for (const r of received) {
       const expected = `sha256=${createHmac('sha256', secret).update(r.body).digest('hex')}`;
       assert.ok(timingSafeEqual(Buffer.from(r.signature), Buffer.from(expected)), 'the HMAC over the body verifies');

@@ -77,11 +77,18 @@ export function approvalReasons(approval: ApprovalPolicy | undefined, intent: In
   for (const [asset, threshold] of Object.entries(approval.above)) {
     const attempted = totals.get(asset) ?? 0n;
     if (attempted > BigInt(threshold)) {
-      out.push({ condition: 'above', asset, threshold, attempted: attempted.toString(), message: `${asset}: ${attempted} is above the approval threshold ${threshold}` });
+      out.push({
+        condition: 'above',
+        asset,
+        threshold,
+        attempted: attempted.toString(),
+        message: `${asset}: ${attempted} is above the approval threshold ${threshold}`,
+      });
     }
   }
   const programs = new Set(approval.programs);
-  for (const p of intent.programs) if (programs.has(canonicalAccountId(p))) out.push({ condition: 'program', program: p, message: `program ${p} needs an approval` });
+  for (const p of intent.programs)
+    if (programs.has(canonicalAccountId(p))) out.push({ condition: 'program', program: p, message: `program ${p} needs an approval` });
   const types = new Set(approval.message_types);
   for (const m of intent.messageTypes) if (types.has(m)) out.push({ condition: 'message_type', type_url: m, message: `message type ${m} needs an approval` });
   const contracts = new Set(approval.contracts);

@@ -5,7 +5,15 @@ import { SYSTEM, TOKEN, solanaEngine, solanaTx, transfer } from './helpers.js';
 
 test('approval: parsed with defaults, and its ids are checked like the rest of the policy', () => {
   const p = parsePolicy({ approval: { above: { native: '100' }, approvers: ['alice', 'bob'] } }, 'keys.hot.policy');
-  assert.deepEqual(p.approval, { above: { native: '100' }, programs: [], message_types: [], contracts: [], ttl_secs: 900, approvers: ['alice', 'bob'], quorum: 1 });
+  assert.deepEqual(p.approval, {
+    above: { native: '100' },
+    programs: [],
+    message_types: [],
+    contracts: [],
+    ttl_secs: 900,
+    approvers: ['alice', 'bob'],
+    quorum: 1,
+  });
   const refs = checkPolicyIds(parsePolicy({ approval: { above: { 'spl:bad': '1' }, programs: ['P'] } }, 'keys.hot.policy'), 'keys.hot.policy', (kind, value) =>
     value === 'spl:bad' || value === 'P' ? `bad ${kind}` : undefined,
   );

@@ -61,6 +61,11 @@ export function writeApprovalsFile(path: string, approvals: readonly ApprovalRec
   try {
     writeFileAtomicSync(path, `${JSON.stringify({ version: 1, approvals }, null, 2)}\n`, 0o600);
   } catch (err) {
-    throw openKmsError(ErrorCode.stateWriteFailed, `cannot write the approvals file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file: path }, err);
+    throw openKmsError(
+      ErrorCode.stateWriteFailed,
+      `cannot write the approvals file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { file: path },
+      err,
+    );
   }
 }

@@ -142,7 +142,9 @@ export class ApprovalService implements ApprovalHold {
 
   /** Every approval still kept (pending first, newest first). */
   list(): ApprovalRecord[] {
-    return [...this.#records.values()].sort((a, b) => (a.status === 'pending') !== (b.status === 'pending') ? (a.status === 'pending' ? -1 : 1) : b.created_at.localeCompare(a.created_at));
+    return [...this.#records.values()].sort((a, b) =>
+      (a.status === 'pending') !== (b.status === 'pending') ? (a.status === 'pending' ? -1 : 1) : b.created_at.localeCompare(a.created_at),
+    );
   }
 
   get(id: string): ApprovalRecord {
@@ -211,12 +213,16 @@ export class ApprovalService implements ApprovalHold {
     const reservation = this.#reservations.get(id);
     this.#signing.add(id);
     try {
-      const result = await this.#deps.sign(r.chain, { ...r.body }, {
-        requestId,
-        tokenName: r.token_name,
-        deadline: this.#now() + this.#deps.requestTimeoutMs(),
-        approved: { id, reservation: reservation ?? { commit: () => undefined, release: () => undefined } },
-      });
+      const result = await this.#deps.sign(
+        r.chain,
+        { ...r.body },
+        {
+          requestId,
+          tokenName: r.token_name,
+          deadline: this.#now() + this.#deps.requestTimeoutMs(),
+          approved: { id, reservation: reservation ?? { commit: () => undefined, release: () => undefined } },
+        },
+      );
       next = { ...next, status: 'approved', decided_at: new Date(this.#now()).toISOString(), result };
       this.#reservations.delete(id);
       this.#records.set(id, next);
@@ -245,7 +251,12 @@ export class ApprovalService implements ApprovalHold {
     await this.#auditStep(r, actor.name, requestId, 'approval_deny', reason === undefined ? {} : { reason });
     return this.#finish(
       r,
-      { status: 'denied', code: ErrorCode.approvalDenied, message: reason === undefined ? `denied by ${actor.name}` : `denied by ${actor.name}: ${reason}`, denied_by: actor.name },
+      {
+        status: 'denied',
+        code: ErrorCode.approvalDenied,
+        message: reason === undefined ? `denied by ${actor.name}` : `denied by ${actor.name}: ${reason}`,
+        denied_by: actor.name,
+      },
       'denied',
       false,
     );
@@ -267,13 +278,18 @@ export class ApprovalService implements ApprovalHold {
   #decidable(id: string, actor: Approver): ApprovalRecord {
     const r = this.get(id);
     if (r.status !== 'pending' || this.#signing.has(id)) {
-      throw openKmsError(ErrorCode.approvalNotPending, `approval ${id} is ${this.#signing.has(id) ? 'being signed' : r.status}`, { approval_id: id, status: r.status });
+      throw openKmsError(ErrorCode.approvalNotPending, `approval ${id} is ${this.#signing.has(id) ? 'being signed' : r.status}`, {
+        approval_id: id,
+        status: r.status,
+      });
     }
     if (!canApprove(actor.scopes, r.label)) {
       throw openKmsError(ErrorCode.forbiddenScope, `token ${actor.name} needs admin scope or approve scope for ${r.label}`, { label: r.label });
     }
     if (actor.name === r.token_name) {
-      throw openKmsError(ErrorCode.approverNotAllowed, `token ${actor.name} requested ${id}; the requesting token never decides its own request`, { approval_id: id });
+      throw openKmsError(ErrorCode.approverNotAllowed, `token ${actor.name} requested ${id}; the requesting token never decides its own request`, {
+        approval_id: id,
+      });
     }
     if (r.approvers.length > 0 && !r.approvers.includes(actor.name)) {
       throw openKmsError(ErrorCode.approverNotAllowed, `token ${actor.name} is not among the approvers of ${r.label}`, { approval_id: id, label: r.label });

@@ -55,7 +55,8 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
       throw openKmsError(ErrorCode.backendUnavailable, `cannot reach the signer at ${url} (${(err as Error).message})`, { url });
     }
     const json = (await res.json().catch(() => undefined)) as { error?: string; code?: string } | undefined;
-    if (!res.ok) throw new CliHttpError(`${method} ${path} answered ${res.status}${json?.error ? `: ${json.error}` : ''}${json?.code ? ` [${json.code}]` : ''}`);
+    if (!res.ok)
+      throw new CliHttpError(`${method} ${path} answered ${res.status}${json?.error ? `: ${json.error}` : ''}${json?.code ? ` [${json.code}]` : ''}`);
     return json;
   };
   try {

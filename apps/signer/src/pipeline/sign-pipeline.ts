@@ -205,10 +205,14 @@ export class SignPipeline {
           const hold = ctx.mayHold ? this.deps.approvals?.() : undefined;
           try {
             if (hold === undefined) {
-              const e = openKmsError(ErrorCode.approvalRequired, 'policy: this request needs an operator approval; send it to POST /sign/<chain>, which holds it', {
-                label,
-                reasons: reasons.map((r) => r.message),
-              });
+              const e = openKmsError(
+                ErrorCode.approvalRequired,
+                'policy: this request needs an operator approval; send it to POST /sign/<chain>, which holds it',
+                {
+                  label,
+                  reasons: reasons.map((r) => r.message),
+                },
+              );
               count('deny', e.code);
               await this.tryAudit(audit, { decision: 'deny', reason_code: e.code, reason: e.message });
               throw e;
