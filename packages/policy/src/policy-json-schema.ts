@@ -129,7 +129,12 @@ function policyProperties(nullable: boolean, aliases: PolicyAliases | undefined)
       additionalProperties: false,
       description: 'Otherwise allowed requests that wait (HTTP 202) for an operator approval before they are signed.',
       properties: {
-        above: { type: 'object', additionalProperties: amount, description: 'Asset id → amount in base units; strictly more needs an approval.' },
+        above: {
+          type: 'object',
+          propertyNames: { pattern: ASSET_ID_PATTERN, maxLength: 256 },
+          additionalProperties: amount,
+          description: 'Asset id → amount in base units; strictly more needs an approval.',
+        },
         programs: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 } },
         message_types: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 } },
         contracts: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 } },
