@@ -97,6 +97,7 @@ export class ApprovalService implements ApprovalHold {
     for (const r of this.#records.values()) {
       if (r.status === 'pending' && r.label === req.label && r.signed_sha256 === req.signedSha256 && r.token_name === req.tokenName) {
         req.reservation.release();
+        await req.audit({ approval_id: r.id, expires_at: r.expires_at, quorum: r.quorum, duplicate: true });
         return this.#heldBody(r);
       }
     }

@@ -455,6 +455,7 @@ const RESTART_ONLY = [
   'logging.file',
   'audit',
   'state',
+  'approvals',
   'replay',
   'backend',
   'backends',
