@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { address, lamports } from '@solana/kit';
 import { getTransferSolInstruction } from '@solana-program/system';
@@ -258,4 +259,17 @@ describe('operator approvals: quorum, expiry and restart', () => {
       await s.close().catch(() => undefined);
     }
   });
+});
+
+test('an unreadable approvals file stops startup (fail closed: reserved budgets are never forgotten silently)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openkms-approvals-bad-'));
+  try {
+    writeFileSync(join(dir, 'state.json.approvals.json'), '{"version": 1, "approvals": [{"id": 5}]}', { mode: 0o600 });
+    await assert.rejects(
+      startTestSigner({ dir }),
+      (err: { code?: string; message?: string }) => err.code === 'config_invalid' && /approvals\[0\]/.test(String(err.message)),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
