@@ -25,6 +25,7 @@ describe('openkms --help', () => {
       assert.equal(out.stderr, '', `openkms ${args.join(' ')}`);
     }
     assert.deepEqual([...COMMAND_NAMES].sort(), [
+      'approvals',
       'audit',
       'backup',
       'config',

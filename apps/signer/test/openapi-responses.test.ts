@@ -528,6 +528,34 @@ describe('OpenAPI: every real response is documented for its operation and match
     await expect(200, undefined, 'POST', '/admin/keys/solana-hot-0/enable', { token: s.adminToken });
   });
 
+  test('approvals: 202 from sign and GET /approvals/{id}; admin list, show, approve and deny 200; 403, 404, 409', async () => {
+    const overlay = '/admin/keys/solana-hot-0/policy';
+    await expect(200, undefined, 'PATCH', overlay, { token: s.adminToken, body: { approval: { above: { native: '1000' }, ttl_secs: 600 } } });
+    await expect(400, 'invalid_request', 'PATCH', overlay, { token: s.adminToken, body: { approval: { quorum: 0 } } });
+    try {
+      const held = await expect(202, undefined, 'POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 5000) });
+      const id = held.json.approval_id as string;
+      await expect(202, undefined, 'GET', `/approvals/${id}`, { token: s.signerToken });
+      await expect(404, 'approval_not_found', 'GET', `/approvals/${id}`, { token: tok.signAll });
+      await expect(400, 'invalid_request', 'GET', `/approvals/${id}?wait=soon`, { token: s.signerToken });
+      await expect(200, undefined, 'GET', '/admin/approvals', { token: tok.adminOnly });
+      await expect(200, undefined, 'GET', `/admin/approvals/${id}`, { token: tok.adminOnly });
+      await expect(404, 'approval_not_found', 'GET', '/admin/approvals/apv_000000000000000000000000', { token: tok.adminOnly });
+      await expect(403, 'forbidden_scope', 'GET', '/admin/approvals', { token: s.signerToken });
+      await expect(401, 'unauthorized', 'GET', '/admin/approvals');
+      await expect(403, 'forbidden_scope', 'POST', `/admin/approvals/${id}/approve`, { token: s.signerToken });
+      await expect(200, undefined, 'POST', `/admin/approvals/${id}/approve`, { token: tok.adminOnly });
+      await expect(409, 'approval_not_pending', 'POST', `/admin/approvals/${id}/deny`, { token: tok.adminOnly });
+      const signed = await expect(200, undefined, 'GET', `/approvals/${id}`, { token: s.signerToken });
+      assert.ok(signed.json.signature_b58);
+      const other = await expect(202, undefined, 'POST', '/sign/solana', { token: s.signerToken, body: solanaBody(keys, 5001) });
+      await expect(200, undefined, 'POST', `/admin/approvals/${other.json.approval_id}/deny`, { token: tok.adminOnly, body: { reason: 'no' } });
+      await expect(403, 'approval_denied', 'GET', `/approvals/${other.json.approval_id}`, { token: s.signerToken });
+    } finally {
+      await expect(200, undefined, 'DELETE', overlay, { token: s.adminToken });
+    }
+  });
+
   test('reload: 200, 400 config_invalid; /metrics behind auth: 401, 403, 200', async () => {
     const file = s.demo.files.config;
     const good = readFileSync(file, 'utf8');

@@ -6,8 +6,8 @@ export const AUDIT_FORMAT_VERSION = 1;
 /** `prev_mac` of the very first record of a brand-new log. */
 export const GENESIS_MAC = '0'.repeat(64);
 
-/** What the signer decided (or did) for the request the record describes. */
-export const AUDIT_DECISIONS = ['allow', 'deny', 'replay', 'error', 'auth_failure', 'admin', 'shed'] as const;
+/** What the signer decided (or did) for the request the record describes (`pending`: held for an operator's approval). */
+export const AUDIT_DECISIONS = ['allow', 'deny', 'replay', 'error', 'auth_failure', 'admin', 'shed', 'pending'] as const;
 export type AuditDecision = (typeof AUDIT_DECISIONS)[number];
 
 export function isAuditDecision(value: unknown): value is AuditDecision {

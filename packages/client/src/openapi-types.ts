@@ -337,6 +337,111 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/approvals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A held request, for the token that sent it: 202 while it waits, 200 with the sign response exactly as POST /sign/<chain> returns it once approved (signed at approval time, with the policy as it is then), or the final code: 403 approval_denied, 410 approval_expired, or the refusal code of the signing (e.g. key_disabled). Another token gets 404. */
+    get: operations['getApproval'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Held requests (pending first) and recently decided ones, with the decoded intent. Needs admin scope or an approve scope. */
+    get: operations['adminListApprovals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/approvals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One approval with its decoded intent. Needs admin scope or an approve scope. */
+    get: operations['adminGetApproval'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/approvals/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a held request (admin scope, or approve / approve:<label>; a name in the key's approval.approvers when it lists any; never the requesting token; each name counts once). At the quorum the request is signed at once with the policy as it is now: status approved, or failed with the refusal code (a kill switch wins). */
+    post: operations['adminApproveApproval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/approvals/{id}/deny': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deny a held request (same scopes and approvers as approve); its reserved budget is released. Optional body {"reason"}. */
+    post: operations['adminDenyApproval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mcp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * MCP (Model Context Protocol) over streamable HTTP, stateless: the tools of `openkms mcp` (list_keys, get_policy, explain, sign_<chain>, send_evm_transaction when an EVM network is configured).
+     * @description Each tool call is dispatched in process to the route it stands for (GET /keys, GET /policy/{label}, POST /policy/{label}/explain, POST /sign/{chain}, POST /rpc/evm/{network}) with this request's bearer token: authenticated, scoped, validated, decided and audited exactly like that request (request id: this one's suffixed .<n>). A refusal is a tool result with isError and the stable code and reason in its structured content. No tool changes policy, tokens or kill switches. Needs a bearer token (a client certificate alone is not enough); send Accept: application/json, text/event-stream. GET and DELETE (sessions, server-sent streams) are not served (405).
+     */
+    post: operations['mcp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/sign/cosmos': {
     parameters: {
       query?: never;
@@ -452,6 +557,57 @@ export interface components {
       /** @description Logs decoded by the contract's ABI (event, signature, args by name), undecodable logs raw. */
       events?: Record<string, unknown>[];
     };
+    ApprovalPending: {
+      approval_id: string;
+      /** @enum {string} */
+      status: 'pending';
+      /** Format: date-time */
+      expires_at: string;
+      reasons: components['schemas']['ApprovalReason'][];
+      quorum?: number;
+      /** @description Approvals given so far. */
+      approvals?: number;
+    };
+    ApprovalReason: {
+      /** @enum {string} */
+      condition: 'above' | 'program' | 'message_type' | 'contract';
+      message: string;
+      asset?: string;
+      threshold?: string;
+      attempted?: string;
+      program?: string;
+      type_url?: string;
+      contract?: string;
+    };
+    Approval: {
+      approval_id: string;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'denied' | 'expired' | 'failed';
+      label: string;
+      chain: string;
+      /** @description The name of the token that sent the request. */
+      token_name: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      expires_at: string;
+      reasons: components['schemas']['ApprovalReason'][];
+      /** @description The decoded intent (amounts as decimal strings of base units). */
+      intent: Record<string, unknown>;
+      quorum: number;
+      approvers: string[];
+      approvals: {
+        name: string;
+        /** Format: date-time */
+        at: string;
+      }[];
+      /** Format: date-time */
+      decided_at?: string;
+      denied_by?: string;
+      /** @description Final code (approval_denied, approval_expired, or the refusal code when signing failed). */
+      code?: string;
+      message?: string;
+    };
     Error: {
       /** @description Human-readable message; may change between releases. */
       error: string;
@@ -493,6 +649,8 @@ export interface components {
       uncapped?: string[];
       /** @description Every violation of the failing rule, the first one in `error`. */
       violations?: string[];
+      /** @description The calls of REST gateway contracts (registered ABIs) in the request, each as `<contract name>.<signature> <arguments as JSON>`, e.g. `token.transfer(address,uint256) {"to":"0x…","value":"250"}`; whatever rule failed. */
+      contract_calls?: string[];
     };
     Health: {
       /**
@@ -646,6 +804,7 @@ export interface components {
         /** @description The rule's facts; a failing rule names what failed in flat fields (asset, cap, attempted, spent, remaining, retry_after_secs, limit, used, …), the same as DenialDetails. */
         detail?: Record<string, unknown>;
       }[];
+      /** @description The policy facts the chain plugin decoded (programs, contracts, transfers, fees, flags). A call to a REST gateway contract lists its `contract_name`, function `signature` and ABI-decoded `args` (integers as decimal strings, addresses checksummed, bytes as 0x hex, tuples as objects) in `contracts`. */
       intent?: Record<string, unknown>;
       policy_version?: string;
     };
@@ -758,6 +917,21 @@ export interface components {
       }[];
       /** @description Risk flags this key may carry (contract_creation, unlimited_approval, nft_transfer, nft_approval_for_all, blob_transaction, delegation_authorization, personal_message); absent or empty: none. */
       allowed_flags?: string[];
+      /** @description Otherwise allowed requests that wait (HTTP 202) for an operator approval before they are signed. */
+      approval?: {
+        /** @description Asset id → amount in base units; strictly more needs an approval. */
+        above?: {
+          [key: string]: string;
+        };
+        programs?: string[];
+        message_types?: string[];
+        contracts?: string[];
+        /** @default 900 */
+        ttl_secs?: number;
+        approvers?: string[];
+        /** @default 1 */
+        quorum?: number;
+      };
       /**
        * @description Alias of window_caps.native (lamports; rolling 24 h, not a calendar day).
        * @example 5000000000
@@ -835,6 +1009,20 @@ export interface components {
           }[]
         | null;
       allowed_flags?: string[] | null;
+      approval?: {
+        /** @description Asset id → amount in base units; strictly more needs an approval. */
+        above?: {
+          [key: string]: string;
+        };
+        programs?: string[];
+        message_types?: string[];
+        contracts?: string[];
+        /** @default 900 */
+        ttl_secs?: number;
+        approvers?: string[];
+        /** @default 1 */
+        quorum?: number;
+      } | null;
       daily_cap_lamports?: string | null;
       per_tx_cap_lamports?: string | null;
     };
@@ -1888,6 +2076,239 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  getApproval: {
+    parameters: {
+      query?: {
+        /** @description Long poll up to this many seconds (at most 60) for a decision. */
+        wait?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The approval id (`apv_` and 24 hex digits) from the 202 answer. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Approved and signed; the body is the chain's sign response. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, unknown>;
+        };
+      };
+      /** @description Still waiting for its approval. */
+      202: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalPending'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description approval_expired: nobody approved it in time; its budget was released. */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminListApprovals: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The approvals. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Approval'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminGetApproval: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The approval id (`apv_` and 24 hex digits) from the 202 answer. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The approval. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Approval'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminApproveApproval: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The approval id (`apv_` and 24 hex digits) from the 202 answer. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The approval after this step. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Approval'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description approval_not_pending: already decided. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminDenyApproval: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The approval id (`apv_` and 24 hex digits) from the 202 answer. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The denied approval. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Approval'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description approval_not_pending: already decided. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  mcp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, unknown>;
+      };
+    };
+    responses: {
+      /** @description The JSON-RPC response to the request. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, unknown>;
+        };
+      };
+      /** @description A notification or response was accepted (nothing to answer). */
+      202: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description The Accept header does not list both application/json and text/event-stream (a JSON-RPC error). */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, unknown>;
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
   sign_cosmos: {
     parameters: {
       query?: never;
@@ -1909,6 +2330,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SignResponse.cosmos'];
+        };
+      };
+      /** @description Policy passed, but the request meets a condition of the key's approval table: it is held (its budget reserved) until an operator approves it. Poll GET /approvals/{approval_id}. */
+      202: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalPending'];
         };
       };
       400: components['responses']['BadRequest'];
@@ -1943,6 +2374,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SignResponse.evm'];
+        };
+      };
+      /** @description Policy passed, but the request meets a condition of the key's approval table: it is held (its budget reserved) until an operator approves it. Poll GET /approvals/{approval_id}. */
+      202: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalPending'];
         };
       };
       400: components['responses']['BadRequest'];
@@ -2058,6 +2499,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SignResponse.solana'];
+        };
+      };
+      /** @description Policy passed, but the request meets a condition of the key's approval table: it is held (its budget reserved) until an operator approves it. Poll GET /approvals/{approval_id}. */
+      202: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalPending'];
         };
       };
       400: components['responses']['BadRequest'];

@@ -109,6 +109,19 @@ export const ErrorCode = {
   unknownFrom: 'unknown_from',
   /** A contract ABI that is not a valid JSON ABI (the error names the entry and the offending item). */
   abiInvalid: 'abi_invalid',
+  // operator approvals (appended)
+  /** The request needs an operator's approval (the key's `approval` table) but came through a route that cannot wait for one (JSON-RPC, gateway). */
+  approvalRequired: 'approval_required',
+  /** No approval with that id (or not one this token requested). */
+  approvalNotFound: 'approval_not_found',
+  /** The approval is already decided (approved, denied, expired or failed): it can no longer be approved or denied. */
+  approvalNotPending: 'approval_not_pending',
+  /** An operator denied the request that waited for an approval; its reserved budget was released. */
+  approvalDenied: 'approval_denied',
+  /** Nobody approved the request before its `ttl_secs` ran out; its reserved budget was released. */
+  approvalExpired: 'approval_expired',
+  /** The token may not approve this request: it requested it, it is not among the key's `approval.approvers`, or it already approved it. */
+  approverNotAllowed: 'approver_not_allowed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

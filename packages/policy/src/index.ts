@@ -1,3 +1,4 @@
+export * from './approval-policy.js';
 export * from './atomic-write.js';
 export * from './decision.js';
 export * from './key-policy.js';

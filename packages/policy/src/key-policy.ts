@@ -38,6 +38,29 @@ export interface KeyPolicy {
   readonly allowed_contracts?: readonly AllowedContract[];
   /** Risk flags (`unlimited_approval`, `contract_creation`, …) this key may carry. Absent or empty: none. */
   readonly allowed_flags?: readonly string[];
+  /** Otherwise allowed requests that wait for an operator's approval before they are signed. Absent: none waits. */
+  readonly approval?: ApprovalPolicy;
+}
+
+/**
+ * The `approval` table: a request that passes every rule but meets one of these conditions is held (HTTP 202) until
+ * `quorum` distinct approvers approve it, or it is denied or expires after `ttl_secs`.
+ */
+export interface ApprovalPolicy {
+  /** Asset id → amount in base units; a transaction moving strictly more of that asset needs an approval. */
+  readonly above: Readonly<Record<string, string>>;
+  /** Programs (Solana program ids) whose use needs an approval. */
+  readonly programs: readonly string[];
+  /** Message type URLs (Cosmos) whose use needs an approval. */
+  readonly message_types: readonly string[];
+  /** Contracts (EVM) whose direct call needs an approval. */
+  readonly contracts: readonly string[];
+  /** Seconds a request waits for its approval before it expires (default 900). */
+  readonly ttl_secs: number;
+  /** Token names that may approve (each also needs admin scope or an `approve` scope naming the key). Empty: any such token. */
+  readonly approvers: readonly string[];
+  /** Distinct approver token names needed (default 1). */
+  readonly quorum: number;
 }
 
 /** One `allowed_contracts` entry. Addresses are normalised to lower case. */

@@ -1,7 +1,8 @@
 import { openKmsError, parseAmount } from '@openkms/core';
 import type { PolicyAliases } from '@openkms/core';
 import { canonicalAccountId, readAllowedContracts, readAllowedFlags } from './allowed-contracts.js';
-import type { AllowedContract, AllowedMessage, AllowedProgram, AllowedRecipients, KeyPolicy, PolicyOverlay } from './key-policy.js';
+import { readApprovalPolicy } from './approval-policy.js';
+import type { AllowedContract, ApprovalPolicy, AllowedMessage, AllowedProgram, AllowedRecipients, KeyPolicy, PolicyOverlay } from './key-policy.js';
 
 /** Asset ids: `native`, or `<namespace>:<id>` (`spl:<mint>`, `denom:uatom`, `erc20:<contract>`). */
 export const ASSET_ID_PATTERN = '^(native|[a-z][a-z0-9_-]*:[^\\s]+)$';
@@ -33,6 +34,7 @@ export const POLICY_FIELDS: ReadonlySet<string> = new Set([
   'allowed_recipients',
   'allowed_contracts',
   'allowed_flags',
+  'approval',
 ]);
 const CAP_FIELDS = new Set(['per_tx_caps', 'window_caps', 'fee_caps']);
 const PROGRAM_FIELDS = new Set(['id', 'comment', 'instructions', 'allow_unknown_instructions']);
@@ -70,6 +72,7 @@ export function parsePolicy(raw: unknown, path: string, options: ParsePolicyOpti
     allowed_recipients: (f.allowed_recipients as AllowedRecipients[] | undefined) ?? [],
     ...(f.allowed_contracts === undefined ? {} : { allowed_contracts: f.allowed_contracts as AllowedContract[] }),
     ...(f.allowed_flags === undefined ? {} : { allowed_flags: f.allowed_flags as string[] }),
+    ...(f.approval === undefined ? {} : { approval: f.approval as ApprovalPolicy }),
   };
   deepFreeze(policy);
   parsed.add(policy);
@@ -122,6 +125,7 @@ function readFields(raw: unknown, path: string, patch: boolean, aliases: PolicyA
   out.allowed_recipients = nullable('allowed_recipients', readRecipients);
   out.allowed_contracts = nullable('allowed_contracts', (v, p) => readAllowedContracts(v, p, fail));
   out.allowed_flags = nullable('allowed_flags', (v, p) => readAllowedFlags(v, p, fail));
+  out.approval = nullable('approval', readApprovalPolicy);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { isOpenKmsError, openKmsError, parseAmount } from '@openkms/core';
 import type { ErrorCode, Intent, PolicyAliases } from '@openkms/core';
+import { approvalReasons, type ApprovalReason } from './approval-policy.js';
 import { compilePolicy } from './compiled-policy.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Decision } from './decision.js';
@@ -165,6 +166,20 @@ export class PolicyEngine {
     if (!decision.allowed) return { decision };
     const id = this.state.reserve(label, { time: now, spend: spendTotals(intent) });
     return { decision, reservation: new Reservation(this.state, label, id) };
+  }
+
+  /** The approval conditions the intent meets under the key's effective `approval` table (empty: none). */
+  approvalReasons(label: string, intent: Intent): ApprovalReason[] {
+    return approvalReasons(this.#compiled(label).policy.approval, intent);
+  }
+
+  /**
+   * Reserves a sign count and the given spend at `time` for a request that is waiting for its approval (a pending
+   * approval restored after a restart). Commit it once the request is signed, release it when it is not.
+   */
+  reserveFor(label: string, time: number, spend: ReadonlyMap<string, bigint>): Reservation {
+    const id = this.state.reserve(label, { time, spend });
+    return new Reservation(this.state, label, id);
   }
 
   /** Dry run: the same decision `authorize` would make now, with every rule's verdict, consuming nothing. */

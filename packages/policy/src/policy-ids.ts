@@ -43,6 +43,13 @@ export function policyIdRefs(policy: KeyPolicy, path: string): PolicyIdRef[] {
       out.push({ kind: 'address', value: a, path: at(p, `addresses[${j}]`), ...(r.program === undefined ? {} : { via: r.program }) }),
     );
   });
+  const approval = policy.approval;
+  if (approval !== undefined) {
+    for (const asset of Object.keys(approval.above)) out.push({ kind: 'asset', value: asset, path: at('approval', 'above', asset) });
+    approval.programs.forEach((x, i) => out.push({ kind: 'program', value: x, path: at('approval', `programs[${i}]`) }));
+    approval.message_types.forEach((x, i) => out.push({ kind: 'message_type', value: x, path: at('approval', `message_types[${i}]`) }));
+    approval.contracts.forEach((x, i) => out.push({ kind: 'contract', value: x, path: at('approval', `contracts[${i}]`) }));
+  }
   return out;
 }
 

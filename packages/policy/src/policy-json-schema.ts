@@ -124,6 +124,25 @@ function policyProperties(nullable: boolean, aliases: PolicyAliases | undefined)
       description:
         'Risk flags this key may carry (contract_creation, unlimited_approval, nft_transfer, nft_approval_for_all, blob_transaction, delegation_authorization, personal_message); absent or empty: none.',
     }),
+    approval: n({
+      type: 'object',
+      additionalProperties: false,
+      description: 'Otherwise allowed requests that wait (HTTP 202) for an operator approval before they are signed.',
+      properties: {
+        above: {
+          type: 'object',
+          propertyNames: { pattern: ASSET_ID_PATTERN, maxLength: 256 },
+          additionalProperties: amount,
+          description: 'Asset id → amount in base units; strictly more needs an approval.',
+        },
+        programs: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 } },
+        message_types: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 } },
+        contracts: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 } },
+        ttl_secs: { type: 'integer', minimum: 1, maximum: 604800, default: 900 },
+        approvers: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } },
+        quorum: { type: 'integer', minimum: 1, maximum: 16, default: 1 },
+      },
+    }),
   };
   for (const [name, alias] of Object.entries(aliases?.fields ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     props[name] = n({ ...amount, description: alias.description ?? `Alias of ${alias.field}.${alias.asset}.` });

@@ -161,6 +161,7 @@ test('JSON schemas are closed objects that list exactly the fields the parser ac
     'allowed_recipients',
     'allowed_contracts',
     'allowed_flags',
+    'approval',
   ].sort();
   for (const schema of [policyJsonSchema, policyOverlayJsonSchema]) {
     assert.equal(schema.additionalProperties, false);

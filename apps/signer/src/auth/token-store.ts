@@ -103,7 +103,10 @@ export class TokenStore {
       throw openKmsError(ErrorCode.invalidRequest, `invalid token name ${JSON.stringify(name)} (letters, digits, . _ -, up to 64)`, { name });
     if (scopes.length === 0) throw openKmsError(ErrorCode.invalidRequest, 'a token needs at least one scope', {});
     for (const s of scopes)
-      if (!isValidScope(s)) throw openKmsError(ErrorCode.invalidRequest, `invalid scope ${JSON.stringify(s)} (sign, sign:<label>, read, admin)`, { scope: s });
+      if (!isValidScope(s))
+        throw openKmsError(ErrorCode.invalidRequest, `invalid scope ${JSON.stringify(s)} (sign, sign:<label>, read, admin, approve, approve:<label>)`, {
+          scope: s,
+        });
     if (this.entries.some((e) => e.entry.name === name)) throw openKmsError(ErrorCode.conflict, `a token named ${name} already exists`, { name });
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const entry: TokenEntry = { name, sha256: sha256(token).toString('hex'), scopes: [...scopes], created_at: new Date().toISOString() };
@@ -120,7 +123,10 @@ export class TokenStore {
     if (!NAME.test(name))
       throw openKmsError(ErrorCode.invalidRequest, `invalid token name ${JSON.stringify(name)} (letters, digits, . _ -, up to 64)`, { name });
     for (const s of scopes)
-      if (!isValidScope(s)) throw openKmsError(ErrorCode.invalidRequest, `invalid scope ${JSON.stringify(s)} (sign, sign:<label>, read, admin)`, { scope: s });
+      if (!isValidScope(s))
+        throw openKmsError(ErrorCode.invalidRequest, `invalid scope ${JSON.stringify(s)} (sign, sign:<label>, read, admin, approve, approve:<label>)`, {
+          scope: s,
+        });
     if (token.length === 0) throw openKmsError(ErrorCode.invalidRequest, 'an imported token must not be empty', { name });
     if (this.entries.some((e) => e.entry.name === name)) throw openKmsError(ErrorCode.conflict, `a token named ${name} already exists`, { name });
     const hash = sha256(token);

@@ -29,6 +29,8 @@ Commands:
   restore --in FILE --mnemonic-file FILE  import a backup (ours or the original's); verify every public key
   mcp (--url URL | --config FILE) [--token-file FILE]
                                           serve the signer's tools to an MCP agent over stdio
+  approvals list|show|approve|deny (--config FILE | --url URL)
+                                          review and decide requests held for an operator approval
   config migrate --from-original FILE --out DIR
                                           convert the original Rust openKMS's config, tokens and kill switches
 
@@ -53,6 +55,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   backup: async () => (await import('./backup-command.js')).backupCommand,
   restore: async () => (await import('./restore-command.js')).restoreCommand,
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,
+  approvals: async () => (await import('./approvals-command.js')).approvalsCommand,
 };
 
 /** The names of the CLI's commands. */

@@ -28,7 +28,7 @@ const serverTls = {
           name: label,
           subject_cn: { type: 'string', minLength: 1, maxLength: 256 },
           fingerprint_sha256: { type: 'string', pattern: '^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$' },
-          scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(sign|read|admin)(:[A-Za-z0-9._-]{1,64})?$' } },
+          scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(sign|read|admin|approve)(:[A-Za-z0-9._-]{1,64})?$' } },
         },
       },
     },
@@ -93,6 +93,15 @@ export function configSchema(): JsonSchema {
         type: 'object',
         additionalProperties: false,
         properties: { file: { type: 'string', minLength: 1 } },
+      },
+      approvals: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['webhook_url', 'webhook_secret_file'],
+        properties: {
+          webhook_url: { type: 'string', pattern: '^https?://[^\\s]+$' },
+          webhook_secret_file: { type: 'string', minLength: 1 },
+        },
       },
       replay: {
         type: 'object',

@@ -134,6 +134,7 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
       daily: raw.audit?.daily ?? true,
     },
     state: { file: at(raw.state?.file ?? 'state.json') },
+    ...(raw.approvals ? { approvals: { webhookUrl: String(raw.approvals.webhook_url), webhookSecretFile: at(raw.approvals.webhook_secret_file) } } : {}),
     replay: { maxEntries: raw.replay?.max_entries ?? 10_000, ttlSecs: raw.replay?.ttl_secs ?? 120 },
     backends,
     backend: {

@@ -23,6 +23,8 @@ export interface SignerConfig {
   readonly auth: { readonly tokenFile: string; readonly metricsRequireAuth: boolean; readonly publicKeys: boolean; readonly deniedPerMinute: number };
   readonly audit: { readonly dir: string; readonly keyFile: string; readonly maxBytes?: number; readonly daily: boolean };
   readonly state: { readonly file: string };
+  /** Where changes of held approvals are POSTed (HMAC-SHA256 of the body with the secret file's content). */
+  readonly approvals?: { readonly webhookUrl: string; readonly webhookSecretFile: string };
   readonly replay: { readonly maxEntries: number; readonly ttlSecs: number };
   /** Key backends by name (`[backends.<name>]`; the old `[backend.yubihsm]` table is the backend named "yubihsm"). */
   readonly backends: Readonly<Record<string, BackendConfig>>;

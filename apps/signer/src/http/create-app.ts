@@ -15,6 +15,8 @@ import { rpcBody } from '../rpc/rpc-body.js';
 import { createRpcHandler } from '../rpc/rpc-handler.js';
 import { mountGatewayRoutes } from './gateway-routes.js';
 import { lazyMcpRoute } from '../mcp/lazy-mcp-route.js';
+import { isHeldResponse } from '../approvals/approval-service.js';
+import { mountApprovalRoutes } from '../approvals/approval-routes.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -336,9 +338,11 @@ export function createApp(s: SignerServices): express.Express {
           requestId: String(res.locals.requestId),
           tokenName: identity.name,
           deadline: Date.now() + s.config().server.requestTimeoutMs,
+          mayHold: true,
         });
         s.observeBudgets(label);
-        res.status(200).json(result);
+        // held for an operator approval: 202 {approval_id, status, expires_at, reasons} (see approvals/)
+        res.status(isHeldResponse(result) ? 202 : 200).json(result);
       } catch (err) {
         const status = isOpenKmsError(err) ? httpStatusOf(err.code) : 500;
         if (status >= 400 && status < 500) s.denialBudget.recordDenial(identity.name);
@@ -359,6 +363,8 @@ export function createApp(s: SignerServices): express.Express {
 
   // MCP over streamable HTTP: the same tools as `openkms mcp`, each call dispatched in process to its route above
   route('POST', '/mcp', auth, body, lazyMcpRoute(s, app));
+  // operator approvals: GET /approvals/{id}, /admin/approvals…
+  mountApprovalRoutes(s, { route, auth, body, forbidden });
 
   // admin
   const actor = (res: Response) => identityOf(res);

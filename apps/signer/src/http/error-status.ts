@@ -66,6 +66,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.unknownMethod]: 404,
   [ErrorCode.unknownFrom]: 404,
   [ErrorCode.abiInvalid]: 400,
+  // operator approvals
+  [ErrorCode.approvalRequired]: 403,
+  [ErrorCode.approvalNotFound]: 404,
+  [ErrorCode.approvalNotPending]: 409,
+  [ErrorCode.approvalDenied]: 403,
+  [ErrorCode.approvalExpired]: 410,
+  [ErrorCode.approverNotAllowed]: 403,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

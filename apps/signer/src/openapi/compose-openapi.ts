@@ -87,6 +87,12 @@ export function composeOpenApi(
             headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
             content: { 'application/json': { schema: { $ref: `#/components/schemas/${res}` } } },
           },
+          '202': {
+            description:
+              "Policy passed, but the request meets a condition of the key's approval table: it is held (its budget reserved) until an operator approves it. Poll GET /approvals/{approval_id}.",
+            headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ApprovalPending' } } },
+          },
           '400': errorRef('BadRequest'),
           '401': errorRef('Unauthorized'),
           '403': errorRef('Forbidden'),

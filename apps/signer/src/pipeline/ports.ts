@@ -36,4 +36,32 @@ export interface ReservationLike {
 export interface PolicyGate {
   authorize(label: string, intent: Intent): { decision: DecisionLike; reservation?: ReservationLike };
   explain(label: string, intent: Intent): DecisionLike;
+  /** The approval conditions an allowed intent meets (the key's `approval` table); empty or absent: none. */
+  approvalReasons?(label: string, intent: Intent): readonly ApprovalReasonLike[];
+}
+
+export interface ApprovalReasonLike {
+  readonly condition: string;
+  readonly message: string;
+}
+
+/** A request the policy allows but that meets an approval condition, as the pipeline hands it over. */
+export interface HeldRequest {
+  readonly chain: string;
+  readonly label: string;
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly intent: Intent;
+  readonly reasons: readonly ApprovalReasonLike[];
+  readonly signedSha256: string;
+  readonly tokenName: string;
+  readonly requestId: string;
+  /** The budget reserved for it: the hold owns it from now on (released on deny or expiry). */
+  readonly reservation: ReservationLike;
+  /** Writes the durable `pending` audit record of this request (intent, rules, policy version) with these details. */
+  audit(details: Record<string, unknown>): Promise<void>;
+}
+
+/** Holds requests for an approval (implemented by approvals/approval-service.ts); returns the 202 body. */
+export interface ApprovalHold {
+  hold(request: HeldRequest): Promise<Readonly<Record<string, unknown>>>;
 }

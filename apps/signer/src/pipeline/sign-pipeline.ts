@@ -7,7 +7,7 @@ import { pinNetwork } from './check-network.js';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { denialDetails, registeredCallDetails } from './denial-details.js';
 import { auditIntent, boundAuditValue, type AuditRecordInput } from '@openkms/audit';
-import type { AuditSink, DecisionLike, PolicyGate } from './ports.js';
+import type { ApprovalHold, AuditSink, DecisionLike, PolicyGate, ReservationLike } from './ports.js';
 import { recordProvenance } from './provenance-recorder.js';
 import type { ReplayCache } from './replay-cache.js';
 
@@ -20,6 +20,10 @@ export interface RequestContext {
   readonly tokenName: string;
   /** Epoch ms after which no new stage starts and no signature is returned. */
   readonly deadline: number;
+  /** True on routes that can answer 202 (POST /sign/<chain>): a request meeting an approval condition is held. */
+  readonly mayHold?: boolean;
+  /** Set when an approved request is signed: its reservation (made when it was held) is used instead of a new one. */
+  readonly approved?: { readonly id: string; readonly reservation: ReservationLike };
 }
 
 export interface SignPipelineDeps {
@@ -36,6 +40,8 @@ export interface SignPipelineDeps {
   readonly decodeContext?: (chain: string) => DecodeContext;
   /** Told when the audit record of a refusal could not be written (the refusal stands). */
   readonly onAuditFailure?: (err: unknown, decision: string) => void;
+  /** Holds a request that meets an approval condition (see approvals/); without it such a request is refused. */
+  readonly approvals?: () => ApprovalHold | undefined;
   readonly now?: () => number;
 }
 
@@ -154,8 +160,8 @@ export class SignPipeline {
       // replay: the identical bytes were signed recently (or are being signed right now by another request)
       const replayDigest = replayDigestOf(decoded, signedSha!);
       const replayKey = `${label}\u0000${replayDigest}`;
-      let cached = this.deps.replay.get(label, replayDigest);
-      const pending = cached ? undefined : this.inflight.get(replayKey);
+      let cached = ctx.approved ? undefined : this.deps.replay.get(label, replayDigest);
+      const pending = cached || ctx.approved ? undefined : this.inflight.get(replayKey);
       if (pending) {
         try {
           await withDeadline(pending, ctx.deadline, this.now);
@@ -182,12 +188,57 @@ export class SignPipeline {
         return cached.body;
       }
 
-      // policy (reserves budgets atomically)
+      // policy (reserves budgets atomically); an approved request re-checks the policy as it is now, on the budget
+      // it reserved when it was held (its own reservation counts in the windows, so only `forbidden` refuses it)
       const policyTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'policy' });
-      const { decision: d, reservation } = this.deps.policy().authorize(label, decoded.intent);
+      const { decision: d, reservation } = ctx.approved
+        ? { decision: this.deps.policy().explain(label, decoded.intent), reservation: ctx.approved.reservation }
+        : this.deps.policy().authorize(label, decoded.intent);
       policyTimer();
       decision = d;
-      if (!d.allowed) await this.deny(d, label, audit, count, decoded.intent);
+      if (ctx.approved && d.kind === 'forbidden') {
+        reservation?.release();
+        await this.deny(d, label, audit, count, decoded.intent);
+      }
+      if (!ctx.approved && !d.allowed) await this.deny(d, label, audit, count, decoded.intent);
+      if (!ctx.approved) {
+        const reasons = this.deps.policy().approvalReasons?.(label, decoded.intent) ?? [];
+        if (reasons.length > 0) {
+          const hold = ctx.mayHold ? this.deps.approvals?.() : undefined;
+          try {
+            if (hold === undefined) {
+              const e = openKmsError(
+                ErrorCode.approvalRequired,
+                'policy: this request needs an operator approval; send it to POST /sign/<chain>, which holds it',
+                {
+                  label,
+                  reasons: reasons.map((r) => r.message),
+                },
+              );
+              count('deny', e.code);
+              await this.tryAudit(audit, { decision: 'deny', reason_code: e.code, reason: e.message });
+              throw e;
+            }
+            const held = await hold.hold({
+              chain,
+              label,
+              body,
+              intent: decoded.intent,
+              reasons,
+              signedSha256: signedSha!,
+              tokenName: ctx.tokenName,
+              requestId: ctx.requestId,
+              reservation: reservation!,
+              audit: (details) => this.auditOrFail(audit, { decision: 'pending', reason: 'held for an operator approval', details }),
+            });
+            count('pending', 'approval');
+            return held;
+          } catch (err) {
+            reservation?.release();
+            throw err;
+          }
+        }
+      }
       let settled = false;
       const release = () => {
         if (!settled) {
@@ -256,6 +307,7 @@ export class SignPipeline {
         const signatureSha = sha256Hex(signed.signature);
         await this.auditOrFail(audit, {
           decision: 'allow',
+          ...(ctx.approved ? { details: { approval_id: ctx.approved.id } } : {}),
           signature_sha256: signatureSha,
           key_id: key.ref.id,
           ...(provenance?.device ? { hsm_device: provenance.device } : {}),

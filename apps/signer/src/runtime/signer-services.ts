@@ -10,6 +10,7 @@ import type { OpenApiDocument } from '../openapi/compose-openapi.js';
 import type { RequestValidators } from '../openapi/request-validators.js';
 import type { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
 import type { SignPipeline } from '../pipeline/sign-pipeline.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
 import type { GatewayServices } from './gateway-services.js';
 import type { RpcServices } from './rpc-services.js';
 
@@ -54,6 +55,8 @@ export interface SignerServices {
   /** The REST gateway's contract registry (/gateway/<contract>/<method>, /admin/gateway/contracts). */
   readonly gateway: GatewayServices;
   readonly admin: AdminOperations;
+  /** Requests held for an operator approval (absent: none can be held; such requests are refused). */
+  readonly approvals?: ApprovalService;
   readonly requestLimiter: ConcurrencyLimiter;
   /** Per-token budget of refused sign requests (`auth.denied_per_minute`). */
   readonly denialBudget: DenialBudget;

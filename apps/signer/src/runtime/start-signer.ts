@@ -11,6 +11,7 @@ import { bindConfig, policyKeyConfig } from '../config/check-keys.js';
 import { loadConfig } from '../config/load-config.js';
 import type { SignerConfig } from '../config/signer-config.js';
 import { createApp } from '../http/create-app.js';
+import { startApprovals } from '../approvals/start-approvals.js';
 import { startListener } from '../http/create-server.js';
 import { KeyDirectory } from '../keys/key-directory.js';
 import { createLogger } from '../logging/create-logger.js';
@@ -178,6 +179,13 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       killSwitch: (label) => (!runtime.isGlobalEnabled() ? ErrorCode.globalDisabled : !runtime.isKeyEnabled(label) ? ErrorCode.keyDisabled : undefined),
       onAuditFailure: (err, decision) =>
         logger.error({ decision, code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'the audit record of a refused request could not be written'),
+      approvals: () => approvals,
+    });
+    // requests held for an operator approval (persisted beside the state file; pending ones reserved again now)
+    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger });
+    cleanups.push(async () => {
+      approvals.close();
+      webhook?.close();
     });
     const authAuditor = new AuthFailureAuditor(audit);
     const denialBudget = new DenialBudget(
@@ -354,6 +362,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       rpc: createRpcServices(),
       gateway,
       admin,
+      approvals,
       requestLimiter,
       denialBudget,
       policyView: (label) => engine.view(label) as unknown as Record<string, unknown>,
@@ -411,6 +420,8 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     const close = () =>
       (closing ??= (async () => {
         shuttingDown = true;
+        approvals.close();
+        webhook?.close();
         clearInterval(healthTimer);
         clearInterval(checkpointTimer);
         if (opts.handleSighup) process.off('SIGHUP', onHup);
@@ -451,6 +462,7 @@ const RESTART_ONLY = [
   'logging.file',
   'audit',
   'state',
+  'approvals',
   'replay',
   'backend',
   'backends',
