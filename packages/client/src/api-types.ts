@@ -15,5 +15,7 @@ export type CosmosSignRequest = Schemas['SignRequest.cosmos'];
 export type CosmosSignResponse = Schemas['SignResponse.cosmos'];
 export type EvmSignRequest = Schemas['SignRequest.evm'];
 export type EvmSignResponse = Schemas['SignResponse.evm'];
+/** A request held for an operator approval (POST /sign/<chain> answered 202). */
+export type ApprovalPending = Schemas['ApprovalPending'];
 /** A sign request of any chain (what POST /policy/{label}/explain takes). */
 export type SignRequest = SolanaSignRequest | CosmosSignRequest | EvmSignRequest;

@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './openapi-types.js';
 import type {
+  ApprovalPending,
   CosmosSignRequest,
   CosmosSignResponse,
   EvmSignRequest,
@@ -27,11 +28,18 @@ export interface OpenKmsClientOptions {
   readonly fetch?: (request: Request) => Promise<Response>;
   /** Off by default. `true` or options: repeat 429/503 answers after their Retry-After (bounded); never a 403. */
   readonly retry?: boolean | RetryOptions;
+  /**
+   * How long a sign call waits (long-polling GET /approvals/{id}) when the signer holds the request for an operator
+   * approval (202). Default 0: the call throws `approval_pending` at once with the approval id in `details`.
+   */
+  readonly approvalWaitMs?: number;
 }
 
 /** Per-call options. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
+  /** Overrides the client's `approvalWaitMs` for this call. */
+  readonly approvalWaitMs?: number;
 }
 
 export interface OpenKmsClient {
@@ -51,7 +59,12 @@ export interface OpenKmsClient {
   explain(request: SignRequest, options?: CallOptions): Promise<Explanation>;
   /** Whether the sign request would be signed now (the explanation's `allowed`). */
   canSign(request: SignRequest, options?: CallOptions): Promise<boolean>;
-  /** POST /sign/solana. */
+  /**
+   * Waits (long polls, bounded by `approvalWaitMs`) for a held request's decision: the sign response once approved;
+   * `approval_denied` / `approval_expired` (or the signing's refusal) as an error; `approval_pending` when time runs out.
+   */
+  awaitApproval<T = SolanaSignResponse | CosmosSignResponse | EvmSignResponse>(approvalId: string, options?: CallOptions): Promise<T>;
+  /** POST /sign/solana (a request held for an operator approval: see `approvalWaitMs`). */
   signSolana(request: SolanaSignRequest, options?: CallOptions): Promise<SolanaSignResponse>;
   /** POST /sign/cosmos. */
   signCosmos(request: CosmosSignRequest, options?: CallOptions): Promise<CosmosSignResponse>;
@@ -116,9 +129,48 @@ export function createOpenKmsClient(options: OpenKmsClientOptions): OpenKmsClien
     policy: (label, o) => unwrap(api.GET('/policy/{label}', { params: { path: { label } }, ...init(o) })),
     explain: (request, o) => unwrap(api.POST('/policy/{label}/explain', { params: { path: { label: request.label } }, body: request, ...init(o) })),
     canSign: async (request, o) => (await client.explain(request, o)).allowed,
-    signSolana: (request, o) => unwrap(api.POST('/sign/solana', { body: request, ...init(o) })),
-    signCosmos: (request, o) => unwrap(api.POST('/sign/cosmos', { body: request, ...init(o) })),
-    signEvm: (request, o) => unwrap(api.POST('/sign/evm', { body: request, ...init(o) })),
+    async awaitApproval<T>(approvalId: string, o?: CallOptions): Promise<T> {
+      const deadline = Date.now() + Math.max(0, o?.approvalWaitMs ?? options.approvalWaitMs ?? 0);
+      let pending: ApprovalPending | undefined;
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0 && pending) throw approvalPendingError(pending);
+        const wait = Math.min(60, Math.max(0, Math.ceil(left / 1000)));
+        const answer = await api
+          .GET('/approvals/{id}', { params: { path: { id: approvalId }, query: { wait } }, ...init(o) })
+          .catch((err: unknown) => Promise.reject(networkError(err)));
+        if (answer.response.status !== 202) return (await unwrap(Promise.resolve(answer))) as T;
+        pending = answer.data as ApprovalPending;
+      }
+    },
+    signSolana: (request, o) => settled(unwrap(api.POST('/sign/solana', { body: request, ...init(o) })), o),
+    signCosmos: (request, o) => settled(unwrap(api.POST('/sign/cosmos', { body: request, ...init(o) })), o),
+    signEvm: (request, o) => settled(unwrap(api.POST('/sign/evm', { body: request, ...init(o) })), o),
   };
+  /** A sign answer: the signature, or (202) the held request's decision within the allowed wait. */
+  async function settled<T>(answer: Promise<T | ApprovalPending>, o: CallOptions | undefined): Promise<T> {
+    const data = await answer;
+    if (!isApprovalPending(data)) return data;
+    if (Math.max(0, o?.approvalWaitMs ?? options.approvalWaitMs ?? 0) === 0) throw approvalPendingError(data);
+    return client.awaitApproval<T>(data.approval_id, o);
+  }
   return client;
+}
+
+function isApprovalPending(data: unknown): data is ApprovalPending {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { status?: unknown }).status === 'pending' &&
+    typeof (data as { approval_id?: unknown }).approval_id === 'string'
+  );
+}
+
+function approvalPendingError(p: ApprovalPending): OpenKmsError {
+  return new OpenKmsError({
+    code: ClientErrorCode.approvalPending,
+    message: `the signer holds this request for an operator approval (${p.approval_id}, until ${p.expires_at}); wait with awaitApproval`,
+    status: 202,
+    details: { approval_id: p.approval_id, expires_at: p.expires_at, reasons: p.reasons },
+  });
 }

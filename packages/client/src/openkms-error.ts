@@ -39,6 +39,12 @@ export class OpenKmsError extends Error {
 export const ClientErrorCode = {
   /** The operation exists in the chain library's interface but not in the openKMS API (see the README). */
   unsupported: 'unsupported',
+  /**
+   * The signer held the request for an operator approval (202) and no decision came within the wait the call allowed
+   * (`approvalWaitMs`, default 0): `details` has `approval_id`, `expires_at` and `reasons`; wait on it with
+   * `client.awaitApproval(details.approval_id)`.
+   */
+  approvalPending: 'approval_pending',
   /** The request never got an answer (connection refused, DNS, TLS, aborted). */
   networkError: 'network_error',
   /** An answer that is not what the API documents (an error without a JSON error body, a success missing fields). */

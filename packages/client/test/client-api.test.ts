@@ -30,7 +30,7 @@ describe('@openkms/client against the demo signer', () => {
   const transfer = (lamports: bigint = (amount += 1n)) => ({ label: SOL, message_b64: transferMessageB64(payer, addr(7), lamports) });
 
   before(async () => {
-    s = await startDemoSigner({ tokens: { reader: ['read'] } });
+    s = await startDemoSigner({ tokens: { reader: ['read'], alice: ['approve'] } });
     payer = (await s.client().key(SOL)).address!;
   });
   after(async () => {
@@ -171,6 +171,43 @@ describe('@openkms/client against the demo signer', () => {
       assert.ok(err.retryAfter! > 2, `Retry-After ${err.retryAfter} s`);
       assert.equal(err.details.retry_after_secs, err.retryAfter);
       assert.equal(f.sent.length, 1, 'not waited out');
+    } finally {
+      await admin.api.DELETE('/admin/keys/{label}/policy', { params: { path: { label: SOL } } });
+    }
+  });
+  test('a request held for an operator approval: approval_pending at once by default, or awaited with approvalWaitMs', async () => {
+    const admin = createOpenKmsClient({ baseUrl: s.url, token: s.adminToken });
+    const alice = createOpenKmsClient({ baseUrl: s.url, token: s.tokens.alice! });
+    const patched = await admin.api.PATCH('/admin/keys/{label}/policy', {
+      params: { path: { label: SOL } },
+      body: { approval: { above: { native: String(SOL_1 / 2n) }, approvers: ['alice'], quorum: 1, ttl_secs: 600 } } as never,
+    });
+    assert.equal(patched.response.status, 200, JSON.stringify(patched.error));
+    try {
+      const c = s.client();
+      // default: no waiting, the error carries the approval id
+      const err = await c.signSolana(transfer(SOL_1)).catch((e: unknown) => e);
+      assert.ok(err instanceof OpenKmsError, String(err));
+      assert.equal(err.code, 'approval_pending');
+      assert.equal(err.status, 202);
+      const id = err.details.approval_id as string;
+      assert.match(id, /^apv_[0-9a-f]{24}$/);
+      await assert.rejects(c.awaitApproval(id), { code: 'approval_pending' });
+      const ok = await alice.api.POST('/admin/approvals/{id}/approve', { params: { path: { id } } });
+      assert.equal(ok.response.status, 200, JSON.stringify(ok.error));
+      const signed = await c.awaitApproval<{ signature_b58: string }>(id, { approvalWaitMs: 10_000 });
+      assert.match(signed.signature_b58, /^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
+
+      // approvalWaitMs: the sign call itself long-polls until an operator decides
+      const waiting = c.signSolana(transfer(SOL_1 + 1n), { approvalWaitMs: 60_000 }); // other bytes: a new request
+      let pendingId: string | undefined;
+      await waitFor(async () => {
+        const list = await alice.api.GET('/admin/approvals');
+        pendingId = (list.data as { approval_id: string; status: string }[] | undefined)?.find((a) => a.status === 'pending')?.approval_id;
+        return pendingId !== undefined;
+      }, 'the held request is listed');
+      assert.equal((await alice.api.POST('/admin/approvals/{id}/approve', { params: { path: { id: pendingId! } } })).response.status, 200);
+      assert.match((await waiting).signature_b58, /^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
     } finally {
       await admin.api.DELETE('/admin/keys/{label}/policy', { params: { path: { label: SOL } } });
     }
