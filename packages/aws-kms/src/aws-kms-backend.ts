@@ -42,6 +42,7 @@ export interface AwsKmsBackendOverrides {
 
 export interface AwsKmsBackend extends KeyBackend {
   readonly kind: 'aws-kms';
+  generateKey(request: GenerateKeyRequest): Promise<BackendKey>;
   provenance(key: KeyRef): SignProvenance;
 }
 

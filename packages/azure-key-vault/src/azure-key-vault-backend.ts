@@ -32,6 +32,7 @@ export interface AzureKeyVaultBackendOverrides {
 
 export interface AzureKeyVaultBackend extends KeyBackend {
   readonly kind: 'azure-key-vault';
+  generateKey(request: GenerateKeyRequest): Promise<BackendKey>;
   provenance(key: KeyRef): SignProvenance;
 }
 

@@ -25,6 +25,7 @@ export interface VaultBackendOverrides {
 
 export interface VaultBackend extends KeyBackend {
   readonly kind: 'vault';
+  generateKey(request: GenerateKeyRequest): Promise<BackendKey>;
   provenance(key: KeyRef): SignProvenance;
 }
 
