@@ -1,7 +1,7 @@
 /**
  * TEST-ONLY emulator of the AWS KMS JSON 1.1 wire API (`X-Amz-Target: TrentService.<Operation>`), holding real key
  * material (@noble/curves) so signatures verify: Sign, GetPublicKey, DescribeKey, ListAliases, ListKeys,
- * ListResourceTags. Authentication: AWS Signature Version 4 — the `Authorization` header must name the expected
+ * ListResourceTags, CreateKey (asymmetric SIGN_VERIFY keys), CreateAlias, ScheduleKeyDeletion. Authentication: AWS Signature Version 4 — the `Authorization` header must name the expected
  * access key id and carry the right signature over the canonical request (recomputed with the secret key). Errors are KMS's JSON error shape (`__type`), throttling is
  * `ThrottlingException`. Never shipped; never for production.
  */
@@ -33,6 +33,12 @@ export interface AwsKmsEmulator extends RunningEmulator {
   highS: boolean;
   /** Makes Sign return a signature by another key (a faulty service). */
   wrongSignature: boolean;
+  /** Called after each CreateKey, before it answers (tests: another writer takes an alias meanwhile). */
+  afterCreateKey: ((key: AwsKmsEmulatorKey) => void) | undefined;
+  /** Key id → the tags it carries (a copy). */
+  tagsOf(keyId: string): Record<string, string>;
+  /** Key ids scheduled for deletion. */
+  readonly pendingDeletion: ReadonlySet<string>;
 }
 
 interface StoredKey extends AwsKmsEmulatorKey {
@@ -48,7 +54,8 @@ export async function startAwsKmsEmulator(opts: { region?: string } = {}): Promi
   const keys = new Map<string, StoredKey>();
   const aliases = new Map<string, string>(); // alias name → key id
   const state = { highS: false, wrongSignature: false }; // replaced by the returned object below
-  let self: { highS: boolean; wrongSignature: boolean } = state;
+  let self: { highS: boolean; wrongSignature: boolean; afterCreateKey?: ((key: AwsKmsEmulatorKey) => void) | undefined } = state;
+  const pendingDeletion = new Set<string>();
 
   const error = (type: string, message: string, status = 400): EmulatorReply => ({
     status,
@@ -171,6 +178,56 @@ export async function startAwsKmsEmulator(opts: { region?: string } = {}): Promi
             ),
           );
         }
+        case 'CreateKey': {
+          const spec = input.KeySpec;
+          if (input.KeyUsage !== 'SIGN_VERIFY') return error('ValidationException', 'this emulator creates SIGN_VERIFY keys only');
+          if (spec !== 'ECC_SECG_P256K1' && spec !== 'ECC_NIST_EDWARDS25519' && spec !== 'ECC_NIST_P256')
+            return error('ValidationException', `KeySpec ${String(spec)} is not valid for SIGN_VERIFY`);
+          const tags: Record<string, string> = {};
+          for (const t of Array.isArray(input.Tags) ? (input.Tags as { TagKey?: unknown; TagValue?: unknown }[]) : []) {
+            if (typeof t.TagKey !== 'string' || typeof t.TagValue !== 'string') return error('TagException', 'a tag needs TagKey and TagValue');
+            tags[t.TagKey] = t.TagValue;
+          }
+          const k = emulator.addKey(spec, { tags });
+          self.afterCreateKey?.(k);
+          return ok({
+            KeyMetadata: {
+              AWSAccountId: account,
+              KeyId: k.keyId,
+              Arn: k.arn,
+              CreationDate: Date.now() / 1000,
+              Enabled: true,
+              Description: typeof input.Description === 'string' ? input.Description : '',
+              KeyUsage: 'SIGN_VERIFY',
+              KeyState: 'Enabled',
+              Origin: 'AWS_KMS',
+              KeyManager: 'CUSTOMER',
+              KeySpec: spec,
+              CustomerMasterKeySpec: spec,
+              SigningAlgorithms: spec === 'ECC_NIST_EDWARDS25519' ? ['ED25519_SHA_512', 'ED25519_PH_SHA_512'] : ['ECDSA_SHA_256'],
+              MultiRegion: false,
+            },
+          });
+        }
+        case 'CreateAlias': {
+          const name = input.AliasName;
+          if (typeof name !== 'string' || !/^alias\/[a-zA-Z0-9/_-]+$/.test(name) || name.length > 256 || name.startsWith('alias/aws/'))
+            return error('ValidationException', 'invalid alias name');
+          const k = resolveKey(input.TargetKeyId);
+          if (!k || typeof input.TargetKeyId !== 'string' || input.TargetKeyId.startsWith('alias/')) return error('NotFoundException', 'Key does not exist');
+          if (aliases.has(name)) return error('AlreadyExistsException', `An alias with the name ${name} already exists`);
+          aliases.set(name, k.keyId);
+          return ok({});
+        }
+        case 'ScheduleKeyDeletion': {
+          const k = resolveKey(input.KeyId);
+          if (!k) return error('NotFoundException', 'Key does not exist');
+          const days = typeof input.PendingWindowInDays === 'number' ? input.PendingWindowInDays : 30;
+          if (days < 7 || days > 30) return error('ValidationException', 'PendingWindowInDays must be 7–30');
+          k.enabled = false;
+          pendingDeletion.add(k.keyId);
+          return ok({ KeyId: k.arn, DeletionDate: Date.now() / 1000 + days * 86400, KeyState: 'PendingDeletion', PendingWindowInDays: days });
+        }
         default:
           return error('UnsupportedOperationException', `${operation} is not emulated`);
       }
@@ -191,6 +248,9 @@ export async function startAwsKmsEmulator(opts: { region?: string } = {}): Promi
     secretAccessKey,
     highS: false,
     wrongSignature: false,
+    afterCreateKey: undefined,
+    pendingDeletion,
+    tagsOf: (keyId: string): Record<string, string> => ({ ...keys.get(keyId)?.tags }),
     addKey(spec: AwsKmsEmulatorKeySpec, o: { alias?: string; tags?: Record<string, string>; privateKey?: Uint8Array } = {}): AwsKmsEmulatorKey {
       const keyId = randomUUID();
       let secret: Uint8Array;

@@ -3,7 +3,7 @@
  * challenge auth (a request without a valid bearer token gets 401 with `WWW-Authenticate: Bearer authorization=…,
  * resource=…`;
  * the SDK's check that the vault host is under that resource must be disabled for 127.0.0.1), `GET /keys` (with tags), `GET /keys/<name>/<version?>` (JWK), `POST /keys/<name>/<version>/sign`
- * (ES256K: raw r‖s) with real secp256k1 keys (@noble/curves), and the Entra ID endpoints MSAL uses for a client
+ * (ES256K: raw r‖s), `POST /keys/<name>/create` (EC P-256K; a new version when the name exists, as Key Vault does) with real secp256k1 keys (@noble/curves), and the Entra ID endpoints MSAL uses for a client
  * secret (`/<tenant>/v2.0/.well-known/openid-configuration`, `POST /<tenant>/oauth2/v2.0/token`). Errors are Key Vault's `{"error": {code, message}}`;
  * throttling is 429 with Retry-After. Never shipped; never for production.
  */
@@ -28,6 +28,8 @@ export interface AzureKeyVaultEmulator extends RunningEmulator {
   wrongSignature: boolean;
   /** When set, every request with a valid token gets 403 Forbidden (no permission). */
   forbidden: boolean;
+  /** Names of keys deleted but recoverable (soft delete): creating one gets 409 Conflict. */
+  readonly deletedNames: Set<string>;
 }
 
 interface StoredKey {
@@ -37,6 +39,8 @@ interface StoredKey {
   readonly secret: Uint8Array;
   readonly tags: Record<string, string>;
   readonly enabled: boolean;
+  readonly kty?: string;
+  readonly keyOps?: string[];
 }
 
 export async function startAzureKeyVaultEmulator(tls: { key: string; cert: string }): Promise<AzureKeyVaultEmulator> {
@@ -61,11 +65,11 @@ export async function startAzureKeyVaultEmulator(tls: { key: string; cert: strin
     return {
       key: {
         kid: `${base}/keys/${k.name}/${k.version}`,
-        kty: 'EC-HSM',
+        kty: k.kty ?? 'EC-HSM',
         crv: k.crv,
         x: b64u(pub.subarray(1, 33)),
         y: b64u(pub.subarray(33)),
-        key_ops: ['sign', 'verify'],
+        key_ops: k.keyOps ?? ['sign', 'verify'],
       },
       attributes: attributes(k),
       tags: k.tags,
@@ -124,6 +128,31 @@ export async function startAzureKeyVaultEmulator(tls: { key: string; cert: strin
         const value = [...keys.values()].map((k) => ({ kid: `${base}/keys/${k.name}`, attributes: attributes(k), tags: k.tags }));
         return { status: 200, body: { value, nextLink: null } };
       }
+      if (parts.length === 3 && parts[2] === 'create' && req.method === 'POST') {
+        let body: { kty?: string; crv?: string; key_ops?: string[]; tags?: Record<string, string>; attributes?: { enabled?: boolean } };
+        try {
+          body = JSON.parse(req.body.toString('utf8')) as typeof body;
+        } catch {
+          return fail(400, 'BadParameter', 'bad JSON');
+        }
+        const name = parts[1] ?? '';
+        if (!/^[0-9A-Za-z-]{1,127}$/.test(name)) return fail(400, 'BadParameter', 'The request URI contains an invalid name');
+        if (self.deletedNames.has(name)) return fail(409, 'Conflict', `Key ${name} is currently in a deleted but recoverable state`);
+        if ((body.kty !== 'EC' && body.kty !== 'EC-HSM') || body.crv !== 'P-256K')
+          return fail(400, 'BadParameter', 'this emulator creates EC P-256K keys only');
+        const stored: StoredKey = {
+          name,
+          version: randomBytes(16).toString('hex'),
+          crv: 'P-256K',
+          secret: secp256k1.utils.randomSecretKey(),
+          tags: { ...body.tags },
+          enabled: body.attributes?.enabled ?? true,
+          kty: body.kty,
+          ...(Array.isArray(body.key_ops) ? { keyOps: body.key_ops } : {}),
+        };
+        keys.set(name, stored);
+        return { status: 200, body: bundle(stored) };
+      }
       const k = keys.get(parts[1] ?? '');
       if (!k || (parts[2] !== undefined && parts[2] !== '' && parts[2] !== k.version))
         return fail(404, 'KeyNotFound', 'A key with (name/id) was not found in this key vault.');
@@ -156,6 +185,7 @@ export async function startAzureKeyVaultEmulator(tls: { key: string; cert: strin
     highS: false,
     wrongSignature: false,
     forbidden: false,
+    deletedNames: new Set<string>(),
     addKey(name: string, o: { tags?: Record<string, string>; crv?: 'P-256K' | 'P-256'; enabled?: boolean; privateKey?: Uint8Array } = {}): Uint8Array {
       const secret = o.privateKey ?? secp256k1.utils.randomSecretKey();
       keys.set(name, { name, version: randomBytes(16).toString('hex'), crv: o.crv ?? 'P-256K', secret, tags: { ...o.tags }, enabled: o.enabled ?? true });

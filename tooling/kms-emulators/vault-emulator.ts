@@ -1,7 +1,7 @@
 /**
  * TEST-ONLY emulator of HashiCorp Vault's HTTP API, as far as the openKMS vault backend uses it: `X-Vault-Token`
  * auth, AppRole login (`POST /v1/auth/<mount>/login`), `GET /v1/sys/health`, and the transit engine
- * (`LIST|GET ?list=true /v1/<mount>/keys`, `GET /v1/<mount>/keys/<name>`, `POST /v1/<mount>/sign/<name>`) with real
+ * (`LIST|GET ?list=true /v1/<mount>/keys`, `GET /v1/<mount>/keys/<name>`, `POST /v1/<mount>/keys/<name>` (create), `POST /v1/<mount>/sign/<name>`) with real
  * ed25519 keys (@noble/curves) and key versions. Errors are Vault's `{"errors": [...]}`; rate limiting is 429.
  * Never shipped; never for production.
  */
@@ -105,6 +105,14 @@ export async function startVaultEmulator(opts: { tls?: { key: string; cert: stri
           supports_signing: key.type === 'ed25519',
           keys,
         });
+      }
+      // transit create key: POST /v1/<mount>/keys/<name> {type}; like Vault, a no-op (204) when the name exists
+      if (read && (req.method === 'POST' || req.method === 'PUT')) {
+        const id = `${read[1]}/${read[2]}`;
+        const type = body.type ?? 'aes256-gcm96';
+        if (type !== 'ed25519' && type !== 'aes256-gcm96') return err(400, `unknown key type ${String(type)}`);
+        if (!transit.has(id)) transit.set(id, { type, versions: [ed25519.utils.randomSecretKey()] });
+        return { status: 204 };
       }
       const sign = /^\/v1\/([\w./-]+)\/sign\/([\w.-]+)$/.exec(req.path);
       if (sign && (req.method === 'POST' || req.method === 'PUT')) {

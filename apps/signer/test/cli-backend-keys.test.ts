@@ -65,11 +65,12 @@ test('keys generate --backend on a backend that cannot generate keys says so', a
   const dir = mkdtempSync(join(tmpdir(), 'openkms-backend-keys-'));
   try {
     const config = join(dir, 'config.toml');
-    writeFileSync(join(dir, 'token'), 'hvs.test\n', { mode: 0o600 });
-    writeFileSync(config, `[backends.vault]\nkind = "vault"\naddress = "http://127.0.0.1:1"\ntoken_file = "${join(dir, 'token')}"\n`);
-    const r = await cli(['keys', 'generate', '--config', config, '--backend', 'vault', '--label', 'x', '--chain', 'solana']);
+    writeFileSync(join(dir, 'hsm.password'), 'password', { mode: 0o600 });
+    // the YubiHSM2 plugin generates through the ceremony commands (keys generate --mnemonic-file), not this hook
+    writeFileSync(config, `[backends.hsm]\nkind = "yubihsm"\nconnectors = ["http://127.0.0.1:9"]\npassword_file = "hsm.password"\ncommand_timeout_ms = 500\n`);
+    const r = await cli(['keys', 'generate', '--config', config, '--backend', 'hsm', '--label', 'x', '--chain', 'solana']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /backend vault \(kind vault\) cannot generate keys from openkms.*\[unsupported\]/);
+    assert.match(r.stderr, /backend hsm \(kind yubihsm2?\) cannot generate keys from openkms.*\[unsupported\]/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
   GetPublicKeyCommand,
   KMSClient,
   ListAliasesCommand,
   ListKeysCommand,
   ListResourceTagsCommand,
+  ScheduleKeyDeletionCommand,
   SignCommand,
   type KMSClientConfig,
 } from '@aws-sdk/client-kms';
@@ -15,6 +19,7 @@ import {
   type BackendHealth,
   type BackendKey,
   type Curve,
+  type GenerateKeyRequest,
   type KeyBackend,
   type KeyBackendContext,
   type KeyRef,
@@ -37,6 +42,7 @@ export interface AwsKmsBackendOverrides {
 
 export interface AwsKmsBackend extends KeyBackend {
   readonly kind: 'aws-kms';
+  generateKey(request: GenerateKeyRequest): Promise<BackendKey>;
   provenance(key: KeyRef): SignProvenance;
 }
 
@@ -48,6 +54,12 @@ interface KeyInfo {
 const CURVE_BY_KEY_SPEC: Readonly<Record<string, Curve>> = { ECC_SECG_P256K1: 'secp256k1', ECC_NIST_EDWARDS25519: 'ed25519' };
 /** Errors that mean "this key cannot sign now" (disabled, pending deletion / import, custom key store offline): left out of discovery. */
 const UNUSABLE_KEY_ERRORS: ReadonlySet<string> = new Set(['DisabledException', 'KMSInvalidStateException', 'KeyUnavailableException']);
+const KEY_SPEC_BY_CURVE: Readonly<Record<Curve, 'ECC_SECG_P256K1' | 'ECC_NIST_EDWARDS25519'>> = {
+  secp256k1: 'ECC_SECG_P256K1',
+  ed25519: 'ECC_NIST_EDWARDS25519',
+};
+/** KMS alias names: `alias/` then letters, digits, `/`, `_`, `-`; at most 256 characters; `alias/aws/` is AWS's. */
+const ALIAS_NAME = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
 const ED25519_MAX_MESSAGE = 4096; // KMS Sign: a RAW message is at most 4096 bytes
 
 /** The openKMS KeyBackend over AWS KMS asymmetric keys (secp256k1: ECC_SECG_P256K1; ed25519: ECC_NIST_EDWARDS25519). */
@@ -187,6 +199,66 @@ export function createAwsKmsBackend(options: AwsKmsOptions, context: KeyBackendC
         out.push({ id, curve: info.curve, publicKey: info.publicKey.slice(), ...(label ? { backendLabel: label } : {}) });
       }
       return out.sort((a, b) => a.id.localeCompare(b.id));
+    },
+
+    /**
+     * CreateKey (SIGN_VERIFY, ECC_SECG_P256K1 or ECC_NIST_EDWARDS25519; tagged with `tag_key` when configured) +
+     * CreateAlias `<alias_prefix><label>`, so discovery lists it. A taken alias is refused (conflict) before any key is
+     * made; if the alias is taken meanwhile, the new key is scheduled for deletion (7 days) and the call is refused.
+     */
+    async generateKey(request: GenerateKeyRequest): Promise<BackendKey> {
+      const keySpec = KEY_SPEC_BY_CURVE[request.curve];
+      if (keySpec === undefined) throw openKmsError('invalid_request', 'AWS KMS keys are secp256k1 or ed25519', { backend: context.name });
+      const alias = `${aliasPrefix}${typeof request.label === 'string' ? request.label : ''}`;
+      if (!ALIAS_NAME.test(alias) || alias.startsWith('alias/aws/') || alias.endsWith('/') || alias.includes('//'))
+        throw openKmsError('invalid_request', 'the AWS KMS alias (alias_prefix + label) must be letters, digits, "/", "_" or "-", at most 256 characters', {
+          backend: context.name,
+        });
+      let taken = true;
+      try {
+        await call('DescribeKey', (abortSignal) => client.send(new DescribeKeyCommand({ KeyId: alias }), { abortSignal }), { key_id: alias });
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'key_not_found') throw err;
+        taken = false;
+      }
+      if (taken) throw openKmsError('conflict', `AWS KMS already has the alias ${alias}`, { backend: context.name, key_id: alias, reason: 'object_exists' });
+      const tags = options.tag_key !== undefined ? [{ TagKey: options.tag_key, TagValue: options.tag_value ?? request.label }] : undefined;
+      const created = await call(
+        'CreateKey',
+        (abortSignal) =>
+          client.send(
+            new CreateKeyCommand({
+              KeySpec: keySpec,
+              KeyUsage: 'SIGN_VERIFY',
+              Description: `openKMS signing key ${alias}`,
+              ...(tags ? { Tags: tags } : {}),
+            }),
+            { abortSignal },
+          ),
+        { key_id: alias },
+      );
+      const keyId = created.KeyMetadata?.KeyId;
+      if (!keyId) throw openKmsError('backend_error', 'AWS KMS CreateKey returned no key id', { backend: context.name, key_id: alias });
+      try {
+        await call('CreateAlias', (abortSignal) => client.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }), { abortSignal }), {
+          key_id: alias,
+        });
+      } catch (err) {
+        // an unnamed key is never discovered: take it back (best effort; KMS keeps it 7 days, then deletes it)
+        try {
+          await call('ScheduleKeyDeletion', (abortSignal) =>
+            client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }), { abortSignal }),
+          );
+        } catch {
+          context.log('warn', 'AWS KMS key created without its alias could not be scheduled for deletion', { backend: context.name, key_id: keyId });
+        }
+        if ((err as { context?: { aws_error?: unknown } }).context?.aws_error === 'AlreadyExistsException')
+          throw openKmsError('conflict', `AWS KMS already has the alias ${alias}`, { backend: context.name, key_id: alias, reason: 'object_exists' });
+        throw err;
+      }
+      keys.delete(alias);
+      const info = await fetchKey(alias);
+      return { id: alias, curve: info.curve, publicKey: info.publicKey.slice(), backendLabel: alias.slice('alias/'.length) };
     },
 
     async getPublicKey(key: KeyRef): Promise<Uint8Array> {

@@ -209,4 +209,60 @@ describe('aws-kms backend (emulated KMS)', () => {
     await backend.close();
     await assert.rejects(backend.signSecp256k1({ id: k1.keyId }, new Uint8Array(32)), { code: 'backend_unavailable' });
   });
+  it('generateKey: CreateKey + CreateAlias under alias_prefix (tagged when tag_key is set); discovery lists it, it signs; a taken alias is refused', async () => {
+    const backend = await make({ tag_key: 'openkms', tag_value: 'generated' });
+    assert.ok(backend.generateKey);
+    const k1New = await backend.generateKey({ curve: 'secp256k1', label: 'evm-generated' });
+    assert.equal(k1New.id, 'alias/openkms/evm-generated');
+    assert.equal(k1New.backendLabel, 'openkms/evm-generated');
+    assert.equal(k1New.curve, 'secp256k1');
+    assert.equal(k1New.publicKey.length, 33);
+    const edNew = await backend.generateKey({ curve: 'ed25519', label: 'sol-generated' });
+    assert.equal(edNew.publicKey.length, 32);
+    const listed = await backend.listKeys();
+    assert.deepEqual(listed.find((k) => k.id === k1New.id)?.publicKey, k1New.publicKey);
+    assert.deepEqual(listed.find((k) => k.id === edNew.id)?.publicKey, edNew.publicKey);
+    const digest = new Uint8Array(32).fill(7);
+    const { signature } = await backend.signSecp256k1({ id: k1New.id }, digest);
+    assert.ok(secp256k1.verify(signature, digest, k1New.publicKey, { prehash: false, lowS: true }));
+    const message = new TextEncoder().encode('generated');
+    assert.ok(ed25519.verify(await backend.signEd25519({ id: edNew.id }, message), message, edNew.publicKey));
+    const byAlias = await make(); // a backend discovering by alias only sees it too
+    assert.ok((await byAlias.listKeys()).some((k) => k.id === k1New.id));
+    await byAlias.close();
+    const createKeys = emulator.requests.filter((r) => r.operation === 'CreateKey').length;
+    await assert.rejects(backend.generateKey({ curve: 'secp256k1', label: 'evm-generated' }), (err) => {
+      assert.ok(isOpenKmsError(err));
+      assert.equal(err.code, 'conflict');
+      assert.match(err.message, /already has the alias alias\/openkms\/evm-generated/);
+      return true;
+    });
+    await assert.rejects(backend.generateKey({ curve: 'secp256k1', label: 'evm-hot' }), { code: 'conflict' }); // made elsewhere
+    assert.equal(emulator.requests.filter((r) => r.operation === 'CreateKey').length, createKeys); // no key made for a taken alias
+    assert.deepEqual(await backend.getPublicKey({ id: 'alias/openkms/evm-hot' }), compressed(k1.publicKey));
+    await assert.rejects(backend.generateKey({ curve: 'secp256k1', label: 'bad label!' }), { code: 'invalid_request' });
+    await backend.close();
+  });
+
+  it('generateKey: tags the key with tag_key (value: tag_value, else the label); an alias taken meanwhile → conflict and the new key is scheduled for deletion', async () => {
+    const backend = await make({ tag_key: 'openkms' });
+    let made: string | undefined;
+    emulator.afterCreateKey = (k) => {
+      made = k.keyId;
+    };
+    await backend.generateKey!({ curve: 'secp256k1', label: 'cosmos-generated' });
+    assert.deepEqual(emulator.tagsOf(made!), { openkms: 'cosmos-generated' });
+    let raced: string | undefined;
+    emulator.afterCreateKey = (k) => {
+      raced = k.keyId;
+      emulator.addKey('ECC_SECG_P256K1', { alias: 'alias/openkms/raced' }); // another writer takes the alias
+    };
+    try {
+      await assert.rejects(backend.generateKey!({ curve: 'secp256k1', label: 'raced' }), { code: 'conflict' });
+    } finally {
+      emulator.afterCreateKey = undefined;
+    }
+    assert.ok(raced && emulator.pendingDeletion.has(raced));
+    await backend.close();
+  });
 });

@@ -6,6 +6,7 @@ import {
   openKmsError,
   type BackendHealth,
   type BackendKey,
+  type GenerateKeyRequest,
   type KeyBackend,
   type KeyBackendContext,
   type KeyRef,
@@ -31,6 +32,7 @@ export interface AzureKeyVaultBackendOverrides {
 
 export interface AzureKeyVaultBackend extends KeyBackend {
   readonly kind: 'azure-key-vault';
+  generateKey(request: GenerateKeyRequest): Promise<BackendKey>;
   provenance(key: KeyRef): SignProvenance;
 }
 
@@ -166,6 +168,51 @@ export function createAzureKeyVaultBackend(
         out.push({ id: name, curve: 'secp256k1', publicKey: info.publicKey.slice(), backendLabel: label });
       }
       return out.sort((a, b) => a.id.localeCompare(b.id));
+    },
+
+    /**
+     * createKey: an EC P-256K key (key_ops sign, verify) named `label`, tagged `<tag_name> = <tag_value or label>` so
+     * discovery lists it. Key Vault's create adds a new version to an existing name, so a taken name is refused
+     * (conflict) before anything is created; so is a deleted-but-recoverable one (Key Vault answers 409).
+     */
+    async generateKey(request: GenerateKeyRequest): Promise<BackendKey> {
+      if (request.curve !== 'secp256k1')
+        throw openKmsError('invalid_request', 'Azure Key Vault creates secp256k1 (EC P-256K) keys only: it has no ed25519', {
+          backend: context.name,
+          curve: request.curve,
+        });
+      const name = keyName({ id: request.label });
+      const conflict = (): Error =>
+        openKmsError('conflict', `Azure Key Vault already holds a key named ${name}`, { backend: context.name, key_id: name, reason: 'object_exists' });
+      let taken = true;
+      try {
+        await call('getKey', (abortSignal) => client.getKey(name, { abortSignal }), { key_id: name });
+      } catch (err) {
+        if (!isOpenKmsError(err) || err.code !== 'key_not_found') throw err;
+        taken = false;
+      }
+      if (taken) throw conflict();
+      let created: KeyVaultKey;
+      try {
+        created = await call(
+          'createKey',
+          (abortSignal) =>
+            client.createEcKey(name, {
+              curve: 'P-256K',
+              keyOps: ['sign', 'verify'],
+              enabled: true,
+              tags: { [tagName]: options.tag_value ?? name },
+              abortSignal,
+            }),
+          { key_id: name },
+        );
+      } catch (err) {
+        if (isOpenKmsError(err) && err.context.http_status === 409) throw conflict(); // deleted but recoverable under that name
+        throw err;
+      }
+      const info = infoFromKey(name, created);
+      keys.set(name, info);
+      return { id: name, curve: 'secp256k1', publicKey: info.publicKey.slice(), backendLabel: options.tag_value || name };
     },
 
     async getPublicKey(key: KeyRef): Promise<Uint8Array> {

@@ -271,4 +271,45 @@ describe('azure-key-vault backend (emulated Key Vault)', { skip }, () => {
     }
     assert.ok(tokenRequests > 0);
   });
+  it('generateKey: creates a tagged EC P-256K sign/verify key that discovery lists and that signs; a taken name is refused', async () => {
+    const backend = make();
+    const created = await backend.generateKey({ curve: 'secp256k1', label: 'evm-generated' });
+    assert.equal(created.id, 'evm-generated');
+    assert.equal(created.curve, 'secp256k1');
+    assert.equal(created.backendLabel, 'evm-generated');
+    assert.equal(created.publicKey.length, 33);
+    const creates = emulator.requests.filter((r) => r.operation === 'POST /keys/evm-generated/create');
+    assert.equal(creates.length, 1);
+    const fresh = make(); // a new backend discovers it by its tag
+    const listed = (await fresh.listKeys()).find((k) => k.id === created.id);
+    assert.deepEqual(listed?.publicKey, created.publicKey);
+    const digest = new Uint8Array(32).fill(9);
+    const { signature } = await fresh.signSecp256k1({ id: created.id }, digest);
+    assert.ok(secp256k1.verify(signature, digest, created.publicKey, { prehash: false, lowS: true }));
+    await fresh.close();
+    await assert.rejects(backend.generateKey({ curve: 'secp256k1', label: 'evm-generated' }), (err) => {
+      assert.ok(isOpenKmsError(err));
+      assert.equal(err.code, 'conflict');
+      assert.match(err.message, /already holds a key named evm-generated/);
+      return true;
+    });
+    await assert.rejects(backend.generateKey({ curve: 'secp256k1', label: 'untagged' }), { code: 'conflict' }); // made elsewhere
+    assert.equal(emulator.requests.filter((r) => r.operation?.endsWith('/create')).length, 1); // no new version of a taken name
+    emulator.deletedNames.add('soft-deleted');
+    await assert.rejects(backend.generateKey({ curve: 'secp256k1', label: 'soft-deleted' }), { code: 'conflict' });
+    await assert.rejects(backend.generateKey({ curve: 'ed25519', label: 'sol' }), { code: 'invalid_request' });
+    await assert.rejects(backend.generateKey({ curve: 'secp256k1', label: 'no_underscores' }), { code: 'invalid_request' });
+    await backend.close();
+  });
+
+  it('generateKey with tag_value: the key carries <tag_name> = <tag_value>, so a discovery narrowed to that value lists it', async () => {
+    const backend = make({ tag_name: 'team', tag_value: 'trading' });
+    const created = await backend.generateKey({ curve: 'secp256k1', label: 'evm-team' });
+    assert.equal(created.backendLabel, 'trading');
+    assert.deepEqual(
+      (await backend.listKeys()).map((k) => k.id),
+      ['evm-team'],
+    );
+    await backend.close();
+  });
 });

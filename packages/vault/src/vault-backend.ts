@@ -6,6 +6,7 @@ import {
   openKmsError,
   type BackendHealth,
   type BackendKey,
+  type GenerateKeyRequest,
   type KeyBackend,
   type KeyBackendContext,
   type KeyRef,
@@ -24,6 +25,7 @@ export interface VaultBackendOverrides {
 
 export interface VaultBackend extends KeyBackend {
   readonly kind: 'vault';
+  generateKey(request: GenerateKeyRequest): Promise<BackendKey>;
   provenance(key: KeyRef): SignProvenance;
 }
 
@@ -267,6 +269,34 @@ export function createVaultBackend(options: VaultOptions, context: KeyBackendCon
         out.push({ id: name, curve: 'ed25519', publicKey: info.publicKey.slice(), backendLabel: name });
       }
       return out.sort((a, b) => a.id.localeCompare(b.id));
+    },
+
+    /**
+     * Creates a transit key of type ed25519 named `<key_prefix><label>` (so discovery lists it). Transit's create is a
+     * no-op on an existing name, so the name is checked first and a taken one is refused (conflict).
+     */
+    async generateKey(request: GenerateKeyRequest): Promise<BackendKey> {
+      if (request.curve !== 'ed25519')
+        throw openKmsError('invalid_request', 'the vault backend creates ed25519 keys only (transit has no secp256k1)', {
+          backend: context.name,
+          curve: request.curve,
+        });
+      const name = `${options.key_prefix ?? ''}${request.label}`;
+      if (typeof request.label !== 'string' || !KEY_NAME.test(name))
+        throw openKmsError('invalid_request', 'Vault key name (key_prefix + label) must be 1–128 of [A-Za-z0-9_.-], starting with a letter or digit', {
+          backend: context.name,
+        });
+      const existing = await call('read_key', 'GET', `v1/${mount}/keys/${name}`, { key_id: name }, undefined, [404]);
+      if (existing.status !== 404)
+        throw openKmsError('conflict', `the Vault transit mount already holds a key named ${name}`, {
+          backend: context.name,
+          key_id: name,
+          reason: 'object_exists',
+        });
+      await call('create_key', 'POST', `v1/${mount}/keys/${name}`, { key_id: name }, { type: 'ed25519', exportable: false, allow_plaintext_backup: false });
+      keys.delete(name);
+      const info = await keyInfo(name);
+      return { id: name, curve: 'ed25519', publicKey: info.publicKey.slice(), backendLabel: name };
     },
 
     async getPublicKey(key: KeyRef): Promise<Uint8Array> {

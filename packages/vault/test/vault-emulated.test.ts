@@ -219,4 +219,29 @@ describe('vault backend (emulated Vault, transit)', { skip }, () => {
       await backend.close();
     }
   });
+  it('generateKey: creates an ed25519 transit key under key_prefix that discovery lists and that signs; a taken name is refused', async () => {
+    const backend = await make({ key_prefix: 'openkms-' });
+    assert.ok(backend.generateKey);
+    const created = await backend.generateKey({ curve: 'ed25519', label: 'sol-generated' });
+    assert.equal(created.id, 'openkms-sol-generated');
+    assert.equal(created.curve, 'ed25519');
+    assert.equal(created.publicKey.length, 32);
+    const listed = (await backend.listKeys()).find((k) => k.id === created.id);
+    assert.deepEqual(listed?.publicKey, created.publicKey);
+    const message = new TextEncoder().encode('signed by a generated key');
+    assert.ok(ed25519.verify(await backend.signEd25519({ id: created.id }, message), message, created.publicKey));
+    const creates = emulator.requests.filter((r) => r.operation === 'POST /v1/transit/keys/openkms-sol-generated');
+    assert.equal(creates.length, 1);
+    await assert.rejects(backend.generateKey({ curve: 'ed25519', label: 'sol-generated' }), (err) => {
+      assert.ok(isOpenKmsError(err));
+      assert.equal(err.code, 'conflict');
+      assert.match(err.message, /already holds a key named openkms-sol-generated/);
+      return true;
+    });
+    await assert.rejects(backend.generateKey({ curve: 'ed25519', label: 'sol-hot' }), { code: 'conflict' }); // made elsewhere
+    assert.deepEqual(await backend.getPublicKey({ id: created.id }), created.publicKey); // the taken key was not replaced
+    await assert.rejects(backend.generateKey({ curve: 'secp256k1', label: 'evm' }), { code: 'invalid_request' });
+    await assert.rejects(backend.generateKey({ curve: 'ed25519', label: '../x' }), { code: 'invalid_request' });
+    await backend.close();
+  });
 });

@@ -26,7 +26,7 @@ the mnemonic: back it up with 'openkms backup'). On a YubiHSM2: ed25519 (solana)
 with sign-eddsa/sign-ecdsa and exportable-under-wrap. Generating needs generate-asymmetric-key, which in the ceremony
 layout only the ceremony key (1) has, so it logs in with the ceremony key derived from --mnemonic-file (or the key of
 --auth-key-id with --password-file). With --backend NAME (a [backends.NAME] of --config whose backend can generate
-keys, e.g. pkcs11) the key is made there. --config-snippet prints the [keys.<label>] table for the signer config.
+keys: pkcs11, aws-kms, azure-key-vault, vault) the key is made there. --config-snippet prints the [keys.<label>] table for the signer config.
 ${DEVICE_OPTIONS_HELP}
 ${EXIT_CODES_HELP}`;
 
