@@ -20,7 +20,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { TokenStore } from '../src/auth/token-store.js';
-import { anvilBinary, startAnvil, type Anvil } from './evm-anvil.js';
+import { anvilBinary, startAnvil, type Anvil } from '@openkms/tooling/test-helpers';
 import { compileTestToken } from './support/erc20-token.js';
 import { compileOrderBook } from './support/gateway-contracts.js';
 import { appendToml, waitForAudit, withPolicy } from './support/policy-fixtures.js';

@@ -18,7 +18,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenStore } from '../src/auth/token-store.js';
-import { anvilBinary, startAnvil, type Anvil } from './evm-anvil.js';
+import { anvilBinary, startAnvil, type Anvil } from '@openkms/tooling/test-helpers';
 import { appendToml, keyAddress, waitForAudit } from './support/policy-fixtures.js';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
 

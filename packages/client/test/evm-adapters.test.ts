@@ -8,7 +8,7 @@ import { JsonRpcProvider, verifyAuthorization, verifyMessage as ethersVerifyMess
 import { OpenKmsError } from '../src/index.js';
 import { createOpenKmsViemAccount } from '../src/viem-account.js';
 import { createOpenKmsEthersSigner } from '../src/ethers-signer.js';
-import { anvilBinary, startAnvil, type Anvil } from './support/anvil.js';
+import { anvilBinary, startAnvil, type Anvil } from '@openkms/tooling/test-helpers';
 import { startDemoSigner, type DemoSigner } from './support/demo-signer.js';
 
 // The viem Account and the ethers Signer used by their unmodified libraries: sendTransaction mined on anvil.

@@ -11,10 +11,11 @@ export interface Anvil {
 
 /**
  * The anvil binary of this platform (from @foundry-rs/anvil's optional platform package), or the reason there is
- * none. The package's own bin.mjs wrapper is not used: it would leave a second process between the test and anvil.
+ * none (resolved from the test's package: run the tests from its directory, as openkms-test does). The package's own bin.mjs wrapper is not used: it would leave a second process between the test and anvil.
  */
 export function anvilBinary(): { path: string } | { missing: string } {
-  const require = createRequire(import.meta.url);
+  // resolved from the package whose tests run (its devDependency), not from tooling/
+  const require = createRequire(join(process.cwd(), 'package.json'));
   let wrapper: string;
   try {
     wrapper = require.resolve('@foundry-rs/anvil/package.json');
