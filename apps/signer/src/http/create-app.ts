@@ -28,7 +28,7 @@ export function createApp(s: SignerServices): express.Express {
   app.set('query parser', 'simple');
   const routes: RouteSpec[] = [];
   const maxBody = () => s.config().server.maxBodyBytes;
-  const body = (req: Request, res: Response, next: NextFunction) => jsonBody(maxBody())(req, res, next);
+  const body = jsonBody(maxBody);
   const auth = createBearerAuth(
     s.tokens,
     (req, res, reason) => s.auditAuthFailure({ requestId: String(res.locals.requestId), reason, route: req.path, remote: req.socket.remoteAddress ?? '' }),

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type ChainRpcContext, type GatewayContract, type OpenKmsError } from '@openkms/core';
 import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
@@ -6,6 +6,7 @@ import { chainRpcContext } from '../rpc/chain-rpc-context.js';
 import { identityOf } from './bearer-auth.js';
 import { httpStatusOf } from './error-status.js';
 import type { RouteSpec } from './route-table.js';
+import { readJsonBody } from './read-json-body.js';
 import { sendError } from './send-error.js';
 
 /** What create-app lends the gateway routes (its route registration and the shared middleware). */
@@ -35,31 +36,19 @@ function gatewayBody(maxBytes: () => number): RequestHandler {
       next();
       return;
     }
-    const mediaType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (mediaType !== 'application/json') {
-      sendError(res, openKmsError(ErrorCode.unsupportedMediaType, 'content type must be application/json', {}));
-      return;
-    }
-    const limit = maxBytes();
-    express.json({ limit, strict: true, type: () => true })(req, res, (err?: unknown) => {
-      const type = (err as { type?: string } | undefined)?.type;
-      if (err) {
-        sendError(
-          res,
-          type === 'entity.too.large'
-            ? openKmsError(ErrorCode.payloadTooLarge, `request body exceeds ${limit} bytes`, { limit })
-            : type === 'entity.parse.failed'
-              ? openKmsError(ErrorCode.malformedJson, 'request body is not valid JSON', {})
-              : openKmsError(ErrorCode.invalidRequest, 'the request body could not be read', {}),
-        );
-        return;
-      }
-      if (req.body !== null && typeof req.body !== 'object') {
-        sendError(res, openKmsError(ErrorCode.invalidRequest, 'the body must be the arguments: a JSON object (by name) or array (positional)', {}));
-        return;
-      }
-      next();
-    });
+    readJsonBody(
+      req,
+      res,
+      maxBytes(),
+      (err) => sendError(res, err),
+      () => {
+        if (req.body !== null && typeof req.body !== 'object') {
+          sendError(res, openKmsError(ErrorCode.invalidRequest, 'the body must be the arguments: a JSON object (by name) or array (positional)', {}));
+          return;
+        }
+        next();
+      },
+    );
   };
 }
 

@@ -1,6 +1,7 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { ErrorCode, openKmsError, type OpenKmsError } from '@openkms/core';
+import type { NextFunction, Request, Response } from 'express';
+import { ErrorCode, type OpenKmsError } from '@openkms/core';
 import { httpStatusOf } from '../http/error-status.js';
+import { readJsonBody } from '../http/read-json-body.js';
 import { JSON_RPC_ERROR_CODES, jsonRpcErrorOf } from './json-rpc-errors.js';
 
 /**
@@ -20,32 +21,6 @@ export function sendJsonRpcRequestError(res: Response, err: OpenKmsError): void 
  */
 export function rpcBody(maxBytes: () => number) {
   return function parseRpcJson(req: Request, res: Response, next: NextFunction): void {
-    const limit = maxBytes();
-    const mediaType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (mediaType !== 'application/json') {
-      sendJsonRpcRequestError(res, openKmsError(ErrorCode.unsupportedMediaType, 'content type must be application/json', {}));
-      return;
-    }
-    const declared = Number(req.get('content-length'));
-    if (Number.isFinite(declared) && declared > limit) {
-      sendJsonRpcRequestError(res, openKmsError(ErrorCode.payloadTooLarge, `request body exceeds ${limit} bytes`, { limit }));
-      req.resume();
-      return;
-    }
-    express.json({ limit, strict: true, type: () => true })(req, res, (err?: unknown) => {
-      if (!err) {
-        next();
-        return;
-      }
-      const type = (err as { type?: string }).type;
-      sendJsonRpcRequestError(
-        res,
-        type === 'entity.too.large'
-          ? openKmsError(ErrorCode.payloadTooLarge, `request body exceeds ${limit} bytes`, { limit })
-          : type === 'entity.parse.failed'
-            ? openKmsError(ErrorCode.malformedJson, 'request body is not valid JSON', {})
-            : openKmsError(ErrorCode.invalidRequest, 'the request body could not be read', {}),
-      );
-    });
+    readJsonBody(req, res, maxBytes(), (err) => sendJsonRpcRequestError(res, err), next);
   };
 }
