@@ -20,6 +20,12 @@ export function chainOf(value: string | undefined): CeremonyChain {
   return value as CeremonyChain;
 }
 
+/** The --label of a new key: 1–40 of A-Z a-z 0-9 . _ - (a config table name and a device label). */
+export function labelOf(value: string | undefined): string {
+  if (!value || !/^[A-Za-z0-9._-]{1,40}$/.test(value)) throw new UsageError('--label LABEL is required (1–40 of A-Z a-z 0-9 . _ -)');
+  return value;
+}
+
 /** The address of a public key on a chain (Cosmos with `bech32Prefix`, default cosmos). */
 export function chainAddress(chain: CeremonyChain, publicKey: Uint8Array, bech32Prefix = 'cosmos'): string {
   if (chain === 'solana') return solanaAddress(publicKey);

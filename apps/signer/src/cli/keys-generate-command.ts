@@ -13,9 +13,9 @@ import {
   openRoleSession,
   withDevice,
 } from './device-cli-options.js';
-import { CEREMONY_CHAINS, chainAddress, chainOf } from './key-addresses.js';
+import { CEREMONY_CHAINS, chainAddress, chainOf, labelOf } from './key-addresses.js';
 import { keyConfigSnippet } from './key-config-snippet.js';
-import { flag, parseArgs, UsageError } from './parse-args.js';
+import { flag, parseArgs } from './parse-args.js';
 
 export const KEYS_GENERATE_HELP = `openkms keys generate --label LABEL --chain solana|cosmos|evm [--object-id ID] [--config-snippet] [--json]
     (YubiHSM2)  --mnemonic-file FILE [--passphrase-file FILE] | --password-file FILE --auth-key-id N
@@ -39,8 +39,7 @@ export async function keysGenerateCommand(argv: string[], io: CliIo): Promise<nu
     io.out(KEYS_GENERATE_HELP);
     return 0;
   }
-  const label = flag(args, 'label');
-  if (!label || !/^[A-Za-z0-9._-]{1,40}$/.test(label)) throw new UsageError('--label LABEL is required (1–40 of A-Z a-z 0-9 . _ -)');
+  const label = labelOf(flag(args, 'label'));
   const chain = chainOf(flag(args, 'chain'));
   const curve = CEREMONY_CHAINS[chain].curve;
   const backendName = flag(args, 'backend');

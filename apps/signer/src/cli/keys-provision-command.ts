@@ -13,7 +13,7 @@ import {
   readCeremonySecrets,
   withDevice,
 } from './device-cli-options.js';
-import { CEREMONY_CHAINS, chainAddress, chainOf } from './key-addresses.js';
+import { CEREMONY_CHAINS, chainAddress, chainOf, labelOf } from './key-addresses.js';
 import { keyConfigSnippet } from './key-config-snippet.js';
 import { flag, parseArgs, UsageError, type ParsedArgs } from './parse-args.js';
 
@@ -43,8 +43,7 @@ export async function keysProvisionCommand(argv: string[], io: CliIo): Promise<n
     io.out(KEYS_PROVISION_HELP);
     return 0;
   }
-  const label = flag(args, 'label');
-  if (!label || !/^[A-Za-z0-9._-]{1,40}$/.test(label)) throw new UsageError('--label LABEL is required (1–40 of A-Z a-z 0-9 . _ -)');
+  const label = labelOf(flag(args, 'label'));
   const chain = chainOf(flag(args, 'chain'));
   const indexText = flag(args, 'index');
   const explicitPath = flag(args, 'path');
