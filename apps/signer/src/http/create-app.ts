@@ -17,6 +17,7 @@ import { mountGatewayRoutes } from './gateway-routes.js';
 import { lazyMcpRoute } from '../mcp/lazy-mcp-route.js';
 import { isHeldResponse } from '../approvals/approval-service.js';
 import { mountApprovalRoutes } from '../approvals/approval-routes.js';
+import { mountPairingRoutes } from '../pairing/pairing-routes.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -365,6 +366,8 @@ export function createApp(s: SignerServices): express.Express {
   route('POST', '/mcp', auth, body, lazyMcpRoute(s, app));
   // operator approvals: GET /approvals/{id}, /admin/approvals…
   mountApprovalRoutes(s, { route, auth, body, forbidden });
+  // agent pairing: POST /pairing, GET /pairing/{id} (public), /admin/pairing…
+  mountPairingRoutes(s, { route, auth, body, forbidden });
 
   // admin
   const actor = (res: Response) => identityOf(res);
