@@ -1113,6 +1113,15 @@ export interface components {
         approvers?: string[];
         /** @default 1 */
         quorum?: number;
+        /** @description This key's own webhook, besides the signer's [approvals] one (with webhook_secret_file). */
+        webhook_url?: string;
+        /** @description The file of its HMAC-SHA256 secret (mode 0600). */
+        webhook_secret_file?: string;
+        /**
+         * @description Also send the agent's request (raw transaction bytes) to this key's webhook.
+         * @default false
+         */
+        webhook_include_request?: boolean;
       };
       /**
        * @description Alias of window_caps.native (lamports; rolling 24 h, not a calendar day).
@@ -1204,6 +1213,15 @@ export interface components {
         approvers?: string[];
         /** @default 1 */
         quorum?: number;
+        /** @description This key's own webhook, besides the signer's [approvals] one (with webhook_secret_file). */
+        webhook_url?: string;
+        /** @description The file of its HMAC-SHA256 secret (mode 0600). */
+        webhook_secret_file?: string;
+        /**
+         * @description Also send the agent's request (raw transaction bytes) to this key's webhook.
+         * @default false
+         */
+        webhook_include_request?: boolean;
       } | null;
       daily_cap_lamports?: string | null;
       per_tx_cap_lamports?: string | null;
