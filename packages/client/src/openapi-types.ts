@@ -975,6 +975,12 @@ export interface components {
       retry_after_secs?: number;
       /** @description When refused, exactly the `details` a sign request with this body would get in its 403/429 body. */
       details?: components['schemas']['DenialDetails'];
+      /** @description Present when an allowed request meets a condition of the key's approval table: POST /sign/{chain} would hold it (202, its budget reserved) for an operator instead of signing it at once; JSON-RPC and the gateway would refuse it (approval_required). */
+      approval?: {
+        /** @constant */
+        required: true;
+        reasons: components['schemas']['ApprovalReason'][];
+      };
       rules: {
         rule: string;
         ok: boolean;
