@@ -696,6 +696,13 @@ export interface components {
       reasons: components['schemas']['ApprovalReason'][];
       /** @description The decoded intent (amounts as decimal strings of base units). */
       intent: Record<string, unknown>;
+      /** @description How operators read the intent's amounts, by asset id, where the chain plugin knows the asset (e.g. {"native": {"symbol": "SOL", "decimals": 9}}); others are in base units. */
+      assets?: {
+        [key: string]: {
+          symbol: string;
+          decimals: number;
+        };
+      };
       quorum: number;
       approvers: string[];
       approvals: {

@@ -5,7 +5,7 @@ import type { AuditSink } from '../pipeline/ports.js';
 import type { SignPipeline } from '../pipeline/sign-pipeline.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isOpenKmsError } from '@openkms/core';
+import { isOpenKmsError, type ChainSigner } from '@openkms/core';
 import { assertSecretFile } from '../auth/secret-file.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalEvent } from './approval-service.js';
@@ -20,6 +20,8 @@ export async function startApprovals(deps: {
   pipeline: SignPipeline;
   audit: AuditSink;
   logger: Logger;
+  /** The chain plugins (their describeAsset gives operators amounts in units). */
+  chains?: ReadonlyMap<string, Pick<ChainSigner<any, any>, 'describeAsset'>>;
   /** Test seam: the webhook's retry delays. */
   webhookRetryDelaysMs?: readonly number[];
 }): Promise<{ service: ApprovalService; webhook?: { close(): void } }> {
@@ -78,6 +80,7 @@ export async function startApprovals(deps: {
     sign: (chain, body, ctx) => deps.pipeline.sign(chain, body, ctx),
     audit: deps.audit,
     requestTimeoutMs: () => deps.config().server.requestTimeoutMs,
+    describeAsset: (chain, asset) => deps.chains?.get(chain)?.describeAsset?.(asset),
     log,
     onChange: (record, event) => {
       webhook?.notify(record, event);

@@ -184,7 +184,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       approvals: () => approvals,
     });
     // requests held for an operator approval (persisted beside the state file; pending ones reserved again now)
-    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger });
+    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger, chains });
     cleanups.push(async () => {
       approvals.close();
       webhook?.close();
