@@ -34,6 +34,7 @@ describe('openkms --help', () => {
       'mcp',
       'new-mnemonic',
       'openapi',
+      'pairing',
       'restore',
       'run',
       'setup',

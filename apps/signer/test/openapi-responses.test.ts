@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -554,6 +555,35 @@ describe('OpenAPI: every real response is documented for its operation and match
     } finally {
       await expect(200, undefined, 'DELETE', overlay, { token: s.adminToken });
     }
+  });
+
+  test('pairing: POST /pairing 200, GET /pairing/{id} 202, 200, 410, 403; admin list, show, approve, deny 200; 400, 401, 403, 404, 409, 429', async () => {
+    const publicKey = () => generateKeyPairSync('x25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
+    const asked = await expect(200, undefined, 'POST', '/pairing', {
+      body: { name: 'paired-agent', labels: ['solana-hot-0'], scopes: ['sign'], x25519_public_key: publicKey() },
+    });
+    const id = asked.json.pairing_id as string;
+    await expect(202, undefined, 'GET', `/pairing/${id}`);
+    await expect(404, 'pairing_not_found', 'GET', '/pairing/pair_00000000000000000000000000000000');
+    await expect(200, undefined, 'GET', '/admin/pairing', { token: tok.adminOnly });
+    await expect(200, undefined, 'GET', `/admin/pairing/${id}`, { token: tok.adminOnly });
+    await expect(404, 'pairing_not_found', 'GET', '/admin/pairing/pair_00000000000000000000000000000000', { token: tok.adminOnly });
+    await expect(403, 'forbidden_scope', 'GET', '/admin/pairing', { token: s.signerToken });
+    await expect(401, 'unauthorized', 'GET', '/admin/pairing');
+    await expect(400, 'invalid_request', 'POST', `/admin/pairing/${id}/approve`, { token: tok.adminOnly, body: { code: asked.json.code, scopes: ['read'] } });
+    await expect(403, 'pairing_code_mismatch', 'POST', `/admin/pairing/${id}/approve`, { token: tok.adminOnly, body: { code: 'not-the-code' } });
+    await expect(200, undefined, 'POST', `/admin/pairing/${id}/approve`, { token: tok.adminOnly, body: { code: asked.json.code } });
+    await expect(409, 'pairing_not_pending', 'POST', `/admin/pairing/${id}/deny`, { token: tok.adminOnly });
+    await expect(200, undefined, 'GET', `/pairing/${id}`);
+    await expect(410, 'pairing_delivered', 'GET', `/pairing/${id}`);
+    const other = await expect(200, undefined, 'POST', '/pairing', { body: { name: 'denied-agent', scopes: ['read'], x25519_public_key: publicKey() } });
+    await expect(200, undefined, 'POST', `/admin/pairing/${other.json.pairing_id}/deny`, { token: tok.adminOnly, body: { reason: 'no' } });
+    await expect(403, 'pairing_denied', 'GET', `/pairing/${other.json.pairing_id}`);
+    await expect(400, 'invalid_request', 'POST', '/pairing', { body: { name: 'x', scopes: ['admin'], x25519_public_key: publicKey() } });
+    // the default limit: 5 a minute from one address
+    for (let i = 0; i < 2; i++)
+      await expect(200, undefined, 'POST', '/pairing', { body: { name: `agent-${i}`, scopes: ['read'], x25519_public_key: publicKey() } });
+    await expect(429, 'pairing_rate_limited', 'POST', '/pairing', { body: { name: 'one-too-many', scopes: ['read'], x25519_public_key: publicKey() } });
   });
 
   test('reload: 200, 400 config_invalid; /metrics behind auth: 401, 403, 200', async () => {

@@ -422,6 +422,108 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/pairing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An agent asks for a token (no auth): its name, the scopes (sign, read) and labels it wants, and an ephemeral X25519 public key. The answer's code is shown to the agent's operator, who gives it to the signer's operator to approve with. Rate limited per client address and overall ([pairing] requests_per_minute_per_ip, requests_per_minute; 429 pairing_rate_limited with Retry-After), and at most [pairing] max_pending wait at once. */
+    post: operations['requestPairing'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pairing/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The agent's pairing (no auth: the id is the agent's secret). 202 while it waits; 200 once approved, with the token sealed to the agent's X25519 key — exactly once; afterwards 410 pairing_delivered. Denied: 403 pairing_denied; expired: 410 pairing_expired. */
+    get: operations['getPairing'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/pairing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pairing requests (pending first) and recently decided ones. Admin scope. Never shows the code. */
+    get: operations['adminListPairings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/pairing/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One pairing. Admin scope. */
+    get: operations['adminGetPairing'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/pairing/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a pending pairing with the code the agent shows (admin scope), optionally narrowing its labels and scopes (never widening: invalid_request). The token is created in the token file (as `openkms token create` would) and kept only sealed to the agent's key until it is fetched. A wrong code is 403 pairing_code_mismatch (audited); the third denies the pairing. */
+    post: operations['adminApprovePairing'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/pairing/{id}/deny': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deny a pending pairing (admin scope); no token is made. Optional body {"reason"}. */
+    post: operations['adminDenyPairing'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/mcp': {
     parameters: {
       query?: never;
@@ -594,6 +696,13 @@ export interface components {
       reasons: components['schemas']['ApprovalReason'][];
       /** @description The decoded intent (amounts as decimal strings of base units). */
       intent: Record<string, unknown>;
+      /** @description How operators read the intent's amounts, by asset id, where the chain plugin knows the asset (e.g. {"native": {"symbol": "SOL", "decimals": 9}}); others are in base units. */
+      assets?: {
+        [key: string]: {
+          symbol: string;
+          decimals: number;
+        };
+      };
       quorum: number;
       approvers: string[];
       approvals: {
@@ -605,6 +714,86 @@ export interface components {
       decided_at?: string;
       denied_by?: string;
       /** @description Final code (approval_denied, approval_expired, or the refusal code when signing failed). */
+      code?: string;
+      message?: string;
+    };
+    PairingRequest: {
+      /** @description The token name asked for (the token made on approval has this name). */
+      name: string;
+      /** @description Keys the sign scope should cover; absent or empty with sign: every key. */
+      labels?: string[];
+      scopes: ('sign' | 'read')[];
+      /** @description The agent's ephemeral X25519 public key, 32 bytes as base64, base64url or hex. */
+      x25519_public_key: string;
+    };
+    PairingCreated: {
+      /** @description Keep it secret; GET /pairing/{pairing_id} needs nothing else. */
+      pairing_id: string;
+      /** @enum {string} */
+      status: 'pending';
+      /** @description Show it to your operator (8 characters, `XXXX-XXXX`); the signer's operator approves with it. */
+      code: string;
+      /** Format: date-time */
+      expires_at: string;
+      /** @description The first 16 hex digits of SHA-256 over the public key sent (operators see the same). */
+      public_key_sha256?: string;
+    };
+    PairingPending: {
+      pairing_id: string;
+      /** @enum {string} */
+      status: 'pending';
+      /** Format: date-time */
+      expires_at: string;
+    };
+    /** @description The token encrypted to the agent's X25519 key. e = the signer's one-time key pair; shared = X25519(e.private, agent_public); key = HKDF-SHA256(ikm = shared, salt = e.public ‖ agent_public (64 bytes), info = "openkms-pairing-v1:" ‖ pairing_id, 32 bytes); plaintext = AES-256-GCM-decrypt(key, nonce, ciphertext ‖ tag, aad = "openkms-pairing-v1:" ‖ pairing_id) is the token (UTF-8). */
+    SealedToken: {
+      /** @constant */
+      alg: 'X25519-HKDF-SHA256-AES-256-GCM';
+      ephemeral_public_key_b64: string;
+      nonce_b64: string;
+      /** @description The ciphertext followed by the 16-byte GCM tag. */
+      ciphertext_b64: string;
+    };
+    PairingDelivery: {
+      pairing_id: string;
+      /** @enum {string} */
+      status: 'approved';
+      token_name: string;
+      /** @description The token's scopes as granted (sign:<label> per label, or sign; read). */
+      scopes: string[];
+      sealed_token: components['schemas']['SealedToken'];
+    };
+    PairingApproval: {
+      /** @description The code the agent was shown (case, dashes and spaces do not matter). */
+      code: string;
+      /** @description Grant only these labels (a subset of those asked for; any keys when every key was asked for). */
+      labels?: string[];
+      /** @description Grant only these scopes (a subset of those asked for). */
+      scopes?: ('sign' | 'read')[];
+    };
+    Pairing: {
+      pairing_id: string;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'delivered' | 'denied' | 'expired';
+      name: string;
+      labels: string[];
+      scopes: string[];
+      public_key_sha256: string;
+      /** @description The client address that asked (informational). */
+      remote: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      expires_at: string;
+      wrong_codes: number;
+      /** Format: date-time */
+      decided_at?: string;
+      decided_by?: string;
+      token_name?: string;
+      granted_scopes?: string[];
+      /** Format: date-time */
+      delivered_at?: string;
+      /** @description Final code (pairing_denied, pairing_expired). */
       code?: string;
       message?: string;
     };
@@ -793,6 +982,12 @@ export interface components {
       retry_after_secs?: number;
       /** @description When refused, exactly the `details` a sign request with this body would get in its 403/429 body. */
       details?: components['schemas']['DenialDetails'];
+      /** @description Present when an allowed request meets a condition of the key's approval table: POST /sign/{chain} would hold it (202, its budget reserved) for an operator instead of signing it at once; JSON-RPC and the gateway would refuse it (approval_required). */
+      approval?: {
+        /** @constant */
+        required: true;
+        reasons: components['schemas']['ApprovalReason'][];
+      };
       rules: {
         rule: string;
         ok: boolean;
@@ -931,6 +1126,15 @@ export interface components {
         approvers?: string[];
         /** @default 1 */
         quorum?: number;
+        /** @description This key's own webhook, besides the signer's [approvals] one (with webhook_secret_file). */
+        webhook_url?: string;
+        /** @description The file of its HMAC-SHA256 secret (mode 0600). */
+        webhook_secret_file?: string;
+        /**
+         * @description Also send the agent's request (raw transaction bytes) to this key's webhook.
+         * @default false
+         */
+        webhook_include_request?: boolean;
       };
       /**
        * @description Alias of window_caps.native (lamports; rolling 24 h, not a calendar day).
@@ -1022,6 +1226,15 @@ export interface components {
         approvers?: string[];
         /** @default 1 */
         quorum?: number;
+        /** @description This key's own webhook, besides the signer's [approvals] one (with webhook_secret_file). */
+        webhook_url?: string;
+        /** @description The file of its HMAC-SHA256 secret (mode 0600). */
+        webhook_secret_file?: string;
+        /**
+         * @description Also send the agent's request (raw transaction bytes) to this key's webhook.
+         * @default false
+         */
+        webhook_include_request?: boolean;
       } | null;
       daily_cap_lamports?: string | null;
       per_tx_cap_lamports?: string | null;
@@ -2248,6 +2461,259 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       /** @description approval_not_pending: already decided. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  requestPairing: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PairingRequest'];
+      };
+    };
+    responses: {
+      /** @description Waiting for an operator; poll GET /pairing/{pairing_id}. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PairingCreated'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      /** @description pairing_not_found: pairing is disabled on this signer ([pairing] enabled = false). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      /** @description pairing_rate_limited: too many requests from this address or overall this minute, or too many pending pairings (details.limit: per_ip, overall, pending); Retry-After says when to try again. */
+      429: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          /** @description Seconds to wait. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  getPairing: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pairing id (`pair_` and 32 hex digits) from POST /pairing. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Approved; the sealed token, delivered once (see SealedToken for the construction). */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PairingDelivery'];
+        };
+      };
+      /** @description Still waiting for an operator. */
+      202: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PairingPending'];
+        };
+      };
+      /** @description pairing_denied: an operator denied it, or too many wrong codes were entered. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description pairing_not_found: no such pairing (or pairing is disabled). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description pairing_delivered: the token was already delivered (never twice); pairing_expired: not approved, or not fetched, in time (an unfetched token is revoked). */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminListPairings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pairings. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pairing'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminGetPairing: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pairing id (`pair_` and 32 hex digits). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pairing. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pairing'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminApprovePairing: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pairing id (`pair_` and 32 hex digits). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PairingApproval'];
+      };
+    };
+    responses: {
+      /** @description The approved pairing. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pairing'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description pairing_not_pending: already decided; conflict: a token with the pairing's name exists. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminDenyPairing: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pairing id (`pair_` and 32 hex digits). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The denied pairing. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pairing'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description pairing_not_pending: already decided. */
       409: {
         headers: {
           [name: string]: unknown;

@@ -44,3 +44,11 @@ test('each adapter subpath loads its chain library (an optional peer dependency,
     }
   }
 });
+
+test('the ./pairing subpath loads only the @noble primitives it seals with (dependencies, not peers) and fetch-based code', () => {
+  const entry = pkg.exports['./pairing']?.source;
+  assert.ok(entry && existsSync(join(root, entry)), './pairing is exported');
+  const loads = ['@noble/ciphers/aes.js', '@noble/curves/ed25519.js', '@noble/hashes/hkdf.js', '@noble/hashes/sha2.js', '@scure/base'];
+  assert.deepEqual(staticImportClosure(join(root, entry)), loads);
+  for (const name of ['@noble/ciphers', '@noble/curves', '@noble/hashes']) assert.ok(pkg.dependencies[name], `${name} is a dependency`);
+});

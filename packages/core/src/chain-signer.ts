@@ -54,6 +54,12 @@ export interface DecodedRequest<D = unknown> {
   readonly replayVariant?: string;
 }
 
+/** How an operator reads amounts of one asset: `3000000000` native on Solana is `3 SOL` (symbol SOL, 9 decimals). */
+export interface AssetUnit {
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
 /** What `sign` returns. */
 export interface SignedResponse {
   /** The JSON response body sent to the client, using the chain's wire names (e.g. `signature_b64`). */
@@ -84,6 +90,12 @@ export interface ChainSigner<Req = Record<string, unknown>, D = unknown> extends
   address(publicKey: Uint8Array, options: Readonly<Record<string, unknown>>): string;
   decode(request: Req, key: ChainKey, context?: DecodeContext): Promise<DecodedRequest<D>> | DecodedRequest<D>;
   sign(decoded: DecodedRequest<D>, key: ChainKey, backend: KeyBackend): Promise<SignedResponse>;
+  /**
+   * Optional: the unit of an asset id of this chain (`native`, `denom:uatom`, …) for operators reading a held request
+   * (`openkms approvals show`: `3 SOL` rather than `3000000000 native`). Only assets the plugin knows for certain;
+   * undefined: shown in base units. Never derived from a request's own claims.
+   */
+  describeAsset?(asset: string): AssetUnit | undefined;
   /** Optional: a JSON-RPC endpoint for this chain (POST /rpc/<chain>/<network>), see chain-rpc.ts. */
   readonly rpc?: ChainRpc;
   /** Optional: a REST gateway to registered contracts (/gateway/...), see chain-gateway.ts. Needs `rpc` (its networks). */

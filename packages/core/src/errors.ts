@@ -122,6 +122,21 @@ export const ErrorCode = {
   approvalExpired: 'approval_expired',
   /** The token may not approve this request: it requested it, it is not among the key's `approval.approvers`, or it already approved it. */
   approverNotAllowed: 'approver_not_allowed',
+  // agent pairing (appended)
+  /** No pairing with that id (or pairing is disabled on this signer). */
+  pairingNotFound: 'pairing_not_found',
+  /** The pairing is already decided (approved, denied, delivered or expired): it can no longer be approved or denied. */
+  pairingNotPending: 'pairing_not_pending',
+  /** The operator's code does not match the one the agent was shown; too many wrong codes deny the pairing. */
+  pairingCodeMismatch: 'pairing_code_mismatch',
+  /** An operator denied the pairing (or too many wrong codes were entered): no token was made. */
+  pairingDenied: 'pairing_denied',
+  /** Nobody approved the pairing (or the agent did not fetch its token) before it expired. */
+  pairingExpired: 'pairing_expired',
+  /** The pairing's sealed token was already delivered once; it is never delivered again. */
+  pairingDelivered: 'pairing_delivered',
+  /** Too many pairing requests (from this address, from everyone this minute, or too many pending): retry later. */
+  pairingRateLimited: 'pairing_rate_limited',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

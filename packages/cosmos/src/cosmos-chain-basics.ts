@@ -4,6 +4,7 @@ import { cosmosKeyNetwork, cosmosKeyOptionsSchema } from './cosmos-key-options.j
 import { checkCosmosPolicyId, cosmosPolicyAliases } from './cosmos-policy-ids.js';
 import { acceptedPubkeyTypeUrlsOf, pubkeyTypeOf } from './pubkey-types.js';
 import { cosmosSignRequestSchema, cosmosSignResponseSchema } from './sign-request-schema.js';
+import { cosmosAssetUnit } from './cosmos-asset-units.js';
 
 /**
  * What the Cosmos signer offers without its decoders (schemas, key options, policy ids, addresses) for these plugin
@@ -24,6 +25,7 @@ export function cosmosChainBasics(options: Readonly<Record<string, unknown>> = {
     network: cosmosKeyNetwork,
     checkPolicyId: (kind, value, keyOptions, context) => checkCosmosPolicyId(kind, value, keyOptions, defaultPrefix, context),
     policyAliases: cosmosPolicyAliases,
+    describeAsset: cosmosAssetUnit,
 
     address(publicKey: Uint8Array, keyOptions: Readonly<Record<string, unknown>>): string {
       if (!isCompressedSecp256k1(publicKey)) {

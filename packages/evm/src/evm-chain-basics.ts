@@ -3,6 +3,7 @@ import { evmKeyNetwork, checkEvmPolicyId } from './evm-policy-ids.js';
 import { evmAddress } from './evm-key-address.js';
 import { evmKeyOptionsSchema } from './key-option-names.js';
 import { evmSignRequestSchema, evmSignResponseSchema } from './sign-request-schema.js';
+import { evmAssetUnit } from './evm-asset-units.js';
 
 /**
  * What the EVM signer offers without its decoders (schemas, key options, policy ids, addresses): all the signer
@@ -19,6 +20,7 @@ export const evmChainBasics: ChainSignerBasics = {
   keyOptionsSchema: evmKeyOptionsSchema,
   network: evmKeyNetwork,
   checkPolicyId: checkEvmPolicyId,
+  describeAsset: evmAssetUnit,
 
   address(publicKey: Uint8Array): string {
     return evmAddress(publicKey);

@@ -4,7 +4,19 @@ import { canonicalAccountId } from './allowed-contracts.js';
 import type { ApprovalPolicy } from './key-policy.js';
 import { spendTotals } from './evaluate-policy.js';
 
-const APPROVAL_FIELDS = new Set(['above', 'programs', 'message_types', 'contracts', 'ttl_secs', 'approvers', 'quorum']);
+const APPROVAL_FIELDS = new Set([
+  'above',
+  'programs',
+  'message_types',
+  'contracts',
+  'ttl_secs',
+  'approvers',
+  'quorum',
+  'webhook_url',
+  'webhook_secret_file',
+  'webhook_include_request',
+]);
+const WEBHOOK_URL_RE = /^https?:\/\/\S{1,2040}$/;
 const ASSET_RE = /^(native|[a-z][a-z0-9_-]*:[^\s]+)$/;
 const ID_RE = /^\S{1,256}$/;
 const TOKEN_NAME_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -51,7 +63,29 @@ export function readApprovalPolicy(raw: unknown, path: string): ApprovalPolicy {
   const ttl = int('ttl_secs', DEFAULT_APPROVAL_TTL_SECS, 1, MAX_APPROVAL_TTL_SECS);
   const quorum = int('quorum', 1, 1, 16);
   if (approvers.length > 0 && quorum > approvers.length) fail(`${path}.quorum`, `is ${quorum} but only ${approvers.length} approvers are listed`);
-  return { above, programs, message_types: messageTypes, contracts, ttl_secs: ttl, approvers, quorum };
+  // this key's own webhook (besides the signer's [approvals] one): a URL and the file of its HMAC secret, together
+  const url = t.webhook_url;
+  const secretFile = t.webhook_secret_file;
+  if (url !== undefined && (typeof url !== 'string' || !WEBHOOK_URL_RE.test(url))) fail(`${path}.webhook_url`, 'must be an http(s) URL');
+  if (secretFile !== undefined && (typeof secretFile !== 'string' || secretFile.length === 0 || secretFile.length > 4096)) {
+    fail(`${path}.webhook_secret_file`, 'must be a file path');
+  }
+  if ((url === undefined) !== (secretFile === undefined)) {
+    fail(`${path}.${url === undefined ? 'webhook_url' : 'webhook_secret_file'}`, 'webhook_url and webhook_secret_file go together');
+  }
+  const includeRequest = t.webhook_include_request;
+  if (includeRequest !== undefined && typeof includeRequest !== 'boolean') fail(`${path}.webhook_include_request`, 'must be true or false');
+  if (includeRequest !== undefined && url === undefined) fail(`${path}.webhook_include_request`, 'needs webhook_url');
+  return {
+    above,
+    programs,
+    message_types: messageTypes,
+    contracts,
+    ttl_secs: ttl,
+    approvers,
+    quorum,
+    ...(url === undefined ? {} : { webhook_url: url as string, webhook_secret_file: secretFile as string, webhook_include_request: includeRequest === true }),
+  };
 }
 
 /** Why an intent needs an approval (one entry per condition met). */

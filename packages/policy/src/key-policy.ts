@@ -61,6 +61,12 @@ export interface ApprovalPolicy {
   readonly approvers: readonly string[];
   /** Distinct approver token names needed (default 1). */
   readonly quorum: number;
+  /** This key's own webhook (besides the signer's `[approvals]` one): changes of its approvals are POSTed here. */
+  readonly webhook_url?: string;
+  /** The file holding that webhook's HMAC-SHA256 secret (mode 0600; relative to the config file's directory). */
+  readonly webhook_secret_file?: string;
+  /** Also send the request as the agent sent it (its raw transaction bytes) to this key's webhook (default false). */
+  readonly webhook_include_request?: boolean;
 }
 
 /** One `allowed_contracts` entry. Addresses are normalised to lower case. */

@@ -141,6 +141,17 @@ function policyProperties(nullable: boolean, aliases: PolicyAliases | undefined)
         ttl_secs: { type: 'integer', minimum: 1, maximum: 604800, default: 900 },
         approvers: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } },
         quorum: { type: 'integer', minimum: 1, maximum: 16, default: 1 },
+        webhook_url: {
+          type: 'string',
+          pattern: '^https?://\\S{1,2040}$',
+          description: "This key's own webhook, besides the signer's [approvals] one (with webhook_secret_file).",
+        },
+        webhook_secret_file: { type: 'string', minLength: 1, maxLength: 4096, description: 'The file of its HMAC-SHA256 secret (mode 0600).' },
+        webhook_include_request: {
+          type: 'boolean',
+          default: false,
+          description: "Also send the agent's request (raw transaction bytes) to this key's webhook.",
+        },
       },
     }),
   };

@@ -36,6 +36,17 @@ test('approval: a bad field is refused with its dotted path', () => {
   bad({ approvers: ['has space'] }, 'keys.hot.policy.approval.approvers[0]');
   bad({ surprise: 1 }, 'keys.hot.policy.approval.surprise');
   bad('yes', 'keys.hot.policy.approval');
+  bad({ webhook_url: 'ftp://x', webhook_secret_file: 's' }, 'keys.hot.policy.approval.webhook_url');
+  bad({ webhook_url: 'https://pager.example/hook' }, 'keys.hot.policy.approval.webhook_secret_file');
+  bad({ webhook_secret_file: 's' }, 'keys.hot.policy.approval.webhook_url');
+  bad({ webhook_include_request: true }, 'keys.hot.policy.approval.webhook_include_request');
+});
+
+test("approval: a key's own webhook (URL and secret file together; the request only when asked)", () => {
+  const p = parsePolicy({ approval: { above: { native: '1' }, webhook_url: 'https://pager.example/hook', webhook_secret_file: 'hot.secret' } }, 'k');
+  assert.equal(p.approval?.webhook_url, 'https://pager.example/hook');
+  assert.equal(p.approval?.webhook_secret_file, 'hot.secret');
+  assert.equal(p.approval?.webhook_include_request, false);
 });
 
 test('approval: reasons for an amount above the threshold and a listed program; nothing below it', () => {

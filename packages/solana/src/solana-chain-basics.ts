@@ -3,6 +3,7 @@ import { solanaSignRequestSchema, solanaSignResponseSchema } from './sign-reques
 import { solanaAddress } from './solana-address.js';
 import { solanaKeyNetwork, solanaKeyOptionsSchema } from './solana-key-options.js';
 import { checkSolanaPolicyId, solanaPolicyAliases } from './solana-policy-ids.js';
+import { solanaAssetUnit } from './solana-asset-units.js';
 
 /**
  * What the Solana signer offers without its decoders (schemas, key options, policy ids, addresses): all the signer
@@ -19,6 +20,7 @@ export const solanaChainBasics: ChainSignerBasics = {
   network: solanaKeyNetwork,
   checkPolicyId: checkSolanaPolicyId,
   policyAliases: solanaPolicyAliases,
+  describeAsset: solanaAssetUnit,
 
   address(publicKey: Uint8Array): string {
     if (publicKey.length !== 32) {

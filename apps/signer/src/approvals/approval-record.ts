@@ -1,4 +1,4 @@
-import type { IntentSummary } from '@openkms/core';
+import type { AssetUnit, IntentSummary } from '@openkms/core';
 
 /** Where a held request stands. `approved`: signed (the result is kept); `failed`: approved but refused at signing. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'failed';
@@ -16,6 +16,8 @@ export interface ApprovalRecord {
   readonly reasons: readonly { readonly condition: string; readonly message: string }[];
   /** The decoded intent (amounts as decimal strings), for operators. */
   readonly intent: IntentSummary;
+  /** How operators read its assets' amounts (from the chain plugin's describeAsset; absent or missing: base units). */
+  readonly assets?: Readonly<Record<string, AssetUnit>>;
   /** Per-asset spend reserved for it (restored as a reservation after a restart). */
   readonly spend: Readonly<Record<string, string>>;
   readonly signed_sha256: string;
@@ -48,6 +50,7 @@ export function approvalView(r: ApprovalRecord): Record<string, unknown> {
     expires_at: r.expires_at,
     reasons: r.reasons,
     intent: r.intent,
+    ...(r.assets === undefined ? {} : { assets: r.assets }),
     quorum: r.quorum,
     approvers: r.approvers,
     approvals: r.approvals,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, isOpenKmsError, openKmsError, summarizeIntent, type ErrorCode as ErrorCodeT } from '@openkms/core';
+import { ErrorCode, isOpenKmsError, openKmsError, summarizeIntent, type AssetUnit, type ErrorCode as ErrorCodeT } from '@openkms/core';
 import type { AuditRecordInput } from '@openkms/audit';
 import { intentSpend } from '@openkms/policy';
 import { canApprove, type Scopes } from '../auth/scopes.js';
@@ -27,6 +27,8 @@ export interface ApprovalServiceDeps {
   readonly sign: (chain: string, body: Record<string, unknown>, ctx: RequestContext) => Promise<Readonly<Record<string, unknown>>>;
   readonly audit: AuditSink;
   readonly requestTimeoutMs: () => number;
+  /** The unit of a chain's asset id, from its plugin (`openkms approvals show` reads amounts in it); undefined: base units. */
+  readonly describeAsset?: (chain: string, asset: string) => AssetUnit | undefined;
   /** Told about every change of an approval (the webhook notifier listens here). */
   readonly onChange?: (record: ApprovalRecord, event: ApprovalEvent) => void;
   readonly log?: (level: 'warn' | 'error', obj: Record<string, unknown>, msg: string) => void;
@@ -105,6 +107,12 @@ export class ApprovalService implements ApprovalHold {
     if (settings === undefined) throw openKmsError(ErrorCode.internal, 'approval settings vanished', {});
     const now = this.#now();
     const spend = intentSpend(req.intent);
+    const assets: Record<string, AssetUnit> = {};
+    for (const { asset } of [...req.intent.transfers, ...req.intent.fees]) {
+      if (Object.hasOwn(assets, asset)) continue;
+      const unit = this.#deps.describeAsset?.(req.chain, asset);
+      if (unit !== undefined) assets[asset] = { symbol: unit.symbol, decimals: unit.decimals };
+    }
     const record: ApprovalRecord = {
       id: `apv_${randomBytes(12).toString('hex')}`,
       label: req.label,
@@ -115,6 +123,7 @@ export class ApprovalService implements ApprovalHold {
       expires_at: new Date(now + settings.ttl_secs * 1000).toISOString(),
       reasons: req.reasons.map((r) => ({ ...r })),
       intent: summarizeIntent(req.intent),
+      ...(Object.keys(assets).length > 0 ? { assets } : {}),
       spend,
       signed_sha256: req.signedSha256,
       body: req.body,

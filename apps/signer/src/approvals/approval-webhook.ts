@@ -10,6 +10,8 @@ export interface ApprovalWebhookOptions {
   readonly retryDelaysMs?: readonly number[];
   readonly timeoutMs?: number;
   readonly log?: (level: 'warn' | 'error', obj: Record<string, unknown>, msg: string) => void;
+  /** Also send `request`: the request as the agent sent it, raw transaction bytes included (a key's opt-in). */
+  readonly includeRequest?: boolean;
 }
 
 /** The header carrying `sha256=<hex HMAC-SHA256 of the raw body>`. */
@@ -37,7 +39,12 @@ export class ApprovalWebhook {
 
   notify(record: ApprovalRecord, event: ApprovalEvent): void {
     if (this.#closed) return;
-    const body = JSON.stringify({ event, sent_at: new Date().toISOString(), approval: approvalView(record) });
+    const body = JSON.stringify({
+      event,
+      sent_at: new Date().toISOString(),
+      approval: approvalView(record),
+      ...(this.#o.includeRequest ? { request: record.body } : {}),
+    });
     const p = this.#deliver(body, event, record.id).finally(() => this.#inflight.delete(p));
     this.#inflight.add(p);
   }

@@ -1,16 +1,14 @@
-import type { IntentSummary } from '@openkms/core';
+import type { AssetUnit, IntentSummary } from '@openkms/core';
 
-/** Units an operator reads amounts in, where the asset is well known (others are shown in base units). */
-const KNOWN_UNITS: Readonly<Record<string, Readonly<Record<string, { symbol: string; decimals: number }>>>> = {
-  solana: { native: { symbol: 'SOL', decimals: 9 } },
-  cosmos: { 'denom:uatom': { symbol: 'ATOM', decimals: 6 }, native: { symbol: 'ATOM', decimals: 6 } },
-  evm: { native: { symbol: 'ETH', decimals: 18 } },
-};
+/** The units an approval's assets are read in, by asset id (from the chain plugin's describeAsset; see ApprovalRecord.assets). */
+export type AssetUnits = Readonly<Record<string, AssetUnit>>;
 
-/** `3000000000` native on Solana → `3 SOL`; an unknown asset → `5 spl:<mint> (base units)`. */
-export function formatAmount(chain: string, asset: string, amount: string): string {
-  const unit = KNOWN_UNITS[chain]?.[asset];
-  if (unit === undefined) return `${amount} ${asset} (base units)`;
+/** `3000000000` native with `{native: SOL, 9}` → `3 SOL`; an asset without a unit → `5 spl:<mint> (base units)`. */
+export function formatAmount(asset: string, amount: string, units: AssetUnits = {}): string {
+  const unit = Object.hasOwn(units, asset) ? units[asset] : undefined;
+  if (unit === undefined || !Number.isSafeInteger(unit.decimals) || unit.decimals < 0 || unit.decimals > 77 || !/^\d+$/.test(amount)) {
+    return `${amount} ${asset} (base units)`;
+  }
   const v = BigInt(amount);
   const scale = 10n ** BigInt(unit.decimals);
   const frac = (v % scale).toString().padStart(unit.decimals, '0').replace(/0+$/, '');
@@ -18,14 +16,14 @@ export function formatAmount(chain: string, asset: string, amount: string): stri
 }
 
 /** The decoded intent in plain words, one line per fact (what an operator reads before approving). */
-export function describeIntent(intent: IntentSummary): string[] {
+export function describeIntent(intent: IntentSummary, units: AssetUnits = {}): string[] {
   const lines: string[] = [];
   lines.push(`${intent.chain}${intent.network ? ` (${intent.network})` : ''}, signed by ${intent.signer}`);
   for (const t of intent.transfers) {
-    lines.push(`send ${formatAmount(intent.chain, t.asset, t.amount)} from ${t.from} to ${t.to} (via ${t.via}${t.channel ? `, channel ${t.channel}` : ''})`);
+    lines.push(`send ${formatAmount(t.asset, t.amount, units)} from ${t.from} to ${t.to} (via ${t.via}${t.channel ? `, channel ${t.channel}` : ''})`);
   }
   for (const c of intent.contracts) lines.push(`call ${c.method ?? c.selector ?? 'a method'} on contract ${c.contract} (via ${c.via})`);
-  for (const f of intent.fees) lines.push(`fee up to ${formatAmount(intent.chain, f.asset, f.amount)}${f.payer ? ` paid by ${f.payer}` : ''}`);
+  for (const f of intent.fees) lines.push(`fee up to ${formatAmount(f.asset, f.amount, units)}${f.payer ? ` paid by ${f.payer}` : ''}`);
   if (intent.programs.length > 0) lines.push(`programs: ${intent.programs.join(', ')}`);
   if (intent.message_types.length > 0) lines.push(`message types: ${intent.message_types.join(', ')}`);
   if (intent.flags.length > 0) lines.push(`flags: ${intent.flags.join(', ')}`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ErrorCode, openKmsError, type IntentSummary } from '@openkms/core';
-import { describeIntent } from '../approvals/describe-intent.js';
+import { describeIntent, type AssetUnits } from '../approvals/describe-intent.js';
 import { loadConfig } from '../config/load-config.js';
 import { userPath, type CliIo } from './cli-context.js';
 import { flag, parseArgs, UsageError } from './parse-args.js';
@@ -25,6 +25,8 @@ interface ApprovalRow {
   readonly expires_at: string;
   readonly reasons: readonly { message: string }[];
   readonly intent: IntentSummary;
+  /** Units of its assets, as the signer's chain plugins know them. */
+  readonly assets?: AssetUnits;
   readonly quorum: number;
   readonly approvals: readonly { name: string; at: string }[];
   readonly code?: string;
@@ -75,7 +77,7 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
       const rows = result as ApprovalRow[];
       if (rows.length === 0) io.out('no approvals');
       for (const r of rows) {
-        const what = describeIntent(r.intent).slice(1, 2)[0] ?? r.reasons[0]?.message ?? '';
+        const what = describeIntent(r.intent, r.assets).slice(1, 2)[0] ?? r.reasons[0]?.message ?? '';
         io.out(`${r.approval_id}  ${r.status.padEnd(8)}  ${r.label}  by ${r.token_name}  ${r.approvals.length}/${r.quorum}  ${what}`);
       }
       return 0;
@@ -100,7 +102,7 @@ export function showApproval(r: ApprovalRow): string[] {
     'why it waits:',
     ...r.reasons.map((x) => `  - ${x.message}`),
     'what it does:',
-    ...describeIntent(r.intent).map((l) => `  ${l}`),
+    ...describeIntent(r.intent, r.assets).map((l) => `  ${l}`),
   ];
 }
 

@@ -31,6 +31,8 @@ Commands:
                                           serve the signer's tools to an MCP agent over stdio
   approvals list|show|approve|deny (--config FILE | --url URL)
                                           review and decide requests held for an operator approval
+  pairing list|show|approve|deny (--config FILE | --url URL)
+                                          review agents' pairing requests; approve one with its code
   config migrate --from-original FILE --out DIR
                                           convert the original Rust openKMS's config, tokens and kill switches
 
@@ -56,6 +58,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import('./restore-command.js')).restoreCommand,
   mcp: async () => (await import('./mcp-command.js')).mcpCommand,
   approvals: async () => (await import('./approvals-command.js')).approvalsCommand,
+  pairing: async () => (await import('./pairing-command.js')).pairingCommand,
 };
 
 /** The names of the CLI's commands. */

@@ -103,6 +103,17 @@ export function configSchema(): JsonSchema {
           webhook_secret_file: { type: 'string', minLength: 1 },
         },
       },
+      pairing: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          enabled: { type: 'boolean' },
+          ttl_secs: { type: 'integer', minimum: 1, maximum: 86400 },
+          max_pending: { type: 'integer', minimum: 1, maximum: 10000 },
+          requests_per_minute_per_ip: { type: 'integer', minimum: 1, maximum: 10000 },
+          requests_per_minute: { type: 'integer', minimum: 1, maximum: 100000 },
+        },
+      },
       replay: {
         type: 'object',
         additionalProperties: false,

@@ -135,6 +135,13 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
     },
     state: { file: at(raw.state?.file ?? 'state.json') },
     ...(raw.approvals ? { approvals: { webhookUrl: String(raw.approvals.webhook_url), webhookSecretFile: at(raw.approvals.webhook_secret_file) } } : {}),
+    pairing: {
+      enabled: raw.pairing?.enabled ?? true,
+      ttlSecs: raw.pairing?.ttl_secs ?? 600,
+      maxPending: raw.pairing?.max_pending ?? 20,
+      perIpPerMinute: raw.pairing?.requests_per_minute_per_ip ?? 5,
+      perMinute: raw.pairing?.requests_per_minute ?? 30,
+    },
     replay: { maxEntries: raw.replay?.max_entries ?? 10_000, ttlSecs: raw.replay?.ttl_secs ?? 120 },
     backends,
     backend: {

@@ -26,6 +26,17 @@ export interface SignerConfig {
   /** Where changes of held approvals are POSTed (HMAC-SHA256 of the body with the secret file's content). */
   readonly approvals?: { readonly webhookUrl: string; readonly webhookSecretFile: string };
   readonly replay: { readonly maxEntries: number; readonly ttlSecs: number };
+  /**
+   * `[pairing]`: agents ask for a token at POST /pairing (no auth); an admin approves with the code the agent shows.
+   * Bounded: requests per client address and overall per minute, and pending pairings at once.
+   */
+  readonly pairing: {
+    readonly enabled: boolean;
+    readonly ttlSecs: number;
+    readonly maxPending: number;
+    readonly perIpPerMinute: number;
+    readonly perMinute: number;
+  };
   /** Key backends by name (`[backends.<name>]`; the old `[backend.yubihsm]` table is the backend named "yubihsm"). */
   readonly backends: Readonly<Record<string, BackendConfig>>;
   /** The old `[backend.yubihsm]` table as read (defaults applied); its backend is `backends.yubihsm` unless `[backends]` replaces it. */

@@ -17,6 +17,7 @@ import { mountGatewayRoutes } from './gateway-routes.js';
 import { lazyMcpRoute } from '../mcp/lazy-mcp-route.js';
 import { isHeldResponse } from '../approvals/approval-service.js';
 import { mountApprovalRoutes } from '../approvals/approval-routes.js';
+import { mountPairingRoutes } from '../pairing/pairing-routes.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -283,7 +284,7 @@ export function createApp(s: SignerServices): express.Express {
       const chain = s.keys().get(label)!.config.chain;
       const requestBody = { ...(req.body as Record<string, unknown>), label };
       s.validators.check(`SignRequest.${chain}`, requestBody);
-      const { decision, intent, replay } = await s.pipeline.explain(label, requestBody);
+      const { decision, intent, replay, approvalReasons } = await s.pipeline.explain(label, requestBody);
       // a replay would get the cached signature: the limits it does not consume do not refuse it (see README)
       const refused = !decision.allowed && !replay;
       res.status(200).json({
@@ -295,6 +296,8 @@ export function createApp(s: SignerServices): express.Express {
         ...(refused && decision.retryAfterSeconds !== undefined ? { retry_after_secs: decision.retryAfterSeconds } : {}),
         // exactly the `details` a sign request would get in its 403/429 body (the failing rule and its facts)
         ...(refused ? { details: { label, ...denialDetails(decision), ...registeredCallDetails(intent) } } : {}),
+        // POST /sign would hold it for an operator (202) rather than sign it at once
+        ...(approvalReasons.length > 0 ? { approval: { required: true, reasons: approvalReasons } } : {}),
         rules: decision.rules,
         intent: summarizeIntent(intent),
         policy_version: decision.policyVersion,
@@ -365,6 +368,8 @@ export function createApp(s: SignerServices): express.Express {
   route('POST', '/mcp', auth, body, lazyMcpRoute(s, app));
   // operator approvals: GET /approvals/{id}, /admin/approvals…
   mountApprovalRoutes(s, { route, auth, body, forbidden });
+  // agent pairing: POST /pairing, GET /pairing/{id} (public), /admin/pairing…
+  mountPairingRoutes(s, { route, auth, body, forbidden });
 
   // admin
   const actor = (res: Response) => identityOf(res);

@@ -73,6 +73,14 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.approvalDenied]: 403,
   [ErrorCode.approvalExpired]: 410,
   [ErrorCode.approverNotAllowed]: 403,
+  // agent pairing
+  [ErrorCode.pairingNotFound]: 404,
+  [ErrorCode.pairingNotPending]: 409,
+  [ErrorCode.pairingCodeMismatch]: 403,
+  [ErrorCode.pairingDenied]: 403,
+  [ErrorCode.pairingExpired]: 410,
+  [ErrorCode.pairingDelivered]: 410,
+  [ErrorCode.pairingRateLimited]: 429,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

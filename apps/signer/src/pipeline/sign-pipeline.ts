@@ -7,7 +7,7 @@ import { pinNetwork } from './check-network.js';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { denialDetails, registeredCallDetails } from './denial-details.js';
 import { auditIntent, boundAuditValue, type AuditRecordInput } from '@openkms/audit';
-import type { ApprovalHold, AuditSink, DecisionLike, PolicyGate, ReservationLike } from './ports.js';
+import type { ApprovalHold, ApprovalReasonLike, AuditSink, DecisionLike, PolicyGate, ReservationLike } from './ports.js';
 import { recordProvenance } from './provenance-recorder.js';
 import type { ReplayCache } from './replay-cache.js';
 
@@ -332,7 +332,10 @@ export class SignPipeline {
    * Dry run: decode and evaluate every rule; nothing is reserved, signed or audited. `replay` is true when signing
    * these bytes now would return a cached signature (the rate and window limits would then not apply).
    */
-  async explain(label: string, body: Record<string, unknown>): Promise<{ decision: DecisionLike; intent: Intent; replay: boolean }> {
+  async explain(
+    label: string,
+    body: Record<string, unknown>,
+  ): Promise<{ decision: DecisionLike; intent: Intent; replay: boolean; approvalReasons: readonly ApprovalReasonLike[] }> {
     const entry = this.deps.keys().get(label);
     if (!entry) throw openKmsError(ErrorCode.unknownLabel, `unknown label ${label}`, { label });
     const key = await this.deps.keys().resolve(label);
@@ -344,7 +347,10 @@ export class SignPipeline {
     }
     const decision = this.deps.policy().explain(label, decoded.intent);
     const cached = this.deps.replay.get(label, replayDigestOf(decoded, sha256Hex(decoded.signingBytes))) !== undefined;
-    return { decision, intent: decoded.intent, replay: cached && decision.kind !== 'forbidden' };
+    const replay = cached && decision.kind !== 'forbidden';
+    // what POST /sign would hold for an operator (an allowed request that is not a replay and meets the approval table)
+    const approvalReasons = decision.allowed && !replay ? (this.deps.policy().approvalReasons?.(label, decoded.intent) ?? []) : [];
+    return { decision, intent: decoded.intent, replay, approvalReasons };
   }
 
   /** Where a key lives (its backend's name, with several), or undefined when the backend cannot say. */

@@ -11,6 +11,7 @@ import type { RequestValidators } from '../openapi/request-validators.js';
 import type { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
 import type { SignPipeline } from '../pipeline/sign-pipeline.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
+import type { PairingService } from '../pairing/pairing-service.js';
 import type { GatewayServices } from './gateway-services.js';
 import type { RpcServices } from './rpc-services.js';
 
@@ -57,6 +58,8 @@ export interface SignerServices {
   readonly admin: AdminOperations;
   /** Requests held for an operator approval (absent: none can be held; such requests are refused). */
   readonly approvals?: ApprovalService;
+  /** Agent pairing (POST /pairing, /admin/pairing…); absent: the routes answer pairing_not_found. */
+  readonly pairing?: PairingService;
   readonly requestLimiter: ConcurrencyLimiter;
   /** Per-token budget of refused sign requests (`auth.denied_per_minute`). */
   readonly denialBudget: DenialBudget;

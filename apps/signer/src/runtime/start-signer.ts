@@ -12,6 +12,8 @@ import { loadConfig } from '../config/load-config.js';
 import type { SignerConfig } from '../config/signer-config.js';
 import { createApp } from '../http/create-app.js';
 import { startApprovals } from '../approvals/start-approvals.js';
+import { pairingFileOf } from '../pairing/pairing-file.js';
+import { PairingService } from '../pairing/pairing-service.js';
 import { startListener } from '../http/create-server.js';
 import { KeyDirectory } from '../keys/key-directory.js';
 import { createLogger } from '../logging/create-logger.js';
@@ -182,11 +184,22 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       approvals: () => approvals,
     });
     // requests held for an operator approval (persisted beside the state file; pending ones reserved again now)
-    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger });
+    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger, chains });
     cleanups.push(async () => {
       approvals.close();
       webhook?.close();
     });
+    // agent pairing (pending pairings and undelivered sealed tokens persisted beside the state file)
+    const pairing = new PairingService({
+      file: pairingFileOf(config.state.file),
+      settings: () => config.pairing,
+      labels: () => keys.labels(),
+      tokenFile: () => config.auth.tokenFile,
+      audit,
+      log: (level, obj, msg) => logger[level](obj, msg),
+    });
+    await pairing.start();
+    cleanups.push(async () => pairing.close());
     const authAuditor = new AuthFailureAuditor(audit);
     const denialBudget = new DenialBudget(
       () => config.auth.deniedPerMinute,
@@ -363,6 +376,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       gateway,
       admin,
       approvals,
+      pairing,
       requestLimiter,
       denialBudget,
       policyView: (label) => engine.view(label) as unknown as Record<string, unknown>,
@@ -422,6 +436,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         shuttingDown = true;
         approvals.close();
         webhook?.close();
+        pairing.close();
         clearInterval(healthTimer);
         clearInterval(checkpointTimer);
         if (opts.handleSighup) process.off('SIGHUP', onHup);
