@@ -17,6 +17,7 @@ import { mountGatewayRoutes } from './gateway-routes.js';
 import { lazyMcpRoute } from '../mcp/lazy-mcp-route.js';
 import { isHeldResponse } from '../approvals/approval-service.js';
 import { mountApprovalRoutes } from '../approvals/approval-routes.js';
+import { mountConsoleRoutes } from './console-routes.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -365,6 +366,8 @@ export function createApp(s: SignerServices): express.Express {
   route('POST', '/mcp', auth, body, lazyMcpRoute(s, app));
   // operator approvals: GET /approvals/{id}, /admin/approvals…
   mountApprovalRoutes(s, { route, auth, body, forbidden });
+  // the operator console: the web UI at /ui, GET /admin/audit and GET /admin/activity
+  mountConsoleRoutes(app, s, { route, auth, forbidden });
 
   // admin
   const actor = (res: Response) => identityOf(res);
