@@ -7,11 +7,14 @@ import { fileURLToPath } from 'node:url';
 const signerDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
- * Where the operator console's built files are: in the repository, the console package's own build
- * (apps/console/dist, made by `pnpm install` and `pnpm build`); in an installed signer, the copy its build ships in
- * dist/ui. Undefined when neither has an index.html (the console was not built): /ui then says so.
+ * Where the operator console's built files are: OPENKMS_CONSOLE_DIR when set (another build of it); in the
+ * repository, the console package's own build (apps/console/dist, made by `pnpm install` and `pnpm build`); in an
+ * installed signer, the copy its build ships in dist/ui. Undefined when none has an index.html (the console was not
+ * built): /ui then says so.
  */
 export function consoleAssetsDir(): string | undefined {
+  const override = process.env.OPENKMS_CONSOLE_DIR;
+  if (override) return existsSync(join(override, 'index.html')) ? override : undefined;
   const candidates: string[] = [];
   try {
     candidates.push(join(dirname(createRequire(import.meta.url).resolve('@openkms/console/package.json')), 'dist'));
