@@ -114,6 +114,10 @@ approval = { above = { native = "${2n * SOL_1}" }, quorum = 1, ttl_secs = 600 }
     const minute = page.getByTestId(`key-${SOL}`).locator('.budget', { hasText: 'Signatures this minute' }).locator('.budget-value');
     await waitFor(async () => (await minute.textContent()) === '1 of 30', 'the sign count', 20_000);
     await shot('keys');
+    // the view docs/console.png is taken from (the README's screenshot)
+    await page.setViewportSize({ width: 1000, height: 620 });
+    await page.screenshot({ path: join(ARTIFACTS, 'readme.png') });
+    await page.setViewportSize({ width: 1200, height: 900 });
   });
 
   test('a denial appears in the audit view with its code, and the activity chart counts it', async () => {

@@ -7,7 +7,7 @@ export function ActivityChart({ title, points }: { title: string; points: readon
   const bw = (width - pad) / Math.max(1, points.length);
   const scale = (n: number) => (n / max) * (height - pad);
   return (
-    <svg class="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title} preserveAspectRatio="none">
+    <svg class="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
       <title>{title}</title>
       <line x1={pad} y1={height - pad} x2={width} y2={height - pad} class="axis" />
       <text x={0} y={10} class="tick">
