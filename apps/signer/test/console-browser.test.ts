@@ -210,7 +210,7 @@ approval = { above = { native = "${2n * SOL_1}" }, quorum = 1, ttl_secs = 600 }
     await detail.filter({ hasText: 'window.__xss' }).waitFor();
     assert.ok(((await detail.textContent()) ?? '').includes('<script>window.__xss=1</script>'), 'the payload is shown as text');
     assert.equal(await detail.locator('script, img').count(), 0, 'no element was made from it');
-    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss), undefined);
     await shot('audit-record');
   });
 
