@@ -85,7 +85,7 @@ describe('openkms --help', () => {
 });
 
 describe('a clean stop on SIGINT / SIGTERM exits 0', () => {
-  test('`openkms demo`: Ctrl-C delivered twice (terminal + pnpm forward) stops cleanly with exit 0', async () => {
+  test('`openkms demo` serves the console at /ui; Ctrl-C delivered twice (terminal + pnpm forward) stops cleanly with exit 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'openkms-sigint-'));
     const port = await freePort();
     const child = spawnCli(['demo', '--dir', dir, '--listen', `127.0.0.1:${port}`]);
@@ -95,6 +95,11 @@ describe('a clean stop on SIGINT / SIGTERM exits 0', () => {
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
     try {
       await waitFor(() => output.includes('Stop with Ctrl-C'), `the demo to start (${output})`, 60_000);
+      // the operator console is served by the same process
+      assert.match(output, new RegExp(`Operator console: http://127\\.0\\.0\\.1:${port}/ui`));
+      const ui = await fetch(`http://127.0.0.1:${port}/ui`);
+      assert.equal(ui.status, 200);
+      assert.match(await ui.text(), /src="\/ui\/assets\/[^"]+\.js"/);
       child.kill('SIGINT');
       child.kill('SIGINT');
       const [code, signal] = await exited;

@@ -139,6 +139,8 @@ class ResponseConformance {
       this.validate([...parts, 'content', 'application/json', 'schema'], res.json, where);
     } else if (content['text/plain']) {
       assert.match(res.headers.get('content-type') ?? '', /^text\/plain/, `${where}: content type`);
+    } else if (content['text/html']) {
+      assert.match(res.headers.get('content-type') ?? '', /^text\/html/, `${where}: content type`);
     } else if (res.status === 204 || res.status === 202) {
       assert.equal(res.text, '', `${where}: a ${res.status} without documented content has no body`);
     } else {
@@ -584,6 +586,20 @@ describe('OpenAPI: every real response is documented for its operation and match
     for (let i = 0; i < 2; i++)
       await expect(200, undefined, 'POST', '/pairing', { body: { name: `agent-${i}`, scopes: ['read'], x25519_public_key: publicKey() } });
     await expect(429, 'pairing_rate_limited', 'POST', '/pairing', { body: { name: 'one-too-many', scopes: ['read'], x25519_public_key: publicKey() } });
+  });
+
+  test('operator console: /ui 200; /whoami, /admin/audit and /admin/activity 200, 400, 401, 403', async () => {
+    await expect(200, undefined, 'GET', '/ui');
+    const who = await expect(200, undefined, 'GET', '/whoami', { token: tok.solanaOnly });
+    assert.deepEqual(who.json, { token_name: 'solana-only', scopes: ['sign:solana-hot-0'] });
+    await expect(401, 'unauthorized', 'GET', '/whoami');
+    await expect(200, undefined, 'GET', '/admin/audit?decision=allow&limit=3', { token: s.adminToken });
+    await expect(200, undefined, 'GET', '/admin/audit?limit=2', { token: s.adminToken });
+    await expect(400, 'invalid_request', 'GET', '/admin/audit?limit=0', { token: s.adminToken });
+    await expect(403, 'forbidden_scope', 'GET', '/admin/audit', { token: tok.signAll });
+    await expect(401, 'unauthorized', 'GET', '/admin/audit');
+    await expect(200, undefined, 'GET', '/admin/activity', { token: s.adminToken });
+    await expect(403, 'forbidden_scope', 'GET', '/admin/activity', { token: tok.signAll });
   });
 
   test('reload: 200, 400 config_invalid; /metrics behind auth: 401, 403, 200', async () => {

@@ -8,3 +8,4 @@ export * from './record-mac.js';
 export * from './verify-audit-files.js';
 export * from './bounded-intent.js';
 export * from './audit-checkpoint.js';
+export * from './read-audit-page.js';

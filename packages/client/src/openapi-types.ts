@@ -473,6 +473,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/whoami': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The calling token's name and scopes (any valid token; the operator console shows actions only to tokens that may take them). */
+    get: operations['whoAmI'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One page of the audit log, newest first, read from the end of the log (never loaded whole): filters by label, decision, code and time; `next_before` continues with older records. Every record read is checked against the next newer one read (seq, prev_mac) and the returned records' MACs are checked with the audit key (`verification`; the whole chain from its start is `openkms audit verify`). Needs read or admin scope. Answers 304 to an If-None-Match that matches its ETag. */
+    get: operations['adminAuditPage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/activity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sign requests of the last 60 minutes per minute and key: decisions, refusal reasons, key backend (HSM) signing latency. From the signer's own counters (in memory since it started; the audit log is the record). Needs read or admin scope. Answers 304 to an If-None-Match that matches its ETag. */
+    get: operations['adminActivity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ui': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The operator console (a web page; its files are under /ui/assets/). Public: it holds no data, it asks for a read or admin token and calls this API with it. Served with a strict Content-Security-Policy (no inline script or style, same origin only, never framed). 404 not_found when the console was not built. */
+    get: operations['getConsole'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/pairing/{id}': {
     parameters: {
       query?: never;
@@ -619,6 +687,60 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    WhoAmI: {
+      token_name: string;
+      /** @description As in the token file (sign, sign:<label>, read, admin, approve, approve:<label>). */
+      scopes: string[];
+    };
+    AuditPage: {
+      /** @description Audit records as written to the log (see the audit record format), newest first. Their strings may come from clients; show them as text. */
+      records: {
+        v: number;
+        seq: number;
+        time: string;
+        decision: string;
+        prev_mac: string;
+        mac: string;
+      }[];
+      /** @description The `before` of the next (older) page; null at the start of the log. */
+      next_before: number | null;
+      verification: {
+        ok: boolean;
+        /** @description Records read whose seq and prev_mac follow on from the next newer record read. */
+        records_linked: number;
+        macs_checked: number;
+        problem?: {
+          seq?: number;
+          /** @enum {string} */
+          reason: 'bad_json' | 'bad_record' | 'bad_mac' | 'seq_gap' | 'broken_link' | 'no_key';
+          message: string;
+        };
+      };
+      audit_up: boolean;
+    };
+    Activity: {
+      window_minutes: number;
+      minutes: {
+        /** Format: date-time */
+        minute: string;
+        /** @description By key label (labels past 256 in one minute are counted under "(other labels)"). */
+        keys: {
+          [key: string]: {
+            /** @description Sign requests by decision (allow, deny, replay, error, shed, pending). */
+            decisions: {
+              [key: string]: number;
+            };
+            /** @description Refusals by reason code. */
+            reasons: {
+              [key: string]: number;
+            };
+            backend_calls: number;
+            backend_ms_avg: number | null;
+            backend_ms_max: number | null;
+          };
+        };
+      }[];
+    };
     GatewayContractRegistration: {
       /** @description Route segment (/gateway/<name>/...); not "receipts". */
       name: string;
@@ -1468,6 +1590,15 @@ export interface components {
     };
   };
   responses: {
+    /** @description The body has not changed since the ETag given in If-None-Match (no body). */
+    NotModified: {
+      headers: {
+        'x-request-id': components['headers']['RequestId'];
+        ETag: components['headers']['ETag'];
+        [name: string]: unknown;
+      };
+      content?: never;
+    };
     /** @description The network's node answered with an error (upstream_rejected: e.g. a reverted eth_call); its code and message are in details. */
     UpstreamRejected: {
       headers: {
@@ -1636,6 +1767,8 @@ export interface components {
   };
   requestBodies: never;
   headers: {
+    /** @description A weak validator of the body; send it back as If-None-Match to get 304 when nothing changed (polling). */
+    ETag: string;
     /** @description Request id; echoes a valid incoming x-request-id or is generated. */
     RequestId: string;
     /** @description Seconds to wait before retrying. */
@@ -2608,6 +2741,120 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+    };
+  };
+  whoAmI: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The token's name and scopes. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WhoAmI'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminAuditPage: {
+    parameters: {
+      query?: {
+        label?: string;
+        decision?: 'allow' | 'deny' | 'replay' | 'error' | 'auth_failure' | 'admin' | 'shed' | 'pending';
+        /** @description The record's reason_code (an error code such as per_tx_cap_exceeded, or an admin action's code). */
+        code?: string;
+        /** @description Only records at or before this time (ISO 8601). */
+        until?: string;
+        /** @description Only records with a seq below this (the previous page's next_before). */
+        before?: number;
+        /** @description Most records returned (default 50). */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The page. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPage'];
+        };
+      };
+      304: components['responses']['NotModified'];
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  adminActivity: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One entry per minute, oldest first. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Activity'];
+        };
+      };
+      304: components['responses']['NotModified'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  getConsole: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The console's HTML page. */
+      200: {
+        headers: {
+          'x-request-id': components['headers']['RequestId'];
+          /** @description default-src 'self'; script-src 'self'; style-src 'self'; … frame-ancestors 'none'; require-trusted-types-for 'script'. */
+          'Content-Security-Policy'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
       404: components['responses']['NotFound'];
       500: components['responses']['InternalError'];
       503: components['responses']['ServiceUnavailable'];

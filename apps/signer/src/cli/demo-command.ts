@@ -60,6 +60,8 @@ ${demo.created ? 'Created' : 'Reusing'} ${rel(dir)}/: config.toml, tokens, audit
   signer token (sign solana-hot-0, cosmos-hub-0, evm-hot-0; read): ${rel(demo.files.signerToken)}
   admin token  (admin; read):                                      ${rel(demo.files.adminToken)}
 
+Operator console: ${url}/ui   (sign in with the admin token)
+
 Try:
   curl -s ${url}/health
   curl -s -H "Authorization: Bearer $(cat ${rel(demo.files.signerToken)})" ${url}/keys

@@ -18,6 +18,7 @@ import { lazyMcpRoute } from '../mcp/lazy-mcp-route.js';
 import { isHeldResponse } from '../approvals/approval-service.js';
 import { mountApprovalRoutes } from '../approvals/approval-routes.js';
 import { mountPairingRoutes } from '../pairing/pairing-routes.js';
+import { mountConsoleRoutes } from './console-routes.js';
 
 const LABEL = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -370,6 +371,8 @@ export function createApp(s: SignerServices): express.Express {
   mountApprovalRoutes(s, { route, auth, body, forbidden });
   // agent pairing: POST /pairing, GET /pairing/{id} (public), /admin/pairing…
   mountPairingRoutes(s, { route, auth, body, forbidden });
+  // the operator console: the web UI at /ui, GET /admin/audit and GET /admin/activity
+  mountConsoleRoutes(app, s, { route, auth, forbidden });
 
   // admin
   const actor = (res: Response) => identityOf(res);

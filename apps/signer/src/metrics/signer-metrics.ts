@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ActivityPerMinute } from './activity-per-minute.js';
 import { OriginalMetrics } from './original-metrics.js';
 
 const STAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -111,9 +112,13 @@ export class SignerMetrics {
   /** The original openKMS's metric names (dashboards built for it). */
   readonly original = new OriginalMetrics(this.registry, this.inFlight);
 
+  /** Sign activity per minute and key for the operator console (GET /admin/activity). */
+  readonly activity = new ActivityPerMinute();
+
   /** Counts one finished sign request under our name and the original's. */
   recordSign(labels: { chain: string; label: string; decision: string; reason: string }, seconds: number): void {
     this.signRequests.inc(labels);
+    this.activity.recordSign(labels.label, labels.decision, labels.reason);
     this.original.record(labels.chain, labels.label, labels.decision, labels.reason, seconds);
   }
 

@@ -289,7 +289,7 @@ export class SignPipeline {
           );
           throw e;
         } finally {
-          backendTimer();
+          this.deps.metrics.activity.recordBackendLatency(label, backendTimer());
         }
 
         // a kill switch thrown while the HSM was signing wins: the signature is discarded, the budget released
