@@ -167,7 +167,7 @@ export class PairingService {
     this.#records.set(id, record);
     try {
       this.#persist();
-      await this.#audit(record, 'pairing', requestId, 'pairing_request', { name: record.name, labels, scopes, remote });
+      await this.#audit(record, undefined, requestId, 'pairing_request', { name: record.name, labels, scopes, remote });
     } catch (err) {
       this.#records.delete(id);
       this.#persistQuietly();
@@ -299,7 +299,7 @@ export class PairingService {
         this.#records.set(id, delivered);
         try {
           this.#persist();
-          await this.#audit(r, 'pairing', requestId, 'pairing_delivered', { name: r.name, token_name: r.token_name, granted_scopes: r.granted_scopes });
+          await this.#audit(r, undefined, requestId, 'pairing_delivered', { name: r.name, token_name: r.token_name, granted_scopes: r.granted_scopes });
         } catch (err) {
           this.#records.set(id, r);
           this.#persistQuietly();
@@ -424,10 +424,11 @@ export class PairingService {
     return next;
   }
 
-  async #audit(r: PairingRecord, tokenName: string, requestId: string, action: string, details: Record<string, unknown>): Promise<void> {
+  async #audit(r: PairingRecord, tokenName: string | undefined, requestId: string, action: string, details: Record<string, unknown>): Promise<void> {
     const record: AuditRecordInput = {
       request_id: requestId,
-      token_name: tokenName,
+      // the agent's own steps (request, delivery) are unauthenticated: no token name
+      ...(tokenName === undefined ? {} : { token_name: tokenName }),
       decision: 'admin',
       action,
       details: { pairing_id: r.id, public_key_sha256: publicKeyFingerprint(r.public_key_hex), ...details },
