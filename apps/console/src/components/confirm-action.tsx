@@ -1,13 +1,18 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 /**
  * A button that asks before it acts: the first press shows what will happen with Confirm and Cancel (keyboard
- * focus moves to Confirm); the action's error, if any, is shown beside it.
+ * focus moves to Confirm, Escape cancels); the action's error, if any, is shown beside it.
  */
 export function ConfirmAction({ label, question, danger, onConfirm }: { label: string; question: string; danger?: boolean; onConfirm: () => Promise<void> }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
+  const confirm = useRef<HTMLButtonElement>(null);
+  // focus moves to Confirm once when asked (not on every refresh of the page behind it)
+  useEffect(() => {
+    if (asking) confirm.current?.focus();
+  }, [asking]);
   if (!asking) {
     return (
       <span class="action">
@@ -23,13 +28,20 @@ export function ConfirmAction({ label, question, danger, onConfirm }: { label: s
     );
   }
   return (
-    <span class="action confirm" role="group" aria-label={question}>
+    <span
+      class="action confirm"
+      role="group"
+      aria-label={question}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') setAsking(false);
+      }}
+    >
       <span>{question}</span>
       <button
         type="button"
         class={danger ? 'danger' : 'primary'}
         disabled={busy}
-        ref={(el) => el?.focus()}
+        ref={confirm}
         onClick={async () => {
           setBusy(true);
           try {
