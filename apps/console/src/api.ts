@@ -167,3 +167,16 @@ export interface Activity {
     >;
   }[];
 }
+
+export interface Pairing {
+  readonly pairing_id: string;
+  readonly status: string;
+  readonly name: string;
+  readonly labels: readonly string[];
+  readonly scopes: readonly string[];
+  readonly public_key_sha256: string;
+  readonly remote: string;
+  readonly created_at: string;
+  readonly expires_at: string;
+  readonly wrong_codes: number;
+}

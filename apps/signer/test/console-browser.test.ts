@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -190,6 +191,26 @@ approval = { above = { native = "${2n * SOL_1}" }, quorum = 1, ttl_secs = 600 }
     assert.equal(got.status, 200, got.text);
     assert.equal(typeof got.json.signature_b64, 'string');
     await card.waitFor({ state: 'detached' });
+  });
+
+  test('an agent pairing approved in the browser with its code delivers the token to the agent once', async () => {
+    const agentKey = generateKeyPairSync('x25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
+    const asked = await s.request('POST', '/pairing', { body: { name: 'browser-paired-agent', labels: [SOL], scopes: ['sign'], x25519_public_key: agentKey } });
+    assert.equal(asked.status, 200, asked.text);
+    const id = asked.json.pairing_id as string;
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    const card = page.getByTestId(`pairing-${id}`);
+    await card.waitFor();
+    assert.match((await card.textContent()) ?? '', /browser-paired-agent/);
+    assert.equal((await s.request('GET', `/pairing/${id}`)).status, 202);
+    await card.getByLabel('Code the agent shows').fill(asked.json.code as string);
+    await shot('pairings');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByRole('button', { name: 'Confirm' }).click();
+    await card.waitFor({ state: 'detached' });
+    const delivered = await s.request('GET', `/pairing/${id}`);
+    assert.equal(delivered.status, 200, delivered.text);
+    assert.equal((await s.request('GET', `/pairing/${id}`)).status, 410);
   });
 
   test('a record containing <script> renders as text', async () => {

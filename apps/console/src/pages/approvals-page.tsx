@@ -4,6 +4,7 @@ import type { Session } from '../app.js';
 import { ConfirmAction } from '../components/confirm-action.js';
 import { describeIntent, timeText, untilText } from '../format.js';
 import { usePoll } from '../use-poll.js';
+import { PairingsSection } from './pairings-section.js';
 
 /** Requests held for an operator's approval, with the decoded intent; approve or deny (admin or approve scope). */
 export function ApprovalsPage({ api, session }: { api: Api; session: Session }) {
@@ -44,12 +45,7 @@ export function ApprovalsPage({ api, session }: { api: Api; session: Session }) 
           )}
         </>
       )}
-      {/* PAIRINGS: agent pairing (/admin/pairing) is being added separately; its "approve pairings" list goes here,
-          behind the same session.approver / session.admin check as approvals. */}
-      <section class="pairings" aria-labelledby="pairings-title" data-testid="pairings-placeholder">
-        <h2 id="pairings-title">Agent pairings</h2>
-        <p class="muted">Pairing requests from new agents will be approved here once the signer offers agent pairing.</p>
-      </section>
+      <PairingsSection api={api} admin={session.admin} />
     </section>
   );
 }
