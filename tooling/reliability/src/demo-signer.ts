@@ -77,7 +77,7 @@ export interface SignerProcess {
 }
 
 /** Starts `openkms demo --dir DIR --listen 127.0.0.1:PORT` and waits until GET /health answers. */
-export async function startSignerProcess(dir: string, port: number, timeoutMs = 60_000): Promise<SignerProcess> {
+export async function startSignerProcess(dir: string, port: number, timeoutMs = 180_000): Promise<SignerProcess> {
   const child = spawn(process.execPath, [CLI_BIN, 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`], {
     cwd: REPO_ROOT,
     env: { ...process.env, INIT_CWD: REPO_ROOT },

@@ -104,7 +104,13 @@ function cosmosCase(rand: Rand, keys: KeysByLabel): { body: Record<string, unkno
     body.messages.push(
       Any.fromPartial({
         typeUrl: '/cosmos.bank.v1beta1.MsgSend',
-        value: MsgSend.encode(MsgSend.fromPartial({ fromAddress: 'cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu', toAddress: key.address, amount: [{ denom: 'uatom', amount: '1' }] })).finish(),
+        value: MsgSend.encode(
+          MsgSend.fromPartial({
+            fromAddress: 'cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu',
+            toAddress: key.address,
+            amount: [{ denom: 'uatom', amount: '1' }],
+          }),
+        ).finish(),
       }),
     );
     doc = SignDoc.encode({ ...d, bodyBytes: TxBody.encode(body).finish() }).finish();
@@ -124,7 +130,9 @@ function evmCase(rand: Rand): { body: Record<string, unknown>; note: string } {
   const value = amountNear(rand, DEMO_CAPS.weiPerTx);
   const type = pick(rand, ['eip1559', 'eip1559', 'legacy', 'eip2930'] as const);
   const fees: Record<string, bigint> =
-    type === 'eip1559' ? { maxFeePerGas: pick(rand, [2_000_000_000n, 10n ** 12n, 1n]), maxPriorityFeePerGas: 1n } : { gasPrice: pick(rand, [2_000_000_000n, 10n ** 13n]) };
+    type === 'eip1559'
+      ? { maxFeePerGas: pick(rand, [2_000_000_000n, 10n ** 12n, 1n]), maxPriorityFeePerGas: 1n }
+      : { gasPrice: pick(rand, [2_000_000_000n, 10n ** 13n]) };
   const tx = {
     type,
     chainId: rand() < 0.05 ? 1 : EVM_CHAIN_ID,
@@ -192,7 +200,17 @@ export function fuzzCase(rand: Rand, keys: KeysByLabel, gatewayFrom: string): Fu
 }
 
 function garbageCase(rand: Rand): FuzzCase {
-  const path = pick(rand, ['/sign/solana', '/sign/cosmos', '/sign/evm', '/policy/solana-hot-0/explain', '/rpc/evm/local', '/mcp', '/gateway/token/transfer', '/sign/nope', '/sign/']);
+  const path = pick(rand, [
+    '/sign/solana',
+    '/sign/cosmos',
+    '/sign/evm',
+    '/policy/solana-hot-0/explain',
+    '/rpc/evm/local',
+    '/mcp',
+    '/gateway/token/transfer',
+    '/sign/nope',
+    '/sign/',
+  ]);
   const kind = int(rand, 6);
   const body =
     kind === 0
@@ -206,8 +224,21 @@ function garbageCase(rand: Rand): FuzzCase {
             : kind === 4
               ? nestedText(1 + int(rand, 20_000))
               : `{"label":"solana-hot-0","message_b64":"${'A'.repeat(int(rand, 60_000))}"}`;
-  const contentType = pick(rand, ['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', '']);
-  return { family: 'garbage', method: pick(rand, ['POST', 'POST', 'POST', 'PUT', 'GET']), path, body, headers: contentType ? { 'content-type': contentType, ...(path === '/mcp' ? MCP_HEADERS : {}) } : {} };
+  const contentType = pick(rand, [
+    'application/json',
+    'application/json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/json; charset=utf-16',
+    '',
+  ]);
+  return {
+    family: 'garbage',
+    method: pick(rand, ['POST', 'POST', 'POST', 'PUT', 'GET']),
+    path,
+    body,
+    headers: contentType ? { 'content-type': contentType, ...(path === '/mcp' ? MCP_HEADERS : {}) } : {},
+  };
 }
 
 function rpcCase(rand: Rand, keys: KeysByLabel): FuzzCase {
@@ -243,7 +274,13 @@ function rpcCase(rand: Rand, keys: KeysByLabel): FuzzCase {
   if (rand() < 0.2) msg = mutateJson(rand, msg as Record<string, unknown>);
   if (rand() < 0.1) msg = [msg, { jsonrpc: '2.0', id: 2, method: 'eth_accounts' }];
   const signTx = method === 'eth_signTransaction' && !Array.isArray(msg);
-  return { family: 'json-rpc', method: 'POST', path: '/rpc/evm/local', body: JSON.stringify(msg), ...(signTx ? { signed: { chain: 'evm' as const, sent: msg, rpc: true } } : {}) };
+  return {
+    family: 'json-rpc',
+    method: 'POST',
+    path: '/rpc/evm/local',
+    body: JSON.stringify(msg),
+    ...(signTx ? { signed: { chain: 'evm' as const, sent: msg, rpc: true } } : {}),
+  };
 }
 
 function mcpCase(rand: Rand, keys: KeysByLabel): FuzzCase {
@@ -252,7 +289,12 @@ function mcpCase(rand: Rand, keys: KeysByLabel): FuzzCase {
   const args = tool === 'explain' ? { ...c.body } : tool.startsWith('sign_') ? c.body : (randomJson(rand, 2) as object);
   let msg: unknown =
     rand() < 0.7
-      ? { jsonrpc: '2.0', id: int(rand, 1e6), method: 'tools/call', params: { name: tool, arguments: rand() < 0.8 ? args : mutateJson(rand, args as Record<string, unknown>) } }
+      ? {
+          jsonrpc: '2.0',
+          id: int(rand, 1e6),
+          method: 'tools/call',
+          params: { name: tool, arguments: rand() < 0.8 ? args : mutateJson(rand, args as Record<string, unknown>) },
+        }
       : { jsonrpc: '2.0', id: 1, method: pick(rand, ['initialize', 'tools/list', 'ping', 'resources/list', 'nope']), params: randomJson(rand, 2) };
   if (rand() < 0.1) msg = mutateJson(rand, msg as Record<string, unknown>);
   const signs = tool === `sign_${c.chain}` && (msg as { params?: { name?: string } } | null)?.params?.name === tool;

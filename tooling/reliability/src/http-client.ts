@@ -29,7 +29,14 @@ export function createHttpClient(base: string, opts: { token?: string; maxSocket
       const started = performance.now();
       return new Promise<HttpResult>((resolve) => {
         let done = false;
-        const failure = (error: 'timeout' | 'connection', detail: string): HttpResult => ({ status: 0, headers: {}, text: '', ms: performance.now() - started, error, detail });
+        const failure = (error: 'timeout' | 'connection', detail: string): HttpResult => ({
+          status: 0,
+          headers: {},
+          text: '',
+          ms: performance.now() - started,
+          error,
+          detail,
+        });
         const finish = (r: HttpResult) => {
           if (done) return;
           done = true;

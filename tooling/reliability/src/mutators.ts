@@ -109,7 +109,9 @@ export function randomJson(rand: Rand, depth = 3): unknown {
     case 5:
       return Array.from({ length: int(rand, 5) }, () => randomJson(rand, depth - 1));
     case 6:
-      return Object.fromEntries(Array.from({ length: int(rand, 5) }, () => [pick(rand, [...STRINGS, 'label', 'tx', 'message_b64']), randomJson(rand, depth - 1)]));
+      return Object.fromEntries(
+        Array.from({ length: int(rand, 5) }, () => [pick(rand, [...STRINGS, 'label', 'tx', 'message_b64']), randomJson(rand, depth - 1)]),
+      );
     default:
       return deepNest(rand, 1 + int(rand, 300));
   }

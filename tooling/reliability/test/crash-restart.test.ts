@@ -7,9 +7,32 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TokenStore } from '@openkms/signer';
 import { listAuditFiles, loadAuditKey, readAuditRecords, verifyAuditFiles, formatVerifyReport } from '@openkms/audit';
-import { ATOM, EVM, SOL, SYSTEM_PROGRAM, cosmosRequest, evmRequest, sha256Hex, signatureBytes, solanaMessage, solanaRequest, type KeysByLabel, type SignRequest } from '../src/chain-requests.js';
+import {
+  ATOM,
+  EVM,
+  SOL,
+  SYSTEM_PROGRAM,
+  cosmosRequest,
+  evmRequest,
+  sha256Hex,
+  signatureBytes,
+  solanaMessage,
+  solanaRequest,
+  type KeysByLabel,
+  type SignRequest,
+} from '../src/chain-requests.js';
 import { createHttpClient, lanes, type HttpClient } from '../src/http-client.js';
-import { auditVerify, freePort, keysByLabel, pipe, prepareDemoDir, startSignerProcess, withPolicy, type DemoDir, type SignerProcess } from '../src/demo-signer.js';
+import {
+  auditVerify,
+  freePort,
+  keysByLabel,
+  pipe,
+  prepareDemoDir,
+  startSignerProcess,
+  withPolicy,
+  type DemoDir,
+  type SignerProcess,
+} from '../src/demo-signer.js';
 import { seededRandom, suiteSeed } from '../src/seeded-random.js';
 
 const CYCLES = Number(process.env.RELIABILITY_CRASH_CYCLES ?? 20);
@@ -120,14 +143,24 @@ describe('crash: SIGKILL under load over every chain, restart on the same direct
         const sol = await runtimeOf(client, SOL);
         const atom = await runtimeOf(client, ATOM);
         const evm = await runtimeOf(client, EVM);
-        assert.ok(sol.sign_counts.per_day.used >= total('solana').length, `restart ${cycle}: solana count ${sol.sign_counts.per_day.used} below ${total('solana').length} signatures received`);
-        assert.ok(evm.sign_counts.per_day.used >= total('evm').length, `restart ${cycle}: evm count ${evm.sign_counts.per_day.used} below ${total('evm').length} received`);
+        assert.ok(
+          sol.sign_counts.per_day.used >= total('solana').length,
+          `restart ${cycle}: solana count ${sol.sign_counts.per_day.used} below ${total('solana').length} signatures received`,
+        );
+        assert.ok(
+          evm.sign_counts.per_day.used >= total('evm').length,
+          `restart ${cycle}: evm count ${evm.sign_counts.per_day.used} below ${total('evm').length} received`,
+        );
         const uatomSpent = BigInt(atom.spend.find((x: { asset: string }) => x.asset === 'denom:uatom')?.spent ?? '0');
         assert.ok(uatomSpent >= sum(total('cosmos')), `restart ${cycle}: uatom spent ${uatomSpent} below ${sum(total('cosmos'))} received`);
         const solSpent = BigInt(sol.spend.find((x: { asset: string }) => x.asset === 'native')?.spent ?? '0');
         assert.ok(solSpent >= sum(total('solana')), `restart ${cycle}: lamports spent ${solSpent} below ${sum(total('solana'))} received`);
         if (approvalId === undefined) {
-          const held = await client.request('POST', '/sign/solana', solanaRequest(keys, APPROVAL_LAMPORTS, solanaMessage(keys[SOL]!.address, [{ lamports: APPROVAL_LAMPORTS }])).body);
+          const held = await client.request(
+            'POST',
+            '/sign/solana',
+            solanaRequest(keys, APPROVAL_LAMPORTS, solanaMessage(keys[SOL]!.address, [{ lamports: APPROVAL_LAMPORTS }])).body,
+          );
           assert.equal(held.status, 202, held.status === 0 ? held.detail : held.text);
           approvalId = client.json(held).approval_id as string;
         } else {

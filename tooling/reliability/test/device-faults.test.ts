@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startAwsKmsEmulator, type AwsKmsEmulator } from '@openkms/tooling/kms-emulators';
 import { createSoftHsmToken, softHsmMissing, type SoftHsmToken } from '@openkms/tooling/test-helpers';
 import { DeviceErrorCode } from '@openkms/yubihsm';
-import { EVM, SOL, SYSTEM_PROGRAM, cosmosRequest, evmRequest, solanaMessage, solanaRequest, type KeysByLabel } from '../src/chain-requests.js';
+import { EVM, SYSTEM_PROGRAM, cosmosRequest, evmRequest, solanaMessage, solanaRequest, type KeysByLabel } from '../src/chain-requests.js';
 import { createHttpClient, lanes, type HttpClient, type HttpResult } from '../src/http-client.js';
 import { keysByLabel, pipe, withPolicy } from '../src/demo-signer.js';
 import { startFaultSigner, type FaultSigner } from '../src/fault-signer.js';
@@ -33,7 +33,13 @@ interface FaultStats {
 }
 
 /** Sends `next()` on `concurrency` lanes until `until()` and checks each answer is a 503 with a code and a Retry-After. */
-async function loadDuringFault(client: HttpClient, next: () => { path: string; body: string }, until: () => boolean, concurrency = 6, capped = false): Promise<FaultStats> {
+async function loadDuringFault(
+  client: HttpClient,
+  next: () => { path: string; body: string },
+  until: () => boolean,
+  concurrency = 6,
+  capped = false,
+): Promise<FaultStats> {
   const stats: FaultStats = { answers: 0, statuses: {}, maxMs: 0, retryAfter: new Set(), problems: [] };
   await lanes(concurrency, async () => {
     if (until()) return false;
@@ -97,32 +103,40 @@ allowed_programs = [{ id = "native" }]
     await f?.close();
   });
 
-  test(`connector gone for ${OUTAGE_MS / 1000} s under load: fast 503s with a code and a Retry-After, no hung request, back soon after it returns`, { timeout: OUTAGE_MS + 120_000 }, async () => {
-    await f.connectorGone();
-    const until = Date.now() + OUTAGE_MS;
-    let n = 0;
-    const stats = await loadDuringFault(client, () => sign(n++ % 2 === 0 ? 'solana' : 'cosmos'), () => Date.now() >= until);
-    await f.connectorBack();
-    const back = performance.now();
-    let recoveredMs: number | undefined;
-    let after503 = 0;
-    while (recoveredMs === undefined) {
-      const r = sign('solana');
-      const res = await client.request('POST', r.path, r.body);
-      if (res.status === 200) recoveredMs = performance.now() - back;
-      else if (res.status === 503) after503++;
-      else assert.fail(`after the connector's return: ${res.status} ${res.text}`);
-      if (performance.now() - back > 30_000) assert.fail('not back 30 s after the connector returned');
-      await new Promise((x) => setTimeout(x, 50));
-    }
-    console.log(
-      `connector gone ${OUTAGE_MS / 1000} s: ${stats.answers} answers ${JSON.stringify(stats.statuses)}, slowest ${Math.round(stats.maxMs)} ms, ` +
-        `Retry-After ${[...stats.retryAfter].join('/')} s; back ${Math.round(recoveredMs)} ms after the connector returned (${after503} 503s meanwhile)`,
-    );
-    assert.deepEqual(stats.problems.slice(0, 10), []);
-    assert.ok(stats.answers > 0);
-    assert.ok(recoveredMs <= RECOVERY_BOUND_MS, `back after ${Math.round(recoveredMs)} ms (bound ${RECOVERY_BOUND_MS} ms)`);
-  });
+  test(
+    `connector gone for ${OUTAGE_MS / 1000} s under load: fast 503s with a code and a Retry-After, no hung request, back soon after it returns`,
+    { timeout: OUTAGE_MS + 120_000 },
+    async () => {
+      await f.connectorGone();
+      const until = Date.now() + OUTAGE_MS;
+      let n = 0;
+      const stats = await loadDuringFault(
+        client,
+        () => sign(n++ % 2 === 0 ? 'solana' : 'cosmos'),
+        () => Date.now() >= until,
+      );
+      await f.connectorBack();
+      const back = performance.now();
+      let recoveredMs: number | undefined;
+      let after503 = 0;
+      while (recoveredMs === undefined) {
+        const r = sign('solana');
+        const res = await client.request('POST', r.path, r.body);
+        if (res.status === 200) recoveredMs = performance.now() - back;
+        else if (res.status === 503) after503++;
+        else assert.fail(`after the connector's return: ${res.status} ${res.text}`);
+        if (performance.now() - back > 30_000) assert.fail('not back 30 s after the connector returned');
+        await new Promise((x) => setTimeout(x, 50));
+      }
+      console.log(
+        `connector gone ${OUTAGE_MS / 1000} s: ${stats.answers} answers ${JSON.stringify(stats.statuses)}, slowest ${Math.round(stats.maxMs)} ms, ` +
+          `Retry-After ${[...stats.retryAfter].join('/')} s; back ${Math.round(recoveredMs)} ms after the connector returned (${after503} 503s meanwhile)`,
+      );
+      assert.deepEqual(stats.problems.slice(0, 10), []);
+      assert.ok(stats.answers > 0);
+      assert.ok(recoveredMs <= RECOVERY_BOUND_MS, `back after ${Math.round(recoveredMs)} ms (bound ${RECOVERY_BOUND_MS} ms)`);
+    },
+  );
 
   test('sessions expired on the device mid-load, and more concurrent requests than sessions: every request signs, no error surfaces', async () => {
     const statuses: Record<string, number> = {};
@@ -164,7 +178,9 @@ allowed_programs = [{ id = "native" }]
       }
       assert.equal(res.status, 200, `sign ${i + 1} of ${EVM_BUDGET} after the failure: ${res.text}`);
     }
-    console.log(`device error mid-sign: ${failed.status} ${JSON.parse(failed.text).code}; ${unavailable} 503s in the ${Math.round(performance.now() - t0)} ms until the budget's ${EVM_BUDGET} signatures`);
+    console.log(
+      `device error mid-sign: ${failed.status} ${JSON.parse(failed.text).code}; ${unavailable} 503s in the ${Math.round(performance.now() - t0)} ms until the budget's ${EVM_BUDGET} signatures`,
+    );
     const over = await client.request('POST', '/sign/evm', evmRequest(1000n).body);
     assert.equal(over.status, 429, over.text);
   });
@@ -208,7 +224,11 @@ allowed_programs = [{ id = "${SYSTEM_PROGRAM}" }]
     const keys = await keysByLabel(f.signer.url, f.token);
     if (!keys['soft-sol']?.address) return undefined; // the backend never came up: no address to build a message from
     return (c) =>
-      c.request('POST', '/sign/solana', JSON.stringify({ label: 'soft-sol', message_b64: Buffer.from(solanaMessage(keys['soft-sol']!.address, [{ lamports: 1000n }])).toString('base64') }));
+      c.request(
+        'POST',
+        '/sign/solana',
+        JSON.stringify({ label: 'soft-sol', message_b64: Buffer.from(solanaMessage(keys['soft-sol']!.address, [{ lamports: 1000n }])).toString('base64') }),
+      );
   }
 
   test('a wrong PIN: the token key answers 503 with a code (no hang), the YubiHSM2 keys keep signing', async () => {
@@ -313,7 +333,11 @@ per_tx_cap_lamports = "5000000000"
 allowed_programs = [{ id = "${SYSTEM_PROGRAM}" }]
 `,
       (demo) => {
-        writeFileSync(join(demo.dir, 'aws-credentials'), `[openkms]\naws_access_key_id = ${kms.accessKeyId}\naws_secret_access_key = ${kms.secretAccessKey}\n`, { mode: 0o600 });
+        writeFileSync(
+          join(demo.dir, 'aws-credentials'),
+          `[openkms]\naws_access_key_id = ${kms.accessKeyId}\naws_secret_access_key = ${kms.secretAccessKey}\n`,
+          { mode: 0o600 },
+        );
         writeFileSync(join(demo.dir, 'aws-config'), '', { mode: 0o600 });
       },
     );
@@ -325,7 +349,10 @@ allowed_programs = [{ id = "${SYSTEM_PROGRAM}" }]
     await f?.close();
     await kms?.close();
   });
-  const next = () => ({ path: '/sign/solana', body: JSON.stringify({ label: 'kms-sol', message_b64: Buffer.from(solanaMessage(address, [{ lamports: 1000n }])).toString('base64') }) });
+  const next = () => ({
+    path: '/sign/solana',
+    body: JSON.stringify({ label: 'kms-sol', message_b64: Buffer.from(solanaMessage(address, [{ lamports: 1000n }])).toString('base64') }),
+  });
 
   for (const fault of ['throttle', 'unavailable', 'hang'] as const) {
     test(`${fault === 'throttle' ? 'throttling' : fault === 'unavailable' ? '5xx answers' : 'a service that never answers'} under load → 503 with a code and a Retry-After, within the bound`, async () => {

@@ -41,7 +41,13 @@ abi_file = "token.abi.json"
 
 /** The JSON-RPC message inside an MCP answer (plain JSON or a text/event-stream `data:` line). */
 function mcpMessage(text: string): any {
-  for (const candidate of [text, ...text.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5))]) {
+  for (const candidate of [
+    text,
+    ...text
+      .split('\n')
+      .filter((l) => l.startsWith('data:'))
+      .map((l) => l.slice(5)),
+  ]) {
     try {
       return JSON.parse(candidate);
     } catch {
@@ -125,7 +131,9 @@ describe('fuzzing every endpoint of a running signer', () => {
       client.close();
     }
     const seconds = (performance.now() - started) / 1000;
-    const health = await fetch(`${signer.url}/health`).then((r) => r.status).catch((e: Error) => e.message);
+    const health = await fetch(`${signer.url}/health`)
+      .then((r) => r.status)
+      .catch((e: Error) => e.message);
     const report = {
       seed,
       requests: sent,
