@@ -147,7 +147,11 @@ await lanes(concurrency, async () => {
   const row = (counts[r.kind] ??= {});
   const key = res.status === 0 ? String(res.error) : String(res.status);
   row[key] = (row[key] ?? 0) + 1;
-  const inOutage = now >= outageAt && (connectorBackAt === undefined || recoveredMs === undefined);
+  // a 503 with a code is the outage's when it is answered from just before the connector went (requests in flight)
+  // until its first signature after the connector's return (plus the answers already in flight then)
+  const answeredAt = performance.now();
+  const inOutage =
+    answeredAt >= outageAt - 1000 && (recoveredMs === undefined || connectorBackAt === undefined || answeredAt <= connectorBackAt + recoveredMs + 2000);
   if (res.status === r.expect) {
     if (r.expect === 200 && r.kind !== 'explain') signatures++;
     if (connectorBackAt !== undefined && recoveredMs === undefined && r.expect === 200) recoveredMs = performance.now() - connectorBackAt;
