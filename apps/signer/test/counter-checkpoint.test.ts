@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKPOINT_FILE_NAME } from '@openkms/audit';
 import { startTestSigner, type TestSigner } from './support/test-signer.js';
-import { keysOf, solanaBody, type KeyInfo } from './support/trust-helpers.js';
+import { cosmosBody, keysOf, solanaBody, type KeyInfo } from './support/trust-helpers.js';
 
 /** The last 'policy counters restored' (or fallback) log line of the signer's startup. */
 function restoreLine(s: TestSigner): Record<string, unknown> {
@@ -70,5 +70,26 @@ describe('policy counters restart from a checkpoint written alongside the audit 
     const line = restoreLine(s);
     assert.equal(line.source, 'log');
     assert.match(String(line.problem), /hmac/);
+  });
+
+  test('the fees a key pays count in its spend after a restart, from the checkpoint and from the log (reliability suite finding)', async () => {
+    // the window cap counts a MsgSend's amount plus the fee the signer pays (5000 uatom here): a restart used to
+    // restore only the amounts, so the key could sign again what its fees had used up
+    const spent = async () =>
+      (await s.request('GET', '/policy/cosmos-hub-0', { token: s.signerToken })).json.runtime.spend.find((x: { asset: string }) => x.asset === 'denom:uatom')
+        ?.spent;
+    for (const uatom of [1000, 2000]) {
+      const res = await s.request('POST', '/sign/cosmos', { token: s.signerToken, body: cosmosBody(keys, uatom) });
+      assert.equal(res.status, 200, res.text);
+    }
+    assert.equal(await spent(), '13000');
+    s = await s.restart();
+    assert.equal(restoreLine(s).source, 'checkpoint');
+    assert.equal(await spent(), '13000');
+    await s.close({ keepDir: true });
+    rmSync(checkpoint());
+    s = await s.restart();
+    assert.equal(restoreLine(s).source, 'log');
+    assert.equal(await spent(), '13000');
   });
 });

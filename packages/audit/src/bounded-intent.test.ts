@@ -65,3 +65,11 @@ test('boundAuditValue: arrays, strings and objects are bounded, cut arrays are c
   assert.equal(wide._members_count, 1000);
   assert.ok(Object.keys(wide).length <= 4 * AUDIT_LIST_LIMIT + 1);
 });
+
+test('auditIntent: the fee list is cut on refusals, complete on accepted signatures (restore counts the fees the signer pays)', () => {
+  const intent = { ...intentWith(1, 1), fees: Array.from({ length: 40 }, () => ({ asset: 'denom:uatom', amount: 1n, payer: 'cosmos1signer' })) };
+  assert.equal(auditIntent(intent, { completeTotals: false }).fees.length, AUDIT_LIST_LIMIT);
+  const accepted = auditIntent(intent, { completeTotals: true });
+  assert.equal(accepted.fees.length, 40);
+  assert.equal(accepted.counts.fees, 40);
+});

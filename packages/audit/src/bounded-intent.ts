@@ -22,8 +22,8 @@ export interface AuditIntentCounts {
  * strings, first-seen order); `sha256` is the hex SHA-256 of the canonical JSON of the full IntentSummary, so a
  * record can be matched with the full intent (`explain` shows it) without storing it.
  *
- * `totals` is complete on records of accepted signatures (`completeTotals`: restore rebuilds the rolling spend
- * from it). Elsewhere it keeps the first AUDIT_LIST_LIMIT assets and `totals_complete` is false when more existed.
+ * `totals` and `fees` are complete on records of accepted signatures (`completeTotals`: restore rebuilds the
+ * rolling spend from them, fees the signer pays included). Elsewhere it keeps the first AUDIT_LIST_LIMIT assets and `totals_complete` is false when more existed.
  */
 export interface AuditIntent extends IntentSummary {
   readonly counts: AuditIntentCounts;
@@ -70,7 +70,12 @@ export function auditIntent(intent: Intent, opts: { completeTotals: boolean }): 
       via: cut(t.via),
       ...(t.channel === undefined ? {} : { channel: cut(t.channel) }),
     })),
-    fees: first(full.fees, (f) => ({ asset: cut(f.asset), amount: f.amount, ...(f.payer === undefined ? {} : { payer: cut(f.payer) }) })),
+    // complete on accepted signatures like totals: the fees the signer pays count as its spend on restore
+    fees: (opts.completeTotals ? full.fees : full.fees.slice(0, AUDIT_LIST_LIMIT)).map((f) => ({
+      asset: cut(f.asset),
+      amount: f.amount,
+      ...(f.payer === undefined ? {} : { payer: cut(f.payer) }),
+    })),
     flags: full.flags,
     ...(full.notes === undefined ? {} : { notes: first(full.notes, cut) }),
     ...(full.memos === undefined ? {} : { memos: first(full.memos, cut) }),

@@ -110,6 +110,8 @@ interface Facts {
   readonly transfers: readonly TransferFact[];
   /** Transfers plus the fees the signer pays: what per-tx and window caps count. */
   readonly spend: readonly SpendFact[];
+  /** The fees the signer pays (part of `spend`). */
+  readonly ownFees: readonly SpendFact[];
   readonly fees: readonly { readonly asset: string; readonly amount: bigint }[];
   readonly programs: readonly string[];
   readonly messageTypes: readonly string[];
@@ -146,9 +148,11 @@ function intentFacts(intent: Intent): Facts {
   // direct contract calls (EVM) are checked against allowed_contracts by the contract_calls rule, not allowed_programs
   const directContracts = new Set(directContractCalls(intent).map((c) => String(c.contract)));
   const programs = unique([...(intent.programs ?? []), ...actions.map((a) => a.program)]).filter((p) => !messageSet.has(p) && !directContracts.has(p));
+  const ownFees = ownFeeSpend(intent);
   return {
     transfers,
-    spend: [...transfers, ...ownFeeSpend(intent)],
+    spend: [...transfers, ...ownFees],
+    ownFees,
     fees,
     programs,
     messageTypes,
@@ -417,6 +421,11 @@ function uncappedAssets(ctx: EvaluationContext, facts: Facts): RuleVerdict {
       )
       .map((t) => t.asset),
   );
+  // a fee the signer pays is its spend too: its asset needs a cap like a transfer's (fee_caps counts as one)
+  for (const f of facts.ownFees) {
+    if (uncapped.includes(f.asset)) continue;
+    if (isUnidentifiedAsset(f.asset) || (!c.perTxCaps.has(f.asset) && !c.windowCaps.has(f.asset) && !c.feeCaps.has(f.asset))) uncapped.push(f.asset);
+  }
   const detail = { deny_uncapped_assets: c.policy.deny_uncapped_assets, uncapped };
   if (uncapped.length === 0 || !c.policy.deny_uncapped_assets) {
     return pass('uncapped_assets', uncapped.length === 0 ? 'every transferred asset has a cap' : `uncapped assets allowed: ${uncapped.join(', ')}`, detail);
@@ -424,7 +433,7 @@ function uncappedAssets(ctx: EvaluationContext, facts: Facts): RuleVerdict {
   return deny(
     'uncapped_assets',
     'uncapped_asset_denied',
-    `asset ${uncapped[0]} has no cap (per_tx_caps, window_caps or allowed_messages[].per_tx_cap) and deny_uncapped_assets = true`,
+    `asset ${uncapped[0]} has no cap (per_tx_caps, window_caps, allowed_messages[].per_tx_cap, or fee_caps for a fee the key pays) and deny_uncapped_assets = true`,
     { ...detail, asset: uncapped[0] },
   );
 }

@@ -10,6 +10,7 @@ export * from './policy-ids.js';
 export * from './policy-json-schema.js';
 export * from './policy-state-store.js';
 export * from './policy-version.js';
+export * from './recorded-spend.js';
 export * from './reservation.js';
 export * from './runtime-state.js';
 export { DAY_MS, HOUR_MS, MINUTE_MS } from './evaluate-policy.js';

@@ -1,4 +1,5 @@
-import { isOpenKmsError, openKmsError, parseAmount } from '@openkms/core';
+import { isOpenKmsError, openKmsError } from '@openkms/core';
+import { recordedSpend, type RecordedIntent } from './recorded-spend.js';
 import type { ErrorCode, Intent, PolicyAliases } from '@openkms/core';
 import { approvalReasons, type ApprovalReason } from './approval-policy.js';
 import { compilePolicy } from './compiled-policy.js';
@@ -53,14 +54,11 @@ export interface RestoreRecord {
   readonly decision: string;
   /**
    * The amounts moved. `totals` (per asset, as bounded audit records store them) is used when present; otherwise
-   * `transfers` (records written before records were bounded). An allow record whose totals are marked incomplete
-   * cannot be restored safely and throws `config_invalid`.
+   * `transfers` (records written before records were bounded); plus the fees the signer paid (`fees` whose payer
+   * is `signer`), which counted when the signature was allowed. An allow record whose totals or fees are marked
+   * incomplete cannot be restored safely and throws `config_invalid` (see recordedSpend).
    */
-  readonly intent?: {
-    readonly transfers?: readonly { readonly asset: string; readonly amount: string | bigint }[];
-    readonly totals?: readonly { readonly asset: string; readonly amount: string | bigint }[];
-    readonly totals_complete?: boolean;
-  } | null;
+  readonly intent?: RecordedIntent | null;
 }
 
 export interface RestoreSummary {
@@ -274,19 +272,15 @@ export class PolicyEngine {
         ignored++;
         continue;
       }
-      const spend = new Map<string, bigint>();
-      if (record.intent?.totals_complete === false) {
-        throw openKmsError('config_invalid', `${where} has incomplete totals`, { path: 'intent.totals_complete', record: n - 1 });
+      let spend: Map<string, bigint>;
+      try {
+        spend = recordedSpend(record.intent);
+      } catch (err) {
+        const path = isOpenKmsError(err) ? String(err.context?.path ?? '') : '';
+        const what =
+          path === 'totals_complete' ? 'has incomplete totals' : path === 'fees' ? 'has an incomplete fee list' : 'has an unreadable transfer amount';
+        throw openKmsError('config_invalid', `${where} ${what}`, { path: `intent.${path}`, record: n - 1 });
       }
-      const list = record.intent?.totals ?? record.intent?.transfers ?? [];
-      const listName = record.intent?.totals ? 'totals' : 'transfers';
-      list.forEach((t, i) => {
-        const amount = typeof t.amount === 'bigint' ? t.amount : parseAmount(t.amount);
-        if (amount === undefined || amount < 0n || typeof t.asset !== 'string') {
-          throw openKmsError('config_invalid', `${where} has an unreadable transfer amount`, { path: `intent.${listName}[${i}].amount`, record: n - 1 });
-        }
-        spend.set(t.asset, (spend.get(t.asset) ?? 0n) + amount);
-      });
       events.push({ label: record.label, time, spend });
     }
     // all or nothing: a bad record anywhere leaves the state untouched

@@ -56,3 +56,20 @@ test('a fee the signer pays counts as spend in its denom (per-tx and window caps
   const osmoFee = cosmosTx([transfer(1000n, 'cosmos1to', 'denom:uatom', MSG_SEND)], { fees: [{ asset: 'denom:uosmo', amount: 99n, payer: 'cosmos1signer' }] });
   assert.equal(ruleOf(e.explain('atom', osmoFee), 'per_tx_caps').ok, true);
 });
+
+test('a fee the signer pays in an asset no cap names is refused like an uncapped transfer (reliability suite finding)', () => {
+  const policy = { allowed_messages: [{ type_url: MSG_SEND }], per_tx_caps: { 'denom:uatom': '1000' }, fee_caps: { 'denom:uatom': '500' } };
+  const e = engine(policy);
+  const send = (fee: { asset: string; amount: bigint; payer: string }) => cosmosTx([transfer(10n, 'cosmos1to', 'denom:uatom', MSG_SEND)], { fees: [fee] });
+  // 10^30 uosmo of fees paid by the key: unbounded spend unless refused
+  const d = e.explain('atom', send({ asset: 'denom:uosmo', amount: 10n ** 30n, payer: 'cosmos1signer' }));
+  assert.equal(d.code, 'uncapped_asset_denied');
+  assert.match(d.message!, /denom:uosmo/);
+  // a fee paid by a granter is not the key's spend; a fee cap on the denom caps it
+  assert.equal(e.explain('atom', send({ asset: 'denom:uosmo', amount: 10n ** 30n, payer: 'cosmos1granter' })).allowed, true);
+  const capped = engine({ ...policy, fee_caps: { 'denom:uatom': '500', 'denom:uosmo': '100' } });
+  assert.equal(capped.explain('atom', send({ asset: 'denom:uosmo', amount: 100n, payer: 'cosmos1signer' })).allowed, true);
+  assert.equal(capped.explain('atom', send({ asset: 'denom:uosmo', amount: 101n, payer: 'cosmos1signer' })).code, 'fee_cap_exceeded');
+  // the uatom fee within its fee cap stays allowed
+  assert.equal(e.explain('atom', send({ asset: 'denom:uatom', amount: 500n, payer: 'cosmos1signer' })).allowed, true);
+});

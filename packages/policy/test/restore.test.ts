@@ -140,3 +140,32 @@ test('restore prefers the per-asset totals of a bounded audit record over its (t
   );
   assert.equal(fresh.view('hot').runtime.sign_counts.per_day.used, 0);
 });
+
+test('restore counts the fees the signer paid, as the allow did (a restart never lowers the spend below what was signed)', async () => {
+  const { engine } = solanaEngine({ window_caps: { 'denom:uatom': '100000' } });
+  const intent = (payer: string | undefined, fees = 1, kept = fees) => ({
+    signer: 'me',
+    totals: [{ asset: 'denom:uatom', amount: '1000' }],
+    fees: Array.from({ length: kept }, () => ({ asset: 'denom:uatom', amount: '5000', ...(payer === undefined ? {} : { payer }) })),
+    counts: { fees },
+  });
+  const summary = await engine.restore([
+    { time: new Date(T0 - 1000).toISOString(), label: 'hot', decision: 'allow', intent: intent('me') },
+    // a fee granted by someone else, or with no payer, only met fee_caps: it is not the key's spend
+    { time: new Date(T0 - 1000).toISOString(), label: 'hot', decision: 'allow', intent: intent('granter') },
+    { time: new Date(T0 - 1000).toISOString(), label: 'hot', decision: 'allow', intent: intent(undefined) },
+  ]);
+  assert.equal(summary.counted, 3);
+  assert.deepEqual(
+    engine
+      .view('hot')
+      .runtime.spend.filter((s) => s.asset === 'denom:uatom')
+      .map((s) => s.spent),
+    ['8000'],
+  );
+  // a record that kept fewer fees than the intent had cannot be restored exactly: fail closed
+  await assert.rejects(
+    solanaEngine({}).engine.restore([{ time: new Date(T0 - 1000).toISOString(), label: 'hot', decision: 'allow', intent: intent('me', 20, 16) }]),
+    (e: { code?: string; context?: { path?: string } }) => e.code === 'config_invalid' && e.context?.path === 'intent.fees',
+  );
+});

@@ -8,7 +8,7 @@ import {
   type AuditRecordInput,
 } from '@openkms/audit';
 import { isOpenKmsError } from '@openkms/core';
-import type { RestoreRecord } from '@openkms/policy';
+import { recordedSpend, type RecordedIntent, type RestoreRecord } from '@openkms/policy';
 import type { AuditSink } from '../pipeline/ports.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -18,6 +18,7 @@ interface CounterEvent {
   readonly label: string;
   /** ISO-8601. */
   readonly time: string;
+  /** What the signature counted against the windows per asset: transfers plus the fees the signer pays. */
   readonly totals: readonly { readonly asset: string; readonly amount: string }[];
 }
 
@@ -106,7 +107,7 @@ export class CounterCheckpointer {
   ) {
     this.#events = initial.map((r) => {
       const ms = new Date(r.time).getTime();
-      const totals = (r.intent?.totals ?? sumTransfers(r.intent?.transfers ?? [])).map((t) => ({ asset: t.asset, amount: String(t.amount) }));
+      const totals = spendTotals(r.intent);
       return { seq: 0, ms, time: new Date(ms).toISOString(), label: r.label!, totals };
     });
   }
@@ -118,7 +119,7 @@ export class CounterCheckpointer {
       const done = this.log.append(input, opts);
       if (input.decision === 'allow' && input.label !== undefined && this.log.lastSeq === before + 1) {
         const ms = this.now();
-        const totals = (input.intent as { totals?: CounterEvent['totals'] } | undefined)?.totals ?? sumTransfers(input.intent?.transfers ?? []);
+        const totals = spendTotals(input.intent as RecordedIntent | undefined);
         this.#events.push({ seq: this.log.lastSeq, ms, time: new Date(ms).toISOString(), label: input.label, totals });
       }
       return done;
@@ -151,8 +152,10 @@ export class CounterCheckpointer {
   }
 }
 
-function sumTransfers(transfers: readonly { readonly asset: string; readonly amount: string | bigint }[]): { asset: string; amount: string }[] {
-  const totals = new Map<string, bigint>();
-  for (const t of transfers) totals.set(t.asset, (totals.get(t.asset) ?? 0n) + BigInt(t.amount));
-  return [...totals].map(([asset, amount]) => ({ asset, amount: amount.toString() }));
+/**
+ * An accepted signature's spend per asset as the policy counted it: its transfers plus the fees the signer pays
+ * (recordedSpend). The checkpoint stores this sum as the event's `totals`, so a restart restores the fees too.
+ */
+function spendTotals(intent: RecordedIntent | null | undefined): { asset: string; amount: string }[] {
+  return [...recordedSpend(intent)].map(([asset, amount]) => ({ asset, amount: amount.toString() }));
 }
