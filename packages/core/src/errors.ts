@@ -122,6 +122,9 @@ export const ErrorCode = {
   approvalExpired: 'approval_expired',
   /** The token may not approve this request: it requested it, it is not among the key's `approval.approvers`, or it already approved it. */
   approverNotAllowed: 'approver_not_allowed',
+  // fleet mode (appended)
+  /** The shared state store (Redis, `[state] kind = "redis"`) is unreachable or failed: nothing is signed until it answers again. Retry later. */
+  stateUnavailable: 'state_unavailable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

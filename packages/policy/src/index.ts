@@ -12,4 +12,5 @@ export * from './policy-state-store.js';
 export * from './policy-version.js';
 export * from './reservation.js';
 export * from './runtime-state.js';
+export * from './shared-policy-state-store.js';
 export { DAY_MS, HOUR_MS, MINUTE_MS } from './evaluate-policy.js';

@@ -73,6 +73,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.approvalDenied]: 403,
   [ErrorCode.approvalExpired]: 410,
   [ErrorCode.approverNotAllowed]: 403,
+  // fleet mode: the shared state store is unreachable (signing fails closed)
+  [ErrorCode.stateUnavailable]: 503,
 };
 
 export function httpStatusOf(code: ErrorCode): number {
