@@ -143,6 +143,7 @@ export class PolicyEngine {
   readonly #now: () => number;
   #keys: ReadonlyMap<string, KeyEntry>;
   readonly #cache = new Map<string, CacheEntry>();
+  readonly #lastViews = new Map<string, PolicyStateStore>();
 
   constructor(options: PolicyEngineOptions) {
     this.#keys = parseKeys(options.keys);
@@ -174,6 +175,11 @@ export class PolicyEngine {
     if (!decision.allowed) return { decision };
     const id = this.state.reserve(label, { time: now, spend: spendTotals(intent) });
     return { decision, reservation: new Reservation(this.state, label, id) };
+  }
+
+  /** `authorize` on whichever store is configured: synchronous in memory, a promise with a shared store. */
+  decide(label: string, intent: Intent): AuthorizeResult | Promise<AuthorizeResult> {
+    return this.shared === undefined ? this.authorize(label, intent) : this.authorizeAsync(label, intent);
   }
 
   /**
@@ -208,6 +214,22 @@ export class PolicyEngine {
     return this.#evaluate(label, intent, now, view);
   }
 
+  /**
+   * `view` on the shared store's current windows. While the shared store does not answer, the last windows read
+   * for this key (or none) are shown: reads answer degraded, decisions fail closed.
+   */
+  async viewAsync(label: string): Promise<PolicyView> {
+    if (this.shared === undefined) return this.view(label);
+    this.#compiled(label);
+    try {
+      const { view } = await this.shared.load(label, this.#now() - DAY_MS);
+      this.#lastViews.set(label, view);
+      return this.view(label, view);
+    } catch {
+      return this.view(label, this.#lastViews.get(label) ?? new MemoryPolicyStateStore());
+    }
+  }
+
   /** The approval conditions the intent meets under the key's effective `approval` table (empty: none). */
   approvalReasons(label: string, intent: Intent): ApprovalReason[] {
     return approvalReasons(this.#compiled(label).policy.approval, intent);
@@ -239,7 +261,7 @@ export class PolicyEngine {
   }
 
   /** The key's effective policy and runtime usage, JSON-safe. */
-  view(label: string): PolicyView {
+  view(label: string, state: PolicyStateStore = this.state): PolicyView {
     const compiled = this.#compiled(label);
     const now = this.#now();
     const policy = compiled.policy;
@@ -247,7 +269,7 @@ export class PolicyEngine {
     const keySwitch = this.runtime.isKeyEnabled(label);
     const counts = Object.fromEntries(
       RATE_WINDOWS.map((w) => {
-        const times = this.state.signTimes(label, now - w.ms);
+        const times = state.signTimes(label, now - w.ms);
         const limit = policy[w.field];
         const used = times.length;
         // the (used - limit + 1)-th oldest signature has to leave the window before the next one is allowed
@@ -263,9 +285,9 @@ export class PolicyEngine {
       }),
     ) as unknown as PolicyView['runtime']['sign_counts'];
     const assets = new Set(compiled.windowCaps.keys());
-    for (const asset of this.state.spentAssets(label, now - DAY_MS)) assets.add(asset);
+    for (const asset of state.spentAssets(label, now - DAY_MS)) assets.add(asset);
     const spend = [...assets].sort().map((asset): SpendView => {
-      const entries = this.state.spends(label, asset, now - DAY_MS);
+      const entries = state.spends(label, asset, now - DAY_MS);
       const spent = entries.reduce((s, e) => s + e.amount, 0n);
       const cap = compiled.windowCaps.get(asset);
       const oldest = entries[0];
