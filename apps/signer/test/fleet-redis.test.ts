@@ -17,7 +17,11 @@ function signOnce(s: TestSigner, body: unknown): Promise<{ status: number; json:
     const data = JSON.stringify(body);
     const req = httpRequest(
       `${s.url}/sign/solana`,
-      { method: 'POST', agent: false, headers: { authorization: `Bearer ${s.signerToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${s.signerToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -51,7 +55,10 @@ describe('fleet mode: three signers share budgets and kill switches through Redi
         await startTestSigner({
           dir,
           config: (toml) =>
-            withPolicy(SOL, policy)(toml)
+            withPolicy(
+              SOL,
+              policy,
+            )(toml)
               .replace('[auth]\n', '[auth]\ndenied_per_minute = 1000000\n')
               .replace(
                 '[state]\nfile = "state.json"\n',
@@ -73,13 +80,20 @@ describe('fleet mode: three signers share budgets and kill switches through Redi
       Promise.all(Array.from({ length: n }, (_, i) => signOnce(fleet[i % 3]!, solanaBody(from, lamports(i)))));
     // a cap of 10 signatures per minute
     const first = await batch(300, (i) => 1000n + BigInt(i));
-    assert.equal(first.filter((r) => r.status === 200).length, 10, JSON.stringify(first.filter((r) => r.status !== 200 && r.status !== 429).map((r) => r.json)));
+    assert.equal(
+      first.filter((r) => r.status === 200).length,
+      10,
+      JSON.stringify(first.filter((r) => r.status !== 200 && r.status !== 429).map((r) => r.json)),
+    );
     const odd1 = first.filter((r) => !(r.status === 200 || (r.status === 429 && r.json.code === 'rate_limited')));
     assert.deepEqual([...new Set(odd1.map((r) => `${r.status} ${r.json?.code} ${r.json?.message} ${JSON.stringify(r.json?.context ?? r.json?.details)}`))], []);
     const views = await Promise.all(fleet.map((s) => policyView(s, SOL)));
     for (const v of views) assert.equal(v.runtime.sign_counts.per_minute.used, 10);
     const spent = views.map((v) => v.runtime.spend.find((x: { asset: string }) => x.asset === 'native').spent);
-    assert.ok(spent.every((x) => x === spent[0]), `spend differs: ${spent}`);
+    assert.ok(
+      spent.every((x) => x === spent[0]),
+      `spend differs: ${spent}`,
+    );
 
     // a spend cap: an overlay thrown on A (room for 10 more signatures) leaves room for exactly 5 transfers of ~1 SOL
     const patch = await fleet[0]!.request('PATCH', `/admin/keys/${SOL}/policy`, {

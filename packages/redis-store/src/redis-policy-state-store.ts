@@ -133,7 +133,15 @@ export class RedisPolicyStateStore implements SharedPolicyStateStore {
 
   async #reserve(label: string, expected: string, event: SignEvent, pending: boolean): Promise<string | undefined> {
     const id = `${this.#o.instanceId}.${randomUUID()}`;
-    const args = [this.#o.prefix, label, expected, id, String(event.time), pending ? String(this.#now() + this.#o.leaseMs) : '', String(this.#o.leaseMs * 4 + 86_400_000)];
+    const args = [
+      this.#o.prefix,
+      label,
+      expected,
+      id,
+      String(event.time),
+      pending ? String(this.#now() + this.#o.leaseMs) : '',
+      String(this.#o.leaseMs * 4 + 86_400_000),
+    ];
     for (const [asset, amount] of event.spend) if (amount > 0n) args.push(asset, amount.toString());
     let ok: number;
     try {

@@ -8,9 +8,7 @@ export function stateUnavailable(err: unknown, what: string): OpenKmsError {
   if (isOpenKmsError(err)) return err;
   const code = (err as { code?: unknown } | undefined)?.code;
   const name = (err as { name?: unknown } | undefined)?.name;
-  return openKmsError(
-    'state_unavailable',
-    `the shared state store (Redis) did not answer (${what}); nothing is signed until it does`,
-    { ...(typeof code === 'string' ? { cause_code: code } : typeof name === 'string' ? { cause_code: name } : {}) },
-  );
+  return openKmsError('state_unavailable', `the shared state store (Redis) did not answer (${what}); nothing is signed until it does`, {
+    ...(typeof code === 'string' ? { cause_code: code } : typeof name === 'string' ? { cause_code: name } : {}),
+  });
 }

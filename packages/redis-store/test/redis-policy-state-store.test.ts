@@ -32,7 +32,10 @@ describe('RedisPolicyStateStore: one budget for several engines', { skip }, () =
   });
   const open = async (o: { leaseMs?: number; prefix?: string } = {}) => {
     const runtime = RuntimeState.inMemory();
-    const fleet = await RedisFleetState.open({ url: redis.url, instanceId: `i${fleets.length}`, keyPrefix: o.prefix ?? 't1:', ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) }, runtime);
+    const fleet = await RedisFleetState.open(
+      { url: redis.url, instanceId: `i${fleets.length}`, keyPrefix: o.prefix ?? 't1:', ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) },
+      runtime,
+    );
     fleets.push(fleet);
     return { fleet, engine: new PolicyEngine({ keys, runtime, shared: fleet.policy }) };
   };

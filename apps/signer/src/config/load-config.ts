@@ -228,7 +228,11 @@ function stateConfig(r: Raw | undefined, at: (p: string) => string): SignerConfi
   return {
     file: at(r?.file ?? 'state.json'),
     kind: r?.kind ?? 'memory',
-    instanceId: r?.instance_id ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64),
+    instanceId:
+      r?.instance_id ??
+      hostname()
+        .replace(/[^A-Za-z0-9_-]/g, '-')
+        .slice(0, 64),
     ...(redis
       ? {
           redis: {

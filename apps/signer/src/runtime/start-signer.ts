@@ -329,11 +329,15 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     };
     const admin: AdminOperations = {
       async setGlobalEnabled(enabled, actor, requestId) {
-        await adminChange(actor, requestId, enabled ? 'global_enable' : 'global_disable', { enabled }, undefined, () => stores.change(() => runtime.setGlobalEnabled(enabled)));
+        await adminChange(actor, requestId, enabled ? 'global_enable' : 'global_disable', { enabled }, undefined, () =>
+          stores.change(() => runtime.setGlobalEnabled(enabled)),
+        );
         return { enabled };
       },
       async setKeyEnabled(label, enabled, actor, requestId) {
-        await adminChange(actor, requestId, enabled ? 'key_enable' : 'key_disable', { enabled }, label, () => stores.change(() => runtime.setKeyEnabled(label, enabled)));
+        await adminChange(actor, requestId, enabled ? 'key_enable' : 'key_disable', { enabled }, label, () =>
+          stores.change(() => runtime.setKeyEnabled(label, enabled)),
+        );
         return { label, enabled };
       },
       getOverlay(label) {
