@@ -137,6 +137,9 @@ export const ErrorCode = {
   pairingDelivered: 'pairing_delivered',
   /** Too many pairing requests (from this address, from everyone this minute, or too many pending): retry later. */
   pairingRateLimited: 'pairing_rate_limited',
+  // fleet mode (appended)
+  /** The shared state store (Redis, `[state] kind = "redis"`) is unreachable or failed: nothing is signed until it answers again. Retry later. */
+  stateUnavailable: 'state_unavailable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

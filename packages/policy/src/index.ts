@@ -13,4 +13,5 @@ export * from './policy-version.js';
 export * from './recorded-spend.js';
 export * from './reservation.js';
 export * from './runtime-state.js';
+export * from './shared-policy-state-store.js';
 export { DAY_MS, HOUR_MS, MINUTE_MS } from './evaluate-policy.js';

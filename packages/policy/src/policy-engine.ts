@@ -14,6 +14,7 @@ import { MemoryPolicyStateStore } from './policy-state-store.js';
 import type { PolicyStateStore } from './policy-state-store.js';
 import { Reservation } from './reservation.js';
 import { RuntimeState } from './runtime-state.js';
+import type { SharedPolicyStateStore } from './shared-policy-state-store.js';
 
 /** One configured key as the engine sees it. `policy` may be raw (TOML-derived) or already parsed. */
 export interface PolicyKeyConfig {
@@ -33,6 +34,11 @@ export interface PolicyEngineOptions {
   readonly keys: Readonly<Record<string, PolicyKeyConfig>>;
   /** Sign counts and rolling spend. Default: a new MemoryPolicyStateStore. */
   readonly state?: PolicyStateStore;
+  /**
+   * Fleet mode: sign counts and rolling spend shared with other signer instances. When set, `authorizeAsync` reads
+   * and reserves there (compare-and-set per key) and `state` is not used for decisions.
+   */
+  readonly shared?: SharedPolicyStateStore;
   /** Kill switches and overlays. Default: RuntimeState.inMemory(). */
   readonly runtime?: RuntimeState;
   /** Milliseconds since the epoch. Default: Date.now. */
@@ -131,14 +137,17 @@ interface CacheEntry {
 export class PolicyEngine {
   readonly state: PolicyStateStore;
   readonly runtime: RuntimeState;
+  readonly shared: SharedPolicyStateStore | undefined;
   readonly #now: () => number;
   #keys: ReadonlyMap<string, KeyEntry>;
   readonly #cache = new Map<string, CacheEntry>();
+  readonly #lastViews = new Map<string, PolicyStateStore>();
 
   constructor(options: PolicyEngineOptions) {
     this.#keys = parseKeys(options.keys);
     this.state = options.state ?? new MemoryPolicyStateStore();
     this.runtime = options.runtime ?? RuntimeState.inMemory();
+    this.shared = options.shared;
     this.#now = options.now ?? Date.now;
     // the stored overlays must apply cleanly to the config policies and pass the chain's checks
     for (const [label, entry] of this.#keys) checkEffective(label, entry, this.runtime.getOverlay(label));
@@ -166,6 +175,59 @@ export class PolicyEngine {
     return { decision, reservation: new Reservation(this.state, label, id) };
   }
 
+  /** `authorize` on whichever store is configured: synchronous in memory, a promise with a shared store. */
+  decide(label: string, intent: Intent): AuthorizeResult | Promise<AuthorizeResult> {
+    return this.shared === undefined ? this.authorize(label, intent) : this.authorizeAsync(label, intent);
+  }
+
+  /**
+   * `authorize` for either store: synchronous with the in-memory store; with a shared store, a read of the key's
+   * windows, the same evaluation, and a compare-and-set reservation, decided again on a fresh read whenever another
+   * instance changed the key in between. A store fault rejects (the caller fails closed).
+   */
+  async authorizeAsync(label: string, intent: Intent): Promise<AuthorizeResult> {
+    const shared = this.shared;
+    if (shared === undefined) return this.authorize(label, intent);
+    this.#compiled(label); // unknown_label before any round trip
+    for (let attempt = 0; ; attempt++) {
+      const now = this.#now();
+      const { view, version } = await shared.load(label, now - DAY_MS);
+      const decision = this.#evaluate(label, intent, now, view);
+      if (!decision.allowed) return { decision };
+      const id = await shared.reserveIf(label, version, { time: now, spend: spendTotals(intent) });
+      if (id !== undefined) return { decision, reservation: new Reservation(shared, label, id) };
+      if (attempt >= MAX_CAS_ATTEMPTS) {
+        throw openKmsError('state_unavailable', 'the shared policy state is too contended for this key right now; retry', { label, attempts: attempt + 1 });
+      }
+      // another instance changed the key between the read and the reservation: back off a little, decide again
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 + attempt * 2)));
+    }
+  }
+
+  /** `explain` on the shared store's current windows (the in-memory store's without one). */
+  async explainAsync(label: string, intent: Intent): Promise<Decision> {
+    if (this.shared === undefined) return this.explain(label, intent);
+    const now = this.#now();
+    const { view } = await this.shared.load(label, now - DAY_MS);
+    return this.#evaluate(label, intent, now, view);
+  }
+
+  /**
+   * `view` on the shared store's current windows. While the shared store does not answer, the last windows read
+   * for this key (or none) are shown: reads answer degraded, decisions fail closed.
+   */
+  async viewAsync(label: string): Promise<PolicyView> {
+    if (this.shared === undefined) return this.view(label);
+    this.#compiled(label);
+    try {
+      const { view } = await this.shared.load(label, this.#now() - DAY_MS);
+      this.#lastViews.set(label, view);
+      return this.view(label, view);
+    } catch {
+      return this.view(label, this.#lastViews.get(label) ?? new MemoryPolicyStateStore());
+    }
+  }
+
   /** The approval conditions the intent meets under the key's effective `approval` table (empty: none). */
   approvalReasons(label: string, intent: Intent): ApprovalReason[] {
     return approvalReasons(this.#compiled(label).policy.approval, intent);
@@ -176,6 +238,7 @@ export class PolicyEngine {
    * approval restored after a restart). Commit it once the request is signed, release it when it is not.
    */
   reserveFor(label: string, time: number, spend: ReadonlyMap<string, bigint>): Reservation {
+    if (this.shared !== undefined) return pendingSharedReservation(this.shared, label, time, spend);
     const id = this.state.reserve(label, { time, spend });
     return new Reservation(this.state, label, id);
   }
@@ -196,7 +259,7 @@ export class PolicyEngine {
   }
 
   /** The key's effective policy and runtime usage, JSON-safe. */
-  view(label: string): PolicyView {
+  view(label: string, state: PolicyStateStore = this.state): PolicyView {
     const compiled = this.#compiled(label);
     const now = this.#now();
     const policy = compiled.policy;
@@ -204,7 +267,7 @@ export class PolicyEngine {
     const keySwitch = this.runtime.isKeyEnabled(label);
     const counts = Object.fromEntries(
       RATE_WINDOWS.map((w) => {
-        const times = this.state.signTimes(label, now - w.ms);
+        const times = state.signTimes(label, now - w.ms);
         const limit = policy[w.field];
         const used = times.length;
         // the (used - limit + 1)-th oldest signature has to leave the window before the next one is allowed
@@ -220,9 +283,9 @@ export class PolicyEngine {
       }),
     ) as unknown as PolicyView['runtime']['sign_counts'];
     const assets = new Set(compiled.windowCaps.keys());
-    for (const asset of this.state.spentAssets(label, now - DAY_MS)) assets.add(asset);
+    for (const asset of state.spentAssets(label, now - DAY_MS)) assets.add(asset);
     const spend = [...assets].sort().map((asset): SpendView => {
-      const entries = this.state.spends(label, asset, now - DAY_MS);
+      const entries = state.spends(label, asset, now - DAY_MS);
       const spent = entries.reduce((s, e) => s + e.amount, 0n);
       const cap = compiled.windowCaps.get(asset);
       const oldest = entries[0];
@@ -325,7 +388,7 @@ export class PolicyEngine {
     return this.runtime.setOverlay(label, parsed);
   }
 
-  #evaluate(label: string, intent: Intent, now: number): Decision {
+  #evaluate(label: string, intent: Intent, now: number, state: PolicyStateStore = this.state): Decision {
     const compiled = this.#compiled(label);
     const key = this.#keys.get(label)!;
     return evaluatePolicy(
@@ -336,10 +399,10 @@ export class PolicyEngine {
         globalEnabled: this.runtime.isGlobalEnabled(),
         keySwitchOn: this.runtime.isKeyEnabled(label),
         now,
-        signCount: (windowMs) => this.state.signCount(label, now - windowMs),
-        signTimeAt: (windowMs, index) => this.state.signTimeAt(label, now - windowMs, index) ?? now,
-        spent: (asset) => this.state.spent(label, asset, now - DAY_MS),
-        spends: (asset) => this.state.spends(label, asset, now - DAY_MS),
+        signCount: (windowMs) => state.signCount(label, now - windowMs),
+        signTimeAt: (windowMs, index) => state.signTimeAt(label, now - windowMs, index) ?? now,
+        spent: (asset) => state.spent(label, asset, now - DAY_MS),
+        spends: (asset) => state.spends(label, asset, now - DAY_MS),
       },
       intent,
     );
@@ -356,6 +419,23 @@ export class PolicyEngine {
     this.#cache.set(label, { config: key.policy, revision, compiled });
     return compiled;
   }
+}
+
+/** Compare-and-set rounds before a contended shared reservation gives up (fails closed with state_unavailable). */
+const MAX_CAS_ATTEMPTS = 200;
+
+/**
+ * A restored held approval's reservation in a shared store: reserved in the background (reserveFor is synchronous);
+ * commit/release wait for it. A failed reserve leaves nothing to finish.
+ */
+function pendingSharedReservation(shared: SharedPolicyStateStore, label: string, time: number, spend: ReadonlyMap<string, bigint>): Reservation {
+  const id = shared.reserve(label, { time, spend }).then(async (rid) => {
+    await shared.hold(rid);
+    return rid;
+  });
+  id.catch(() => undefined);
+  const later = (f: (rid: string) => Promise<void>) => id.then(f, () => undefined);
+  return new Reservation({ commit: () => later((rid) => shared.commit(rid)), release: () => later((rid) => shared.release(rid)) }, label, 'pending-restore');
 }
 
 function parseKeys(keys: Readonly<Record<string, PolicyKeyConfig>>): Map<string, KeyEntry> {

@@ -1,4 +1,4 @@
-import type { PolicyStateStore } from './policy-state-store.js';
+import type { ReservationBackend } from './shared-policy-state-store.js';
 
 export type ReservationState = 'pending' | 'committed' | 'released';
 
@@ -11,10 +11,12 @@ export type ReservationState = 'pending' | 'committed' | 'released';
 export class Reservation {
   readonly id: string;
   readonly label: string;
-  readonly #store: PolicyStateStore;
+  readonly #store: ReservationBackend;
   #state: ReservationState = 'pending';
+  /** The last store call's promise (a shared store): settles when the store has it. */
+  settled: Promise<void> = Promise.resolve();
 
-  constructor(store: PolicyStateStore, label: string, id: string) {
+  constructor(store: ReservationBackend, label: string, id: string) {
     this.#store = store;
     this.label = label;
     this.id = id;
@@ -27,12 +29,23 @@ export class Reservation {
   commit(): void {
     if (this.#state !== 'pending') return;
     this.#state = 'committed';
-    this.#store.commit(this.id);
+    this.#track(this.#store.commit(this.id));
   }
 
   release(): void {
     if (this.#state !== 'pending') return;
     this.#state = 'released';
-    this.#store.release(this.id);
+    this.#track(this.#store.release(this.id));
+  }
+
+  /** Keeps a pending reservation from lapsing in a shared store (it waits for an operator approval). */
+  hold(): void {
+    if (this.#state !== 'pending') return;
+    this.#track(this.#store.hold?.(this.id));
+  }
+
+  #track(result: void | Promise<void>): void {
+    // a shared store retries on its own and lets a lease lapse as a last resort: the caller never waits on it
+    if (result instanceof Promise) this.settled = result.catch(() => undefined);
   }
 }

@@ -121,6 +121,17 @@ export class RuntimeState {
     return true;
   }
 
+  /**
+   * Takes over a whole state written elsewhere (fleet mode: another instance changed it in the shared store). Applied
+   * at once and written to this state's file, if it has one. A malformed state throws `config_invalid` and changes
+   * nothing.
+   */
+  adopt(data: unknown): void {
+    const next = parseStateData(data, '(shared state)');
+    if (JSON.stringify(next) === JSON.stringify(this.#data)) return;
+    this.#change(next, true);
+  }
+
   /** A JSON-safe copy of the whole state. */
   snapshot(): RuntimeStateData {
     return structuredClone(this.#data);

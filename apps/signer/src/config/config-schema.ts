@@ -92,7 +92,35 @@ export function configSchema(): JsonSchema {
       state: {
         type: 'object',
         additionalProperties: false,
-        properties: { file: { type: 'string', minLength: 1 } },
+        properties: {
+          file: { type: 'string', minLength: 1 },
+          // fleet mode: "redis" shares counters, reservations, kill switches and overlays with other instances
+          kind: { enum: ['memory', 'redis'] },
+          instance_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+          redis: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url'],
+            properties: {
+              url: { type: 'string', pattern: '^rediss?://[^\\s]+$' },
+              key_prefix: { type: 'string', minLength: 1, maxLength: 128 },
+              username: { type: 'string', minLength: 1 },
+              password_file: { type: 'string', minLength: 1 },
+              reservation_lease_secs: { type: 'integer', minimum: 1, maximum: 86400 },
+              command_timeout_ms: { type: 'integer', minimum: 50, maximum: 60000 },
+              tls: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  ca_file: { type: 'string', minLength: 1 },
+                  cert_file: { type: 'string', minLength: 1 },
+                  key_file: { type: 'string', minLength: 1 },
+                  reject_unauthorized: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
       },
       approvals: {
         type: 'object',

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import TOML from '@iarna/toml';
 import { ErrorCode, openKmsError } from '@openkms/core';
@@ -6,7 +7,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
 import { configError, type ConfigProblem } from './config-problems.js';
 import { configSchema } from './config-schema.js';
-import type { BackendConfig, LoadedConfig, NetworkConfig, UnboundKeyConfig } from './signer-config.js';
+import type { BackendConfig, LoadedConfig, NetworkConfig, SignerConfig, UnboundKeyConfig } from './signer-config.js';
 import { serverTls } from './server-tls-config.js';
 
 type Raw = Record<string, any>;
@@ -106,6 +107,8 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
     const { chain, upstream, upstream_timeout_ms, ...options } = n;
     networks[name] = { name, chain, upstream, upstreamTimeoutMs: upstream_timeout_ms ?? DEFAULT_UPSTREAM_TIMEOUT_MS, options };
   }
+  if (raw.state?.kind === 'redis' && raw.state?.redis === undefined)
+    problems.push({ path: 'state.redis', message: 'state.redis: [state] kind = "redis" needs a [state.redis] table with its url' });
   if (problems.length > 0) throw configError(file, problems);
   return {
     file,
@@ -133,7 +136,7 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
       ...(raw.audit?.max_bytes === undefined ? {} : { maxBytes: raw.audit.max_bytes }),
       daily: raw.audit?.daily ?? true,
     },
-    state: { file: at(raw.state?.file ?? 'state.json') },
+    state: stateConfig(raw.state, at),
     ...(raw.approvals ? { approvals: { webhookUrl: String(raw.approvals.webhook_url), webhookSecretFile: at(raw.approvals.webhook_secret_file) } } : {}),
     pairing: {
       enabled: raw.pairing?.enabled ?? true,
@@ -223,4 +226,41 @@ function pluginOptions(plugins: Raw['plugins'], file: string): Record<string, Re
     out[name] = value as Record<string, unknown>;
   }
   return out;
+}
+
+/** `[state]`: the memory default, or fleet mode through Redis (`[state.redis]`; instance id: configured, else the host name). */
+function stateConfig(r: Raw | undefined, at: (p: string) => string): SignerConfig['state'] {
+  const redis = r?.redis as Raw | undefined;
+  const tls = redis?.tls as Raw | undefined;
+  return {
+    file: at(r?.file ?? 'state.json'),
+    kind: r?.kind ?? 'memory',
+    instanceId:
+      r?.instance_id ??
+      hostname()
+        .replace(/[^A-Za-z0-9_-]/g, '-')
+        .slice(0, 64),
+    ...(redis
+      ? {
+          redis: {
+            url: String(redis.url),
+            keyPrefix: redis.key_prefix ?? 'openkms:',
+            ...(redis.username ? { username: String(redis.username) } : {}),
+            ...(redis.password_file ? { passwordFile: at(redis.password_file) } : {}),
+            leaseMs: (redis.reservation_lease_secs ?? 60) * 1000,
+            commandTimeoutMs: redis.command_timeout_ms ?? 1000,
+            ...(tls
+              ? {
+                  tls: {
+                    ...(tls.ca_file ? { caFile: at(tls.ca_file) } : {}),
+                    ...(tls.cert_file ? { certFile: at(tls.cert_file) } : {}),
+                    ...(tls.key_file ? { keyFile: at(tls.key_file) } : {}),
+                    ...(tls.reject_unauthorized === undefined ? {} : { rejectUnauthorized: tls.reject_unauthorized }),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+  };
 }

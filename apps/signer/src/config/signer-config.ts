@@ -1,5 +1,16 @@
 import type { KeyPolicy } from '@openkms/policy';
 
+/** `[state.redis]`: where the fleet's shared state lives (file paths absolute). */
+export interface RedisStateConfig {
+  readonly url: string;
+  readonly keyPrefix: string;
+  readonly username?: string;
+  readonly passwordFile?: string;
+  readonly leaseMs: number;
+  readonly commandTimeoutMs: number;
+  readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string; readonly rejectUnauthorized?: boolean };
+}
+
 /** The signer configuration after validation, with defaults applied and file paths made absolute. */
 export interface SignerConfig {
   readonly file: string;
@@ -22,7 +33,16 @@ export interface SignerConfig {
    */
   readonly auth: { readonly tokenFile: string; readonly metricsRequireAuth: boolean; readonly publicKeys: boolean; readonly deniedPerMinute: number };
   readonly audit: { readonly dir: string; readonly keyFile: string; readonly maxBytes?: number; readonly daily: boolean };
-  readonly state: { readonly file: string };
+  /**
+   * `file`: kill switches and overlays (memory kind). `kind = "redis"`: fleet mode, the state is shared through Redis
+   * (`redis`), and this instance's audit files go to `<audit.dir>/<instanceId>`.
+   */
+  readonly state: {
+    readonly file: string;
+    readonly kind: 'memory' | 'redis';
+    readonly instanceId: string;
+    readonly redis?: RedisStateConfig;
+  };
   /** Where changes of held approvals are POSTed (HMAC-SHA256 of the body with the secret file's content). */
   readonly approvals?: { readonly webhookUrl: string; readonly webhookSecretFile: string };
   readonly replay: { readonly maxEntries: number; readonly ttlSecs: number };

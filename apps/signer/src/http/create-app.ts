@@ -252,7 +252,7 @@ export function createApp(s: SignerServices): express.Express {
       .keys()
       .resolve(label)
       .catch(() => undefined);
-    const view = s.policyView(label);
+    const view = await s.policyView(label);
     return withOriginalPolicyFields({ label, chain: entry.config.chain, address: resolved?.address ?? null, ...view }, entry.config, Date.now());
   };
   const adminSnapshot = async (label: string) =>

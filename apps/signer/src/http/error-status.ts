@@ -81,6 +81,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.pairingExpired]: 410,
   [ErrorCode.pairingDelivered]: 410,
   [ErrorCode.pairingRateLimited]: 429,
+  // fleet mode: the shared state store is unreachable (signing fails closed)
+  [ErrorCode.stateUnavailable]: 503,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

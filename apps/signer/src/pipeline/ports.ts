@@ -30,14 +30,26 @@ export interface DecisionLike {
 export interface ReservationLike {
   commit(): void;
   release(): void;
+  /** A shared store: keeps the reservation from lapsing while it waits for an operator approval. */
+  hold?(): void;
 }
 
 /** What the pipeline needs of the policy engine (implemented by @openkms/policy's PolicyEngine). */
 export interface PolicyGate {
   authorize(label: string, intent: Intent): { decision: DecisionLike; reservation?: ReservationLike };
+  /**
+   * `authorize` on whichever state store is configured (fleet mode: a promise, rejected with `state_unavailable`
+   * when the shared store does not answer). Used instead of `authorize` when present.
+   */
+  decide?(label: string, intent: Intent): AuthorizeResultLike | Promise<AuthorizeResultLike>;
   explain(label: string, intent: Intent): DecisionLike;
   /** The approval conditions an allowed intent meets (the key's `approval` table); empty or absent: none. */
   approvalReasons?(label: string, intent: Intent): readonly ApprovalReasonLike[];
+}
+
+export interface AuthorizeResultLike {
+  readonly decision: DecisionLike;
+  readonly reservation?: ReservationLike;
 }
 
 export interface ApprovalReasonLike {

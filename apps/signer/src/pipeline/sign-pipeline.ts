@@ -191,9 +191,25 @@ export class SignPipeline {
       // policy (reserves budgets atomically); an approved request re-checks the policy as it is now, on the budget
       // it reserved when it was held (its own reservation counts in the windows, so only `forbidden` refuses it)
       const policyTimer = this.deps.metrics.stageDuration.startTimer({ stage: 'policy' });
-      const { decision: d, reservation } = ctx.approved
-        ? { decision: this.deps.policy().explain(label, decoded.intent), reservation: ctx.approved.reservation }
-        : this.deps.policy().authorize(label, decoded.intent);
+      const gate = this.deps.policy();
+      let authorized = ctx.approved
+        ? { decision: gate.explain(label, decoded.intent), reservation: ctx.approved.reservation }
+        : gate.decide
+          ? gate.decide(label, decoded.intent)
+          : gate.authorize(label, decoded.intent);
+      if (authorized instanceof Promise) {
+        // fleet mode: the shared state store decides; when it does not answer, nothing is signed
+        try {
+          authorized = await authorized;
+        } catch (err) {
+          policyTimer();
+          const e = failClosed(err, ErrorCode.stateUnavailable, 'the shared policy state could not be read');
+          count('error', e.code);
+          await this.tryAudit(audit, { decision: 'error', reason_code: e.code, reason: e.message }, e);
+          throw e;
+        }
+      }
+      const { decision: d, reservation } = authorized;
       policyTimer();
       decision = d;
       if (ctx.approved && d.kind === 'forbidden') {
@@ -219,6 +235,7 @@ export class SignPipeline {
               await this.tryAudit(audit, { decision: 'deny', reason_code: e.code, reason: e.message });
               throw e;
             }
+            reservation?.hold?.();
             const held = await hold.hold({
               chain,
               label,

@@ -64,7 +64,7 @@ export interface SignerServices {
   /** Per-token budget of refused sign requests (`auth.denied_per_minute`). */
   readonly denialBudget: DenialBudget;
   /** Policy view of a key (effective policy, counters, spend), without chain/address. */
-  policyView(label: string): Record<string, unknown>;
+  policyView(label: string): Record<string, unknown> | Promise<Record<string, unknown>>;
   keyEnabled(label: string): boolean;
   /** Refreshes the budget gauges (spent / remaining per asset) of one key, or of every key. */
   observeBudgets(label?: string): void;

@@ -1,7 +1,7 @@
 import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, type AuditIo, type AuditLog } from '@openkms/audit';
-import { MemoryPolicyStateStore, PolicyEngine, RuntimeState, type PolicyKeyConfig } from '@openkms/policy';
+import { PolicyEngine, type PolicyKeyConfig } from '@openkms/policy';
 import type { Transport } from '@openkms/yubihsm';
 import { DenialBudget } from '../auth/denial-budget.js';
 import { assertSecretFile } from '../auth/secret-file.js';
@@ -29,6 +29,7 @@ import { loadBackendPlugins } from '../plugins/load-backend-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
+import { startStateStores } from './start-state-store.js';
 import { createGatewayServices } from './gateway-services.js';
 import { registeredContractsContext } from './registered-contracts-context.js';
 import { createRpcServices } from './rpc-services.js';
@@ -117,10 +118,14 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     cleanups.push(() => backend.close());
     const health = await backend.health();
 
+    // state: this process (memory) or the fleet's Redis (kill switches, overlays, counters, reservations)
+    const stores = await startStateStores(config);
+    cleanups.push(() => stores.close());
+
     // audit
     const auditKey = await loadAuditKey(config.audit.keyFile);
     const audit: AuditLog = await openAuditLog({
-      dir: config.audit.dir,
+      dir: stores.auditDir,
       key: auditKey,
       ...(config.audit.maxBytes === undefined ? {} : { maxBytes: config.audit.maxBytes }),
       daily: config.audit.daily,
@@ -134,12 +139,12 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     cleanups.push(() => audit.close());
 
     // policy (counters and rolling spend: the checkpoint written alongside the audit chain plus the records after it)
-    const runtime = RuntimeState.open(config.state.file);
-    const engine = new PolicyEngine({ keys: policyKeys(config, chains), state: new MemoryPolicyStateStore(), runtime });
+    const runtime = stores.runtime;
+    const engine = new PolicyEngine({ keys: policyKeys(config, chains), state: stores.state, runtime, ...(stores.shared ? { shared: stores.shared } : {}) });
     warnPolicyDeprecations(logger, config);
     const restoreStarted = performance.now();
-    const restored = await restoreCounters(config.audit.dir, auditKey);
-    await engine.restore(restored.records);
+    const restored = await restoreCounters(stores.auditDir, auditKey);
+    if (stores.restoresCounters) await engine.restore(restored.records);
     const restoreLog = {
       source: restored.source,
       records_read: restored.recordsRead,
@@ -323,10 +328,10 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       action: string,
       details: Record<string, unknown>,
       label: string | undefined,
-      change: () => void,
+      change: () => unknown,
     ) => {
       try {
-        change();
+        await change();
       } catch (err) {
         await auditAdmin(actor, requestId, action, { ...details, ok: false, code: isOpenKmsError(err) ? err.code : 'internal_error' }, label).catch(
           (e: unknown) => logger.error({ action, message: (e as Error).message }, 'could not audit a failed admin action'),
@@ -337,22 +342,26 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     };
     const admin: AdminOperations = {
       async setGlobalEnabled(enabled, actor, requestId) {
-        await adminChange(actor, requestId, enabled ? 'global_enable' : 'global_disable', { enabled }, undefined, () => runtime.setGlobalEnabled(enabled));
+        await adminChange(actor, requestId, enabled ? 'global_enable' : 'global_disable', { enabled }, undefined, () =>
+          stores.change(() => runtime.setGlobalEnabled(enabled)),
+        );
         return { enabled };
       },
       async setKeyEnabled(label, enabled, actor, requestId) {
-        await adminChange(actor, requestId, enabled ? 'key_enable' : 'key_disable', { enabled }, label, () => runtime.setKeyEnabled(label, enabled));
+        await adminChange(actor, requestId, enabled ? 'key_enable' : 'key_disable', { enabled }, label, () =>
+          stores.change(() => runtime.setKeyEnabled(label, enabled)),
+        );
         return { label, enabled };
       },
       getOverlay(label) {
         return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
       },
       async patchOverlay(label, patch, actor, requestId) {
-        await adminChange(actor, requestId, 'policy_overlay_patch', { patch }, label, () => engine.patchOverlay(label, patch));
+        await adminChange(actor, requestId, 'policy_overlay_patch', { patch }, label, () => stores.change(() => engine.patchOverlay(label, patch)));
         return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
       },
       async clearOverlay(label, actor, requestId) {
-        await adminChange(actor, requestId, 'policy_overlay_clear', {}, label, () => runtime.clearOverlay(label));
+        await adminChange(actor, requestId, 'policy_overlay_clear', {}, label, () => stores.change(() => runtime.clearOverlay(label)));
         return {};
       },
       reload,
@@ -379,7 +388,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       pairing,
       requestLimiter,
       denialBudget,
-      policyView: (label) => engine.view(label) as unknown as Record<string, unknown>,
+      policyView: async (label) => (await engine.viewAsync(label)) as unknown as Record<string, unknown>,
       observeBudgets: (label) => observeBudgets(metrics, engine, label === undefined ? keys.labels() : [label]),
       keyEnabled: (label) => runtime.isGlobalEnabled() && runtime.isKeyEnabled(label),
       auditAuthFailure: (info) => authAuditor.report(info),

@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import type { RuntimeState } from '@openkms/policy';
+import { RedisPolicyStateStore } from './redis-policy-state-store.js';
+import { createRedisClient, DEFAULT_KEY_PREFIX, type RedisStateOptions } from './redis-state-options.js';
+import { RedisRuntimeSync } from './redis-runtime-sync.js';
+
+export interface RedisFleetStateOptions extends RedisStateOptions {
+  readonly instanceId: string;
+  /** How long a pending reservation holds its budget without a commit. Default 60 s. */
+  readonly leaseMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Everything one signer instance shares with its fleet through Redis: the policy counters and reservations, and the
+ * runtime state (kill switches, overlays). Two connections: commands, and a subscriber for change announcements.
+ */
+export class RedisFleetState {
+  readonly redis: Redis;
+  readonly subscriber: Redis;
+  readonly prefix: string;
+  readonly policy: RedisPolicyStateStore;
+  readonly runtime: RedisRuntimeSync;
+
+  private constructor(redis: Redis, subscriber: Redis, prefix: string, policy: RedisPolicyStateStore, runtime: RedisRuntimeSync) {
+    this.redis = redis;
+    this.subscriber = subscriber;
+    this.prefix = prefix;
+    this.policy = policy;
+    this.runtime = runtime;
+  }
+
+  /**
+   * Connects and loads the fleet's runtime state into `runtime`. Rejects (`state_unavailable`) when Redis cannot be
+   * reached at start: an instance never starts on a kill switch state it could not read.
+   */
+  static async open(o: RedisFleetStateOptions, runtime: RuntimeState): Promise<RedisFleetState> {
+    const prefix = o.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    const redis = createRedisClient(o);
+    const subscriber = createRedisClient(o);
+    // errors surface per command; the client's own 'error' events (reconnect attempts) must not crash the process
+    redis.on('error', () => undefined);
+    subscriber.on('error', () => undefined);
+    const sync = new RedisRuntimeSync(redis, subscriber, prefix, runtime);
+    const policy = new RedisPolicyStateStore(redis, {
+      prefix,
+      instanceId: o.instanceId,
+      leaseMs: o.leaseMs ?? 60_000,
+      ...(o.now ? { now: o.now } : {}),
+      onRuntimeRevision: (rev) => sync.refresh(rev),
+    });
+    const fleet = new RedisFleetState(redis, subscriber, prefix, policy, sync);
+    try {
+      await Promise.all([redis.connect(), subscriber.connect()]);
+      await sync.start();
+    } catch (err) {
+      fleet.close();
+      throw err;
+    }
+    return fleet;
+  }
+
+  /** Whether the command connection is up (reads answer degraded while it is not). */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  close(): void {
+    this.policy.close();
+    this.redis.disconnect();
+    this.subscriber.disconnect();
+  }
+}

@@ -1,0 +1,94 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Intent } from '@openkms/core';
+import { PolicyEngine, RuntimeState } from '@openkms/policy';
+import { redisMissing, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
+import { RedisFleetState } from '../src/index.js';
+
+const skip = redisMissing();
+const SYSTEM = '11111111111111111111111111111111';
+const intent = (amount: bigint): Intent => ({
+  chain: 'solana',
+  signer: 'Signer1111',
+  actions: [{ program: SYSTEM, kind: 'transfer', known: true }],
+  programs: [SYSTEM],
+  messageTypes: [],
+  contracts: [],
+  transfers: [{ asset: 'native', amount, from: 'Signer1111', to: 'Alice', via: SYSTEM }],
+  fees: [],
+  flags: [],
+});
+const keys = { k: { chain: 'solana', policy: { allowed_programs: [{ id: SYSTEM }], max_signs_per_minute: 5, window_caps: { native: '1000' } } } };
+
+describe('RedisPolicyStateStore: one budget for several engines', { skip }, () => {
+  let redis: TestRedis;
+  const fleets: RedisFleetState[] = [];
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    for (const f of fleets) f.close();
+    await redis?.close();
+  });
+  const open = async (o: { leaseMs?: number; prefix?: string } = {}) => {
+    const runtime = RuntimeState.inMemory();
+    const fleet = await RedisFleetState.open(
+      { url: redis.url, instanceId: `i${fleets.length}`, keyPrefix: o.prefix ?? 't1:', ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) },
+      runtime,
+    );
+    fleets.push(fleet);
+    return { fleet, engine: new PolicyEngine({ keys, runtime, shared: fleet.policy }) };
+  };
+
+  test('concurrent decisions on three engines never overshoot the sign limit or the cap; release gives budget back', async () => {
+    const engines = await Promise.all([open(), open(), open()]);
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => engines[i % 3]!.engine.authorizeAsync('k', intent(100n))));
+    const allowed = results.filter((r) => r.decision.allowed);
+    assert.equal(allowed.length, 5);
+    allowed[0]!.reservation!.release();
+    allowed.slice(1).forEach((r) => r.reservation!.commit());
+    await Promise.all(allowed.map((r) => r.reservation!.settled));
+    const again = await engines[1]!.engine.authorizeAsync('k', intent(100n));
+    assert.equal(again.decision.allowed, true, 'the released slot is free again');
+    const denied = await engines[2]!.engine.authorizeAsync('k', intent(100n));
+    assert.equal(denied.decision.allowed, false);
+    assert.equal(denied.decision.code, 'rate_limited');
+  });
+
+  test('a pending reservation whose lease ran out lapses and its budget returns', async () => {
+    const { engine } = await open({ leaseMs: 300, prefix: 't2:' });
+    for (let i = 0; i < 5; i++) assert.equal((await engine.authorizeAsync('k', intent(10n))).decision.allowed, true);
+    assert.equal((await engine.authorizeAsync('k', intent(10n))).decision.allowed, false);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await engine.authorizeAsync('k', intent(10n))).decision.allowed, true);
+  });
+
+  test('Redis down: decisions reject with state_unavailable; they work again when it is back', async () => {
+    const { fleet, engine } = await open({ prefix: 't3:' });
+    await redis.kill();
+    await assert.rejects(engine.authorizeAsync('k', intent(1n)), (e: any) => e.code === 'state_unavailable');
+    await redis.restart();
+    for (let i = 0; ; i++) {
+      try {
+        assert.equal((await engine.authorizeAsync('k', intent(1n))).decision.allowed, true);
+        break;
+      } catch (err) {
+        if (i > 100) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    assert.equal(fleet.connected, true);
+  });
+
+  test('a kill switch thrown through one instance reaches the other', async () => {
+    const a = await open({ prefix: 't4:' });
+    const b = await open({ prefix: 't4:' });
+    await a.fleet.runtime.change(() => a.engine.runtime.setKeyEnabled('k', false));
+    for (let i = 0; b.engine.runtime.isKeyEnabled('k'); i++) {
+      if (i > 100) assert.fail('the switch did not propagate');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const d = await b.engine.authorizeAsync('k', intent(1n));
+    assert.equal(d.decision.code, 'key_disabled');
+  });
+});
