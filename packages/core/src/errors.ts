@@ -122,6 +122,13 @@ export const ErrorCode = {
   approvalExpired: 'approval_expired',
   /** The token may not approve this request: it requested it, it is not among the key's `approval.approvers`, or it already approved it. */
   approverNotAllowed: 'approver_not_allowed',
+  // device attestation (appended)
+  /**
+   * A key's attestation does not prove what it must (`context.reason`): `chain_untrusted` (the certificate chain does
+   * not end at the operator's root, or a signature does not verify), `public_key_mismatch`, `object_mismatch`,
+   * `not_generated` (the device says the key was imported), `expired`, `malformed`, or `unavailable`.
+   */
+  attestationFailed: 'attestation_failed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -3,6 +3,7 @@
  * payload, or throws DeviceFailure. Capability, domain and wrap rules follow reference §7.
  */
 import { ByteReader, ByteWriter } from '@openkms/yubihsm';
+import { issueAttestationCertificate } from './attestation-authority.js';
 import { encodeLogEntry } from './audit-log.js';
 import {
   deleteCapabilityFor,
@@ -59,6 +60,8 @@ export const SUPPORTED_ALGORITHMS: readonly number[] = [
   Algorithm.aes192CcmWrap,
   Algorithm.aes256CcmWrap,
   Algorithm.ed25519,
+  Algorithm.opaqueData,
+  Algorithm.opaqueX509Certificate,
 ];
 
 function authority(ctx: CommandContext): SessionAuthority {
@@ -248,8 +251,97 @@ const getPublicKey: CommandHandler = (payload, ctx) => {
   if (type !== ObjectType.asymmetricKey) fail(DeviceError.objectNotFound, 'only asymmetric keys have public keys here');
   const o = visibleObject(ctx, id, type);
   ctx.algorithm = o.algorithm;
-  const pub = isEcAlgorithm(o.algorithm) ? ecPublicKey(o.algorithm, o.secret) : o.secret.slice(64, 96);
-  return new ByteWriter().u8(o.algorithm).bytes(pub).finish();
+  return new ByteWriter().u8(o.algorithm).bytes(publicKeyOf(o)).finish();
+};
+
+/** The raw public key GetPublicKey reports: EC x‖y, Ed25519 A. */
+function publicKeyOf(o: DeviceObject): Uint8Array {
+  return isEcAlgorithm(o.algorithm) ? ecPublicKey(o.algorithm, o.secret) : o.secret.slice(64, 96);
+}
+
+// ---- opaque objects and attestation ----------------------------------------------------------------------------
+
+const OPAQUE_ALGORITHMS: ReadonlySet<number> = new Set([Algorithm.opaqueData, Algorithm.opaqueX509Certificate]);
+
+const putOpaque: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putOpaque);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const data = r.rest();
+  ctx.algorithm = h.algorithm;
+  if (!OPAQUE_ALGORITHMS.has(h.algorithm)) fail(DeviceError.invalidData, 'unsupported opaque algorithm');
+  if (data.length === 0) fail(DeviceError.wrongLength, 'empty opaque object');
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.opaque, delegated: 0n, origin: Origin.imported, secret: data.slice() });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+/** GetOpaque: object 0 is the device attestation certificate (present on every device, in no domain list). */
+const getOpaque: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 2);
+  const session = authority(ctx);
+  const id = new ByteReader(payload).u16();
+  ctx.targetKey = id;
+  requireSessionCapability(session, CapabilityBit.getOpaque);
+  if (id === 0) {
+    const a = ctx.state.attestation;
+    if (!a) return fail(DeviceError.objectNotFound, 'no attestation certificate');
+    return a.certificate.slice();
+  }
+  return visibleObject(ctx, id, ObjectType.opaque).secret.slice();
+};
+
+const labelText = (label: Uint8Array): string => new TextDecoder().decode(label).replace(/\0+$/, '');
+
+/**
+ * SignAttestationCertificate: key id(2) ‖ attestation key id(2). Attestation key 0 is the device's own; another id
+ * needs an EC key with sign-attestation-certificate and an X.509 certificate in the opaque object of the same id.
+ */
+const signAttestationCertificate: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 4);
+  const session = authority(ctx);
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const attestationId = r.u16();
+  ctx.targetKey = id;
+  ctx.secondKey = attestationId;
+  requireSessionCapability(session, CapabilityBit.signAttestationCertificate);
+  const target = visibleObject(ctx, id, ObjectType.asymmetricKey);
+  ctx.algorithm = target.algorithm;
+  let signer: { algorithm: number; secret: Uint8Array };
+  let issuerCertificate: Uint8Array;
+  if (attestationId === 0) {
+    const a = ctx.state.attestation;
+    if (!a) return fail(DeviceError.objectNotFound, 'no attestation key');
+    signer = { algorithm: Algorithm.ecp256, secret: a.keySecret };
+    issuerCertificate = a.certificate;
+  } else {
+    const key = visibleObject(ctx, attestationId, ObjectType.asymmetricKey);
+    requireObjectCapability(key, CapabilityBit.signAttestationCertificate);
+    if (!isEcAlgorithm(key.algorithm)) fail(DeviceError.invalidData, 'attestation key must be an EC key here');
+    const cert = ctx.state.objects.get(attestationId, ObjectType.opaque);
+    if (!cert || cert.algorithm !== Algorithm.opaqueX509Certificate) fail(DeviceError.invalidData, 'attestation key has no certificate');
+    signer = { algorithm: key.algorithm, secret: key.secret };
+    issuerCertificate = cert.secret;
+  }
+  return issueAttestationCertificate({
+    issuerCertificate,
+    signer,
+    target: {
+      id: target.id,
+      algorithm: target.algorithm,
+      publicKey: publicKeyOf(target),
+      origin: target.origin,
+      domains: target.domains,
+      capabilities: target.capabilities,
+      label: labelText(target.label),
+    },
+    identity: ctx.identity,
+    random: ctx.random,
+  });
 };
 
 // ---- asymmetric keys -------------------------------------------------------------------------------------------
@@ -540,6 +632,9 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
   [Command.listObjects, listObjects],
   [Command.getObjectInfo, getObjectInfo],
   [Command.getPublicKey, getPublicKey],
+  [Command.putOpaque, putOpaque],
+  [Command.getOpaque, getOpaque],
+  [Command.signAttestationCertificate, signAttestationCertificate],
   [Command.generateAsymmetricKey, generateAsymmetricKey],
   [Command.putAsymmetricKey, putAsymmetricKey],
   [Command.signEcdsa, signEcdsa],

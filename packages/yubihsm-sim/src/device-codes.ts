@@ -33,7 +33,15 @@ export const ObjectType = {
 } as const;
 
 export const Algorithm = {
+  ecp224: DriverAlgorithm.ecp224,
   ecp256: DriverAlgorithm.ecp256,
+  ecp384: DriverAlgorithm.ecp384,
+  ecp521: DriverAlgorithm.ecp521,
+  ecbp256: DriverAlgorithm.ecbp256,
+  ecbp384: DriverAlgorithm.ecbp384,
+  ecbp512: DriverAlgorithm.ecbp512,
+  opaqueData: DriverAlgorithm['opaque-data'],
+  opaqueX509Certificate: DriverAlgorithm['opaque-x509-certificate'],
   eck256: DriverAlgorithm.eck256,
   ed25519: DriverAlgorithm.ed25519,
   aes128CcmWrap: DriverAlgorithm['aes128-ccm-wrap'],
@@ -44,6 +52,9 @@ export const Algorithm = {
 
 /** Capability bit numbers (capability n is `1n << n` in the 8-byte big-endian field). */
 export const CapabilityBit = {
+  getOpaque: DriverCapabilityBit['get-opaque'],
+  putOpaque: DriverCapabilityBit['put-opaque'],
+  signAttestationCertificate: DriverCapabilityBit['sign-attestation-certificate'],
   putAuthenticationKey: DriverCapabilityBit['put-authentication-key'],
   putAsymmetricKey: DriverCapabilityBit['put-asymmetric-key'],
   generateAsymmetricKey: DriverCapabilityBit['generate-asymmetric-key'],

@@ -11,6 +11,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
+import { EC_CURVES } from '@openkms/yubihsm';
 import { Algorithm, DeviceError } from './device-codes.js';
 import { fail } from './device-failure.js';
 
@@ -66,7 +67,7 @@ export function checkEcScalar(algorithm: number, d: Uint8Array): void {
  * its precomputed tables (~100 ms), which a start-up that lists the device's keys would pay.
  */
 export function ecPublicKey(algorithm: number, d: Uint8Array): Uint8Array {
-  const name = algorithm === Algorithm.ecp256 ? 'prime256v1' : algorithm === Algorithm.eck256 ? 'secp256k1' : undefined;
+  const name = EC_CURVES.get(algorithm)?.nodeName;
   if (name === undefined) fail(DeviceError.invalidData);
   const ecdh = createECDH(name);
   ecdh.setPrivateKey(d);

@@ -73,6 +73,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.approvalDenied]: 403,
   [ErrorCode.approvalExpired]: 410,
   [ErrorCode.approverNotAllowed]: 403,
+  [ErrorCode.attestationFailed]: 422,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

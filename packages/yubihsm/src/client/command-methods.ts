@@ -3,6 +3,7 @@ import { GetPublicKey, type PublicKeyResponse } from '../commands/asymmetric/get
 import { PutAsymmetricKey } from '../commands/asymmetric/put-asymmetric-key.js';
 import { SignEcdsa } from '../commands/asymmetric/sign-ecdsa.js';
 import { SignEddsa } from '../commands/asymmetric/sign-eddsa.js';
+import { SignAttestationCertificate } from '../commands/attestation/sign-attestation-certificate.js';
 import { GetLogEntries, type LogEntries } from '../commands/audit/get-log-entries.js';
 import { SetLogIndex } from '../commands/audit/set-log-index.js';
 import { PutAuthenticationKey } from '../commands/authentication-key/put-authentication-key.js';
@@ -17,6 +18,8 @@ import { DeleteObject } from '../commands/object/delete-object.js';
 import { GetObjectInfo, type ObjectInfo } from '../commands/object/get-object-info.js';
 import { ListObjects, type ListObjectsFilter, type ObjectEntry } from '../commands/object/list-objects.js';
 import type { ObjectParamsInput } from '../commands/object/object-params.js';
+import { GetOpaque } from '../commands/opaque/get-opaque.js';
+import { PutOpaque } from '../commands/opaque/put-opaque.js';
 import { ExportWrapped } from '../commands/wrap/export-wrapped.js';
 import { GenerateWrapKey } from '../commands/wrap/generate-wrap-key.js';
 import { ImportWrapped, type ImportWrappedResponse } from '../commands/wrap/import-wrapped.js';
@@ -141,6 +144,23 @@ export abstract class YubiHsmCommandMethods {
 
   importWrapped(wrapKeyId: number, wrapped: Uint8Array, opts?: CallOptions): Promise<ImportWrappedResponse> {
     return this.send(ImportWrapped, { wrapKeyId, wrapped }, opts);
+  }
+
+  /**
+   * An X.509 certificate (DER) of key `id`'s public key with Yubico's attestation extensions, signed by
+   * `attestationKeyId` (default 0: the device's factory attestation key, whose certificate is opaque object 0).
+   */
+  signAttestationCertificate(id: number, attestationKeyId = 0, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignAttestationCertificate, { id, attestationKeyId }, opts);
+  }
+
+  /** An opaque object's bytes (id 0: the device attestation certificate). */
+  getOpaque(id: number, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(GetOpaque, { id }, opts);
+  }
+
+  async putOpaque(o: NewObjectOptions & { readonly data: Uint8Array }, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutOpaque, { ...o, id: o.id ?? 0 }, opts)).id;
   }
 
   deleteObject(id: number, type: ObjectTypeName | number, opts?: CallOptions): Promise<void> {
