@@ -94,6 +94,8 @@ export function verifyAttestation(input: VerifyAttestationInput): VerifiedAttest
   }
   if (!anchor) throw attestationError('chain_untrusted', 'the certificate chain is too long');
   checkValidity(anchor, now);
+  if (anchor.subject === anchor.issuer && !verifies(anchor, anchor))
+    throw attestationError('chain_untrusted', `the root certificate "${anchor.subject}" is damaged: its own signature does not verify`, { subject: anchor.subject });
   if (!anchor.raw.equals(current.raw)) chain.push(anchor.subject);
 
   let parsed: Certificate;
