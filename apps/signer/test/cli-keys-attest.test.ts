@@ -78,7 +78,7 @@ test('keys attest refuses an imported key, a root the device was not issued by, 
 
   // the root file damaged: one byte of its signature, then one byte of its public key
   const der = Buffer.from(sim.attestationRoot());
-  der[der.length - 5] ^= 0x01;
+  der[der.length - 5] = der[der.length - 5]! ^ 0x01;
   const tampered = join(dir, 'tampered.pem');
   writeFileSync(tampered, certificateToPem(der));
   const t = await cli(['keys', 'attest', 'solana-gen', '--root', tampered, ...dev()]);
@@ -88,7 +88,7 @@ test('keys attest refuses an imported key, a root the device was not issued by, 
   const spki = Buffer.from(new X509Certificate(forged).publicKey.export({ type: 'spki', format: 'der' }));
   const at = forged.indexOf(spki);
   assert.ok(at > 0);
-  forged[at + spki.length - 3] ^= 0x01;
+  forged[at + spki.length - 3] = forged[at + spki.length - 3]! ^ 0x01;
   writeFileSync(tampered, certificateToPem(forged));
   const f = await cli(['keys', 'attest', 'solana-gen', '--root', tampered, ...dev()]);
   assert.equal(f.code, 7, f.stderr);

@@ -17,7 +17,7 @@ openkms keys attest LABEL --root FILE [device options]   prove a YubiHSM2 key wa
 With --backend NAME it lists the keys of that [backends.NAME] of --config (pkcs11, cloud KMS) through its plugin.
 Run 'openkms keys <generate|provision|address|attest> --help' for their options.
 
-Without a device option, 'keys list' lists the keys of a running signer (GET /keys): each configured label with its backend, key id, chain and address,
+Without a device option, 'keys list' lists the keys of a running signer (GET /keys): each configured label with its backend, key id, chain, origin and address,
 then the keys the backends hold that no label maps to ("not configured": they have no policy and never sign; map one
 with [keys.<label>] backend = "<name>", key_id = "<id>"). The signer's address comes from --url or from the config's
 server.listen. The bearer token (read scope) comes from --token-file or the OPENKMS_TOKEN environment variable.`;
@@ -35,6 +35,8 @@ interface KeyRow {
   readonly curve?: string;
   readonly backend_label?: string;
   readonly enabled?: boolean;
+  readonly origin?: string;
+  readonly attestation?: boolean;
 }
 
 export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
@@ -95,9 +97,10 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
     k.backend ?? '-',
     k.key_id,
     k.chain ?? k.curve ?? '-',
+    k.origin ? `${k.origin}${k.attestation ? ' (attestable)' : ''}` : '-',
     k.configured === false ? `not configured${k.backend_label ? ` (backend label ${k.backend_label})` : ''}` : (k.address ?? '(unresolved)'),
   ]);
-  const table = [['LABEL', 'BACKEND', 'KEY ID', 'CHAIN/CURVE', 'ADDRESS'], ...rows];
+  const table = [['LABEL', 'BACKEND', 'KEY ID', 'CHAIN/CURVE', 'ORIGIN', 'ADDRESS'], ...rows];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   for (const r of table) io.out(r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   return 0;
