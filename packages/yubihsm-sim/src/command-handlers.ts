@@ -2,6 +2,7 @@
  * Handlers for the commands the simulator implements. Each takes the (inner) payload and returns the response
  * payload, or throws DeviceFailure. Capability, domain and wrap rules follow reference §7.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ByteReader, ByteWriter } from '@openkms/yubihsm';
 import { issueAttestationCertificate } from './attestation-authority.js';
 import { encodeLogEntry } from './audit-log.js';
@@ -35,6 +36,7 @@ import {
   ed25519ExpandSeed,
   generateEcScalar,
   checkEcScalar,
+  deriveEcdhSecret,
   isEcAlgorithm,
   isSupportedAsymmetricAlgorithm,
   signEcdsaDigest,
@@ -53,8 +55,19 @@ const MAX_INNER_RESPONSE_PAYLOAD = MAX_FRAME_LENGTH - 3 - 1 - 8 - 16 - 3;
 
 /** Algorithms listed by DeviceInfo: the ones this simulator implements. */
 export const SUPPORTED_ALGORITHMS: readonly number[] = [
+  Algorithm.ecp224,
   Algorithm.ecp256,
+  Algorithm.ecp384,
+  Algorithm.ecp521,
   Algorithm.eck256,
+  Algorithm.ecbp256,
+  Algorithm.ecbp384,
+  Algorithm.ecbp512,
+  Algorithm.ecdh,
+  Algorithm.hmacSha1,
+  Algorithm.hmacSha256,
+  Algorithm.hmacSha384,
+  Algorithm.hmacSha512,
   Algorithm.aes128CcmWrap,
   Algorithm.aes128YubicoAuthentication,
   Algorithm.aes192CcmWrap,
@@ -433,6 +446,94 @@ const signEddsa: CommandHandler = (payload, ctx) => {
   return o.seed ? signEd25519Seed(o.seed, message) : signEd25519Expanded(o.secret, message);
 };
 
+const deriveEcdh: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  if (payload.length < 3) fail(DeviceError.wrongLength, 'missing public key');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const peer = r.rest();
+  ctx.targetKey = id;
+  requireSessionCapability(session, CapabilityBit.deriveEcdh);
+  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
+  ctx.algorithm = o.algorithm;
+  requireObjectCapability(o, CapabilityBit.deriveEcdh);
+  if (!isEcAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an EC key');
+  return deriveEcdhSecret(o.algorithm, o.secret, peer);
+};
+
+// ---- HMAC keys -------------------------------------------------------------------------------------------------
+
+/** node:crypto hash name, output length and largest key (the block size) of each HMAC algorithm. */
+const HMAC: ReadonlyMap<number, { hash: string; size: number; maxKey: number }> = new Map([
+  [Algorithm.hmacSha1, { hash: 'sha1', size: 20, maxKey: 64 }],
+  [Algorithm.hmacSha256, { hash: 'sha256', size: 32, maxKey: 64 }],
+  [Algorithm.hmacSha384, { hash: 'sha384', size: 48, maxKey: 128 }],
+  [Algorithm.hmacSha512, { hash: 'sha512', size: 64, maxKey: 128 }],
+]);
+
+function hmacOf(algorithm: number): { hash: string; size: number; maxKey: number } {
+  return HMAC.get(algorithm) ?? fail(DeviceError.invalidData, 'unsupported HMAC algorithm');
+}
+
+const putHmacKey: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putHmacKey);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const key = r.rest();
+  ctx.algorithm = h.algorithm;
+  const spec = hmacOf(h.algorithm);
+  if (key.length === 0 || key.length > spec.maxKey) fail(DeviceError.invalidData, 'HMAC key length out of range');
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.hmacKey, delegated: 0n, origin: Origin.imported, secret: key.slice() });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+/** GenerateHmacKey: a key as long as the hash output (unconfirmed against a device; one place to change). */
+const generateHmacKey: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 53);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.generateHmacKey);
+  const h = readNewObjectHeader(new ByteReader(payload));
+  ctx.algorithm = h.algorithm;
+  const spec = hmacOf(h.algorithm);
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.hmacKey, delegated: 0n, origin: Origin.generated, secret: ctx.random(spec.size) });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+function hmacKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { o: DeviceObject; rest: Uint8Array } {
+  const session = authority(ctx);
+  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing key id');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  ctx.targetKey = id;
+  requireSessionCapability(session, bit);
+  const o = visibleObject(ctx, id, ObjectType.hmacKey);
+  ctx.algorithm = o.algorithm;
+  requireObjectCapability(o, bit);
+  return { o, rest: r.rest() };
+}
+
+const signHmac: CommandHandler = (payload, ctx) => {
+  const { o, rest } = hmacKeyFor(ctx, payload, CapabilityBit.signHmac);
+  if (rest.length === 0) fail(DeviceError.wrongLength, 'no data');
+  return new Uint8Array(createHmac(hmacOf(o.algorithm).hash, o.secret).update(rest).digest());
+};
+
+const verifyHmac: CommandHandler = (payload, ctx) => {
+  const { o, rest } = hmacKeyFor(ctx, payload, CapabilityBit.verifyHmac);
+  const spec = hmacOf(o.algorithm);
+  if (rest.length <= spec.size) fail(DeviceError.wrongLength, 'no data');
+  const mac = rest.subarray(0, spec.size);
+  const expected = createHmac(spec.hash, o.secret).update(rest.subarray(spec.size)).digest();
+  return Uint8Array.of(timingSafeEqual(expected, mac) ? 1 : 0);
+};
+
 // ---- authentication and wrap keys -----------------------------------------------------------------------------
 
 const putAuthenticationKey: CommandHandler = (payload, ctx) => {
@@ -449,6 +550,25 @@ const putAuthenticationKey: CommandHandler = (payload, ctx) => {
   ctx.targetKey = stored.id;
   ctx.mutated = true;
   return u16(stored.id);
+};
+
+/** ChangeAuthenticationKey: new K-ENC ‖ K-MAC for the session's own authentication key; everything else stays. */
+const changeAuthenticationKey: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 35);
+  const session = authority(ctx);
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const algorithm = r.u8();
+  const secret = r.bytes(32);
+  ctx.targetKey = id;
+  requireSessionCapability(session, CapabilityBit.changeAuthenticationKey);
+  if (id !== session.authKeyId) fail(DeviceError.invalidId, 'a session may only change its own authentication key');
+  if (algorithm !== Algorithm.aes128YubicoAuthentication) fail(DeviceError.invalidData, 'unsupported authentication key algorithm');
+  const current = visibleObject(ctx, id, ObjectType.authenticationKey);
+  requireObjectCapability(current, CapabilityBit.changeAuthenticationKey);
+  ctx.state.objects.replace({ ...current, secret: secret.slice(), origin: Origin.imported });
+  ctx.mutated = true;
+  return u16(id);
 };
 
 const putWrapKey: CommandHandler = (payload, ctx) => {
@@ -640,6 +760,12 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
   [Command.signEcdsa, signEcdsa],
   [Command.signEddsa, signEddsa],
   [Command.putAuthenticationKey, putAuthenticationKey],
+  [Command.changeAuthenticationKey, changeAuthenticationKey],
+  [Command.deriveEcdh, deriveEcdh],
+  [Command.putHmacKey, putHmacKey],
+  [Command.generateHmacKey, generateHmacKey],
+  [Command.signHmac, signHmac],
+  [Command.verifyHmac, verifyHmac],
   [Command.putWrapKey, putWrapKey],
   [Command.generateWrapKey, generateWrapKey],
   [Command.exportWrapped, exportWrapped],

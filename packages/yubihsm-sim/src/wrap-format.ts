@@ -10,7 +10,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { wrapKeyLength } from '@openkms/yubihsm';
 import { Algorithm, DeviceError, LABEL_LENGTH, ObjectType } from './device-codes.js';
 import { fail } from './device-failure.js';
-import { checkEcScalar, checkEd25519Expanded, ecPublicKey, ed25519ExpandSeed, isEcAlgorithm } from './key-material.js';
+import { checkEcScalar, checkEd25519Expanded, ecPublicKey, ecScalarLength, ed25519ExpandSeed, isEcAlgorithm } from './key-material.js';
 import type { DeviceObject } from './object-store.js';
 
 export const WRAP_NONCE_LENGTH = 13;
@@ -109,8 +109,9 @@ export function unwrapObject(wrapKey: DeviceObject, blob: Uint8Array): Unwrapped
   switch (type) {
     case ObjectType.asymmetricKey:
       if (isEcAlgorithm(algorithm)) {
-        if (body.length !== 96) fail(DeviceError.invalidData);
-        const d = body.slice(0, 32);
+        const size = ecScalarLength(algorithm);
+        if (body.length !== 3 * size) fail(DeviceError.invalidData);
+        const d = body.slice(0, size);
         checkEcScalar(algorithm, d);
         if (!Buffer.from(ecPublicKey(algorithm, d)).equals(body.subarray(32))) fail(DeviceError.invalidData, 'EC key inconsistent');
         return { ...base, delegated: 0n, secret: d };

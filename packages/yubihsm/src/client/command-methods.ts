@@ -1,3 +1,4 @@
+import { DeriveEcdh } from '../commands/asymmetric/derive-ecdh.js';
 import { GenerateAsymmetricKey } from '../commands/asymmetric/generate-asymmetric-key.js';
 import { GetPublicKey, type PublicKeyResponse } from '../commands/asymmetric/get-public-key.js';
 import { PutAsymmetricKey } from '../commands/asymmetric/put-asymmetric-key.js';
@@ -6,6 +7,7 @@ import { SignEddsa } from '../commands/asymmetric/sign-eddsa.js';
 import { SignAttestationCertificate } from '../commands/attestation/sign-attestation-certificate.js';
 import { GetLogEntries, type LogEntries } from '../commands/audit/get-log-entries.js';
 import { SetLogIndex } from '../commands/audit/set-log-index.js';
+import { ChangeAuthenticationKey } from '../commands/authentication-key/change-authentication-key.js';
 import { PutAuthenticationKey } from '../commands/authentication-key/put-authentication-key.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import { BlinkDevice } from '../commands/device/blink-device.js';
@@ -14,6 +16,10 @@ import { GetOption } from '../commands/device/get-option.js';
 import { GetPseudoRandom } from '../commands/device/get-pseudo-random.js';
 import { ResetDevice } from '../commands/device/reset-device.js';
 import { SetOption } from '../commands/device/set-option.js';
+import { GenerateHmacKey } from '../commands/hmac/generate-hmac-key.js';
+import { PutHmacKey } from '../commands/hmac/put-hmac-key.js';
+import { SignHmac } from '../commands/hmac/sign-hmac.js';
+import { VerifyHmac } from '../commands/hmac/verify-hmac.js';
 import { DeleteObject } from '../commands/object/delete-object.js';
 import { GetObjectInfo, type ObjectInfo } from '../commands/object/get-object-info.js';
 import { ListObjects, type ListObjectsFilter, type ObjectEntry } from '../commands/object/list-objects.js';
@@ -114,6 +120,33 @@ export abstract class YubiHsmCommandMethods {
   /** Ed25519 over the raw message; returns the 64-byte signature. */
   signEddsa(id: number, message: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
     return this.send(SignEddsa, { id, message }, opts);
+  }
+
+  /** ECDH with key `id` and a peer's uncompressed public key; returns the shared secret (x coordinate). */
+  deriveEcdh(id: number, publicKey: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DeriveEcdh, { id, publicKey }, opts);
+  }
+
+  async putHmacKey(o: NewObjectOptions & { readonly key: Uint8Array }, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutHmacKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async generateHmacKey(o: NewObjectOptions, opts?: CallOptions): Promise<number> {
+    return (await this.send(GenerateHmacKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  signHmac(id: number, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignHmac, { id, data }, opts);
+  }
+
+  verifyHmac(id: number, mac: Uint8Array, data: Uint8Array, opts?: CallOptions): Promise<boolean> {
+    return this.send(VerifyHmac, { id, mac, data }, opts);
+  }
+
+  /** Replaces the session's own authentication key (id `id`) with a new password or raw halves. */
+  async changeAuthenticationKey(id: number, secret: AuthKeySecret, opts?: CallOptions): Promise<number> {
+    const key = authKeyFromSecret(secret);
+    return (await this.send(ChangeAuthenticationKey, { id, encKey: key.encKey, macKey: key.macKey }, opts)).id;
   }
 
   /** Creates an authentication key from a password or raw halves. */
