@@ -44,7 +44,17 @@ import {
   signEd25519Seed,
 } from './key-material.js';
 import { objectLength, type DeviceObject } from './object-store.js';
-import { unwrapObject, wrapKeyLength, wrapObject } from './wrap-format.js';
+import {
+  decryptOaep as rsaDecryptOaep,
+  decryptPkcs1 as rsaDecryptPkcs1,
+  generateRsa,
+  isRsaAlgorithm,
+  rsaModulus,
+  rsaPrivateKey,
+  signPkcs1 as rsaSignPkcs1,
+  signPss as rsaSignPss,
+} from './rsa-key-material.js';
+import { unwrapData, unwrapObject, wrapData, wrapKeyLength, wrapObject } from './wrap-format.js';
 
 export type CommandHandler = (payload: Uint8Array, ctx: CommandContext) => Uint8Array;
 
@@ -55,6 +65,30 @@ const MAX_INNER_RESPONSE_PAYLOAD = MAX_FRAME_LENGTH - 3 - 1 - 8 - 16 - 3;
 
 /** Algorithms listed by DeviceInfo: the ones this simulator implements. */
 export const SUPPORTED_ALGORITHMS: readonly number[] = [
+  Algorithm.rsaPkcs1Sha1,
+  Algorithm.rsaPkcs1Sha256,
+  Algorithm.rsaPkcs1Sha384,
+  Algorithm.rsaPkcs1Sha512,
+  Algorithm.rsaPssSha1,
+  Algorithm.rsaPssSha256,
+  Algorithm.rsaPssSha384,
+  Algorithm.rsaPssSha512,
+  Algorithm.rsa2048,
+  Algorithm.rsa3072,
+  Algorithm.rsa4096,
+  Algorithm.ecdsaSha1,
+  Algorithm.rsaOaepSha1,
+  Algorithm.rsaOaepSha256,
+  Algorithm.rsaOaepSha384,
+  Algorithm.rsaOaepSha512,
+  Algorithm.mgf1Sha1,
+  Algorithm.mgf1Sha256,
+  Algorithm.mgf1Sha384,
+  Algorithm.mgf1Sha512,
+  Algorithm.ecdsaSha256,
+  Algorithm.ecdsaSha384,
+  Algorithm.ecdsaSha512,
+  Algorithm.rsaPkcs1Decrypt,
   Algorithm.ecp224,
   Algorithm.ecp256,
   Algorithm.ecp384,
@@ -269,6 +303,7 @@ const getPublicKey: CommandHandler = (payload, ctx) => {
 
 /** The raw public key GetPublicKey reports: EC x‖y, Ed25519 A. */
 function publicKeyOf(o: DeviceObject): Uint8Array {
+  if (isRsaAlgorithm(o.algorithm)) return rsaModulus(o.algorithm, o.secret);
   return isEcAlgorithm(o.algorithm) ? ecPublicKey(o.algorithm, o.secret) : o.secret.slice(64, 96);
 }
 
@@ -364,6 +399,10 @@ function asymmetricSecret(algorithm: number, key: Uint8Array): { secret: Uint8Ar
     checkEcScalar(algorithm, key);
     return { secret: key };
   }
+  if (isRsaAlgorithm(algorithm)) {
+    rsaPrivateKey(algorithm, key);
+    return { secret: key.slice() };
+  }
   if (algorithm === Algorithm.ed25519) {
     if (key.length !== 32) fail(DeviceError.invalidData, 'Ed25519 key must be the 32-byte seed');
     return { secret: ed25519ExpandSeed(key), seed: key };
@@ -379,7 +418,8 @@ const generateAsymmetricKey: CommandHandler = (payload, ctx) => {
   ctx.algorithm = h.algorithm;
   if (!isSupportedAsymmetricAlgorithm(h.algorithm)) fail(DeviceError.invalidData, 'unsupported asymmetric algorithm');
   requireCreatable(session, h.domains, h.capabilities);
-  const key = h.algorithm === Algorithm.ed25519 ? ctx.random(32) : generateEcScalar(h.algorithm, ctx.random);
+  const key =
+    h.algorithm === Algorithm.ed25519 ? ctx.random(32) : isRsaAlgorithm(h.algorithm) ? generateRsa(h.algorithm) : generateEcScalar(h.algorithm, ctx.random);
   const stored = ctx.state.objects.insert({
     ...h,
     type: ObjectType.asymmetricKey,
@@ -459,6 +499,46 @@ const deriveEcdh: CommandHandler = (payload, ctx) => {
   requireObjectCapability(o, CapabilityBit.deriveEcdh);
   if (!isEcAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an EC key');
   return deriveEcdhSecret(o.algorithm, o.secret, peer);
+};
+
+function rsaKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { o: DeviceObject; r: ByteReader } {
+  const session = authority(ctx);
+  if (payload.length < 3) fail(DeviceError.wrongLength, 'missing data');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  ctx.targetKey = id;
+  requireSessionCapability(session, bit);
+  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
+  ctx.algorithm = o.algorithm;
+  requireObjectCapability(o, bit);
+  if (!isRsaAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an RSA key');
+  return { o, r };
+}
+
+const signPkcs1Handler: CommandHandler = (payload, ctx) => {
+  const { o, r } = rsaKeyFor(ctx, payload, CapabilityBit.signPkcs);
+  return rsaSignPkcs1(o.algorithm, o.secret, r.rest());
+};
+
+const signPssHandler: CommandHandler = (payload, ctx) => {
+  const { o, r } = rsaKeyFor(ctx, payload, CapabilityBit.signPss);
+  const mgf1 = r.u8();
+  const saltLength = r.u16();
+  return rsaSignPss(o.algorithm, o.secret, mgf1, saltLength, r.rest(), ctx.random);
+};
+
+const decryptPkcs1Handler: CommandHandler = (payload, ctx) => {
+  const { o, r } = rsaKeyFor(ctx, payload, CapabilityBit.decryptPkcs);
+  return rsaDecryptPkcs1(o.algorithm, o.secret, r.rest());
+};
+
+const decryptOaepHandler: CommandHandler = (payload, ctx) => {
+  const { o, r } = rsaKeyFor(ctx, payload, CapabilityBit.decryptOaep);
+  const mgf1 = r.u8();
+  const rest = r.rest();
+  const n = o.secret.length;
+  if (rest.length <= n) fail(DeviceError.wrongLength, 'missing label hash');
+  return rsaDecryptOaep(o.algorithm, o.secret, mgf1, rest.subarray(0, n), rest.subarray(n));
 };
 
 // ---- HMAC keys -------------------------------------------------------------------------------------------------
@@ -648,6 +728,30 @@ const importWrapped: CommandHandler = (payload, ctx) => {
   return new ByteWriter().u8(stored.type).u16(stored.id).finish();
 };
 
+function wrapKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { key: DeviceObject; rest: Uint8Array } {
+  const session = authority(ctx);
+  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing wrap key id');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  ctx.targetKey = id;
+  requireSessionCapability(session, bit);
+  const key = visibleObject(ctx, id, ObjectType.wrapKey);
+  ctx.algorithm = key.algorithm;
+  requireObjectCapability(key, bit);
+  return { key, rest: r.rest() };
+}
+
+const wrapDataHandler: CommandHandler = (payload, ctx) => {
+  const { key, rest } = wrapKeyFor(ctx, payload, CapabilityBit.wrapData);
+  if (rest.length === 0) fail(DeviceError.wrongLength, 'no data');
+  return wrapData(key, rest, ctx.random(13).slice(0, 13));
+};
+
+const unwrapDataHandler: CommandHandler = (payload, ctx) => {
+  const { key, rest } = wrapKeyFor(ctx, payload, CapabilityBit.unwrapData);
+  return unwrapData(key, rest);
+};
+
 const deleteObject: CommandHandler = (payload, ctx) => {
   expectLength(payload, 3);
   const session = authority(ctx);
@@ -762,6 +866,10 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
   [Command.putAuthenticationKey, putAuthenticationKey],
   [Command.changeAuthenticationKey, changeAuthenticationKey],
   [Command.deriveEcdh, deriveEcdh],
+  [Command.signPkcs1, signPkcs1Handler],
+  [Command.signPss, signPssHandler],
+  [Command.decryptPkcs1, decryptPkcs1Handler],
+  [Command.decryptOaep, decryptOaepHandler],
   [Command.putHmacKey, putHmacKey],
   [Command.generateHmacKey, generateHmacKey],
   [Command.signHmac, signHmac],
@@ -771,6 +879,8 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
   [Command.exportWrapped, exportWrapped],
   [Command.importWrapped, importWrapped],
   [Command.deleteObject, deleteObject],
+  [Command.wrapData, wrapDataHandler],
+  [Command.unwrapData, unwrapDataHandler],
   [Command.getLogEntries, getLogEntries],
   [Command.setLogIndex, setLogIndex],
   [Command.getOption, getOption],

@@ -16,6 +16,7 @@ import { sha224, sha512 } from '@noble/hashes/sha2.js';
 import { EC_CURVES } from '@openkms/yubihsm';
 import { Algorithm, DeviceError } from './device-codes.js';
 import { fail } from './device-failure.js';
+import { isRsaAlgorithm } from './rsa-key-material.js';
 
 const ED25519_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
 
@@ -72,7 +73,7 @@ export function isEcAlgorithm(algorithm: number): boolean {
 }
 
 export function isSupportedAsymmetricAlgorithm(algorithm: number): boolean {
-  return isEcAlgorithm(algorithm) || algorithm === Algorithm.ed25519;
+  return isEcAlgorithm(algorithm) || algorithm === Algorithm.ed25519 || isRsaAlgorithm(algorithm);
 }
 
 function bytesToBigIntBE(bytes: Uint8Array): bigint {

@@ -1,4 +1,8 @@
+import { DecryptOaep, type DecryptOaepRequest } from '../commands/asymmetric/decrypt-oaep.js';
+import { DecryptPkcs1 } from '../commands/asymmetric/decrypt-pkcs1.js';
 import { DeriveEcdh } from '../commands/asymmetric/derive-ecdh.js';
+import { SignPkcs1 } from '../commands/asymmetric/sign-pkcs1.js';
+import { SignPss, type SignPssRequest } from '../commands/asymmetric/sign-pss.js';
 import { GenerateAsymmetricKey } from '../commands/asymmetric/generate-asymmetric-key.js';
 import { GetPublicKey, type PublicKeyResponse } from '../commands/asymmetric/get-public-key.js';
 import { PutAsymmetricKey } from '../commands/asymmetric/put-asymmetric-key.js';
@@ -30,6 +34,7 @@ import { ExportWrapped } from '../commands/wrap/export-wrapped.js';
 import { GenerateWrapKey } from '../commands/wrap/generate-wrap-key.js';
 import { ImportWrapped, type ImportWrappedResponse } from '../commands/wrap/import-wrapped.js';
 import { PutWrapKey } from '../commands/wrap/put-wrap-key.js';
+import { UnwrapData, WrapData } from '../commands/wrap/wrap-data.js';
 import type { Capabilities } from '../protocol/capability.js';
 import type { DeviceOptionName } from '../protocol/device-option.js';
 import { YubiHsmProtocolError } from '../protocol/errors.js';
@@ -122,6 +127,24 @@ export abstract class YubiHsmCommandMethods {
     return this.send(SignEddsa, { id, message }, opts);
   }
 
+  /** RSASSA-PKCS1-v1_5 over a digest (the device adds the DigestInfo). */
+  signPkcs1(id: number, digest: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignPkcs1, { id, digest }, opts);
+  }
+
+  /** RSASSA-PSS over a digest. */
+  signPss(request: SignPssRequest, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignPss, request, opts);
+  }
+
+  decryptPkcs1(id: number, ciphertext: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DecryptPkcs1, { id, ciphertext }, opts);
+  }
+
+  decryptOaep(request: DecryptOaepRequest, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DecryptOaep, request, opts);
+  }
+
   /** ECDH with key `id` and a peer's uncompressed public key; returns the shared secret (x coordinate). */
   deriveEcdh(id: number, publicKey: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
     return this.send(DeriveEcdh, { id, publicKey }, opts);
@@ -194,6 +217,15 @@ export abstract class YubiHsmCommandMethods {
 
   async putOpaque(o: NewObjectOptions & { readonly data: Uint8Array }, opts?: CallOptions): Promise<number> {
     return (await this.send(PutOpaque, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  /** AES-CCM encrypts `data` under a wrap key: nonce(13) ‖ ciphertext ‖ tag(16). */
+  wrapData(wrapKeyId: number, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(WrapData, { wrapKeyId, data }, opts);
+  }
+
+  unwrapData(wrapKeyId: number, wrapped: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(UnwrapData, { wrapKeyId, wrapped }, opts);
   }
 
   deleteObject(id: number, type: ObjectTypeName | number, opts?: CallOptions): Promise<void> {
