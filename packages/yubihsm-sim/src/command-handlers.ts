@@ -2,7 +2,7 @@
  * Handlers for the commands the simulator implements. Each takes the (inner) payload and returns the response
  * payload, or throws DeviceFailure. Capability, domain and wrap rules follow reference §7.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { ByteReader, ByteWriter } from '@openkms/yubihsm';
 import { issueAttestationCertificate } from './attestation-authority.js';
 import { encodeLogEntry } from './audit-log.js';
@@ -109,7 +109,20 @@ export const SUPPORTED_ALGORITHMS: readonly number[] = [
   Algorithm.ed25519,
   Algorithm.opaqueData,
   Algorithm.opaqueX509Certificate,
+  Algorithm.aes128,
+  Algorithm.aes192,
+  Algorithm.aes256,
+  Algorithm.aesEcb,
+  Algorithm.aesCbc,
 ];
+
+const SYMMETRIC_ALGORITHMS: ReadonlySet<number> = new Set([Algorithm.aes128, Algorithm.aes192, Algorithm.aes256, Algorithm.aesEcb, Algorithm.aesCbc]);
+
+/** What DeviceInfo and the algorithm-toggle option list for a reported firmware (AES keys from 2.3 on). */
+export function algorithmsFor(firmware: readonly [number, number, number]): readonly number[] {
+  const symmetric = firmware[0] > 2 || (firmware[0] === 2 && firmware[1] >= 3);
+  return SUPPORTED_ALGORITHMS.filter((a) => symmetric || !SYMMETRIC_ALGORITHMS.has(a));
+}
 
 function authority(ctx: CommandContext): SessionAuthority {
   if (!ctx.session) return fail(DeviceError.invalidCommand, 'command needs a session');
@@ -163,7 +176,7 @@ const deviceInfo: CommandHandler = (payload, ctx) => {
       .u32(ctx.identity.serial >>> 0)
       .u8(ctx.state.log.total)
       .u8(ctx.state.log.used)
-      .bytes(Uint8Array.from(SUPPORTED_ALGORITHMS))
+      .bytes(Uint8Array.from(algorithmsFor(ctx.identity.firmware)))
       .finish();
   }
   if (page === 1) return new TextEncoder().encode(ctx.identity.partNumber);
@@ -541,6 +554,78 @@ const decryptOaepHandler: CommandHandler = (payload, ctx) => {
   return rsaDecryptOaep(o.algorithm, o.secret, mgf1, rest.subarray(0, n), rest.subarray(n));
 };
 
+// ---- AES symmetric keys (firmware ≥ 2.3) ----------------------------------------------------------------------
+
+const AES_KEY_LENGTH: ReadonlyMap<number, number> = new Map([
+  [Algorithm.aes128, 16],
+  [Algorithm.aes192, 24],
+  [Algorithm.aes256, 32],
+]);
+
+/** Symmetric keys and AES ECB/CBC exist from firmware 2.3 on; older reported firmware answers INVALID_COMMAND. */
+function requireSymmetricFirmware(ctx: CommandContext): void {
+  const [major, minor] = ctx.identity.firmware;
+  if (major < 2 || (major === 2 && minor < 3)) fail(DeviceError.invalidCommand, 'no symmetric keys before firmware 2.3');
+}
+
+function aesKeyLength(algorithm: number): number {
+  return AES_KEY_LENGTH.get(algorithm) ?? fail(DeviceError.invalidData, 'unsupported symmetric algorithm');
+}
+
+const putSymmetricKey: CommandHandler = (payload, ctx) => {
+  requireSymmetricFirmware(ctx);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putSymmetricKey);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const key = r.rest();
+  ctx.algorithm = h.algorithm;
+  if (key.length !== aesKeyLength(h.algorithm)) fail(DeviceError.invalidData, 'AES key length does not match its algorithm');
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.symmetricKey, delegated: 0n, origin: Origin.imported, secret: key.slice() });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+const generateSymmetricKey: CommandHandler = (payload, ctx) => {
+  requireSymmetricFirmware(ctx);
+  expectLength(payload, 53);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.generateSymmetricKey);
+  const h = readNewObjectHeader(new ByteReader(payload));
+  ctx.algorithm = h.algorithm;
+  const length = aesKeyLength(h.algorithm);
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.symmetricKey, delegated: 0n, origin: Origin.generated, secret: ctx.random(length).slice(0, length) });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+function aesBlocks(mode: 'ecb' | 'cbc', encrypt: boolean, bit: number): CommandHandler {
+  return (payload, ctx) => {
+    requireSymmetricFirmware(ctx);
+    const session = authority(ctx);
+    if (payload.length < 2) fail(DeviceError.wrongLength, 'missing key id');
+    const r = new ByteReader(payload);
+    const id = r.u16();
+    ctx.targetKey = id;
+    requireSessionCapability(session, bit);
+    const o = visibleObject(ctx, id, ObjectType.symmetricKey);
+    ctx.algorithm = o.algorithm;
+    requireObjectCapability(o, bit);
+    if (mode === 'cbc' && r.remaining < 16) fail(DeviceError.wrongLength, 'missing IV');
+    const iv = mode === 'cbc' ? r.bytes(16) : null;
+    const data = r.rest();
+    if (data.length === 0 || data.length % 16 !== 0) fail(DeviceError.wrongLength, 'data must be whole AES blocks');
+    const name = `aes-${o.secret.length * 8}-${mode}`;
+    const c = encrypt ? createCipheriv(name, o.secret, iv) : createDecipheriv(name, o.secret, iv);
+    c.setAutoPadding(false);
+    return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
+  };
+}
+
 // ---- HMAC keys -------------------------------------------------------------------------------------------------
 
 /** node:crypto hash name, output length and largest key (the block size) of each HMAC algorithm. */
@@ -804,7 +889,7 @@ const getOption: CommandHandler = (payload, ctx) => {
     }
     case DeviceOption.algorithmToggle: {
       const w = new ByteWriter();
-      for (const a of SUPPORTED_ALGORITHMS) w.u8(a).u8(1);
+      for (const a of algorithmsFor(ctx.identity.firmware)) w.u8(a).u8(1);
       return w.finish();
     }
     default:
@@ -880,6 +965,12 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
   [Command.importWrapped, importWrapped],
   [Command.deleteObject, deleteObject],
   [Command.wrapData, wrapDataHandler],
+  [Command.putSymmetricKey, putSymmetricKey],
+  [Command.generateSymmetricKey, generateSymmetricKey],
+  [Command.encryptEcb, aesBlocks('ecb', true, CapabilityBit.encryptEcb)],
+  [Command.decryptEcb, aesBlocks('ecb', false, CapabilityBit.decryptEcb)],
+  [Command.encryptCbc, aesBlocks('cbc', true, CapabilityBit.encryptCbc)],
+  [Command.decryptCbc, aesBlocks('cbc', false, CapabilityBit.decryptCbc)],
   [Command.unwrapData, unwrapDataHandler],
   [Command.getLogEntries, getLogEntries],
   [Command.setLogIndex, setLogIndex],

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createECDH, createHash, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createCipheriv, createECDH, createHash, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { Algorithm, CommandCode, publicKeyInfoDer, type AlgorithmName } from '@openkms/yubihsm';
 import { SUPPORTED_ALGORITHMS } from '../src/index.js';
 import { startHarness } from './driver-harness.js';
@@ -157,6 +157,49 @@ test('DeviceInfo lists exactly the implemented algorithms; command-audit covers 
     for (let i = 1; i < off.length; i += 2) assert.equal(off[i], 0);
     await s.close();
   } finally {
+    await h.close();
+  }
+});
+
+test('AES symmetric keys (firmware 2.4): ECB and CBC match node:crypto; partial blocks and older firmware are refused', async () => {
+  const h = await startHarness();
+  const old = await startHarness({ firmware: [2, 2, 0] });
+  try {
+    const s = await h.client.openSession(1, 'password');
+    const caps = ['encrypt-ecb', 'decrypt-ecb', 'encrypt-cbc', 'decrypt-cbc'] as const;
+    let id = 0x500;
+    for (const [alg, len] of [['aes128', 16], ['aes192', 24], ['aes256', 32]] as const) {
+      const key = randomBytes(len);
+      const put = await s.putSymmetricKey({ id: id++, label: alg, domains: [1], capabilities: [...caps], algorithm: alg, key });
+      const data = randomBytes(64);
+      const iv = randomBytes(16);
+      const nodeEcb = createCipheriv(`aes-${len * 8}-ecb`, key, null).setAutoPadding(false);
+      const ecb = await s.encryptEcb(put, data);
+      assert.deepEqual(Buffer.from(ecb), Buffer.concat([nodeEcb.update(data), nodeEcb.final()]), `${alg} ECB`);
+      assert.deepEqual(Buffer.from(await s.decryptEcb(put, ecb)), data);
+      const nodeCbc = createCipheriv(`aes-${len * 8}-cbc`, key, iv).setAutoPadding(false);
+      const cbc = await s.encryptCbc(put, iv, data);
+      assert.deepEqual(Buffer.from(cbc), Buffer.concat([nodeCbc.update(data), nodeCbc.final()]), `${alg} CBC`);
+      assert.deepEqual(Buffer.from(await s.decryptCbc(put, iv, cbc)), data);
+      const gen = await s.generateSymmetricKey({ id: id++, label: `gen-${alg}`, domains: [1], capabilities: ['encrypt-cbc', 'decrypt-cbc'], algorithm: alg });
+      assert.deepEqual(Buffer.from(await s.decryptCbc(gen, iv, await s.encryptCbc(gen, iv, data))), data);
+      await assert.rejects(s.encryptEcb(gen, data), (e: { codeName?: string }) => e.codeName === 'INSUFFICIENT_PERMISSIONS');
+    }
+    await assert.rejects(s.encryptEcb(0x500, randomBytes(15)), (e: { codeName?: string }) => e.codeName === 'WRONG_LENGTH');
+    await assert.rejects(
+      s.putSymmetricKey({ id: 0x5ff, label: 'x', domains: [1], capabilities: ['encrypt-ecb'], algorithm: 'aes256', key: randomBytes(16) }),
+      (e: { codeName?: string }) => e.codeName === 'INVALID_DATA',
+    );
+    await s.close();
+    assert.ok(!(await old.client.deviceInfo()).algorithms.includes(Algorithm.aes128), 'firmware 2.2 lists no AES keys');
+    const o = await old.client.openSession(1, 'password');
+    await assert.rejects(
+      o.putSymmetricKey({ id: 1, label: 'x', domains: [1], capabilities: ['encrypt-ecb'], algorithm: 'aes128', key: randomBytes(16) }),
+      (e: { codeName?: string }) => e.codeName === 'INVALID_COMMAND',
+    );
+    await o.close();
+  } finally {
+    await old.close();
     await h.close();
   }
 });

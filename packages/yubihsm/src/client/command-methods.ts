@@ -30,6 +30,8 @@ import { ListObjects, type ListObjectsFilter, type ObjectEntry } from '../comman
 import type { ObjectParamsInput } from '../commands/object/object-params.js';
 import { GetOpaque } from '../commands/opaque/get-opaque.js';
 import { PutOpaque } from '../commands/opaque/put-opaque.js';
+import { DecryptCbc, DecryptEcb, EncryptCbc, EncryptEcb } from '../commands/symmetric/aes-block-cipher.js';
+import { GenerateSymmetricKey, PutSymmetricKey } from '../commands/symmetric/put-symmetric-key.js';
 import { ExportWrapped } from '../commands/wrap/export-wrapped.js';
 import { GenerateWrapKey } from '../commands/wrap/generate-wrap-key.js';
 import { ImportWrapped, type ImportWrappedResponse } from '../commands/wrap/import-wrapped.js';
@@ -217,6 +219,30 @@ export abstract class YubiHsmCommandMethods {
 
   async putOpaque(o: NewObjectOptions & { readonly data: Uint8Array }, opts?: CallOptions): Promise<number> {
     return (await this.send(PutOpaque, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async putSymmetricKey(o: NewObjectOptions & { readonly key: Uint8Array }, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutSymmetricKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async generateSymmetricKey(o: NewObjectOptions, opts?: CallOptions): Promise<number> {
+    return (await this.send(GenerateSymmetricKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  encryptEcb(id: number, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(EncryptEcb, { id, data }, opts);
+  }
+
+  decryptEcb(id: number, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DecryptEcb, { id, data }, opts);
+  }
+
+  encryptCbc(id: number, iv: Uint8Array, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(EncryptCbc, { id, iv, data }, opts);
+  }
+
+  decryptCbc(id: number, iv: Uint8Array, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DecryptCbc, { id, iv, data }, opts);
   }
 
   /** AES-CCM encrypts `data` under a wrap key: nonce(13) ‖ ciphertext ‖ tag(16). */

@@ -33,6 +33,8 @@ export * from './object/object-params.js';
 export * from './opaque/get-opaque.js';
 export * from './opaque/put-opaque.js';
 export * from './session/close-session.js';
+export * from './symmetric/aes-block-cipher.js';
+export * from './symmetric/put-symmetric-key.js';
 export * from './session/create-session.js';
 export * from './wrap/export-wrapped.js';
 export * from './wrap/generate-wrap-key.js';
