@@ -31,7 +31,14 @@ before(async () => {
   const client = new YubiHsmClient({ url: server.url });
   const s = await client.openSession(1, 'password');
   await s.generateAsymmetricKey({ id: 0x100, label: 'solana-gen', domains: [1], capabilities: ['sign-eddsa'], algorithm: 'ed25519' });
-  await s.putAsymmetricKey({ id: 0x101, label: 'cosmos-imported', domains: [1], capabilities: ['sign-ecdsa'], algorithm: 'eck256', key: new Uint8Array(32).fill(3) });
+  await s.putAsymmetricKey({
+    id: 0x101,
+    label: 'cosmos-imported',
+    domains: [1],
+    capabilities: ['sign-ecdsa'],
+    algorithm: 'eck256',
+    key: new Uint8Array(32).fill(3),
+  });
   await s.close();
   await client.close();
 });

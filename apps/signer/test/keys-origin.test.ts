@@ -41,8 +41,14 @@ test('GET /keys: origin and attestation of YubiHSM2 keys, configured and discove
       delete process.env.OPENKMS_TOKEN;
     }
     assert.match(out[0]!, /ORIGIN/);
-    assert.ok(out.some((l) => /solana-hot-0 .* imported \(attestable\)/.test(l)), out.join('\n'));
-    assert.ok(out.some((l) => /0x0300 .* generated \(attestable\)/.test(l)), out.join('\n'));
+    assert.ok(
+      out.some((l) => /solana-hot-0 .* imported \(attestable\)/.test(l)),
+      out.join('\n'),
+    );
+    assert.ok(
+      out.some((l) => /0x0300 .* generated \(attestable\)/.test(l)),
+      out.join('\n'),
+    );
   } finally {
     await s.close();
   }

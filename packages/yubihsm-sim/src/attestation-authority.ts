@@ -105,7 +105,11 @@ function ecSigningKey(algorithm: number, d: Uint8Array): KeyObject {
 }
 
 /** Creates a device's attestation key, its certificate and the simulator root that issues it. */
-export function createDeviceAttestation(identity: { serial: number; firmware: readonly [number, number, number] }, random: (n: number) => Uint8Array, now: Date): DeviceAttestation {
+export function createDeviceAttestation(
+  identity: { serial: number; firmware: readonly [number, number, number] },
+  random: (n: number) => Uint8Array,
+  now: Date,
+): DeviceAttestation {
   const root = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const rootSpki = new Uint8Array(root.publicKey.export({ type: 'spki', format: 'der' }));
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
@@ -157,7 +161,7 @@ function readTlv(buf: Uint8Array, off: number): Tlv {
 
 function children(body: Uint8Array): Tlv[] {
   const out: Tlv[] = [];
-  for (let off = 0; off < body.length; ) {
+  for (let off = 0; off < body.length;) {
     const t = readTlv(body, off);
     out.push(t);
     off += t.raw.length;

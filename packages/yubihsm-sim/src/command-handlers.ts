@@ -597,7 +597,13 @@ const generateSymmetricKey: CommandHandler = (payload, ctx) => {
   ctx.algorithm = h.algorithm;
   const length = aesKeyLength(h.algorithm);
   requireCreatable(session, h.domains, h.capabilities);
-  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.symmetricKey, delegated: 0n, origin: Origin.generated, secret: ctx.random(length).slice(0, length) });
+  const stored = ctx.state.objects.insert({
+    ...h,
+    type: ObjectType.symmetricKey,
+    delegated: 0n,
+    origin: Origin.generated,
+    secret: ctx.random(length).slice(0, length),
+  });
   ctx.targetKey = stored.id;
   ctx.mutated = true;
   return u16(stored.id);

@@ -61,7 +61,17 @@ export function rsaPrivateKey(algorithm: number, pq: Uint8Array): KeyObject {
   try {
     const d = modInverse(E, (p - 1n) * (q - 1n));
     key = createPrivateKey({
-      key: { kty: 'RSA', n: b64u(n), e: b64u(E), d: b64u(d), p: b64u(p), q: b64u(q), dp: b64u(d % (p - 1n)), dq: b64u(d % (q - 1n)), qi: b64u(modInverse(q, p)) },
+      key: {
+        kty: 'RSA',
+        n: b64u(n),
+        e: b64u(E),
+        d: b64u(d),
+        p: b64u(p),
+        q: b64u(q),
+        dp: b64u(d % (p - 1n)),
+        dq: b64u(d % (q - 1n)),
+        qi: b64u(modInverse(q, p)),
+      },
       format: 'jwk',
     });
   } catch {
@@ -101,7 +111,9 @@ function rawPrivate(key: KeyObject, block: Uint8Array): Uint8Array {
 
 export function signPkcs1(algorithm: number, pq: Uint8Array, digest: Uint8Array): Uint8Array {
   const prefix = DIGEST_INFO.get(digest.length) ?? fail(DeviceError.invalidData, 'digest length names no hash');
-  return new Uint8Array(privateEncrypt({ key: rsaPrivateKey(algorithm, pq), padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([Buffer.from(prefix, 'hex'), digest])));
+  return new Uint8Array(
+    privateEncrypt({ key: rsaPrivateKey(algorithm, pq), padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([Buffer.from(prefix, 'hex'), digest])),
+  );
 }
 
 const MGF1_HASH: ReadonlyMap<number, string> = new Map([
@@ -128,7 +140,14 @@ function mgf1(hash: string, seed: Uint8Array, length: number): Buffer {
 }
 
 /** RSASSA-PSS (RFC 8017 §9.1.1) over a digest, salt from the device's random source. */
-export function signPss(algorithm: number, pq: Uint8Array, mgf1Alg: number, saltLength: number, digest: Uint8Array, random: (n: number) => Uint8Array): Uint8Array {
+export function signPss(
+  algorithm: number,
+  pq: Uint8Array,
+  mgf1Alg: number,
+  saltLength: number,
+  digest: Uint8Array,
+  random: (n: number) => Uint8Array,
+): Uint8Array {
   const hash = HASH_BY_LENGTH.get(digest.length) ?? fail(DeviceError.invalidData, 'digest length names no hash');
   const mgfHash = MGF1_HASH.get(mgf1Alg) ?? fail(DeviceError.invalidData, 'unknown MGF1 algorithm');
   const modBits = RSA_BITS.get(algorithm)!;

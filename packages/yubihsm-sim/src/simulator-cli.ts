@@ -30,7 +30,13 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { listen: { type: 'string' }, state: { type: 'string' }, latency: { type: 'string' }, serial: { type: 'string' }, 'attestation-root': { type: 'string' } },
+      options: {
+        listen: { type: 'string' },
+        state: { type: 'string' },
+        latency: { type: 'string' },
+        serial: { type: 'string' },
+        'attestation-root': { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }) as { values: Record<string, string | undefined> });

@@ -81,7 +81,9 @@ export function serializeState(serial: number, state: DeviceState): StateFileJso
     },
     options: { forceAudit: state.audit.forceAudit, commandAudit: [...state.audit.commandAudit.entries()] },
     ...(state.attestation
-      ? { attestation: { key: b64(state.attestation.keySecret), certificate: b64(state.attestation.certificate), root: b64(state.attestation.rootCertificate) } }
+      ? {
+          attestation: { key: b64(state.attestation.keySecret), certificate: b64(state.attestation.certificate), root: b64(state.attestation.rootCertificate) },
+        }
       : {}),
   };
 }

@@ -21,7 +21,13 @@ test('SignAttestationCertificate over HTTP: a generated key verifies against the
   const h = await startHarness({ serial: 12345678 });
   try {
     const s = await h.client.openSession(1, 'password');
-    const id = await s.generateAsymmetricKey({ id: 0x40, label: 'evm-hot', domains: [1, 3], capabilities: ['sign-ecdsa', 'exportable-under-wrap'], algorithm: 'eck256' });
+    const id = await s.generateAsymmetricKey({
+      id: 0x40,
+      label: 'evm-hot',
+      domains: [1, 3],
+      capabilities: ['sign-ecdsa', 'exportable-under-wrap'],
+      algorithm: 'eck256',
+    });
     const cert = await s.signAttestationCertificate(id);
     const deviceCert = await s.getOpaque(0);
     const pk = await s.getPublicKey(id);
@@ -41,7 +47,10 @@ test('SignAttestationCertificate over HTTP: a generated key verifies against the
     // the attested public key is the device's key (x‖y of secp256k1)
     const jwk = leaf.publicKey.export({ format: 'jwk' });
     assert.equal(jwk.crv, 'secp256k1');
-    assert.equal(Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]).toString('hex'), Buffer.from(pk.publicKey).toString('hex'));
+    assert.equal(
+      Buffer.concat([Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]).toString('hex'),
+      Buffer.from(pk.publicKey).toString('hex'),
+    );
 
     const v = verifyAttestation({ certificate: cert, intermediates: [deviceCert], roots: [root], key: { id, ...pk }, deviceSerial: 12345678 });
     assert.equal(v.objectId, 0x40);
@@ -88,7 +97,10 @@ test('attestation refuses an imported key, another root, a tampered certificate,
       attestationFailure('chain_untrusted'),
     );
     // no device certificate: no path to the root
-    assert.throws(() => verifyAttestation({ certificate: cert, intermediates: [], roots: [root], key: { id: generated, ...pk } }), attestationFailure('chain_untrusted'));
+    assert.throws(
+      () => verifyAttestation({ certificate: cert, intermediates: [], roots: [root], key: { id: generated, ...pk } }),
+      attestationFailure('chain_untrusted'),
+    );
     // tampered: the label extension changed after signing
     const tampered = Buffer.from(cert);
     const at = tampered.indexOf(Buffer.from('gen'));
@@ -104,7 +116,13 @@ test('attestation refuses an imported key, another root, a tampered certificate,
       attestationFailure('object_mismatch'),
     );
     assert.throws(
-      () => verifyAttestation({ certificate: cert, intermediates: [deviceCert], roots: [root], key: { id: generated, algorithm: Algorithm.ed25519, publicKey: new Uint8Array(32).fill(7) } }),
+      () =>
+        verifyAttestation({
+          certificate: cert,
+          intermediates: [deviceCert],
+          roots: [root],
+          key: { id: generated, algorithm: Algorithm.ed25519, publicKey: new Uint8Array(32).fill(7) },
+        }),
       attestationFailure('public_key_mismatch'),
     );
     assert.throws(
@@ -112,7 +130,14 @@ test('attestation refuses an imported key, another root, a tampered certificate,
       attestationFailure('device_mismatch'),
     );
     assert.throws(
-      () => verifyAttestation({ certificate: cert, intermediates: [deviceCert], roots: [root], key: { id: generated, ...pk }, now: new Date(Date.UTC(2000, 0, 1)) }),
+      () =>
+        verifyAttestation({
+          certificate: cert,
+          intermediates: [deviceCert],
+          roots: [root],
+          key: { id: generated, ...pk },
+          now: new Date(Date.UTC(2000, 0, 1)),
+        }),
       attestationFailure('expired'),
     );
     assert.throws(
@@ -120,7 +145,11 @@ test('attestation refuses an imported key, another root, a tampered certificate,
       attestationFailure('malformed'),
     );
     // an Ed25519 SPKI node:crypto reads back
-    assert.equal(createPublicKey({ key: Buffer.from(new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' })), format: 'der', type: 'spki' }).asymmetricKeyType, 'ed25519');
+    assert.equal(
+      createPublicKey({ key: Buffer.from(new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' })), format: 'der', type: 'spki' })
+        .asymmetricKeyType,
+      'ed25519',
+    );
     await s.close();
   } finally {
     await other.close();
@@ -142,14 +171,28 @@ test('SignAttestationCertificate: capabilities, missing objects and a user attes
 
     // template attestation: an operator's own attestation key 0x60 and its certificate (opaque 0x60): here the device
     // certificate of the simulator stands in for it, re-issued to key 0x60 by attesting 0x60 with key 0
-    const att = await admin.generateAsymmetricKey({ id: 0x60, label: 'my attester', domains: [1], capabilities: ['sign-attestation-certificate'], algorithm: 'ecp256' });
+    const att = await admin.generateAsymmetricKey({
+      id: 0x60,
+      label: 'my attester',
+      domains: [1],
+      capabilities: ['sign-attestation-certificate'],
+      algorithm: 'ecp256',
+    });
     await assert.rejects(admin.signAttestationCertificate(key, att), (e: { codeName?: string }) => e.codeName === 'INVALID_DATA', 'no certificate yet');
     const attCert = await admin.signAttestationCertificate(att, 0);
-    assert.equal(await admin.putOpaque({ id: att, label: 'my attester cert', domains: [1], capabilities: [], algorithm: 'opaque-x509-certificate', data: attCert }), att);
+    assert.equal(
+      await admin.putOpaque({ id: att, label: 'my attester cert', domains: [1], capabilities: [], algorithm: 'opaque-x509-certificate', data: attCert }),
+      att,
+    );
     assert.deepEqual(await admin.getOpaque(att), attCert);
     const cert = await admin.signAttestationCertificate(key, att);
     const pk = await admin.getPublicKey(key);
-    const v = verifyAttestation({ certificate: cert, intermediates: [attCert, await admin.getOpaque(0)], roots: [h.sim.attestationRoot()], key: { id: key, ...pk } });
+    const v = verifyAttestation({
+      certificate: cert,
+      intermediates: [attCert, await admin.getOpaque(0)],
+      roots: [h.sim.attestationRoot()],
+      key: { id: key, ...pk },
+    });
     assert.equal(v.chain.length, 4);
     assert.equal(new X509Certificate(cert).issuer, 'CN=YubiHSM Attestation id:0x0060');
     // the key without the capability cannot attest

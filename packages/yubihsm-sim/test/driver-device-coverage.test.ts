@@ -21,7 +21,8 @@ const CURVES: ReadonlyArray<{ alg: AlgorithmName; node: string; hash: string }> 
   { alg: 'ecbp512', node: 'brainpoolP512r1', hash: 'sha512' },
 ];
 
-const spki = (algorithm: number, publicKey: Uint8Array) => createPublicKey({ key: Buffer.from(publicKeyInfoDer(algorithm, publicKey)), format: 'der', type: 'spki' });
+const spki = (algorithm: number, publicKey: Uint8Array) =>
+  createPublicKey({ key: Buffer.from(publicKeyInfoDer(algorithm, publicKey)), format: 'der', type: 'spki' });
 
 test('ECDSA on every NIST and brainpool curve: generated and put keys sign digests node:crypto verifies; ECDH matches node:crypto', async () => {
   const h = await startHarness();
@@ -32,7 +33,13 @@ test('ECDSA on every NIST and brainpool curve: generated and put keys sign diges
       const message = randomBytes(100);
       const digest = createHash(c.hash).update(message).digest();
       // generated in the device
-      const gen = await s.generateAsymmetricKey({ id: id++, label: `gen-${c.alg}`, domains: [1], capabilities: ['sign-ecdsa', 'derive-ecdh'], algorithm: c.alg });
+      const gen = await s.generateAsymmetricKey({
+        id: id++,
+        label: `gen-${c.alg}`,
+        domains: [1],
+        capabilities: ['sign-ecdsa', 'derive-ecdh'],
+        algorithm: c.alg,
+      });
       const pk = await s.getPublicKey(gen);
       assert.equal(pk.algorithm, Algorithm[c.alg]);
       const sig = await s.signEcdsa(gen, digest);
@@ -57,7 +64,10 @@ test('ECDSA on every NIST and brainpool curve: generated and put keys sign diges
       assert.equal(Buffer.from(shared).toString('hex'), peer.computeSecret(Buffer.from([4, ...pk.publicKey])).toString('hex'), `${c.alg} ECDH`);
     }
     // refusals: a key without derive-ecdh, a point that is not on the curve, a scalar of the wrong size
-    await assert.rejects(s.deriveEcdh(0x201 + 0, Uint8Array.of(4, ...new Uint8Array(56))), (e: { codeName?: string }) => e.codeName === 'INSUFFICIENT_PERMISSIONS');
+    await assert.rejects(
+      s.deriveEcdh(0x201 + 0, Uint8Array.of(4, ...new Uint8Array(56))),
+      (e: { codeName?: string }) => e.codeName === 'INSUFFICIENT_PERMISSIONS',
+    );
     await assert.rejects(s.deriveEcdh(0x200, Uint8Array.of(4, ...new Uint8Array(56).fill(1))), (e: { codeName?: string }) => e.codeName === 'INVALID_DATA');
     await assert.rejects(
       s.putAsymmetricKey({ id: 0x2ff, label: 'short', domains: [1], capabilities: ['sign-ecdsa'], algorithm: 'ecp384', key: new Uint8Array(32).fill(1) }),
@@ -114,7 +124,13 @@ test('ChangeAuthenticationKey: the session changes its own key; the old password
   const h = await startHarness();
   try {
     const admin = await h.client.openSession(1, 'password');
-    await admin.putAuthenticationKey({ id: 7, label: 'rotating', domains: [1], capabilities: ['change-authentication-key', 'get-pseudo-random'], secret: { password: 'old' } });
+    await admin.putAuthenticationKey({
+      id: 7,
+      label: 'rotating',
+      domains: [1],
+      capabilities: ['change-authentication-key', 'get-pseudo-random'],
+      secret: { password: 'old' },
+    });
     await admin.putAuthenticationKey({ id: 8, label: 'fixed', domains: [1], capabilities: ['get-pseudo-random'], secret: { password: 'fixed' } });
     const s = await h.client.openSession(7, 'old');
     await assert.rejects(s.changeAuthenticationKey(1, { password: 'x' }), (e: { codeName?: string }) => e.codeName === 'INVALID_ID');
@@ -139,7 +155,10 @@ test('DeviceInfo lists exactly the implemented algorithms; command-audit covers 
   const h = await startHarness();
   try {
     const info = await h.client.deviceInfo();
-    assert.deepEqual([...info.algorithms].map(Number).sort((a, b) => a - b), [...SUPPORTED_ALGORITHMS].sort((a, b) => a - b));
+    assert.deepEqual(
+      [...info.algorithms].map(Number).sort((a, b) => a - b),
+      [...SUPPORTED_ALGORITHMS].sort((a, b) => a - b),
+    );
     for (const a of ['ecp224', 'ecp384', 'ecp521', 'ecbp256', 'ecbp384', 'ecbp512', 'ecdh', 'hmac-sha256', 'opaque-x509-certificate'] as const)
       assert.ok(SUPPORTED_ALGORITHMS.includes(Algorithm[a]), a);
     const s = await h.client.openSession(1, 'password');
@@ -168,7 +187,11 @@ test('AES symmetric keys (firmware 2.4): ECB and CBC match node:crypto; partial 
     const s = await h.client.openSession(1, 'password');
     const caps = ['encrypt-ecb', 'decrypt-ecb', 'encrypt-cbc', 'decrypt-cbc'] as const;
     let id = 0x500;
-    for (const [alg, len] of [['aes128', 16], ['aes192', 24], ['aes256', 32]] as const) {
+    for (const [alg, len] of [
+      ['aes128', 16],
+      ['aes192', 24],
+      ['aes256', 32],
+    ] as const) {
       const key = randomBytes(len);
       const put = await s.putSymmetricKey({ id: id++, label: alg, domains: [1], capabilities: [...caps], algorithm: alg, key });
       const data = randomBytes(64);

@@ -8,7 +8,8 @@ import { constants, createHash, createPublicKey, generateKeyPairSync, publicEncr
 import { publicKeyInfoDer, type AlgorithmName } from '@openkms/yubihsm';
 import { startHarness } from './driver-harness.js';
 
-const spki = (algorithm: number, modulus: Uint8Array) => createPublicKey({ key: Buffer.from(publicKeyInfoDer(algorithm, modulus)), format: 'der', type: 'spki' });
+const spki = (algorithm: number, modulus: Uint8Array) =>
+  createPublicKey({ key: Buffer.from(publicKeyInfoDer(algorithm, modulus)), format: 'der', type: 'spki' });
 const CAPS = ['sign-pkcs', 'sign-pss', 'decrypt-pkcs', 'decrypt-oaep'] as const;
 
 test('RSA: generated keys of every size sign (PKCS#1 v1.5, PSS) and decrypt (PKCS#1 v1.5, OAEP) as node:crypto expects', { timeout: 180_000 }, async () => {
@@ -64,7 +65,10 @@ test('RSA: a put key (p ‖ q from node:crypto) has node modulus and signs; capa
     assert.equal(Buffer.from(pk.publicKey).toString('base64url'), jwk.n);
     const message = Buffer.from('hello');
     assert.ok(verify('sha1', message, publicKey, await s.signPkcs1(id, createHash('sha1').update(message).digest())));
-    await assert.rejects(s.signPss({ id, mgf1: 'mgf1-sha256', saltLength: 32, digest: new Uint8Array(32) }), (e: { codeName?: string }) => e.codeName === 'INSUFFICIENT_PERMISSIONS');
+    await assert.rejects(
+      s.signPss({ id, mgf1: 'mgf1-sha256', saltLength: 32, digest: new Uint8Array(32) }),
+      (e: { codeName?: string }) => e.codeName === 'INSUFFICIENT_PERMISSIONS',
+    );
     await assert.rejects(s.signPkcs1(id, new Uint8Array(33)), (e: { codeName?: string }) => e.codeName === 'INVALID_DATA');
     await assert.rejects(
       s.putAsymmetricKey({ id: 0x481, label: 'bad', domains: [1], capabilities: ['sign-pkcs'], algorithm: 'rsa2048', key: new Uint8Array(256).fill(0xff) }),
@@ -80,8 +84,23 @@ test('WrapData / UnwrapData: a round trip under a wrap key; a changed blob or th
   const h = await startHarness();
   try {
     const s = await h.client.openSession(1, 'password');
-    const wrap = await s.putWrapKey({ id: 0x10, label: 'data', domains: [1], capabilities: ['wrap-data', 'unwrap-data'], delegatedCapabilities: [], algorithm: 'aes256-ccm-wrap', key: randomBytes(32) });
-    const only = await s.generateWrapKey({ id: 0x11, label: 'wrap only', domains: [1], capabilities: ['wrap-data'], delegatedCapabilities: [], algorithm: 'aes128-ccm-wrap' });
+    const wrap = await s.putWrapKey({
+      id: 0x10,
+      label: 'data',
+      domains: [1],
+      capabilities: ['wrap-data', 'unwrap-data'],
+      delegatedCapabilities: [],
+      algorithm: 'aes256-ccm-wrap',
+      key: randomBytes(32),
+    });
+    const only = await s.generateWrapKey({
+      id: 0x11,
+      label: 'wrap only',
+      domains: [1],
+      capabilities: ['wrap-data'],
+      delegatedCapabilities: [],
+      algorithm: 'aes128-ccm-wrap',
+    });
     const data = randomBytes(500);
     const blob = await s.wrapData(wrap, data);
     assert.equal(blob.length, 13 + 500 + 16);

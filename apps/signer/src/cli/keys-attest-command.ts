@@ -4,7 +4,16 @@ import { certificateToPem, describeOrigin, parseCertificateBundle } from '@openk
 import { toCeremonyError } from '@openkms/yubihsm/ceremony';
 import { userPath, type CliIo } from './cli-context.js';
 import { withProgress } from './cli-progress.js';
-import { closeQuietly, CREDENTIAL_OPTIONS, DEVICE_OPTIONS, DEVICE_OPTIONS_HELP, hexObjectId, objectIdOf, openRoleSession, withDevice } from './device-cli-options.js';
+import {
+  closeQuietly,
+  CREDENTIAL_OPTIONS,
+  DEVICE_OPTIONS,
+  DEVICE_OPTIONS_HELP,
+  hexObjectId,
+  objectIdOf,
+  openRoleSession,
+  withDevice,
+} from './device-cli-options.js';
 import { flag, parseArgs, UsageError } from './parse-args.js';
 
 export const KEYS_ATTEST_HELP = `openkms keys attest LABEL --root FILE [--attestation-key-id N] [--out FILE] [--json]
@@ -109,7 +118,9 @@ export async function keysAttestCommand(argv: string[], io: CliIo): Promise<numb
   };
   if (args.flags.has('json')) io.out(JSON.stringify(result, null, 2));
   else {
-    io.out(`${result.label} (${result.object_id}): attested — ${result.origin} in YubiHSM2 serial ${result.device_serial ?? '?'} (firmware ${result.firmware ?? '?'})`);
+    io.out(
+      `${result.label} (${result.object_id}): attested — ${result.origin} in YubiHSM2 serial ${result.device_serial ?? '?'} (firmware ${result.firmware ?? '?'})`,
+    );
     io.out(`chain: ${v.chain.join(' ← ')}`);
     io.out(`root SHA-256: ${v.rootFingerprint256}`);
   }

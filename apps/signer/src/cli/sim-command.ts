@@ -33,8 +33,7 @@ function runParsedSim(options: SimulatorCliOptions, io: CliIo): Promise<RunningS
       ...(options.statePath !== undefined ? { statePath: userPath(options.statePath) } : {}),
       ...(options.attestationRootPath !== undefined ? { attestationRootPath: userPath(options.attestationRootPath) } : {}),
     },
-    (line) =>
-    io.err(`${line} — SIMULATED device, not for real funds`),
+    (line) => io.err(`${line} — SIMULATED device, not for real funds`),
   );
 }
 

@@ -13,16 +13,14 @@ import { decodeAttestationExtensions, type AttestationExtensions } from './attes
 import { publicKeyInfoDer } from './attestation-public-key.js';
 
 export type AttestationFailure =
-  | 'chain_untrusted'
-  | 'public_key_mismatch'
-  | 'object_mismatch'
-  | 'device_mismatch'
-  | 'not_generated'
-  | 'expired'
-  | 'malformed'
-  | 'unavailable';
+  'chain_untrusted' | 'public_key_mismatch' | 'object_mismatch' | 'device_mismatch' | 'not_generated' | 'expired' | 'malformed' | 'unavailable';
 
-export function attestationError(reason: AttestationFailure, message: string, context: Record<string, string | number | boolean> = {}, cause?: unknown): OpenKmsError {
+export function attestationError(
+  reason: AttestationFailure,
+  message: string,
+  context: Record<string, string | number | boolean> = {},
+  cause?: unknown,
+): OpenKmsError {
   return openKmsError('attestation_failed', message, { ...context, reason }, cause);
 }
 
@@ -88,14 +86,17 @@ export function verifyAttestation(input: VerifyAttestationInput): VerifiedAttest
     anchor = roots.find((r) => r.raw.equals(current.raw) || verifies(current, r));
     if (anchor) break;
     const next = intermediates.find((i) => !i.raw.equals(current.raw) && verifies(current, i));
-    if (!next) throw attestationError('chain_untrusted', `no trusted issuer for "${current.subject}" (issuer "${current.issuer}")`, { subject: current.subject });
+    if (!next)
+      throw attestationError('chain_untrusted', `no trusted issuer for "${current.subject}" (issuer "${current.issuer}")`, { subject: current.subject });
     chain.push(next.subject);
     current = next;
   }
   if (!anchor) throw attestationError('chain_untrusted', 'the certificate chain is too long');
   checkValidity(anchor, now);
   if (anchor.subject === anchor.issuer && !verifies(anchor, anchor))
-    throw attestationError('chain_untrusted', `the root certificate "${anchor.subject}" is damaged: its own signature does not verify`, { subject: anchor.subject });
+    throw attestationError('chain_untrusted', `the root certificate "${anchor.subject}" is damaged: its own signature does not verify`, {
+      subject: anchor.subject,
+    });
   if (!anchor.raw.equals(current.raw)) chain.push(anchor.subject);
 
   let parsed: Certificate;

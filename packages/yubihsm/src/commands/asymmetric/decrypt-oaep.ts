@@ -22,7 +22,8 @@ export const DecryptOaep: CommandSpec<DecryptOaepRequest, Uint8Array, { id: numb
   code: CommandCode.decryptOaep,
   name: 'decryptOaep',
   idempotent: true,
-  encodeRequest: ({ id, mgf1, ciphertext, labelHash }) => new ByteWriter().u16(checkObjectId(id)).u8(algorithmCode(mgf1)).bytes(ciphertext).bytes(labelHash).finish(),
+  encodeRequest: ({ id, mgf1, ciphertext, labelHash }) =>
+    new ByteWriter().u16(checkObjectId(id)).u8(algorithmCode(mgf1)).bytes(ciphertext).bytes(labelHash).finish(),
   decodeRequest: (p) => {
     const r = new ByteReader(p, 'decryptOaep request');
     return { id: r.u16(), mgf1: r.u8(), ciphertext: r.rest(), labelHash: new Uint8Array(0) };

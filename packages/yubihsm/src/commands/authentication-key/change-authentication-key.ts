@@ -20,7 +20,11 @@ export interface ChangeAuthenticationKeyRequest {
  * ChangeAuthenticationKey (0x6c): id(2) ‖ alg(1) ‖ K-ENC(16) ‖ K-MAC(16) → id. Replaces the key material of the
  * session's own authentication key (its id, label, domains and capabilities stay). Needs change-authentication-key.
  */
-export const ChangeAuthenticationKey: CommandSpec<ChangeAuthenticationKeyRequest, ObjectIdResponse, Required<ChangeAuthenticationKeyRequest> & { algorithm: number }> = {
+export const ChangeAuthenticationKey: CommandSpec<
+  ChangeAuthenticationKeyRequest,
+  ObjectIdResponse,
+  Required<ChangeAuthenticationKeyRequest> & { algorithm: number }
+> = {
   code: CommandCode.changeAuthenticationKey,
   name: 'changeAuthenticationKey',
   idempotent: false,
