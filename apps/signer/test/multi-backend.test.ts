@@ -227,9 +227,10 @@ describe('several key backends in one signer: the simulated YubiHSM2 and a SoftH
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     assert.equal(await keysCommand(['list', '--url', s.url, '--token-file', tokenFile], io), 0, lines.join('\n'));
     const text = lines.join('\n');
-    assert.match(text, /^soft-sol +soft +soft-sol +solana +\w{32,44}$/m);
-    assert.match(text, /^solana-hot-0 +yubihsm +0x0101 +solana /m);
-    assert.match(text, /^- +soft +spare +ed25519 +not configured \(backend label spare\)$/m);
+    // ORIGIN: what the backend reports (the YubiHSM2's object origin; PKCS#11 reports none)
+    assert.match(text, /^soft-sol +soft +soft-sol +solana +- +\w{32,44}$/m);
+    assert.match(text, /^solana-hot-0 +yubihsm +0x0101 +solana +imported \(attestable\) /m);
+    assert.match(text, /^- +soft +spare +ed25519 +- +not configured \(backend label spare\)$/m);
     assert.doesNotMatch(text, /^- +soft +soft-cos /m, 'a key configured by its CKA_ID is not listed again under its label');
     assert.equal(await keysCommand(['list', '--url', s.url], { out: () => undefined, err: () => undefined }), 1, 'no token: 401');
   });

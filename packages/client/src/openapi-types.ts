@@ -1007,6 +1007,13 @@ export interface components {
       curve?: 'ed25519' | 'secp256k1';
       /** @description Discovered keys only, the label the backend stores with the key. */
       backend_label?: string;
+      /**
+       * @description Where the key came from, when its backend reports it (YubiHSM2 - the device's object origin; generated inside the device, imported in the clear, or imported under a wrap key, i.e. restored from a backup). Absent for backends that do not say.
+       * @enum {string}
+       */
+      origin?: 'generated' | 'imported' | 'imported-wrapped';
+      /** @description True when the backend can prove the origin with an attestation certificate (YubiHSM2 - verify it with `openkms keys attest LABEL --root FILE`). Absent for backends without attestation. */
+      attestation?: boolean;
     };
     PolicySnapshot: {
       label: string;

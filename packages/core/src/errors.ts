@@ -140,6 +140,13 @@ export const ErrorCode = {
   // fleet mode (appended)
   /** The shared state store (Redis, `[state] kind = "redis"`) is unreachable or failed: nothing is signed until it answers again. Retry later. */
   stateUnavailable: 'state_unavailable',
+  // device attestation (appended)
+  /**
+   * A key's attestation does not prove what it must (`context.reason`): `chain_untrusted` (the certificate chain does
+   * not end at the operator's root, or a signature does not verify), `public_key_mismatch`, `object_mismatch`,
+   * `not_generated` (the device says the key was imported), `expired`, `malformed`, or `unavailable`.
+   */
+  attestationFailed: 'attestation_failed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

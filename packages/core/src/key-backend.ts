@@ -13,7 +13,16 @@ export interface BackendKey extends KeyRef {
   readonly publicKey: Uint8Array;
   /** The label stored with the key in the backend, if any. */
   readonly backendLabel?: string;
+  /**
+   * Where the key came from, when the backend knows: generated inside it, imported in the clear, or imported under a
+   * wrap key (a backup restored). YubiHSM2: the GetObjectInfo origin.
+   */
+  readonly origin?: KeyOrigin;
+  /** True when the backend can prove the origin with an attestation certificate (YubiHSM2: `openkms keys attest`). */
+  readonly attestation?: boolean;
 }
+
+export type KeyOrigin = 'generated' | 'imported' | 'imported-wrapped';
 
 /** A secp256k1 signature as every chain wants it: compact r‖s with low S, plus the recovery id. */
 export interface Secp256k1Signature {

@@ -2,7 +2,9 @@
  * Handlers for the commands the simulator implements. Each takes the (inner) payload and returns the response
  * payload, or throws DeviceFailure. Capability, domain and wrap rules follow reference §7.
  */
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { ByteReader, ByteWriter } from '@openkms/yubihsm';
+import { issueAttestationCertificate } from './attestation-authority.js';
 import { encodeLogEntry } from './audit-log.js';
 import {
   deleteCapabilityFor,
@@ -34,6 +36,7 @@ import {
   ed25519ExpandSeed,
   generateEcScalar,
   checkEcScalar,
+  deriveEcdhSecret,
   isEcAlgorithm,
   isSupportedAsymmetricAlgorithm,
   signEcdsaDigest,
@@ -41,7 +44,17 @@ import {
   signEd25519Seed,
 } from './key-material.js';
 import { objectLength, type DeviceObject } from './object-store.js';
-import { unwrapObject, wrapKeyLength, wrapObject } from './wrap-format.js';
+import {
+  decryptOaep as rsaDecryptOaep,
+  decryptPkcs1 as rsaDecryptPkcs1,
+  generateRsa,
+  isRsaAlgorithm,
+  rsaModulus,
+  rsaPrivateKey,
+  signPkcs1 as rsaSignPkcs1,
+  signPss as rsaSignPss,
+} from './rsa-key-material.js';
+import { unwrapData, unwrapObject, wrapData, wrapKeyLength, wrapObject } from './wrap-format.js';
 
 export type CommandHandler = (payload: Uint8Array, ctx: CommandContext) => Uint8Array;
 
@@ -52,14 +65,64 @@ const MAX_INNER_RESPONSE_PAYLOAD = MAX_FRAME_LENGTH - 3 - 1 - 8 - 16 - 3;
 
 /** Algorithms listed by DeviceInfo: the ones this simulator implements. */
 export const SUPPORTED_ALGORITHMS: readonly number[] = [
+  Algorithm.rsaPkcs1Sha1,
+  Algorithm.rsaPkcs1Sha256,
+  Algorithm.rsaPkcs1Sha384,
+  Algorithm.rsaPkcs1Sha512,
+  Algorithm.rsaPssSha1,
+  Algorithm.rsaPssSha256,
+  Algorithm.rsaPssSha384,
+  Algorithm.rsaPssSha512,
+  Algorithm.rsa2048,
+  Algorithm.rsa3072,
+  Algorithm.rsa4096,
+  Algorithm.ecdsaSha1,
+  Algorithm.rsaOaepSha1,
+  Algorithm.rsaOaepSha256,
+  Algorithm.rsaOaepSha384,
+  Algorithm.rsaOaepSha512,
+  Algorithm.mgf1Sha1,
+  Algorithm.mgf1Sha256,
+  Algorithm.mgf1Sha384,
+  Algorithm.mgf1Sha512,
+  Algorithm.ecdsaSha256,
+  Algorithm.ecdsaSha384,
+  Algorithm.ecdsaSha512,
+  Algorithm.rsaPkcs1Decrypt,
+  Algorithm.ecp224,
   Algorithm.ecp256,
+  Algorithm.ecp384,
+  Algorithm.ecp521,
   Algorithm.eck256,
+  Algorithm.ecbp256,
+  Algorithm.ecbp384,
+  Algorithm.ecbp512,
+  Algorithm.ecdh,
+  Algorithm.hmacSha1,
+  Algorithm.hmacSha256,
+  Algorithm.hmacSha384,
+  Algorithm.hmacSha512,
   Algorithm.aes128CcmWrap,
   Algorithm.aes128YubicoAuthentication,
   Algorithm.aes192CcmWrap,
   Algorithm.aes256CcmWrap,
   Algorithm.ed25519,
+  Algorithm.opaqueData,
+  Algorithm.opaqueX509Certificate,
+  Algorithm.aes128,
+  Algorithm.aes192,
+  Algorithm.aes256,
+  Algorithm.aesEcb,
+  Algorithm.aesCbc,
 ];
+
+const SYMMETRIC_ALGORITHMS: ReadonlySet<number> = new Set([Algorithm.aes128, Algorithm.aes192, Algorithm.aes256, Algorithm.aesEcb, Algorithm.aesCbc]);
+
+/** What DeviceInfo and the algorithm-toggle option list for a reported firmware (AES keys from 2.3 on). */
+export function algorithmsFor(firmware: readonly [number, number, number]): readonly number[] {
+  const symmetric = firmware[0] > 2 || (firmware[0] === 2 && firmware[1] >= 3);
+  return SUPPORTED_ALGORITHMS.filter((a) => symmetric || !SYMMETRIC_ALGORITHMS.has(a));
+}
 
 function authority(ctx: CommandContext): SessionAuthority {
   if (!ctx.session) return fail(DeviceError.invalidCommand, 'command needs a session');
@@ -113,7 +176,7 @@ const deviceInfo: CommandHandler = (payload, ctx) => {
       .u32(ctx.identity.serial >>> 0)
       .u8(ctx.state.log.total)
       .u8(ctx.state.log.used)
-      .bytes(Uint8Array.from(SUPPORTED_ALGORITHMS))
+      .bytes(Uint8Array.from(algorithmsFor(ctx.identity.firmware)))
       .finish();
   }
   if (page === 1) return new TextEncoder().encode(ctx.identity.partNumber);
@@ -248,8 +311,98 @@ const getPublicKey: CommandHandler = (payload, ctx) => {
   if (type !== ObjectType.asymmetricKey) fail(DeviceError.objectNotFound, 'only asymmetric keys have public keys here');
   const o = visibleObject(ctx, id, type);
   ctx.algorithm = o.algorithm;
-  const pub = isEcAlgorithm(o.algorithm) ? ecPublicKey(o.algorithm, o.secret) : o.secret.slice(64, 96);
-  return new ByteWriter().u8(o.algorithm).bytes(pub).finish();
+  return new ByteWriter().u8(o.algorithm).bytes(publicKeyOf(o)).finish();
+};
+
+/** The raw public key GetPublicKey reports: EC x‖y, Ed25519 A. */
+function publicKeyOf(o: DeviceObject): Uint8Array {
+  if (isRsaAlgorithm(o.algorithm)) return rsaModulus(o.algorithm, o.secret);
+  return isEcAlgorithm(o.algorithm) ? ecPublicKey(o.algorithm, o.secret) : o.secret.slice(64, 96);
+}
+
+// ---- opaque objects and attestation ----------------------------------------------------------------------------
+
+const OPAQUE_ALGORITHMS: ReadonlySet<number> = new Set([Algorithm.opaqueData, Algorithm.opaqueX509Certificate]);
+
+const putOpaque: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putOpaque);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const data = r.rest();
+  ctx.algorithm = h.algorithm;
+  if (!OPAQUE_ALGORITHMS.has(h.algorithm)) fail(DeviceError.invalidData, 'unsupported opaque algorithm');
+  if (data.length === 0) fail(DeviceError.wrongLength, 'empty opaque object');
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.opaque, delegated: 0n, origin: Origin.imported, secret: data.slice() });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+/** GetOpaque: object 0 is the device attestation certificate (present on every device, in no domain list). */
+const getOpaque: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 2);
+  const session = authority(ctx);
+  const id = new ByteReader(payload).u16();
+  ctx.targetKey = id;
+  requireSessionCapability(session, CapabilityBit.getOpaque);
+  if (id === 0) {
+    const a = ctx.state.attestation;
+    if (!a) return fail(DeviceError.objectNotFound, 'no attestation certificate');
+    return a.certificate.slice();
+  }
+  return visibleObject(ctx, id, ObjectType.opaque).secret.slice();
+};
+
+const labelText = (label: Uint8Array): string => new TextDecoder().decode(label).replace(/\0+$/, '');
+
+/**
+ * SignAttestationCertificate: key id(2) ‖ attestation key id(2). Attestation key 0 is the device's own; another id
+ * needs an EC key with sign-attestation-certificate and an X.509 certificate in the opaque object of the same id.
+ */
+const signAttestationCertificate: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 4);
+  const session = authority(ctx);
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const attestationId = r.u16();
+  ctx.targetKey = id;
+  ctx.secondKey = attestationId;
+  requireSessionCapability(session, CapabilityBit.signAttestationCertificate);
+  const target = visibleObject(ctx, id, ObjectType.asymmetricKey);
+  ctx.algorithm = target.algorithm;
+  let signer: { algorithm: number; secret: Uint8Array };
+  let issuerCertificate: Uint8Array;
+  if (attestationId === 0) {
+    const a = ctx.state.attestation;
+    if (!a) return fail(DeviceError.objectNotFound, 'no attestation key');
+    signer = { algorithm: Algorithm.ecp256, secret: a.keySecret };
+    issuerCertificate = a.certificate;
+  } else {
+    const key = visibleObject(ctx, attestationId, ObjectType.asymmetricKey);
+    requireObjectCapability(key, CapabilityBit.signAttestationCertificate);
+    if (!isEcAlgorithm(key.algorithm)) fail(DeviceError.invalidData, 'attestation key must be an EC key here');
+    const cert = ctx.state.objects.get(attestationId, ObjectType.opaque);
+    if (!cert || cert.algorithm !== Algorithm.opaqueX509Certificate) fail(DeviceError.invalidData, 'attestation key has no certificate');
+    signer = { algorithm: key.algorithm, secret: key.secret };
+    issuerCertificate = cert.secret;
+  }
+  return issueAttestationCertificate({
+    issuerCertificate,
+    signer,
+    target: {
+      id: target.id,
+      algorithm: target.algorithm,
+      publicKey: publicKeyOf(target),
+      origin: target.origin,
+      domains: target.domains,
+      capabilities: target.capabilities,
+      label: labelText(target.label),
+    },
+    identity: ctx.identity,
+    random: ctx.random,
+  });
 };
 
 // ---- asymmetric keys -------------------------------------------------------------------------------------------
@@ -258,6 +411,10 @@ function asymmetricSecret(algorithm: number, key: Uint8Array): { secret: Uint8Ar
   if (isEcAlgorithm(algorithm)) {
     checkEcScalar(algorithm, key);
     return { secret: key };
+  }
+  if (isRsaAlgorithm(algorithm)) {
+    rsaPrivateKey(algorithm, key);
+    return { secret: key.slice() };
   }
   if (algorithm === Algorithm.ed25519) {
     if (key.length !== 32) fail(DeviceError.invalidData, 'Ed25519 key must be the 32-byte seed');
@@ -274,7 +431,8 @@ const generateAsymmetricKey: CommandHandler = (payload, ctx) => {
   ctx.algorithm = h.algorithm;
   if (!isSupportedAsymmetricAlgorithm(h.algorithm)) fail(DeviceError.invalidData, 'unsupported asymmetric algorithm');
   requireCreatable(session, h.domains, h.capabilities);
-  const key = h.algorithm === Algorithm.ed25519 ? ctx.random(32) : generateEcScalar(h.algorithm, ctx.random);
+  const key =
+    h.algorithm === Algorithm.ed25519 ? ctx.random(32) : isRsaAlgorithm(h.algorithm) ? generateRsa(h.algorithm) : generateEcScalar(h.algorithm, ctx.random);
   const stored = ctx.state.objects.insert({
     ...h,
     type: ObjectType.asymmetricKey,
@@ -341,6 +499,212 @@ const signEddsa: CommandHandler = (payload, ctx) => {
   return o.seed ? signEd25519Seed(o.seed, message) : signEd25519Expanded(o.secret, message);
 };
 
+const deriveEcdh: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  if (payload.length < 3) fail(DeviceError.wrongLength, 'missing public key');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const peer = r.rest();
+  ctx.targetKey = id;
+  requireSessionCapability(session, CapabilityBit.deriveEcdh);
+  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
+  ctx.algorithm = o.algorithm;
+  requireObjectCapability(o, CapabilityBit.deriveEcdh);
+  if (!isEcAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an EC key');
+  return deriveEcdhSecret(o.algorithm, o.secret, peer);
+};
+
+function rsaKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { o: DeviceObject; r: ByteReader } {
+  const session = authority(ctx);
+  if (payload.length < 3) fail(DeviceError.wrongLength, 'missing data');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  ctx.targetKey = id;
+  requireSessionCapability(session, bit);
+  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
+  ctx.algorithm = o.algorithm;
+  requireObjectCapability(o, bit);
+  if (!isRsaAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an RSA key');
+  return { o, r };
+}
+
+const signPkcs1Handler: CommandHandler = (payload, ctx) => {
+  const { o, r } = rsaKeyFor(ctx, payload, CapabilityBit.signPkcs);
+  return rsaSignPkcs1(o.algorithm, o.secret, r.rest());
+};
+
+const signPssHandler: CommandHandler = (payload, ctx) => {
+  const { o, r } = rsaKeyFor(ctx, payload, CapabilityBit.signPss);
+  const mgf1 = r.u8();
+  const saltLength = r.u16();
+  return rsaSignPss(o.algorithm, o.secret, mgf1, saltLength, r.rest(), ctx.random);
+};
+
+const decryptPkcs1Handler: CommandHandler = (payload, ctx) => {
+  const { o, r } = rsaKeyFor(ctx, payload, CapabilityBit.decryptPkcs);
+  return rsaDecryptPkcs1(o.algorithm, o.secret, r.rest());
+};
+
+const decryptOaepHandler: CommandHandler = (payload, ctx) => {
+  const { o, r } = rsaKeyFor(ctx, payload, CapabilityBit.decryptOaep);
+  const mgf1 = r.u8();
+  const rest = r.rest();
+  const n = o.secret.length;
+  if (rest.length <= n) fail(DeviceError.wrongLength, 'missing label hash');
+  return rsaDecryptOaep(o.algorithm, o.secret, mgf1, rest.subarray(0, n), rest.subarray(n));
+};
+
+// ---- AES symmetric keys (firmware ≥ 2.3) ----------------------------------------------------------------------
+
+const AES_KEY_LENGTH: ReadonlyMap<number, number> = new Map([
+  [Algorithm.aes128, 16],
+  [Algorithm.aes192, 24],
+  [Algorithm.aes256, 32],
+]);
+
+/** Symmetric keys and AES ECB/CBC exist from firmware 2.3 on; older reported firmware answers INVALID_COMMAND. */
+function requireSymmetricFirmware(ctx: CommandContext): void {
+  const [major, minor] = ctx.identity.firmware;
+  if (major < 2 || (major === 2 && minor < 3)) fail(DeviceError.invalidCommand, 'no symmetric keys before firmware 2.3');
+}
+
+function aesKeyLength(algorithm: number): number {
+  return AES_KEY_LENGTH.get(algorithm) ?? fail(DeviceError.invalidData, 'unsupported symmetric algorithm');
+}
+
+const putSymmetricKey: CommandHandler = (payload, ctx) => {
+  requireSymmetricFirmware(ctx);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putSymmetricKey);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const key = r.rest();
+  ctx.algorithm = h.algorithm;
+  if (key.length !== aesKeyLength(h.algorithm)) fail(DeviceError.invalidData, 'AES key length does not match its algorithm');
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.symmetricKey, delegated: 0n, origin: Origin.imported, secret: key.slice() });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+const generateSymmetricKey: CommandHandler = (payload, ctx) => {
+  requireSymmetricFirmware(ctx);
+  expectLength(payload, 53);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.generateSymmetricKey);
+  const h = readNewObjectHeader(new ByteReader(payload));
+  ctx.algorithm = h.algorithm;
+  const length = aesKeyLength(h.algorithm);
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({
+    ...h,
+    type: ObjectType.symmetricKey,
+    delegated: 0n,
+    origin: Origin.generated,
+    secret: ctx.random(length).slice(0, length),
+  });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+function aesBlocks(mode: 'ecb' | 'cbc', encrypt: boolean, bit: number): CommandHandler {
+  return (payload, ctx) => {
+    requireSymmetricFirmware(ctx);
+    const session = authority(ctx);
+    if (payload.length < 2) fail(DeviceError.wrongLength, 'missing key id');
+    const r = new ByteReader(payload);
+    const id = r.u16();
+    ctx.targetKey = id;
+    requireSessionCapability(session, bit);
+    const o = visibleObject(ctx, id, ObjectType.symmetricKey);
+    ctx.algorithm = o.algorithm;
+    requireObjectCapability(o, bit);
+    if (mode === 'cbc' && r.remaining < 16) fail(DeviceError.wrongLength, 'missing IV');
+    const iv = mode === 'cbc' ? r.bytes(16) : null;
+    const data = r.rest();
+    if (data.length === 0 || data.length % 16 !== 0) fail(DeviceError.wrongLength, 'data must be whole AES blocks');
+    const name = `aes-${o.secret.length * 8}-${mode}`;
+    const c = encrypt ? createCipheriv(name, o.secret, iv) : createDecipheriv(name, o.secret, iv);
+    c.setAutoPadding(false);
+    return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
+  };
+}
+
+// ---- HMAC keys -------------------------------------------------------------------------------------------------
+
+/** node:crypto hash name, output length and largest key (the block size) of each HMAC algorithm. */
+const HMAC: ReadonlyMap<number, { hash: string; size: number; maxKey: number }> = new Map([
+  [Algorithm.hmacSha1, { hash: 'sha1', size: 20, maxKey: 64 }],
+  [Algorithm.hmacSha256, { hash: 'sha256', size: 32, maxKey: 64 }],
+  [Algorithm.hmacSha384, { hash: 'sha384', size: 48, maxKey: 128 }],
+  [Algorithm.hmacSha512, { hash: 'sha512', size: 64, maxKey: 128 }],
+]);
+
+function hmacOf(algorithm: number): { hash: string; size: number; maxKey: number } {
+  return HMAC.get(algorithm) ?? fail(DeviceError.invalidData, 'unsupported HMAC algorithm');
+}
+
+const putHmacKey: CommandHandler = (payload, ctx) => {
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.putHmacKey);
+  const r = new ByteReader(payload);
+  const h = readNewObjectHeader(r);
+  const key = r.rest();
+  ctx.algorithm = h.algorithm;
+  const spec = hmacOf(h.algorithm);
+  if (key.length === 0 || key.length > spec.maxKey) fail(DeviceError.invalidData, 'HMAC key length out of range');
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.hmacKey, delegated: 0n, origin: Origin.imported, secret: key.slice() });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+/** GenerateHmacKey: a key as long as the hash output (unconfirmed against a device; one place to change). */
+const generateHmacKey: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 53);
+  const session = authority(ctx);
+  requireSessionCapability(session, CapabilityBit.generateHmacKey);
+  const h = readNewObjectHeader(new ByteReader(payload));
+  ctx.algorithm = h.algorithm;
+  const spec = hmacOf(h.algorithm);
+  requireCreatable(session, h.domains, h.capabilities);
+  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.hmacKey, delegated: 0n, origin: Origin.generated, secret: ctx.random(spec.size) });
+  ctx.targetKey = stored.id;
+  ctx.mutated = true;
+  return u16(stored.id);
+};
+
+function hmacKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { o: DeviceObject; rest: Uint8Array } {
+  const session = authority(ctx);
+  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing key id');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  ctx.targetKey = id;
+  requireSessionCapability(session, bit);
+  const o = visibleObject(ctx, id, ObjectType.hmacKey);
+  ctx.algorithm = o.algorithm;
+  requireObjectCapability(o, bit);
+  return { o, rest: r.rest() };
+}
+
+const signHmac: CommandHandler = (payload, ctx) => {
+  const { o, rest } = hmacKeyFor(ctx, payload, CapabilityBit.signHmac);
+  if (rest.length === 0) fail(DeviceError.wrongLength, 'no data');
+  return new Uint8Array(createHmac(hmacOf(o.algorithm).hash, o.secret).update(rest).digest());
+};
+
+const verifyHmac: CommandHandler = (payload, ctx) => {
+  const { o, rest } = hmacKeyFor(ctx, payload, CapabilityBit.verifyHmac);
+  const spec = hmacOf(o.algorithm);
+  if (rest.length <= spec.size) fail(DeviceError.wrongLength, 'no data');
+  const mac = rest.subarray(0, spec.size);
+  const expected = createHmac(spec.hash, o.secret).update(rest.subarray(spec.size)).digest();
+  return Uint8Array.of(timingSafeEqual(expected, mac) ? 1 : 0);
+};
+
 // ---- authentication and wrap keys -----------------------------------------------------------------------------
 
 const putAuthenticationKey: CommandHandler = (payload, ctx) => {
@@ -357,6 +721,25 @@ const putAuthenticationKey: CommandHandler = (payload, ctx) => {
   ctx.targetKey = stored.id;
   ctx.mutated = true;
   return u16(stored.id);
+};
+
+/** ChangeAuthenticationKey: new K-ENC ‖ K-MAC for the session's own authentication key; everything else stays. */
+const changeAuthenticationKey: CommandHandler = (payload, ctx) => {
+  expectLength(payload, 35);
+  const session = authority(ctx);
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  const algorithm = r.u8();
+  const secret = r.bytes(32);
+  ctx.targetKey = id;
+  requireSessionCapability(session, CapabilityBit.changeAuthenticationKey);
+  if (id !== session.authKeyId) fail(DeviceError.invalidId, 'a session may only change its own authentication key');
+  if (algorithm !== Algorithm.aes128YubicoAuthentication) fail(DeviceError.invalidData, 'unsupported authentication key algorithm');
+  const current = visibleObject(ctx, id, ObjectType.authenticationKey);
+  requireObjectCapability(current, CapabilityBit.changeAuthenticationKey);
+  ctx.state.objects.replace({ ...current, secret: secret.slice(), origin: Origin.imported });
+  ctx.mutated = true;
+  return u16(id);
 };
 
 const putWrapKey: CommandHandler = (payload, ctx) => {
@@ -436,6 +819,30 @@ const importWrapped: CommandHandler = (payload, ctx) => {
   return new ByteWriter().u8(stored.type).u16(stored.id).finish();
 };
 
+function wrapKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { key: DeviceObject; rest: Uint8Array } {
+  const session = authority(ctx);
+  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing wrap key id');
+  const r = new ByteReader(payload);
+  const id = r.u16();
+  ctx.targetKey = id;
+  requireSessionCapability(session, bit);
+  const key = visibleObject(ctx, id, ObjectType.wrapKey);
+  ctx.algorithm = key.algorithm;
+  requireObjectCapability(key, bit);
+  return { key, rest: r.rest() };
+}
+
+const wrapDataHandler: CommandHandler = (payload, ctx) => {
+  const { key, rest } = wrapKeyFor(ctx, payload, CapabilityBit.wrapData);
+  if (rest.length === 0) fail(DeviceError.wrongLength, 'no data');
+  return wrapData(key, rest, ctx.random(13).slice(0, 13));
+};
+
+const unwrapDataHandler: CommandHandler = (payload, ctx) => {
+  const { key, rest } = wrapKeyFor(ctx, payload, CapabilityBit.unwrapData);
+  return unwrapData(key, rest);
+};
+
 const deleteObject: CommandHandler = (payload, ctx) => {
   expectLength(payload, 3);
   const session = authority(ctx);
@@ -488,7 +895,7 @@ const getOption: CommandHandler = (payload, ctx) => {
     }
     case DeviceOption.algorithmToggle: {
       const w = new ByteWriter();
-      for (const a of SUPPORTED_ALGORITHMS) w.u8(a).u8(1);
+      for (const a of algorithmsFor(ctx.identity.firmware)) w.u8(a).u8(1);
       return w.finish();
     }
     default:
@@ -540,16 +947,37 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
   [Command.listObjects, listObjects],
   [Command.getObjectInfo, getObjectInfo],
   [Command.getPublicKey, getPublicKey],
+  [Command.putOpaque, putOpaque],
+  [Command.getOpaque, getOpaque],
+  [Command.signAttestationCertificate, signAttestationCertificate],
   [Command.generateAsymmetricKey, generateAsymmetricKey],
   [Command.putAsymmetricKey, putAsymmetricKey],
   [Command.signEcdsa, signEcdsa],
   [Command.signEddsa, signEddsa],
   [Command.putAuthenticationKey, putAuthenticationKey],
+  [Command.changeAuthenticationKey, changeAuthenticationKey],
+  [Command.deriveEcdh, deriveEcdh],
+  [Command.signPkcs1, signPkcs1Handler],
+  [Command.signPss, signPssHandler],
+  [Command.decryptPkcs1, decryptPkcs1Handler],
+  [Command.decryptOaep, decryptOaepHandler],
+  [Command.putHmacKey, putHmacKey],
+  [Command.generateHmacKey, generateHmacKey],
+  [Command.signHmac, signHmac],
+  [Command.verifyHmac, verifyHmac],
   [Command.putWrapKey, putWrapKey],
   [Command.generateWrapKey, generateWrapKey],
   [Command.exportWrapped, exportWrapped],
   [Command.importWrapped, importWrapped],
   [Command.deleteObject, deleteObject],
+  [Command.wrapData, wrapDataHandler],
+  [Command.putSymmetricKey, putSymmetricKey],
+  [Command.generateSymmetricKey, generateSymmetricKey],
+  [Command.encryptEcb, aesBlocks('ecb', true, CapabilityBit.encryptEcb)],
+  [Command.decryptEcb, aesBlocks('ecb', false, CapabilityBit.decryptEcb)],
+  [Command.encryptCbc, aesBlocks('cbc', true, CapabilityBit.encryptCbc)],
+  [Command.decryptCbc, aesBlocks('cbc', false, CapabilityBit.decryptCbc)],
+  [Command.unwrapData, unwrapDataHandler],
   [Command.getLogEntries, getLogEntries],
   [Command.setLogIndex, setLogIndex],
   [Command.getOption, getOption],

@@ -3,6 +3,7 @@
  * volatile and live in SessionTable.
  */
 import { authKeyBytes, DEFAULT_AUTH_KEY_ID, DEFAULT_AUTH_KEY_LABEL, DEFAULT_AUTH_KEY_PASSWORD, passwordToAuthKey } from '@openkms/yubihsm';
+import type { DeviceAttestation } from './attestation-authority.js';
 import { AuditLog, RESET_ENTRY } from './audit-log.js';
 import { ALL_CAPABILITIES, Algorithm, Command, ObjectType, Origin } from './device-codes.js';
 import { ObjectStore, padLabel } from './object-store.js';
@@ -43,6 +44,11 @@ export class DeviceState {
   readonly objects = new ObjectStore();
   readonly log = new AuditLog();
   audit: AuditSettings;
+  /**
+   * Attestation key 0 and its certificate (opaque object 0): made once for a new device and kept across ResetDevice,
+   * as a device keeps its factory attestation key. Not in the object store: never listed, never deleted.
+   */
+  attestation: DeviceAttestation | undefined;
 
   constructor(private readonly auditOptions: AuditOptions = {}) {
     this.audit = defaultAuditSettings(auditOptions);

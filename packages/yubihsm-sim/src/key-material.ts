@@ -7,29 +7,73 @@ import { concatBytes } from '@openkms/core';
  * legacy (format 0) wrap blob, which carries no seed, can still sign.
  */
 import { createECDH, createPrivateKey, sign as nodeSign, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { brainpoolP256r1, brainpoolP384r1, brainpoolP512r1 } from '@noble/curves/misc.js';
+import { ecdsa, weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha512 } from '@noble/hashes/sha2.js';
+import { sha224, sha512 } from '@noble/hashes/sha2.js';
+import { EC_CURVES } from '@openkms/yubihsm';
 import { Algorithm, DeviceError } from './device-codes.js';
 import { fail } from './device-failure.js';
+import { isRsaAlgorithm } from './rsa-key-material.js';
 
 const ED25519_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
 
 type WeierstrassCurve = typeof p256;
 
+/** P-224 is not among @noble/curves' named curves: its SEC 2 / FIPS 186 parameters (as `openssl ecparam -name secp224r1 -param_enc explicit` prints them). */
+let p224: WeierstrassCurve | undefined;
+function p224Curve(): WeierstrassCurve {
+  p224 ??= ecdsa(
+    weierstrass({
+      p: 0xffffffffffffffffffffffffffffffff000000000000000000000001n,
+      n: 0xffffffffffffffffffffffffffff16a2e0b8f03e13dd29455c5c2a3dn,
+      h: 1n,
+      a: 0xfffffffffffffffffffffffffffffffefffffffffffffffffffffffen,
+      b: 0xb4050a850c04b3abf54132565044b0b7d7bfd8ba270b39432355ffb4n,
+      Gx: 0xb70e0cbd6bb4bf7f321390b94a03c1d356c21122343280d6115c1d21n,
+      Gy: 0xbd376388b5f723fb4c22dfe6cd4375a05a07476444d5819985007e34n,
+    }),
+    sha224,
+  ) as unknown as WeierstrassCurve;
+  return p224;
+}
+
 export function weierstrassCurve(algorithm: number): WeierstrassCurve | undefined {
-  if (algorithm === Algorithm.ecp256) return p256;
-  if (algorithm === Algorithm.eck256) return secp256k1 as unknown as WeierstrassCurve;
-  return undefined;
+  switch (algorithm) {
+    case Algorithm.ecp224:
+      return p224Curve();
+    case Algorithm.ecp256:
+      return p256;
+    case Algorithm.ecp384:
+      return p384 as unknown as WeierstrassCurve;
+    case Algorithm.ecp521:
+      return p521 as unknown as WeierstrassCurve;
+    case Algorithm.eck256:
+      return secp256k1 as unknown as WeierstrassCurve;
+    case Algorithm.ecbp256:
+      return brainpoolP256r1 as unknown as WeierstrassCurve;
+    case Algorithm.ecbp384:
+      return brainpoolP384r1 as unknown as WeierstrassCurve;
+    case Algorithm.ecbp512:
+      return brainpoolP512r1 as unknown as WeierstrassCurve;
+    default:
+      return undefined;
+  }
+}
+
+/** Byte length of a private scalar (and of each public coordinate) of an EC algorithm. */
+export function ecScalarLength(algorithm: number): number {
+  return EC_CURVES.get(algorithm)?.size ?? fail(DeviceError.invalidData, 'not an EC algorithm');
 }
 
 export function isEcAlgorithm(algorithm: number): boolean {
-  return weierstrassCurve(algorithm) !== undefined;
+  return EC_CURVES.has(algorithm);
 }
 
 export function isSupportedAsymmetricAlgorithm(algorithm: number): boolean {
-  return isEcAlgorithm(algorithm) || algorithm === Algorithm.ed25519;
+  return isEcAlgorithm(algorithm) || algorithm === Algorithm.ed25519 || isRsaAlgorithm(algorithm);
 }
 
 function bytesToBigIntBE(bytes: Uint8Array): bigint {
@@ -52,10 +96,10 @@ function bytesToBigIntLE(bytes: Uint8Array): bigint {
   return bytesToBigIntBE(Uint8Array.from(bytes).reverse());
 }
 
-/** Validates an EC private scalar (32 bytes, 1 ≤ d < n). Throws INVALID_DATA otherwise. */
+/** Validates an EC private scalar (curve size, 1 ≤ d < n). Throws INVALID_DATA otherwise. */
 export function checkEcScalar(algorithm: number, d: Uint8Array): void {
   const curve = weierstrassCurve(algorithm);
-  if (!curve || d.length !== 32) fail(DeviceError.invalidData, 'bad EC key length');
+  if (!curve || d.length !== ecScalarLength(algorithm)) fail(DeviceError.invalidData, 'bad EC key length');
   const n = curve.Point.CURVE().n;
   const v = bytesToBigIntBE(d);
   if (v <= 0n || v >= n) fail(DeviceError.invalidData, 'EC scalar out of range');
@@ -66,7 +110,7 @@ export function checkEcScalar(algorithm: number, d: Uint8Array): void {
  * its precomputed tables (~100 ms), which a start-up that lists the device's keys would pay.
  */
 export function ecPublicKey(algorithm: number, d: Uint8Array): Uint8Array {
-  const name = algorithm === Algorithm.ecp256 ? 'prime256v1' : algorithm === Algorithm.eck256 ? 'secp256k1' : undefined;
+  const name = EC_CURVES.get(algorithm)?.nodeName;
   if (name === undefined) fail(DeviceError.invalidData);
   const ecdh = createECDH(name);
   ecdh.setPrivateKey(d);
@@ -78,8 +122,11 @@ export function generateEcScalar(algorithm: number, random: (n: number) => Uint8
   const curve = weierstrassCurve(algorithm);
   if (!curve) fail(DeviceError.invalidData);
   const n = curve.Point.CURVE().n;
+  const size = ecScalarLength(algorithm);
+  const topBits = n.toString(2).length % 8;
   for (let i = 0; i < 64; i++) {
-    const candidate = random(32);
+    const candidate = random(size).slice(0, size);
+    if (topBits !== 0) candidate[0]! &= (1 << topBits) - 1;
     const v = bytesToBigIntBE(candidate);
     if (v > 0n && v < n) return candidate;
   }
@@ -152,4 +199,18 @@ export function signEd25519Seed(seed: Uint8Array, message: Uint8Array): Uint8Arr
     seedKeys.set(id, key);
   }
   return new Uint8Array(nodeSign(null, message, key));
+}
+
+/** ECDH: the x coordinate of d·P for a peer's uncompressed point on the key's curve; INVALID_DATA for a bad point. */
+export function deriveEcdhSecret(algorithm: number, d: Uint8Array, peer: Uint8Array): Uint8Array {
+  const curve = EC_CURVES.get(algorithm);
+  if (!curve) return fail(DeviceError.invalidData, 'not an EC key');
+  if (peer.length !== 1 + 2 * curve.size || peer[0] !== 4) fail(DeviceError.invalidData, 'peer public key must be uncompressed on the key curve');
+  const ecdh = createECDH(curve.nodeName);
+  ecdh.setPrivateKey(d);
+  try {
+    return new Uint8Array(ecdh.computeSecret(peer));
+  } catch {
+    return fail(DeviceError.invalidData, 'peer public key is not on the curve');
+  }
 }

@@ -34,7 +34,11 @@ export function objectLength(obj: DeviceObject): number {
     case ObjectType.wrapKey:
       return obj.secret.length + 8;
     case ObjectType.asymmetricKey:
-      return obj.algorithm === Algorithm.ed25519 ? 128 : 96;
+      if (obj.algorithm === Algorithm.ed25519) return 128;
+      // RSA: p ‖ q as stored; EC: d ‖ x ‖ y as wrapped
+      return obj.algorithm === Algorithm.rsa2048 || obj.algorithm === Algorithm.rsa3072 || obj.algorithm === Algorithm.rsa4096
+        ? obj.secret.length
+        : obj.secret.length * 3;
     default:
       return obj.secret.length;
   }
@@ -96,6 +100,13 @@ export class ObjectStore {
     this.objects.set(key, stored);
     this.sequences.set(key, sequence);
     return stored;
+  }
+
+  /** Replaces an existing object's fields (same id, type and sequence); ChangeAuthenticationKey. */
+  replace(obj: DeviceObject): void {
+    const key = keyOf(obj.id, obj.type);
+    if (!this.objects.has(key)) fail(DeviceError.objectNotFound, 'object not found');
+    this.objects.set(key, obj);
   }
 
   delete(id: number, type: number): boolean {

@@ -4,10 +4,13 @@
  *   --state FILE         JSON state file (created 0600; survives restarts)
  *   --latency zero|realistic   default zero
  *   --serial N           serial for a new device
+ *   --attestation-root FILE   write the simulator's attestation root certificate (PEM) there on start
  * Resolves with a handle once listening; stop() closes the server and flushes the state.
  * `parseSimulatorArgs` + `runSimulator` are the same in two steps.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { certificateToPem } from '@openkms/yubihsm';
 import { openKmsError } from '@openkms/core';
 import { startConnectorServer, type ConnectorServer } from './connector-server.js';
 import { createSimulator, type SimulatedYubiHsm } from './simulator.js';
@@ -18,6 +21,7 @@ export interface SimulatorCliOptions {
   statePath?: string;
   latency: 'zero' | 'realistic';
   serial?: number;
+  attestationRootPath?: string;
 }
 
 export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions {
@@ -26,7 +30,13 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { listen: { type: 'string' }, state: { type: 'string' }, latency: { type: 'string' }, serial: { type: 'string' } },
+      options: {
+        listen: { type: 'string' },
+        state: { type: 'string' },
+        latency: { type: 'string' },
+        serial: { type: 'string' },
+        'attestation-root': { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }) as { values: Record<string, string | undefined> });
@@ -42,6 +52,7 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions
     if (out.port > 65535) throw openKmsError('invalid_request', 'port out of range');
   }
   if (values.state !== undefined) out.statePath = values.state;
+  if (values['attestation-root'] !== undefined) out.attestationRootPath = values['attestation-root'];
   if (values.latency !== undefined) {
     const v = values.latency;
     if (v !== 'zero' && v !== 'realistic') throw openKmsError('invalid_request', '--latency must be zero or realistic');
@@ -92,6 +103,16 @@ export async function runSimulator(o: SimulatorCliOptions, log: (line: string) =
   } catch (err) {
     await sim.close();
     throw err;
+  }
+  if (o.attestationRootPath !== undefined) {
+    try {
+      writeFileSync(o.attestationRootPath, certificateToPem(sim.attestationRoot()), { mode: 0o644 });
+    } catch (err) {
+      await server.close();
+      await sim.close();
+      throw openKmsError('state_write_failed', `cannot write the attestation root to ${o.attestationRootPath}`, { path: o.attestationRootPath }, err);
+    }
+    log(`attestation root (simulator's own, NOT Yubico) written to ${o.attestationRootPath}`);
   }
   log(`simulated YubiHSM2 serial ${sim.serial} (latency ${o.latency}${o.statePath ? `, state ${o.statePath}` : ', in memory'}) listening on ${server.url}`);
   let stopped = false;

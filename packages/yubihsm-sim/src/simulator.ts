@@ -48,6 +48,11 @@ export interface SimulatedYubiHsm {
   readonly queueDepth: number;
   /** Frames seen, how many overlapped (overall and by session), and device time (tests, benchmarks). */
   traffic(): FrameTrafficStats;
+  /**
+   * The simulator's own attestation root (DER, self-signed, CN "openKMS YubiHSM2 simulator attestation root — NOT
+   * Yubico"): the trust anchor for this device's attestation certificates in tests and demos. Never a Yubico root.
+   */
+  attestationRoot(): Uint8Array;
   /** Open sessions (for tests and diagnostics). */
   readonly sessionCount: number;
   /** Writes the state file now (no-op without statePath). */
@@ -165,6 +170,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatedYubiHs
       return queue.depth;
     },
     traffic: () => traffic.stats(),
+    attestationRoot: () => state.attestation!.rootCertificate.slice(),
     get sessionCount() {
       core.sessions.expireIdle();
       return core.sessions.count;

@@ -45,6 +45,8 @@ export interface StateFileJson {
   sequences: Array<[string, number]>;
   log: { entries: LogEntryJson[]; nextNumber: number; lastDigest: string; unloggedBoot: number; unloggedAuth: number };
   options: { forceAudit: number; commandAudit: Array<[number, number]> };
+  /** Attestation key 0, its certificate and the simulator root (absent in files from before attestation). */
+  attestation?: { key: string; certificate: string; root: string };
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
@@ -78,6 +80,11 @@ export function serializeState(serial: number, state: DeviceState): StateFileJso
       unloggedAuth: log.unloggedAuth,
     },
     options: { forceAudit: state.audit.forceAudit, commandAudit: [...state.audit.commandAudit.entries()] },
+    ...(state.attestation
+      ? {
+          attestation: { key: b64(state.attestation.keySecret), certificate: b64(state.attestation.certificate), root: b64(state.attestation.rootCertificate) },
+        }
+      : {}),
   };
 }
 
@@ -163,6 +170,16 @@ export function applyStateJson(path: string, raw: unknown, state: DeviceState): 
   state.objects.importState(objects, sequences);
   state.log.importState(logState);
   state.audit = { forceAudit: int(path, opt.forceAudit, 2, 'force audit'), commandAudit };
+  if (j.attestation !== undefined) {
+    const a = j.attestation;
+    if (typeof a !== 'object' || a === null) bad(path, 'attestation');
+    state.attestation = {
+      keySecret: bytesB64(path, a.key, 'attestation key'),
+      certificate: bytesB64(path, a.certificate, 'attestation certificate'),
+      rootCertificate: bytesB64(path, a.root, 'attestation root'),
+    };
+    if (state.attestation.keySecret.length !== 32) bad(path, 'attestation key length');
+  }
   return serial;
 }
 

@@ -10,7 +10,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { wrapKeyLength } from '@openkms/yubihsm';
 import { Algorithm, DeviceError, LABEL_LENGTH, ObjectType } from './device-codes.js';
 import { fail } from './device-failure.js';
-import { checkEcScalar, checkEd25519Expanded, ecPublicKey, ed25519ExpandSeed, isEcAlgorithm } from './key-material.js';
+import { checkEcScalar, checkEd25519Expanded, ecPublicKey, ecScalarLength, ed25519ExpandSeed, isEcAlgorithm } from './key-material.js';
 import type { DeviceObject } from './object-store.js';
 
 export const WRAP_NONCE_LENGTH = 13;
@@ -109,8 +109,9 @@ export function unwrapObject(wrapKey: DeviceObject, blob: Uint8Array): Unwrapped
   switch (type) {
     case ObjectType.asymmetricKey:
       if (isEcAlgorithm(algorithm)) {
-        if (body.length !== 96) fail(DeviceError.invalidData);
-        const d = body.slice(0, 32);
+        const size = ecScalarLength(algorithm);
+        if (body.length !== 3 * size) fail(DeviceError.invalidData);
+        const d = body.slice(0, size);
         checkEcScalar(algorithm, d);
         if (!Buffer.from(ecPublicKey(algorithm, d)).equals(body.subarray(32))) fail(DeviceError.invalidData, 'EC key inconsistent');
         return { ...base, delegated: 0n, secret: d };
@@ -139,5 +140,29 @@ export function unwrapObject(wrapKey: DeviceObject, blob: Uint8Array): Unwrapped
     }
     default:
       return fail(DeviceError.invalidData, 'unsupported object type');
+  }
+}
+
+/** WrapData: `nonce(13) ‖ AES-CCM(data) ‖ tag(16)` under the wrap key (no header: the data alone). */
+export function wrapData(wrapKey: DeviceObject, data: Uint8Array, nonce: Uint8Array): Uint8Array {
+  if (nonce.length !== WRAP_NONCE_LENGTH) throw new RangeError('wrap nonce must be 13 bytes');
+  const cipher = createCipheriv(ccmName(wrapKey.secret.length), wrapKey.secret, nonce, { authTagLength: WRAP_TAG_LENGTH });
+  cipher.setAAD(new Uint8Array(0), { plaintextLength: data.length });
+  const ct = concat(cipher.update(data), cipher.final());
+  return concat(nonce, ct, cipher.getAuthTag());
+}
+
+/** UnwrapData: the data of a WrapData blob; INVALID_DATA when it does not authenticate. */
+export function unwrapData(wrapKey: DeviceObject, blob: Uint8Array): Uint8Array {
+  if (blob.length < WRAP_NONCE_LENGTH + 1 + WRAP_TAG_LENGTH) fail(DeviceError.wrongLength, 'wrapped data too short');
+  const nonce = blob.subarray(0, WRAP_NONCE_LENGTH);
+  const ct = blob.subarray(WRAP_NONCE_LENGTH, blob.length - WRAP_TAG_LENGTH);
+  try {
+    const decipher = createDecipheriv(ccmName(wrapKey.secret.length), wrapKey.secret, nonce, { authTagLength: WRAP_TAG_LENGTH });
+    decipher.setAuthTag(blob.subarray(blob.length - WRAP_TAG_LENGTH));
+    decipher.setAAD(new Uint8Array(0), { plaintextLength: ct.length });
+    return concat(decipher.update(ct), decipher.final());
+  } catch {
+    return fail(DeviceError.invalidData, 'wrapped data does not authenticate');
   }
 }

@@ -8,6 +8,7 @@ import { concatBytes } from '@openkms/core';
  * envelope with an R-MAC.
  */
 import { decodeFrame, deriveSessionKeys, encodeErrorFrame, encodeFrame, isYubiHsmProtocolError, SecureChannel } from '@openkms/yubihsm';
+import { createDeviceAttestation } from './attestation-authority.js';
 import { BOOT_ENTRY, NO_KEY, type LogEntryFields } from './audit-log.js';
 import type { CommandContext, DeviceIdentity } from './command-context.js';
 import { CLEAR_HANDLERS, COMMAND_HANDLERS } from './command-handlers.js';
@@ -50,8 +51,14 @@ export class DeviceCore {
     this.bootAt = o.now();
   }
 
+  /** A device without an attestation key (new, or a state file from before attestation) gets one. */
+  private ensureAttestation(): void {
+    this.o.state.attestation ??= createDeviceAttestation(this.o.identity, this.o.random, new Date(this.o.now()));
+  }
+
   /** Power-on: sessions are gone, a boot entry is logged. */
   boot(): void {
+    this.ensureAttestation();
     this.sessions.clear();
     this.bootAt = this.o.now();
     const log = this.o.state.log;
@@ -62,6 +69,7 @@ export class DeviceCore {
   /** Factory reset (ResetDevice): only the default auth key is left; the device reboots. */
   factoryReset(): void {
     this.o.state.factoryReset();
+    this.ensureAttestation();
     this.sessions.clear();
     this.bootAt = this.o.now();
   }

@@ -6,6 +6,7 @@ export * from './client/index.js';
 export * from './signature/index.js';
 export * from './pool/index.js';
 export * from './backend/index.js';
+export * from './attestation/index.js';
 // The ceremony's constants only; its key derivation, set-up, inventory and backup code (BIP-39 / BIP-32 / SLIP-10)
 // is the `@openkms/yubihsm/ceremony` entry, so a signer that only signs does not load it.
 export * from './ceremony/ceremony-info-labels.js';

@@ -1,3 +1,4 @@
+import { isOpenKmsError } from '@openkms/core';
 import { ceremonyFailureOf } from '@openkms/yubihsm';
 
 /** The CLI's exit codes (README "CLI" and `openkms --help` list them). */
@@ -16,15 +17,19 @@ export const EXIT_CODES = {
   refused: 5,
   /** Backup rejected: malformed, unknown version or bad checksum, or a restored public key differs from the backup's. */
   backup: 6,
+  /** Attestation refused (`keys attest`): the chain, the key, the device or the origin is not what it must be. */
+  attestation: 7,
 } as const;
 
 export const EXIT_CODES_HELP = `Exit codes: 0 ok · 1 failure · 2 usage error · 3 no device (connector or YubiHSM2 unreachable) ·
   4 authentication failed (wrong password, or the device's keys are not from this mnemonic/passphrase) ·
   5 refused (device already holds signing keys — setup needs --force; object or file exists) ·
-  6 backup invalid (format, version, checksum) or a restored public key does not match`;
+  6 backup invalid (format, version, checksum) or a restored public key does not match ·
+  7 attestation refused (keys attest: untrusted chain, imported key, other key or device, tampered certificate)`;
 
 /** The exit code of a failed command: a ceremony failure's own code, else 1. */
 export function exitCodeFor(err: unknown): number {
+  if (isOpenKmsError(err) && err.code === 'attestation_failed') return EXIT_CODES.attestation;
   switch (ceremonyFailureOf(err)) {
     case 'no_device':
       return EXIT_CODES.noDevice;

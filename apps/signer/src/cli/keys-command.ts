@@ -10,13 +10,14 @@ openkms keys list --config FILE --backend NAME [--json]
 openkms keys address (--label LABEL | --object-id ID) [device options]
 openkms keys generate --label LABEL --chain solana|cosmos|evm [--config-snippet] [device options | --config FILE --backend NAME]
 openkms keys provision --label LABEL --chain solana|cosmos|evm [--index N | --path PATH] --mnemonic-file FILE [--config-snippet]
+openkms keys attest LABEL --root FILE [device options]   prove a YubiHSM2 key was generated in the device
 
 'keys list' with a device option reads the YubiHSM2 itself: label, chain, address, object id, algorithm and origin
 (generated or imported) of every signing key (chain from the config's key with that object id, the curve or the label).
 With --backend NAME it lists the keys of that [backends.NAME] of --config (pkcs11, cloud KMS) through its plugin.
-Run 'openkms keys <generate|provision|address> --help' for their options.
+Run 'openkms keys <generate|provision|address|attest> --help' for their options.
 
-Without a device option, 'keys list' lists the keys of a running signer (GET /keys): each configured label with its backend, key id, chain and address,
+Without a device option, 'keys list' lists the keys of a running signer (GET /keys): each configured label with its backend, key id, chain, origin and address,
 then the keys the backends hold that no label maps to ("not configured": they have no policy and never sign; map one
 with [keys.<label>] backend = "<name>", key_id = "<id>"). The signer's address comes from --url or from the config's
 server.listen. The bearer token (read scope) comes from --token-file or the OPENKMS_TOKEN environment variable.`;
@@ -34,12 +35,15 @@ interface KeyRow {
   readonly curve?: string;
   readonly backend_label?: string;
   readonly enabled?: boolean;
+  readonly origin?: string;
+  readonly attestation?: boolean;
 }
 
 export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
   const sub = argv[0];
   if (sub === 'generate') return (await import('./keys-generate-command.js')).keysGenerateCommand(argv.slice(1), io);
   if (sub === 'provision') return (await import('./keys-provision-command.js')).keysProvisionCommand(argv.slice(1), io);
+  if (sub === 'attest') return (await import('./keys-attest-command.js')).keysAttestCommand(argv.slice(1), io);
   if (sub === 'address') {
     const device = await import('./keys-device-command.js');
     const a = parseArgs(argv.slice(1), { options: [...device.KEYS_DEVICE_OPTIONS], booleans: ['json'] });
@@ -93,9 +97,10 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
     k.backend ?? '-',
     k.key_id,
     k.chain ?? k.curve ?? '-',
+    k.origin ? `${k.origin}${k.attestation ? ' (attestable)' : ''}` : '-',
     k.configured === false ? `not configured${k.backend_label ? ` (backend label ${k.backend_label})` : ''}` : (k.address ?? '(unresolved)'),
   ]);
-  const table = [['LABEL', 'BACKEND', 'KEY ID', 'CHAIN/CURVE', 'ADDRESS'], ...rows];
+  const table = [['LABEL', 'BACKEND', 'KEY ID', 'CHAIN/CURVE', 'ORIGIN', 'ADDRESS'], ...rows];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   for (const r of table) io.out(r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   return 0;

@@ -5,6 +5,7 @@ import { canRead, canSign } from '../auth/scopes.js';
 import type { SignerServices } from '../runtime/signer-services.js';
 import { createBearerAuth, identityOf } from './bearer-auth.js';
 import { jsonBody } from './json-body.js';
+import { keyOriginFields } from './key-origin-fields.js';
 import { adminPolicySnapshot, objectIdOf, withOriginalPolicyFields } from './original-wire.js';
 import { requestId } from './request-id.js';
 import { allowedMethods, type RouteSpec } from './route-table.js';
@@ -196,6 +197,8 @@ export function createApp(s: SignerServices): express.Express {
   route('GET', '/keys', keysAuth, async (_req, res) => {
     const scopes = (identityOf(res) as ReturnType<typeof identityOf> | undefined)?.scopes;
     const out = [];
+    // origin and attestation of configured keys, where their backend reports them (listing reused for a few seconds)
+    const reported = new Map((await s.backend.discover().catch(() => ({ keys: [] }))).keys.map((k) => [`${k.backend}\u0000${k.id}`, k]));
     for (const label of s.keys().labels()) {
       if (scopes && !canRead(scopes, label)) continue;
       const entry = s.keys().get(label)!;
@@ -213,6 +216,7 @@ export function createApp(s: SignerServices): express.Express {
         derivation_path: entry.config.derivationPath ?? null,
         public_key_b64: resolved ? toBase64(resolved.publicKey) : null,
         backend: entry.config.backend,
+        ...keyOriginFields(reported.get(`${entry.config.backend}\u0000${entry.config.keyId}`)),
       });
     }
     // keys the backends hold that no label maps to: listed for an operator to map (a token limited to some labels
@@ -241,6 +245,7 @@ export function createApp(s: SignerServices): express.Express {
           backend: k.backend,
           curve: k.curve,
           ...(k.backendLabel ? { backend_label: k.backendLabel } : {}),
+          ...keyOriginFields(k),
         });
       }
     }

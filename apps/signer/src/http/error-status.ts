@@ -83,6 +83,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.pairingRateLimited]: 429,
   // fleet mode: the shared state store is unreachable (signing fails closed)
   [ErrorCode.stateUnavailable]: 503,
+  [ErrorCode.attestationFailed]: 422,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

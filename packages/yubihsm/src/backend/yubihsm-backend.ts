@@ -5,6 +5,7 @@ import {
   type BackendKey,
   type Curve,
   type KeyBackend,
+  type KeyOrigin,
   type KeyRef,
   type Secp256k1Signature,
   type SignOptions,
@@ -12,6 +13,7 @@ import {
 } from '@openkms/core';
 import { Algorithm } from '../protocol/algorithm.js';
 import { domainMask, type Domains } from '../protocol/domains.js';
+import { describeOrigin } from '../protocol/origin.js';
 import { DeviceErrorCode } from '../protocol/device-error-code.js';
 import { YubiHsmDeviceError, YubiHsmProtocolError } from '../protocol/errors.js';
 import { maxSessionPayloadLength } from '../protocol/frame.js';
@@ -235,15 +237,25 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
           for (const e of entries) {
             let info: KeyInfo;
             let label: string;
+            let origin: number;
             try {
               const objectInfo = await pool.getObjectInfo(e.id, 'asymmetric-key');
               label = objectInfo.label;
+              origin = objectInfo.origin;
               info = await fetchKey(pool, e.id);
             } catch (err) {
               if (err instanceof YubiHsmDeviceError && err.code === DeviceErrorCode.OBJECT_NOT_FOUND) continue; // deleted meanwhile
               throw err;
             }
-            out.push({ id: formatKeyId(e.id), curve: info.curve, publicKey: info.publicKey, ...(label ? { backendLabel: label } : {}) });
+            out.push({
+              id: formatKeyId(e.id),
+              curve: info.curve,
+              publicKey: info.publicKey,
+              ...(label ? { backendLabel: label } : {}),
+              origin: keyOrigin(origin),
+              // every asymmetric key can be attested by the device's attestation key (SignAttestationCertificate)
+              attestation: true,
+            });
           }
         }
         return out.sort((a, b) => a.id.localeCompare(b.id));
@@ -369,6 +381,12 @@ export function createYubiHsmBackend(options: YubiHsmBackendOptions): YubiHsmBac
     },
   };
   return backend;
+}
+
+/** GetObjectInfo origin → the BackendKey origin (a key restored from a wrap is imported-wrapped, whatever it was before). */
+export function keyOrigin(origin: number): KeyOrigin {
+  const o = describeOrigin(origin);
+  return o.wrapped ? 'imported-wrapped' : o.generated ? 'generated' : 'imported';
 }
 
 function checkLength(bytes: Uint8Array, n: number): Uint8Array {

@@ -1,10 +1,17 @@
+import { DecryptOaep, type DecryptOaepRequest } from '../commands/asymmetric/decrypt-oaep.js';
+import { DecryptPkcs1 } from '../commands/asymmetric/decrypt-pkcs1.js';
+import { DeriveEcdh } from '../commands/asymmetric/derive-ecdh.js';
+import { SignPkcs1 } from '../commands/asymmetric/sign-pkcs1.js';
+import { SignPss, type SignPssRequest } from '../commands/asymmetric/sign-pss.js';
 import { GenerateAsymmetricKey } from '../commands/asymmetric/generate-asymmetric-key.js';
 import { GetPublicKey, type PublicKeyResponse } from '../commands/asymmetric/get-public-key.js';
 import { PutAsymmetricKey } from '../commands/asymmetric/put-asymmetric-key.js';
 import { SignEcdsa } from '../commands/asymmetric/sign-ecdsa.js';
 import { SignEddsa } from '../commands/asymmetric/sign-eddsa.js';
+import { SignAttestationCertificate } from '../commands/attestation/sign-attestation-certificate.js';
 import { GetLogEntries, type LogEntries } from '../commands/audit/get-log-entries.js';
 import { SetLogIndex } from '../commands/audit/set-log-index.js';
+import { ChangeAuthenticationKey } from '../commands/authentication-key/change-authentication-key.js';
 import { PutAuthenticationKey } from '../commands/authentication-key/put-authentication-key.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import { BlinkDevice } from '../commands/device/blink-device.js';
@@ -13,14 +20,23 @@ import { GetOption } from '../commands/device/get-option.js';
 import { GetPseudoRandom } from '../commands/device/get-pseudo-random.js';
 import { ResetDevice } from '../commands/device/reset-device.js';
 import { SetOption } from '../commands/device/set-option.js';
+import { GenerateHmacKey } from '../commands/hmac/generate-hmac-key.js';
+import { PutHmacKey } from '../commands/hmac/put-hmac-key.js';
+import { SignHmac } from '../commands/hmac/sign-hmac.js';
+import { VerifyHmac } from '../commands/hmac/verify-hmac.js';
 import { DeleteObject } from '../commands/object/delete-object.js';
 import { GetObjectInfo, type ObjectInfo } from '../commands/object/get-object-info.js';
 import { ListObjects, type ListObjectsFilter, type ObjectEntry } from '../commands/object/list-objects.js';
 import type { ObjectParamsInput } from '../commands/object/object-params.js';
+import { GetOpaque } from '../commands/opaque/get-opaque.js';
+import { PutOpaque } from '../commands/opaque/put-opaque.js';
+import { DecryptCbc, DecryptEcb, EncryptCbc, EncryptEcb } from '../commands/symmetric/aes-block-cipher.js';
+import { GenerateSymmetricKey, PutSymmetricKey } from '../commands/symmetric/put-symmetric-key.js';
 import { ExportWrapped } from '../commands/wrap/export-wrapped.js';
 import { GenerateWrapKey } from '../commands/wrap/generate-wrap-key.js';
 import { ImportWrapped, type ImportWrappedResponse } from '../commands/wrap/import-wrapped.js';
 import { PutWrapKey } from '../commands/wrap/put-wrap-key.js';
+import { UnwrapData, WrapData } from '../commands/wrap/wrap-data.js';
 import type { Capabilities } from '../protocol/capability.js';
 import type { DeviceOptionName } from '../protocol/device-option.js';
 import { YubiHsmProtocolError } from '../protocol/errors.js';
@@ -113,6 +129,51 @@ export abstract class YubiHsmCommandMethods {
     return this.send(SignEddsa, { id, message }, opts);
   }
 
+  /** RSASSA-PKCS1-v1_5 over a digest (the device adds the DigestInfo). */
+  signPkcs1(id: number, digest: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignPkcs1, { id, digest }, opts);
+  }
+
+  /** RSASSA-PSS over a digest. */
+  signPss(request: SignPssRequest, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignPss, request, opts);
+  }
+
+  decryptPkcs1(id: number, ciphertext: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DecryptPkcs1, { id, ciphertext }, opts);
+  }
+
+  decryptOaep(request: DecryptOaepRequest, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DecryptOaep, request, opts);
+  }
+
+  /** ECDH with key `id` and a peer's uncompressed public key; returns the shared secret (x coordinate). */
+  deriveEcdh(id: number, publicKey: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DeriveEcdh, { id, publicKey }, opts);
+  }
+
+  async putHmacKey(o: NewObjectOptions & { readonly key: Uint8Array }, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutHmacKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async generateHmacKey(o: NewObjectOptions, opts?: CallOptions): Promise<number> {
+    return (await this.send(GenerateHmacKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  signHmac(id: number, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignHmac, { id, data }, opts);
+  }
+
+  verifyHmac(id: number, mac: Uint8Array, data: Uint8Array, opts?: CallOptions): Promise<boolean> {
+    return this.send(VerifyHmac, { id, mac, data }, opts);
+  }
+
+  /** Replaces the session's own authentication key (id `id`) with a new password or raw halves. */
+  async changeAuthenticationKey(id: number, secret: AuthKeySecret, opts?: CallOptions): Promise<number> {
+    const key = authKeyFromSecret(secret);
+    return (await this.send(ChangeAuthenticationKey, { id, encKey: key.encKey, macKey: key.macKey }, opts)).id;
+  }
+
   /** Creates an authentication key from a password or raw halves. */
   async putAuthenticationKey(o: PutAuthenticationKeyOptions, opts?: CallOptions): Promise<number> {
     const key = authKeyFromSecret(o.secret);
@@ -141,6 +202,56 @@ export abstract class YubiHsmCommandMethods {
 
   importWrapped(wrapKeyId: number, wrapped: Uint8Array, opts?: CallOptions): Promise<ImportWrappedResponse> {
     return this.send(ImportWrapped, { wrapKeyId, wrapped }, opts);
+  }
+
+  /**
+   * An X.509 certificate (DER) of key `id`'s public key with Yubico's attestation extensions, signed by
+   * `attestationKeyId` (default 0: the device's factory attestation key, whose certificate is opaque object 0).
+   */
+  signAttestationCertificate(id: number, attestationKeyId = 0, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(SignAttestationCertificate, { id, attestationKeyId }, opts);
+  }
+
+  /** An opaque object's bytes (id 0: the device attestation certificate). */
+  getOpaque(id: number, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(GetOpaque, { id }, opts);
+  }
+
+  async putOpaque(o: NewObjectOptions & { readonly data: Uint8Array }, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutOpaque, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async putSymmetricKey(o: NewObjectOptions & { readonly key: Uint8Array }, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutSymmetricKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async generateSymmetricKey(o: NewObjectOptions, opts?: CallOptions): Promise<number> {
+    return (await this.send(GenerateSymmetricKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  encryptEcb(id: number, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(EncryptEcb, { id, data }, opts);
+  }
+
+  decryptEcb(id: number, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DecryptEcb, { id, data }, opts);
+  }
+
+  encryptCbc(id: number, iv: Uint8Array, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(EncryptCbc, { id, iv, data }, opts);
+  }
+
+  decryptCbc(id: number, iv: Uint8Array, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(DecryptCbc, { id, iv, data }, opts);
+  }
+
+  /** AES-CCM encrypts `data` under a wrap key: nonce(13) ‖ ciphertext ‖ tag(16). */
+  wrapData(wrapKeyId: number, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(WrapData, { wrapKeyId, data }, opts);
+  }
+
+  unwrapData(wrapKeyId: number, wrapped: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(UnwrapData, { wrapKeyId, wrapped }, opts);
   }
 
   deleteObject(id: number, type: ObjectTypeName | number, opts?: CallOptions): Promise<void> {

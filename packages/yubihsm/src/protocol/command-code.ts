@@ -47,6 +47,12 @@ export const CommandCode = {
   signEddsa: 0x6a,
   blinkDevice: 0x6b,
   changeAuthenticationKey: 0x6c,
+  putSymmetricKey: 0x6d,
+  generateSymmetricKey: 0x6e,
+  decryptEcb: 0x6f,
+  encryptEcb: 0x70,
+  decryptCbc: 0x71,
+  encryptCbc: 0x72,
   error: 0x7f,
 } as const;
 
