@@ -487,7 +487,7 @@ function observeBudgets(metrics: SignerMetrics, engine: PolicyEngine, labels: re
   for (const label of labels) {
     let spend;
     try {
-      spend = engine.view(label).runtime.spend;
+      spend = engine.budgets(label);
     } catch {
       continue; // a label the engine does not know (yet): nothing to report
     }
