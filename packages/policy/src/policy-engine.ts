@@ -267,16 +267,18 @@ export class PolicyEngine {
     const keySwitch = this.runtime.isKeyEnabled(label);
     const counts = Object.fromEntries(
       RATE_WINDOWS.map((w) => {
-        const times = state.signTimes(label, now - w.ms);
+        // a count and two binary searches: no copy of the window's sign times
+        const since = now - w.ms;
         const limit = policy[w.field];
-        const used = times.length;
+        const used = state.signCount(label, since);
         // the (used - limit + 1)-th oldest signature has to leave the window before the next one is allowed
-        const blocking = limit !== undefined && used >= limit ? times[used - limit]! : undefined;
+        const blocking = limit !== undefined && used >= limit ? state.signTimeAt(label, since, used - limit) : undefined;
+        const oldest = used === 0 ? undefined : state.signTimeAt(label, since, 0);
         const view: SignCountView = {
           limit: limit ?? null,
           used,
           window_secs: w.ms / 1000,
-          resets_at: used === 0 ? null : new Date(times[0]! + w.ms).toISOString(),
+          resets_at: oldest === undefined ? null : new Date(oldest + w.ms).toISOString(),
           retry_after_secs: blocking === undefined ? 0 : Math.max(1, Math.ceil((blocking + w.ms - now) / 1000)),
         };
         return [w.view, view];
@@ -308,6 +310,23 @@ export class PolicyEngine {
       policy,
       runtime: { global_enabled: globalEnabled, key_switch_enabled: keySwitch, sign_counts: counts, spend },
     };
+  }
+
+  /**
+   * What is spent of each asset in the rolling 24 h window and what is left of its cap (null without one): the
+   * `spend` part of `view` without the reset times, for the budget metrics after every signature. It copies no
+   * window (the store's running totals), so its cost does not grow with the number of signatures in the window.
+   */
+  budgets(label: string): { readonly asset: string; readonly spent: bigint; readonly remaining: bigint | null }[] {
+    const compiled = this.#compiled(label);
+    const since = this.#now() - DAY_MS;
+    const assets = new Set(compiled.windowCaps.keys());
+    for (const asset of this.state.spentAssets(label, since)) assets.add(asset);
+    return [...assets].sort().map((asset) => {
+      const spent = this.state.spent(label, asset, since);
+      const cap = compiled.windowCaps.get(asset);
+      return { asset, spent, remaining: cap === undefined ? null : cap > spent ? cap - spent : 0n };
+    });
   }
 
   /**

@@ -46,10 +46,19 @@ console.log(
 );
 try {
   if (args.rss) {
+    const memory = async () => {
+      signer.send({ type: 'memory' });
+      const m = await new Promise<NodeJS.MemoryUsage>((res) =>
+        signer.once('message', (msg: { type: string; memory: NodeJS.MemoryUsage }) => msg.type === 'memory' && res(msg.memory)),
+      );
+      return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v / 2 ** 20, 1)]));
+    };
     const idle = rssMb(signer.pid!);
+    const idleGc = await memory();
     const r = await runLoad({ ...o, connections: 32, amount: Number(args.rss) });
     await new Promise((res) => setTimeout(res, 500));
     console.log('rss', { ok: r.ok, idle: idle.rss, after: rssMb(signer.pid!) });
+    console.log('after a full GC (MB): idle', idleGc, 'after', await memory());
   } else {
     const seq = await sequential(o, 400);
     console.log('sequential p50', round(percentile(seq.latencies, 50), 3), 'p99', round(percentile(seq.latencies, 99), 3), seq.statuses);

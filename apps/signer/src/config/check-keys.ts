@@ -1,7 +1,7 @@
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner, type JsonSchema, type KeyBackendPlugin } from '@openkms/core';
 import { checkPolicyIds, parsePolicy, policyJsonSchemaFor, type KeyPolicy, type PolicyKeyConfig, type PolicyProblem } from '@openkms/policy';
 import type { ErrorObject } from 'ajv';
-import { compilePluginSchema, describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
+import { compilePluginSchema, compileSchema, describeError, errorPath } from '../validation/create-ajv.js';
 import { checkGatewayContracts } from './check-gateway.js';
 import { checkNetworks } from './check-networks.js';
 import { backendProblems } from './check-backends.js';
@@ -11,7 +11,7 @@ import type { KeyConfig, LoadedConfig, SignerConfig } from './signer-config.js';
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** Options of a plugin that declares no keyOptionsSchema: none are accepted (conservative; see the README). */
-const NO_OPTIONS: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
+export const NO_OPTIONS: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 
 const optionValidators = new WeakMap<ChainSigner<any, any>, Validator>();
 const policyValidators = new WeakMap<ChainSigner<any, any>, Validator>();
@@ -21,7 +21,7 @@ function compiled(cache: WeakMap<ChainSigner<any, any>, Validator>, plugin: Chai
   if (v === undefined) {
     try {
       // the policy schema is the signer's own (built by @openkms/policy from the plugin's aliases)
-      v = (fromPlugin ? compilePluginSchema(plugin, schema()) : sharedAjv().compile(schema())) as Validator;
+      v = (fromPlugin ? compilePluginSchema(plugin, schema()) : compileSchema(schema())) as Validator;
     } catch (err) {
       throw openKmsError(ErrorCode.pluginInvalid, `plugin for chain ${plugin.chain}: invalid JSON Schema (${(err as Error).message.split('\n')[0]})`, {
         chain: plugin.chain,

@@ -3,8 +3,8 @@ import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import TOML from '@iarna/toml';
 import { ErrorCode, openKmsError } from '@openkms/core';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
+import type { ValidateFunction } from 'ajv';
+import { compileSchema, describeError, errorPath } from '../validation/create-ajv.js';
 import { configError, type ConfigProblem } from './config-problems.js';
 import { configSchema } from './config-schema.js';
 import type { BackendConfig, LoadedConfig, NetworkConfig, SignerConfig, UnboundKeyConfig } from './signer-config.js';
@@ -18,7 +18,7 @@ export const DEFAULT_DENIED_PER_MINUTE = 120;
 /** Default `networks.<name>.upstream_timeout_ms`: an upstream node call given up after this long (rpc_unavailable). */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5_000;
 
-let schemaValidator: ReturnType<Ajv2020['compile']> | undefined;
+let schemaValidator: ValidateFunction | undefined;
 
 /** Parses TOML text into a plain object. Throws config_invalid (path `(syntax)`) on a syntax error. */
 export function readConfigText(text: string, file: string): Raw {
@@ -39,7 +39,7 @@ export function readConfigText(text: string, file: string): Raw {
 
 /** Every error of `raw` against the signer's config schema (not only the first), with dotted paths. */
 export function schemaProblems(raw: unknown): ConfigProblem[] {
-  schemaValidator ??= sharedAjv().compile(configSchema());
+  schemaValidator ??= compileSchema(configSchema());
   if (schemaValidator(raw)) return [];
   return (schemaValidator.errors ?? []).map((e) => ({ path: errorPath(e), message: describeError(e) }));
 }

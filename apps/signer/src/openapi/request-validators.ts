@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { ErrorCode, openKmsError } from '@openkms/core';
 import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
 import type { OpenApiDocument } from './compose-openapi.js';
@@ -12,24 +13,41 @@ let instances = 0;
  * the "no branch of anyOf matched" wrapper of a nullable field (the failing branch's own error instead).
  */
 export class RequestValidators {
-  // the process's shared ajv (its meta-schema compiled once); each document under its own id (tests start many signers)
-  private readonly ajv = sharedAjv();
+  // the process's shared ajv; each document under its own id (tests start many signers). Added on the first check or
+  // warm-up, not at construction: ajv is then loaded after the signer listens.
+  private ajv: Ajv2020 | undefined;
   private readonly id = `${DOC_ID}/${++instances}`;
   private readonly cache = new Map<string, ValidateFunction>();
 
-  constructor(doc: OpenApiDocument) {
-    this.ajv.addSchema({ ...doc, $id: this.id });
+  constructor(private readonly doc: OpenApiDocument) {}
+
+  private shared(): Ajv2020 {
+    if (this.ajv === undefined) {
+      this.ajv = sharedAjv();
+      this.ajv.addSchema({ ...this.doc, $id: this.id });
+    }
+    return this.ajv;
   }
 
-  /** Validates `body` against `#/components/schemas/<name>`; throws invalid_request naming the field (details.path). */
-  check(schemaName: string, body: unknown): void {
+  /** Compiles the named schemas now (after the signer listens), so the first request does not pay for it. */
+  warm(schemaNames: readonly string[]): void {
+    for (const name of schemaNames) this.validator(name);
+  }
+
+  private validator(schemaName: string): ValidateFunction {
     let validate = this.cache.get(schemaName);
     if (!validate) {
-      const found = this.ajv.getSchema(`${this.id}#/components/schemas/${schemaName}`);
+      const found = this.shared().getSchema(`${this.id}#/components/schemas/${schemaName}`);
       if (!found) throw new Error(`no schema ${schemaName} in the OpenAPI document`);
       validate = found;
       this.cache.set(schemaName, validate);
     }
+    return validate;
+  }
+
+  /** Validates `body` against `#/components/schemas/<name>`; throws invalid_request naming the field (details.path). */
+  check(schemaName: string, body: unknown): void {
+    const validate = this.validator(schemaName);
     if (!validate(body)) {
       const error = mostUseful(validate.errors ?? []);
       const path = fieldPath(error, body);

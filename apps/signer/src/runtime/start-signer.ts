@@ -465,7 +465,14 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
 
     // the chains' decoders (imported lazily by their plugins) load now that /health answers; by default startSigner
     // resolves once they are loaded, so a caller's first sign request does not wait for them (nor spend its deadline)
-    const decoders = prepareChains(chains, config, logger);
+    const decoders = prepareChains(chains, config, logger).then(() => {
+      // the sign routes' request validators too (ajv is loaded only now; the start-up schemas were precompiled)
+      try {
+        validators.warm([...chains.keys()].map((chain) => `SignRequest.${chain}`));
+      } catch (err) {
+        logger.error({ message: (err as Error).message }, 'request validators could not be compiled; they are compiled on first use');
+      }
+    });
     if (opts.awaitDecoders !== false) await decoders;
     return { url, port: listener.port, logger, simulated: health.simulated, reload: () => reload(undefined, 'api'), close };
   } catch (err) {
@@ -504,7 +511,7 @@ function observeBudgets(metrics: SignerMetrics, engine: PolicyEngine, labels: re
   for (const label of labels) {
     let spend;
     try {
-      spend = engine.view(label).runtime.spend;
+      spend = engine.budgets(label);
     } catch {
       continue; // a label the engine does not know (yet): nothing to report
     }

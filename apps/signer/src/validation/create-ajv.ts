@@ -1,20 +1,34 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { precompiledValidator } from './precompiled-validators.js';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+// ajv and ajv-formats are CommonJS, loaded on the first compile (not at import): a signer started from built output
+// finds its start-up schemas precompiled (precompiled-validators.ts) and loads neither before it listens.
+const require = createRequire(import.meta.url);
 
 /**
  * One ajv configuration for config files, request bodies and overlays (JSON Schema draft 2020-12, as OpenAPI 3.1).
  * `allErrors` (config files) reports every error instead of the first. `validateSchema: false` skips checking each
- * schema against the JSON Schema meta-schema before compiling it.
+ * schema against the JSON Schema meta-schema before compiling it. `source` keeps the generated code, for
+ * ajv's standalone output (the build's precompiled validators).
  */
-export function createAjv(opts: { allErrors?: boolean; validateSchema?: boolean } = {}): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: opts.allErrors ?? false, strict: false, validateFormats: true, validateSchema: opts.validateSchema ?? true });
+export function createAjv(opts: { allErrors?: boolean; validateSchema?: boolean; source?: boolean } = {}): Ajv2020 {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as (ajv: Ajv2020) => Ajv2020;
+  const ajv = new Ajv({
+    allErrors: opts.allErrors ?? false,
+    strict: false,
+    validateFormats: true,
+    validateSchema: opts.validateSchema ?? true,
+    ...(opts.source ? { code: { source: true } } : {}),
+  });
   addFormats(ajv);
   return ajv;
 }
+
+/** The options of the shared instance (the build's precompiled validators are generated with the same). */
+export const SHARED_AJV_OPTIONS = { allErrors: true, validateSchema: false } as const;
 
 let shared: Ajv2020 | undefined;
 
@@ -27,7 +41,25 @@ let shared: Ajv2020 | undefined;
  * (compilePluginSchema).
  */
 export function sharedAjv(): Ajv2020 {
-  return (shared ??= createAjv({ allErrors: true, validateSchema: false }));
+  return (shared ??= createAjv(SHARED_AJV_OPTIONS));
+}
+
+let runtimeCompiles = 0;
+
+/** How many schemas this process compiled with ajv (not found precompiled); tests check the start-up compiles none. */
+export function runtimeCompileCount(): number {
+  return runtimeCompiles;
+}
+
+/**
+ * The validator of one of the signer's own schemas (config file, key policies): the build's precompiled one when
+ * there is one for exactly this schema, else compiled by the shared instance.
+ */
+export function compileSchema(schema: object): ValidateFunction {
+  const pre = precompiledValidator(schema);
+  if (pre !== undefined) return pre;
+  runtimeCompiles++;
+  return sharedAjv().compile(schema);
 }
 
 const firstParty = new WeakSet<object>();
@@ -42,8 +74,10 @@ export function trustPluginSchemas(plugin: object): void {
  * plugin's schema is first checked against the JSON Schema meta-schema; throws with ajv's message when it is invalid.
  */
 export function compilePluginSchema(plugin: object, schema: object): ValidateFunction {
+  if (firstParty.has(plugin)) return compileSchema(schema);
   const ajv = sharedAjv();
-  if (!firstParty.has(plugin) && !ajv.validateSchema(schema)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+  if (!ajv.validateSchema(schema)) throw new Error(`schema is invalid: ${ajv.errorsText(ajv.errors)}`);
+  runtimeCompiles++;
   return ajv.compile(schema);
 }
 
