@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { ErrorCode, openKmsError, type IntentSummary } from '@openkms/core';
+import type { IntentSummary } from '@openkms/core';
 import { describeIntent, type AssetUnits } from '../approvals/describe-intent.js';
-import { loadConfig } from '../config/load-config.js';
-import { userPath, type CliIo } from './cli-context.js';
+import { type CliIo } from './cli-context.js';
+import { CliHttpError, signerAdminClient } from './signer-admin-client.js';
 import { flag, parseArgs, UsageError } from './parse-args.js';
 
 export const APPROVALS_HELP = `openkms approvals list|show ID|approve ID|deny ID [--reason TEXT] (--config FILE | --url URL) [--token-file FILE] [--json]
@@ -41,26 +40,7 @@ export async function approvalsCommand(argv: string[], io: CliIo): Promise<numbe
     return args.flags.has('help') ? 0 : 2;
   }
   if (sub !== 'list' && !id) throw new UsageError(`approvals ${sub} needs an approval id`);
-  const url = await signerUrl(flag(args, 'url'), flag(args, 'config'));
-  const tokenFile = flag(args, 'token-file');
-  const token = tokenFile ? readFileSync(userPath(tokenFile), 'utf8').trim() : process.env.OPENKMS_TOKEN;
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, url), {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (err) {
-      throw openKmsError(ErrorCode.backendUnavailable, `cannot reach the signer at ${url} (${(err as Error).message})`, { url });
-    }
-    const json = (await res.json().catch(() => undefined)) as { error?: string; code?: string } | undefined;
-    if (!res.ok)
-      throw new CliHttpError(`${method} ${path} answered ${res.status}${json?.error ? `: ${json.error}` : ''}${json?.code ? ` [${json.code}]` : ''}`);
-    return json;
-  };
+  const call = await signerAdminClient('approvals', args);
   try {
     const path = `/admin/approvals${id ? `/${encodeURIComponent(id)}` : ''}`;
     const result =
@@ -104,14 +84,4 @@ export function showApproval(r: ApprovalRow): string[] {
     'what it does:',
     ...describeIntent(r.intent, r.assets).map((l) => `  ${l}`),
   ];
-}
-
-class CliHttpError extends Error {}
-
-async function signerUrl(url: string | undefined, config: string | undefined): Promise<string> {
-  if (url) return url;
-  if (!config) throw new UsageError('approvals needs --config FILE or --url URL');
-  const c = await loadConfig(userPath(config));
-  const host = c.server.host === '0.0.0.0' ? '127.0.0.1' : c.server.host === '::' ? '::1' : c.server.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${c.server.port}`;
 }

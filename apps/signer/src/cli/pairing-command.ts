@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { ErrorCode, openKmsError } from '@openkms/core';
-import { loadConfig } from '../config/load-config.js';
-import { userPath, type CliIo } from './cli-context.js';
+import { type CliIo } from './cli-context.js';
+import { CliHttpError, signerAdminClient } from './signer-admin-client.js';
 import { flag, flagList, parseArgs, UsageError } from './parse-args.js';
 
 export const PAIRING_HELP = `openkms pairing list|show ID|approve ID --code CODE [--label L…] [--scope S…]|deny ID [--reason TEXT]
@@ -34,8 +32,6 @@ interface PairingRow {
   readonly message?: string;
 }
 
-class CliHttpError extends Error {}
-
 export async function pairingCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { options: ['config', 'url', 'token-file', 'reason', 'code', 'label', 'scope'], booleans: ['json'] });
   const [sub, id] = args.positionals;
@@ -46,26 +42,7 @@ export async function pairingCommand(argv: string[], io: CliIo): Promise<number>
   if (sub !== 'list' && !id) throw new UsageError(`pairing ${sub} needs a pairing id`);
   const code = flag(args, 'code');
   if (sub === 'approve' && !code) throw new UsageError('pairing approve needs --code (the code the agent shows)');
-  const url = await signerUrl(flag(args, 'url'), flag(args, 'config'));
-  const tokenFile = flag(args, 'token-file');
-  const token = tokenFile ? readFileSync(userPath(tokenFile), 'utf8').trim() : process.env.OPENKMS_TOKEN;
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, url), {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (err) {
-      throw openKmsError(ErrorCode.backendUnavailable, `cannot reach the signer at ${url} (${(err as Error).message})`, { url });
-    }
-    const json = (await res.json().catch(() => undefined)) as { error?: string; code?: string } | undefined;
-    if (!res.ok)
-      throw new CliHttpError(`${method} ${path} answered ${res.status}${json?.error ? `: ${json.error}` : ''}${json?.code ? ` [${json.code}]` : ''}`);
-    return json;
-  };
+  const call = await signerAdminClient('pairing', args);
   try {
     const path = `/admin/pairing${id ? `/${encodeURIComponent(id)}` : ''}`;
     let result: unknown;
@@ -110,12 +87,4 @@ export function showPairing(r: PairingRow): string[] {
     ...(r.decided_by ? [`decided by ${r.decided_by}`] : []),
     ...(r.granted_scopes ? [`granted: ${r.granted_scopes.join(', ')}${r.delivered_at ? ` (delivered ${r.delivered_at})` : ' (not fetched yet)'}`] : []),
   ];
-}
-
-async function signerUrl(url: string | undefined, config: string | undefined): Promise<string> {
-  if (url) return url;
-  if (!config) throw new UsageError('pairing needs --config FILE or --url URL');
-  const c = await loadConfig(userPath(config));
-  const host = c.server.host === '0.0.0.0' ? '127.0.0.1' : c.server.host === '::' ? '::1' : c.server.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${c.server.port}`;
 }
