@@ -1,15 +1,13 @@
 import type { DestinationStream, Logger } from 'pino';
-import { ErrorCode, isOpenKmsError, openKmsError, type ChainSigner } from '@openkms/core';
+import { ErrorCode, isOpenKmsError, type ChainSigner } from '@openkms/core';
 import { openAuditLog, loadAuditKey, type AuditIo, type AuditLog } from '@openkms/audit';
-import { PolicyEngine, type PolicyKeyConfig } from '@openkms/policy';
+import { PolicyEngine } from '@openkms/policy';
 import type { Transport } from '@openkms/yubihsm';
 import { DenialBudget } from '../auth/denial-budget.js';
 import { assertSecretFile } from '../auth/secret-file.js';
-import { TokenFileWatcher, diffTokenStores, type TokenChange } from '../auth/token-file-watcher.js';
-import type { TokenIdentity } from '../auth/token-store.js';
-import { bindConfig, policyKeyConfig } from '../config/check-keys.js';
+import { TokenFileWatcher } from '../auth/token-file-watcher.js';
+import { bindConfig } from '../config/check-keys.js';
 import { loadConfig } from '../config/load-config.js';
-import type { SignerConfig } from '../config/signer-config.js';
 import { createApp } from '../http/create-app.js';
 import { startApprovals } from '../approvals/start-approvals.js';
 import { pairingFileOf } from '../pairing/pairing-file.js';
@@ -27,16 +25,21 @@ import { SignPipeline } from '../pipeline/sign-pipeline.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
 import { loadBackendPlugins } from '../plugins/load-backend-plugins.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
+import { createAuditAdmin } from './admin-audit.js';
+import { createAdminOperations } from './admin-operations.js';
+import { createConfigReloader, type ReloadableParts } from './config-reloader.js';
+import { policyKeys } from './policy-keys.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
 import { startStateStores } from './start-state-store.js';
+import { createTokenFileAuditing } from './token-file-auditing.js';
 import { createGatewayServices } from './gateway-services.js';
 import { registeredContractsContext } from './registered-contracts-context.js';
 import { createRpcServices } from './rpc-services.js';
 import { observeBackends, startKeyBackends } from './start-key-backends.js';
 import { prepareChains, prepareGatewayChains } from './prepare-chains.js';
 import { warnPolicyDeprecations } from './policy-deprecation-warnings.js';
-import type { AdminOperations, SignerServices } from './signer-services.js';
+import type { SignerServices } from './signer-services.js';
 
 export interface StartSignerOptions {
   readonly configFile: string;
@@ -71,14 +74,6 @@ export interface RunningSigner {
   close(): Promise<void>;
 }
 
-/** The policy engine's view of the keys: policy, plus the chain plugin's aliases and id checks (bindConfig found a plugin for each). */
-function policyKeys(config: SignerConfig, chains: ReadonlyMap<string, ChainSigner<any, any>>): Record<string, PolicyKeyConfig> {
-  const out: Record<string, PolicyKeyConfig> = {};
-  for (const [label, k] of Object.entries(config.keys)) out[label] = policyKeyConfig(k, chains.get(k.chain)!);
-  return out;
-}
-
-/** The composition root: config → plugins → backend → audit → policy → HTTP. */
 export async function startSigner(opts: StartSignerOptions): Promise<RunningSigner> {
   const loaded = await loadConfig(opts.configFile);
   const logger = createLogger({
@@ -227,145 +222,32 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
           .catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not audit a denial-budget summary')),
     );
 
-    const auditAdmin = (actor: TokenIdentity | undefined, requestId: string, action: string, details: Record<string, unknown>, label?: string) =>
-      audit.append(
-        { request_id: requestId, token_name: actor?.name ?? 'signal', decision: 'admin', action, ...(label ? { label } : {}), details },
-        { durable: true },
-      );
+    const auditAdmin = createAuditAdmin(audit);
+    const tokenAuditing = createTokenFileAuditing(audit, logger);
+    let tokens = new TokenFileWatcher(config.auth.tokenFile, tokenAuditing.handlers);
 
-    // tokens: `openkms token create/revoke` rewrite the file; the signer picks each change up at the next request
-    // (or reload) and audits it. The CLI never writes the audit log itself: the signer is its only writer.
-    const auditTokenChanges = (changes: readonly TokenChange[], requestId: string) => {
-      for (const c of changes) {
-        logger.info({ action: c.action, name: c.name, scopes: c.scopes }, 'token file changed');
-        audit
-          .append(
-            { request_id: requestId, decision: 'admin', action: c.action, details: { name: c.name, scopes: c.scopes, source: 'token_file' } },
-            { durable: true },
-          )
-          .catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not audit a token change'));
-      }
-    };
-    const auditTokenFile = (action: string, details: Record<string, string>) =>
-      audit
-        .append({ request_id: 'token-file', decision: 'admin', action, details: { source: 'token_file', ...details } }, { durable: true })
-        .catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not audit a token file event'));
-    const tokenHandlers = {
-      onChange: (changes: readonly TokenChange[]) => auditTokenChanges(changes, 'token-file'),
-      onError: (err: unknown) => {
-        const code = isOpenKmsError(err) ? err.code : 'internal_error';
-        logger.error({ code, message: (err as Error).message }, 'token file change rejected; every token is refused until it is fixed');
-        void auditTokenFile('token_file_rejected', { code });
+    const live: ReloadableParts = {
+      get config() {
+        return config;
       },
-      onRecover: () => {
-        logger.info('token file valid again; tokens are accepted');
-        void auditTokenFile('token_file_restored', {});
+      set config(next) {
+        config = next;
+      },
+      get keys() {
+        return keys;
+      },
+      set keys(next) {
+        keys = next;
+      },
+      get tokens() {
+        return tokens;
+      },
+      set tokens(next) {
+        tokens = next;
       },
     };
-    let tokens = new TokenFileWatcher(config.auth.tokenFile, tokenHandlers);
-
-    const startupRaw = config.raw;
-    let reloading: Promise<{ keys: string[]; restartRequired: string[] }> | undefined;
-    let queued: Promise<{ keys: string[]; restartRequired: string[] }> | undefined;
-    const reload = async (actor: TokenIdentity | undefined, requestId: string): Promise<{ keys: string[]; restartRequired: string[] }> => {
-      // a reload asked for while one runs may be about a newer file: it runs once more afterwards (never dropped);
-      // the requests that arrive meanwhile share that one run
-      if (reloading) {
-        queued ??= reloading
-          .catch(() => undefined)
-          .then(() => {
-            queued = undefined;
-            return reload(actor, requestId);
-          });
-        return queued;
-      }
-      reloading = (async () => {
-        try {
-          const nextLoaded = await loadConfig(config.file);
-          await prepareGatewayChains(chains, nextLoaded);
-          const next = bindConfig(nextLoaded, chains, backendKinds);
-          // all or nothing: everything that can fail is prepared first; the policy engine switches last
-          const nextKeys = keys.replace(next.keys, chains);
-          const nextTokens = new TokenFileWatcher(next.auth.tokenFile, tokenHandlers);
-          const nextListener = listener.prepareReload(next);
-          engine.reload(policyKeys(next, chains));
-          warnPolicyDeprecations(logger, next);
-          const restartRequired = [...restartOnlyChanges(startupRaw, next.raw), ...nextListener.restartRequired];
-          nextListener.apply();
-          config = next;
-          logger.level = next.logging.level;
-          keys = nextKeys;
-          const tokenChanges = diffTokenStores(tokens.store, nextTokens.store);
-          tokens = nextTokens;
-          await keys.resolveAll();
-          await auditAdmin(actor, requestId, 'reload', { ok: true, keys: keys.labels(), restart_required: restartRequired });
-          auditTokenChanges(tokenChanges, requestId);
-          logger.info({ request_id: requestId, keys: keys.labels() }, 'configuration reloaded');
-          if (restartRequired.length > 0)
-            logger.warn({ request_id: requestId, restart_required: restartRequired }, 'these settings changed but apply only after a restart');
-          return { keys: keys.labels(), restartRequired };
-        } catch (err) {
-          await auditAdmin(actor, requestId, 'reload', { ok: false, code: isOpenKmsError(err) ? err.code : 'internal_error' }).catch(() => undefined);
-          logger.error(
-            { request_id: requestId, code: isOpenKmsError(err) ? err.code : 'internal_error', message: (err as Error).message },
-            'reload rejected; the running configuration stays',
-          );
-          throw isOpenKmsError(err) ? err : openKmsError(ErrorCode.configInvalid, (err as Error).message, {});
-        } finally {
-          reloading = undefined;
-        }
-      })();
-      return reloading;
-    };
-
-    /**
-     * Applies an admin change and audits it with its outcome. A change that fails (an invalid overlay, a state file
-     * that cannot be written — a disable still holds in memory then) is audited too, with ok: false and the code.
-     */
-    const adminChange = async (
-      actor: TokenIdentity,
-      requestId: string,
-      action: string,
-      details: Record<string, unknown>,
-      label: string | undefined,
-      change: () => unknown,
-    ) => {
-      try {
-        await change();
-      } catch (err) {
-        await auditAdmin(actor, requestId, action, { ...details, ok: false, code: isOpenKmsError(err) ? err.code : 'internal_error' }, label).catch(
-          (e: unknown) => logger.error({ action, message: (e as Error).message }, 'could not audit a failed admin action'),
-        );
-        throw err;
-      }
-      await auditAdmin(actor, requestId, action, { ...details, ok: true }, label);
-    };
-    const admin: AdminOperations = {
-      async setGlobalEnabled(enabled, actor, requestId) {
-        await adminChange(actor, requestId, enabled ? 'global_enable' : 'global_disable', { enabled }, undefined, () =>
-          stores.change(() => runtime.setGlobalEnabled(enabled)),
-        );
-        return { enabled };
-      },
-      async setKeyEnabled(label, enabled, actor, requestId) {
-        await adminChange(actor, requestId, enabled ? 'key_enable' : 'key_disable', { enabled }, label, () =>
-          stores.change(() => runtime.setKeyEnabled(label, enabled)),
-        );
-        return { label, enabled };
-      },
-      getOverlay(label) {
-        return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
-      },
-      async patchOverlay(label, patch, actor, requestId) {
-        await adminChange(actor, requestId, 'policy_overlay_patch', { patch }, label, () => stores.change(() => engine.patchOverlay(label, patch)));
-        return (runtime.getOverlay(label) ?? {}) as Record<string, unknown>;
-      },
-      async clearOverlay(label, actor, requestId) {
-        await adminChange(actor, requestId, 'policy_overlay_clear', {}, label, () => stores.change(() => runtime.clearOverlay(label)));
-        return {};
-      },
-      reload,
-    };
+    const reload = createConfigReloader({ live, chains, backendKinds, engine, logger, listener: () => listener, tokenAuditing, auditAdmin });
+    const admin = createAdminOperations({ auditAdmin, logger, runtime, engine, stores, reload });
 
     let shuttingDown = false;
     const activity = { active: 0 };
@@ -479,31 +361,6 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     throw err;
   }
-}
-
-/**
- * Settings that are wired into long-lived parts at startup (listener, limits, audit log, state file, replay cache,
- * key backend, plugins). A reload applies keys, policies, tokens, the log level and the per-request settings; for
- * these it reports which changed, so the operator knows a restart is needed.
- */
-const RESTART_ONLY = [
-  'server.listen',
-  'server.max_in_flight',
-  'server.max_in_flight_per_backend',
-  'logging.file',
-  'audit',
-  'state',
-  'approvals',
-  'replay',
-  'backend',
-  'backends',
-  'plugins',
-];
-
-function restartOnlyChanges(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
-  const at = (root: Readonly<Record<string, unknown>>, path: string) =>
-    path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], root);
-  return RESTART_ONLY.filter((path) => JSON.stringify(at(before, path)) !== JSON.stringify(at(after, path)));
 }
 
 /** Rolling-window spend and what is left of each capped asset, from the policy engine's view of each key. */
