@@ -341,6 +341,8 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
         await checkpointer.write().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not write the counter checkpoint'));
         await audit.close().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'audit log close failed'));
         await backend.close().catch(() => undefined);
+        // the fleet's Redis connections (after the last commit above); nothing for the in-memory state
+        await stores.close().catch(() => undefined);
         logger.info('openKMS signer stopped');
         logger.flush?.();
       })());
