@@ -1,3 +1,4 @@
+import { denyReasonOf, optionalJsonBody } from '../http/optional-json-body.js';
 import type { Request, RequestHandler, Response } from 'express';
 import { ErrorCode, openKmsError, type OpenKmsError } from '@openkms/core';
 import { canApproveAny } from '../auth/scopes.js';
@@ -70,21 +71,11 @@ export function mountApprovalRoutes(s: SignerServices & { approvals?: ApprovalSe
     res.status(200).json(approvalView(r));
   });
   // the body ({"reason": "…"}) is optional
-  const optionalBody: RequestHandler = (req, res, next) => {
-    const length = req.get('content-length');
-    if ((length === undefined || length === '0') && req.get('transfer-encoding') === undefined) {
-      req.body = {};
-      next();
-      return;
-    }
-    h.body(req, res, next);
-  };
+  const optionalBody = optionalJsonBody(h.body);
+
   h.route('POST', '/admin/approvals/:id/deny', h.auth, requireApprover, optionalBody, async (req, res) => {
     const identity = identityOf(res);
-    const reason = (req.body as { reason?: unknown } | undefined)?.reason;
-    if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500)) {
-      throw openKmsError(ErrorCode.invalidRequest, 'reason must be a string of at most 500 characters', { path: 'reason' });
-    }
+    const reason = denyReasonOf(req.body);
     const r = await service().deny(idOf(req), { name: identity.name, scopes: identity.scopes }, String(res.locals.requestId), reason);
     res.status(200).json(approvalView(r));
   });

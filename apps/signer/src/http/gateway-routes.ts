@@ -6,6 +6,7 @@ import { chainRpcContext } from '../rpc/chain-rpc-context.js';
 import { identityOf } from './bearer-auth.js';
 import { httpStatusOf } from './error-status.js';
 import type { RouteSpec } from './route-table.js';
+import { hasNoBody } from './optional-json-body.js';
 import { readJsonBody } from './read-json-body.js';
 import { sendError } from './send-error.js';
 
@@ -30,8 +31,7 @@ const OWN_QUERY = new Set(['kld-from', 'sync', 'call', 'network']);
  */
 function gatewayBody(maxBytes: () => number): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const length = req.get('content-length');
-    if ((length === undefined || length === '0') && req.get('transfer-encoding') === undefined) {
+    if (hasNoBody(req)) {
       req.body = undefined;
       next();
       return;
