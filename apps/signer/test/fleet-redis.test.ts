@@ -1,83 +1,36 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
 import { redisMissing, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
-import { startTestSigner, type TestSigner } from './support/test-signer.js';
+import type { TestSigner } from './support/test-signer.js';
+import { postOnce, startTestFleet, type TestFleet } from './support/test-fleet.js';
 import { SOL, keyAddress, policyView, signSolana, solanaBody, withPolicy } from './support/policy-fixtures.js';
 
 const SYSTEM = '11111111111111111111111111111111';
 const skip = redisMissing();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** POST /sign/solana on a fresh connection (no keep-alive reuse races under 300 parallel requests). */
-function signOnce(s: TestSigner, body: unknown): Promise<{ status: number; json: any; text: string }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = httpRequest(
-      `${s.url}/sign/solana`,
-      {
-        method: 'POST',
-        agent: false,
-        headers: { authorization: `Bearer ${s.signerToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, json: JSON.parse(text) }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
 /** Fleet mode (issue 19): three signer instances, each on its own simulator with the same demo keys, share one Redis. */
 describe('fleet mode: three signers share budgets and kill switches through Redis', { skip }, () => {
   let redis: TestRedis;
   const fleet: TestSigner[] = [];
+  let testFleet: TestFleet | undefined;
   let from = '';
 
   before(async () => {
     redis = await startTestRedis();
-    // one demo (its keys, tokens, audit key), copied for the other instances: same keys on three simulators
-    const base = await startTestSigner();
-    await base.close({ keepDir: true });
     const policy = `max_signs_per_minute = 10\nper_tx_cap_lamports = "5000000000"\ndaily_cap_lamports = "1000000000000"\nallowed_programs = [{ id = "${SYSTEM}" }]`;
-    for (const id of ['A', 'B', 'C']) {
-      const dir = `${base.dir}-${id}`;
-      cpSync(base.dir, dir, { recursive: true });
-      rmSync(join(dir, 'audit'), { recursive: true, force: true });
-      fleet.push(
-        await startTestSigner({
-          dir,
-          config: (toml) =>
-            withPolicy(
-              SOL,
-              policy,
-            )(toml)
-              .replace('[auth]\n', '[auth]\ndenied_per_minute = 1000000\n')
-              .replace(
-                '[state]\nfile = "state.json"\n',
-                `[state]\nfile = "state.json"\nkind = "redis"\ninstance_id = "${id}"\n\n[state.redis]\nurl = "${redis.url}"\nkey_prefix = "fleet-test:"\nreservation_lease_secs = 30\ncommand_timeout_ms = 5000\n`,
-              ),
-        }),
-      );
-    }
-    rmSync(base.dir, { recursive: true, force: true });
+    testFleet = await startTestFleet({ redisUrl: redis.url, config: withPolicy(SOL, policy) });
+    fleet.push(...testFleet.instances);
     from = await keyAddress(fleet[0]!, SOL);
   });
   after(async () => {
-    for (const s of fleet) await s.close();
+    await testFleet?.close();
     await redis?.close();
   });
 
   test('300 parallel requests over three instances: exactly the allowed number succeed, the rest are 429, counters agree', async () => {
     const batch = (n: number, lamports: (i: number) => bigint) =>
-      Promise.all(Array.from({ length: n }, (_, i) => signOnce(fleet[i % 3]!, solanaBody(from, lamports(i)))));
+      Promise.all(Array.from({ length: n }, (_, i) => postOnce(fleet[i % 3]!, '/sign/solana', solanaBody(from, lamports(i)))));
     // a cap of 10 signatures per minute
     const first = await batch(300, (i) => 1000n + BigInt(i));
     assert.equal(
