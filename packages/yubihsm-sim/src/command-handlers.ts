@@ -30,6 +30,7 @@ import {
   Origin,
 } from './device-codes.js';
 import { fail } from './device-failure.js';
+import { authority, createObject, EMPTY, expectLength, readNewObjectHeader, u16, usableKey, visibleObject, type CommandHandler } from './handler-support.js';
 import { AUDITABLE_COMMANDS } from './device-state.js';
 import {
   ecPublicKey,
@@ -44,6 +45,7 @@ import {
   signEd25519Seed,
 } from './key-material.js';
 import { objectLength, type DeviceObject } from './object-store.js';
+import { OTP_HANDLERS } from './otp-handlers.js';
 import {
   decryptOaep as rsaDecryptOaep,
   decryptPkcs1 as rsaDecryptPkcs1,
@@ -56,9 +58,7 @@ import {
 } from './rsa-key-material.js';
 import { unwrapData, unwrapObject, wrapData, wrapKeyLength, wrapObject } from './wrap-format.js';
 
-export type CommandHandler = (payload: Uint8Array, ctx: CommandContext) => Uint8Array;
-
-const EMPTY = new Uint8Array(0);
+export type { CommandHandler } from './handler-support.js';
 
 /** Largest response payload that still fits a SessionMessage response frame. */
 const MAX_INNER_RESPONSE_PAYLOAD = MAX_FRAME_LENGTH - 3 - 1 - 8 - 16 - 3;
@@ -103,7 +103,10 @@ export const SUPPORTED_ALGORITHMS: readonly number[] = [
   Algorithm.hmacSha384,
   Algorithm.hmacSha512,
   Algorithm.aes128CcmWrap,
+  Algorithm.aes128YubicoOtp,
   Algorithm.aes128YubicoAuthentication,
+  Algorithm.aes192YubicoOtp,
+  Algorithm.aes256YubicoOtp,
   Algorithm.aes192CcmWrap,
   Algorithm.aes256CcmWrap,
   Algorithm.ed25519,
@@ -122,42 +125,6 @@ const SYMMETRIC_ALGORITHMS: ReadonlySet<number> = new Set([Algorithm.aes128, Alg
 export function algorithmsFor(firmware: readonly [number, number, number]): readonly number[] {
   const symmetric = firmware[0] > 2 || (firmware[0] === 2 && firmware[1] >= 3);
   return SUPPORTED_ALGORITHMS.filter((a) => symmetric || !SYMMETRIC_ALGORITHMS.has(a));
-}
-
-function authority(ctx: CommandContext): SessionAuthority {
-  if (!ctx.session) return fail(DeviceError.invalidCommand, 'command needs a session');
-  return ctx.session.authority;
-}
-
-function expectLength(payload: Uint8Array, ...lengths: number[]): void {
-  if (!lengths.includes(payload.length)) fail(DeviceError.wrongLength, 'wrong payload length');
-}
-
-function u16(n: number): Uint8Array {
-  return Uint8Array.of((n >> 8) & 0xff, n & 0xff);
-}
-
-/** id(2) ‖ label(40) ‖ domains(2) ‖ caps(8) ‖ alg(1): the common header of the Put and Generate commands. */
-interface NewObjectHeader {
-  id: number;
-  label: Uint8Array;
-  domains: number;
-  capabilities: bigint;
-  algorithm: number;
-}
-
-function readNewObjectHeader(r: ByteReader): NewObjectHeader {
-  const id = r.u16();
-  const label = r.bytes(LABEL_LENGTH);
-  const domains = r.u16();
-  const capabilities = r.u64();
-  const algorithm = r.u8();
-  if (id > 0xfffe) fail(DeviceError.invalidId, 'object id out of range');
-  return { id, label, domains, capabilities, algorithm };
-}
-
-function visibleObject(ctx: CommandContext, id: number, type: number): DeviceObject {
-  return requireVisible(authority(ctx), ctx.state.objects.get(id, type));
 }
 
 // ---- clear or session ----------------------------------------------------------------------------------------
@@ -982,6 +949,7 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
   [Command.setLogIndex, setLogIndex],
   [Command.getOption, getOption],
   [Command.setOption, setOption],
+  ...OTP_HANDLERS,
 ]);
 
 /** Commands accepted outside a session (the rest must come inside SessionMessage). */

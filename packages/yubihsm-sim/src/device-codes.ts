@@ -82,11 +82,21 @@ export const Algorithm = {
   aes192CcmWrap: DriverAlgorithm['aes192-ccm-wrap'],
   aes256CcmWrap: DriverAlgorithm['aes256-ccm-wrap'],
   aes128YubicoAuthentication: DriverAlgorithm['aes128-yubico-authentication'],
+  aes128YubicoOtp: DriverAlgorithm['aes128-yubico-otp'],
+  aes192YubicoOtp: DriverAlgorithm['aes192-yubico-otp'],
+  aes256YubicoOtp: DriverAlgorithm['aes256-yubico-otp'],
 } as const;
 
 /** Capability bit numbers (capability n is `1n << n` in the 8-byte big-endian field). */
 export const CapabilityBit = {
   getOpaque: DriverCapabilityBit['get-opaque'],
+  putOtpAeadKey: DriverCapabilityBit['put-otp-aead-key'],
+  generateOtpAeadKey: DriverCapabilityBit['generate-otp-aead-key'],
+  createOtpAead: DriverCapabilityBit['create-otp-aead'],
+  randomizeOtpAead: DriverCapabilityBit['randomize-otp-aead'],
+  decryptOtp: DriverCapabilityBit['decrypt-otp'],
+  rewrapFromOtpAeadKey: DriverCapabilityBit['rewrap-from-otp-aead-key'],
+  rewrapToOtpAeadKey: DriverCapabilityBit['rewrap-to-otp-aead-key'],
   putOpaque: DriverCapabilityBit['put-opaque'],
   signAttestationCertificate: DriverCapabilityBit['sign-attestation-certificate'],
   deriveEcdh: DriverCapabilityBit['derive-ecdh'],
@@ -154,6 +164,7 @@ export const DeviceError = {
   logFull: DeviceErrorCode.LOG_FULL,
   objectNotFound: DeviceErrorCode.OBJECT_NOT_FOUND,
   invalidId: DeviceErrorCode.INVALID_ID,
+  invalidOtp: DeviceErrorCode.INVALID_OTP,
   objectExists: DeviceErrorCode.OBJECT_EXISTS,
   algorithmDisabled: DeviceErrorCode.ALGORITHM_DISABLED,
   commandUnexecuted: DeviceErrorCode.COMMAND_UNEXECUTED,

@@ -20,7 +20,7 @@ export const WRAP_HEADER_LENGTH = 59;
 /** Key length for a wrap-key algorithm, or undefined when the algorithm is not an AES-CCM wrap algorithm. */
 export { wrapKeyLength };
 
-function ccmName(keyLength: number): 'aes-128-ccm' | 'aes-192-ccm' | 'aes-256-ccm' {
+export function ccmName(keyLength: number): 'aes-128-ccm' | 'aes-192-ccm' | 'aes-256-ccm' {
   if (keyLength === 16) return 'aes-128-ccm';
   if (keyLength === 24) return 'aes-192-ccm';
   if (keyLength === 32) return 'aes-256-ccm';

@@ -30,6 +30,12 @@ import { ListObjects, type ListObjectsFilter, type ObjectEntry } from '../comman
 import type { ObjectParamsInput } from '../commands/object/object-params.js';
 import { GetOpaque } from '../commands/opaque/get-opaque.js';
 import { PutOpaque } from '../commands/opaque/put-opaque.js';
+import { CreateOtpAead } from '../commands/otp/create-otp-aead.js';
+import { DecryptOtp, type OtpCounters } from '../commands/otp/decrypt-otp.js';
+import { GenerateOtpAeadKey } from '../commands/otp/generate-otp-aead-key.js';
+import { PutOtpAeadKey } from '../commands/otp/put-otp-aead-key.js';
+import { RandomizeOtpAead } from '../commands/otp/randomize-otp-aead.js';
+import { RewrapOtpAead } from '../commands/otp/rewrap-otp-aead.js';
 import { DecryptCbc, DecryptEcb, EncryptCbc, EncryptEcb } from '../commands/symmetric/aes-block-cipher.js';
 import { GenerateSymmetricKey, PutSymmetricKey } from '../commands/symmetric/put-symmetric-key.js';
 import { ExportWrapped } from '../commands/wrap/export-wrapped.js';
@@ -243,6 +249,35 @@ export abstract class YubiHsmCommandMethods {
 
   decryptCbc(id: number, iv: Uint8Array, data: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
     return this.send(DecryptCbc, { id, iv, data }, opts);
+  }
+
+  /** An OTP AEAD key (aes128/192/256-yubico-otp); `nonceId` starts every AEAD's CCM nonce. */
+  async putOtpAeadKey(o: NewObjectOptions & { readonly nonceId: number; readonly key: Uint8Array }, opts?: CallOptions): Promise<number> {
+    return (await this.send(PutOtpAeadKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  async generateOtpAeadKey(o: NewObjectOptions & { readonly nonceId: number }, opts?: CallOptions): Promise<number> {
+    return (await this.send(GenerateOtpAeadKey, { ...o, id: o.id ?? 0 }, opts)).id;
+  }
+
+  /** Encrypts a Yubico OTP credential (16-byte key, 6-byte private id) under OTP AEAD key `id`: 36-byte AEAD. */
+  createOtpAead(id: number, key: Uint8Array, privateId: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(CreateOtpAead, { id, key, privateId }, opts);
+  }
+
+  /** An AEAD of a credential the device makes up from random bytes. */
+  randomizeOtpAead(id: number, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(RandomizeOtpAead, { id }, opts);
+  }
+
+  /** Decrypts a 16-byte Yubico OTP with the credential in `aead`; INVALID_OTP when it is not that credential's. */
+  decryptOtp(id: number, aead: Uint8Array, otp: Uint8Array, opts?: CallOptions): Promise<OtpCounters> {
+    return this.send(DecryptOtp, { id, aead, otp }, opts);
+  }
+
+  /** Re-encrypts an AEAD from OTP AEAD key `fromId` to key `toId`. */
+  rewrapOtpAead(fromId: number, toId: number, aead: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    return this.send(RewrapOtpAead, { fromId, toId, aead }, opts);
   }
 
   /** AES-CCM encrypts `data` under a wrap key: nonce(13) ‖ ciphertext ‖ tag(16). */
