@@ -30,7 +30,7 @@ test('AuditLog reproduces the reference chain vector (python-yubihsm TestLogCorr
 
 test('GetLogEntries: hash chain holds, CreateSession/Authenticate/inner commands are logged with their fields', async () => {
   const clock = manualClock();
-  const sim = createSimulator({ now: clock.now });
+  const sim = createSimulator({ now: clock.now, audit: { enabled: true } });
   clock.advance(35);
   const s = await openSession(sim);
   await call(sim, s, 0x46, concat(u16(0x10), new Uint8Array(40), u16(1), new Uint8Array(7), Uint8Array.of(0x80), Uint8Array.of(12)));
@@ -43,23 +43,24 @@ test('GetLogEntries: hash chain holds, CreateSession/Authenticate/inner commands
     e.map((x) => [x.number, x.command, x.result]),
     [
       [1, 0xff, 0xff],
-      [2, 0x03, 0x83],
-      [3, 0x04, 0x84],
-      [4, 0x46, 0xc6],
-      [5, 0x4e, 0x0b],
+      [2, 0x00, 0x00],
+      [3, 0x03, 0x83],
+      [4, 0x04, 0x84],
+      [5, 0x46, 0xc6],
+      [6, 0x4e, 0x0b],
     ],
   );
-  assert.deepEqual([e[1]!.length, e[1]!.sessionKey, e[1]!.targetKey, e[1]!.secondKey, e[1]!.systick], [10, 0xffff, 1, 0xffff, 35]);
-  assert.deepEqual([e[3]!.sessionKey, e[3]!.targetKey], [1, 0x10]);
-  assert.deepEqual([e[4]!.sessionKey, e[4]!.targetKey], [1, 0x99]);
+  assert.deepEqual([e[2]!.length, e[2]!.sessionKey, e[2]!.targetKey, e[2]!.secondKey, e[2]!.systick], [10, 0xffff, 1, 0xffff, 35]);
+  assert.deepEqual([e[4]!.sessionKey, e[4]!.targetKey], [1, 0x10]);
+  assert.deepEqual([e[5]!.sessionKey, e[5]!.targetKey], [1, 0x99]);
   // DeviceInfo reports the number of entries in use
   const info = await sim.handleFrame(hex('060000'));
-  assert.equal(info[3 + 8], 6, 'five above + GetLogEntries (DeviceInfo is logged after answering)');
+  assert.equal(info[3 + 8], 7, 'six above + GetLogEntries (DeviceInfo is logged after answering)');
   await sim.close();
 });
 
 test('the log is a 62-entry circular store; SetLogIndex drops read entries', async () => {
-  const sim = createSimulator();
+  const sim = createSimulator({ audit: { enabled: true } });
   const s = await openSession(sim);
   for (let i = 0; i < 70; i++) await call(sim, s, 0x51, u16(1));
   let log = parseLog(await call(sim, s, 0x4d));
@@ -78,11 +79,11 @@ test('the log is a 62-entry circular store; SetLogIndex drops read entries', asy
 });
 
 test('force-audit: a full log refuses logged commands with LOG_FULL until SetLogIndex', async () => {
-  const sim = createSimulator({ audit: { forceAudit: true } });
+  const sim = createSimulator({ audit: { forceAudit: true, enabled: true } });
   const s = await openSession(sim);
   assert.deepEqual(await call(sim, s, 0x50, Uint8Array.of(1)), Uint8Array.of(1));
-  for (let i = 0; i < 57; i++) await call(sim, s, 0x51, u16(1));
-  // 1 reset + 2 session + 1 GetOption + 57 = 61; one more fills it
+  for (let i = 0; i < 56; i++) await call(sim, s, 0x51, u16(1));
+  // reset + boot + 2 session + 1 GetOption + 56 = 61; one more fills it
   await call(sim, s, 0x51, u16(1));
   assert.equal((await send(sim, s, 0x51, u16(1))).error, 0x0a);
   await openSession(sim); // session setup still works but is counted as unlogged
@@ -94,11 +95,18 @@ test('force-audit: a full log refuses logged commands with LOG_FULL until SetLog
   await sim.close();
 });
 
-test('logging can be turned off', async () => {
-  const sim = createSimulator({ audit: { enabled: false } });
-  const s = await openSession(sim);
-  await call(sim, s, 0x51, u16(4));
-  const log = parseLog(await call(sim, s, 0x4d));
-  assert.equal(log.entries.length, 1, 'only the factory reset entry');
-  await sim.close();
+test('command audit: off by default from firmware 2.3.1, on before; audit.enabled overrides the firmware default', async () => {
+  for (const [options, expected] of [
+    [{}, 2],
+    [{ firmware: [2, 3, 0] as [number, number, number] }, 5],
+    [{ firmware: [2, 3, 0] as [number, number, number], audit: { enabled: false } }, 2],
+    [{ audit: { enabled: true } }, 5],
+  ] as const) {
+    const sim = createSimulator(options);
+    const s = await openSession(sim);
+    await call(sim, s, 0x51, u16(4));
+    const log = parseLog(await call(sim, s, 0x4d));
+    assert.equal(log.entries.length, expected, JSON.stringify(options));
+    await sim.close();
+  }
 });

@@ -31,7 +31,6 @@ import {
 } from './device-codes.js';
 import { fail } from './device-failure.js';
 import { authority, createObject, EMPTY, expectLength, readNewObjectHeader, u16, usableKey, visibleObject, type CommandHandler } from './handler-support.js';
-import { AUDITABLE_COMMANDS } from './device-state.js';
 import {
   ecPublicKey,
   ed25519ExpandSeed,
@@ -857,7 +856,7 @@ const getOption: CommandHandler = (payload, ctx) => {
       return Uint8Array.of(ctx.state.audit.forceAudit);
     case DeviceOption.commandAudit: {
       const w = new ByteWriter();
-      for (const c of AUDITABLE_COMMANDS) w.u8(c).u8(ctx.state.audit.commandAudit.get(c) ?? 0);
+      for (const [c, v] of [...ctx.state.audit.commandAudit].sort((a, b) => a[0] - b[0])) w.u8(c).u8(v);
       return w.finish();
     }
     case DeviceOption.algorithmToggle: {

@@ -48,7 +48,7 @@ test('DeviceInfo page 0 and page 1 (simulated part number), in the clear and in 
   assert.deepEqual([...p.subarray(0, 3)], [2, 4, 0]);
   assert.equal(new DataView(p.buffer, p.byteOffset).getUint32(3), 7550140);
   assert.equal(p[7], 62);
-  assert.equal(p[8], 1, 'the factory reset entry is in the log');
+  assert.equal(p[8], 2, 'the factory reset and boot entries are in the log');
   for (const alg of [12, 15, 46, 38, 29, 41, 42]) assert.ok(p.subarray(9).includes(alg), `algorithm ${alg} listed`);
   const page1 = await sim.handleFrame(hex('06000101'));
   assert.equal(Buffer.from(page1.subarray(3)).toString('ascii'), SIMULATED_PART_NUMBER);
@@ -68,8 +68,10 @@ test('GetOption answers as a non-FIPS device', async () => {
   assert.equal(audit.length % 2, 0);
   const pairs = new Map<number, number>();
   for (let i = 0; i < audit.length; i += 2) pairs.set(audit[i]!, audit[i + 1]!);
-  assert.equal(pairs.get(0x56), 1, 'SignEcdsa audited');
-  assert.equal(pairs.get(0x01), 0, 'Echo not audited by default');
+  assert.equal(pairs.get(0x56), 0, 'firmware 2.4.0: command audit off by default');
+  assert.equal(pairs.get(0x77), 0, 'the RSA wrap commands are listed on firmware 2.4');
+  await call(sim, s, 0x4f, hex('03 0002 56 01'));
+  assert.equal((await call(sim, s, 0x50, Uint8Array.of(3)))[2 * [...pairs.keys()].indexOf(0x56) + 1], 1, 'command, then its setting');
   await call(sim, s, 0x4f, hex('01 0001 01'));
   assert.deepEqual(await call(sim, s, 0x50, Uint8Array.of(1)), Uint8Array.of(1));
   await sim.close();

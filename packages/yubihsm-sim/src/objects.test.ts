@@ -187,9 +187,29 @@ test('ResetDevice: only auth key 1 / "password" with factory properties remains;
   const objs = await call(sim, s2, 0x48);
   assert.equal(toHex(objs), '00010200');
   const log = await call(sim, s2, 0x4d);
-  assert.equal(log[4], 4, 'reset entry + CreateSession + AuthenticateSession + ListObjects');
+  assert.equal(log[4], 2, 'firmware 2.4.0 (command audit off by default): the reset and boot entries only');
   assert.equal(toHex(log.subarray(5, 21)), '0001ffffffffffffffffffffffffffff');
   await sim.close();
+});
+
+test('the log after ResetDevice as python-yubihsm test_logs_after_reset reads it: reset and boot lines; below 2.3.1 also the new session', async () => {
+  for (const [firmware, expected] of [
+    [[2, 4, 0], 2],
+    [[2, 3, 1], 2],
+    [[2, 3, 0], 4],
+    [[2, 2, 0], 4],
+  ] as const) {
+    const sim = createSimulator({ firmware: [...firmware] });
+    const s = await openSession(sim);
+    await call(sim, s, 0x08);
+    const s2 = await openSession(sim);
+    const log = await call(sim, s2, 0x4d);
+    assert.equal(log[4], expected, `firmware ${firmware.join('.')}`);
+    assert.equal(toHex(log.subarray(5, 21)), '0001' + 'ff'.repeat(14), 'reset line');
+    assert.equal(toHex(log.subarray(37, 53)), '0002' + '00' + '0000' + 'ffff' + '0000' + '0000' + '00' + '00000000', 'boot line');
+    if (expected === 4) assert.deepEqual([log[69 + 2], log[101 + 2]], [0x03, 0x04], 'CreateSession, AuthenticateSession');
+    await sim.close();
+  }
 });
 
 test('GetStorageInfo reports 256 records and free space', async () => {

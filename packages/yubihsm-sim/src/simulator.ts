@@ -84,7 +84,7 @@ export function createSimulator(options: SimulatorOptions = {}): SimulatedYubiHs
   const statePath = options.statePath;
   const logFlushDelay = options.logFlushDelayMs ?? 1000;
 
-  const state = new DeviceState(options.audit);
+  const state = new DeviceState(options.audit ?? {}, firmware);
   const saved = statePath ? readStateFile(statePath) : undefined;
   let serial = options.serial ?? DEFAULT_SERIAL;
   if (saved !== undefined && statePath) {

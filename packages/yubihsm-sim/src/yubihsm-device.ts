@@ -66,12 +66,17 @@ export class DeviceCore {
     else log.append(BOOT_ENTRY);
   }
 
-  /** Factory reset (ResetDevice): only the default auth key is left; the device reboots. */
+  /**
+   * Factory reset (ResetDevice, or a new device): only the default auth key is left and the device reboots, so the
+   * log holds the reset entry (number 1) and the boot entry (number 2), as python-yubihsm's test_logs_after_reset
+   * reads them from a device.
+   */
   factoryReset(): void {
     this.o.state.factoryReset();
     this.ensureAttestation();
     this.sessions.clear();
     this.bootAt = this.o.now();
+    this.o.state.log.append(BOOT_ENTRY);
   }
 
   process(frame: Uint8Array): FrameOutcome {

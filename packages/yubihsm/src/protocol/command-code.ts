@@ -59,6 +59,11 @@ export const CommandCode = {
   encryptEcb: 0x70,
   decryptCbc: 0x71,
   encryptCbc: 0x72,
+  putPublicWrapKey: 0x73,
+  getRsaWrappedKey: 0x74,
+  putRsaWrappedKey: 0x75,
+  exportRsaWrapped: 0x76,
+  importRsaWrapped: 0x77,
   error: 0x7f,
 } as const;
 
