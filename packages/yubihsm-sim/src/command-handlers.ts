@@ -3,7 +3,7 @@
  * payload, or throws DeviceFailure. Capability, domain and wrap rules follow reference §7.
  */
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
-import { ByteReader, ByteWriter } from '@openkms/yubihsm';
+import { ByteReader, ByteWriter, p256PublicPoint, p256SharedSecret } from '@openkms/yubihsm';
 import { issueAttestationCertificate } from './attestation-authority.js';
 import { encodeLogEntry } from './audit-log.js';
 import {
@@ -30,6 +30,7 @@ import {
   Origin,
 } from './device-codes.js';
 import { fail } from './device-failure.js';
+import { firmwareAtLeast } from './device-state.js';
 import { authority, createObject, EMPTY, expectLength, readNewObjectHeader, u16, usableKey, visibleObject, type CommandHandler } from './handler-support.js';
 import {
   ecPublicKey,
@@ -116,14 +117,23 @@ export const SUPPORTED_ALGORITHMS: readonly number[] = [
   Algorithm.aes256,
   Algorithm.aesEcb,
   Algorithm.aesCbc,
+  Algorithm.ecp256YubicoAuthentication,
 ];
 
-const SYMMETRIC_ALGORITHMS: ReadonlySet<number> = new Set([Algorithm.aes128, Algorithm.aes192, Algorithm.aes256, Algorithm.aesEcb, Algorithm.aesCbc]);
+/** Algorithms that firmware 2.3 added: AES keys and asymmetric authentication keys. */
+const FIRMWARE_2_3_ALGORITHMS: ReadonlySet<number> = new Set([
+  Algorithm.aes128,
+  Algorithm.aes192,
+  Algorithm.aes256,
+  Algorithm.aesEcb,
+  Algorithm.aesCbc,
+  Algorithm.ecp256YubicoAuthentication,
+]);
 
-/** What DeviceInfo and the algorithm-toggle option list for a reported firmware (AES keys from 2.3 on). */
+/** What DeviceInfo and the algorithm-toggle option list for a reported firmware. */
 export function algorithmsFor(firmware: readonly [number, number, number]): readonly number[] {
-  const symmetric = firmware[0] > 2 || (firmware[0] === 2 && firmware[1] >= 3);
-  return SUPPORTED_ALGORITHMS.filter((a) => symmetric || !SYMMETRIC_ALGORITHMS.has(a));
+  const from23 = firmwareAtLeast(firmware, 2, 3);
+  return SUPPORTED_ALGORITHMS.filter((a) => from23 || !FIRMWARE_2_3_ALGORITHMS.has(a));
 }
 
 // ---- clear or session ----------------------------------------------------------------------------------------
@@ -148,6 +158,23 @@ const deviceInfo: CommandHandler = (payload, ctx) => {
   if (page === 1) return new TextEncoder().encode(ctx.identity.partNumber);
   return fail(DeviceError.invalidData, 'unknown DeviceInfo page');
 };
+
+/** GetDevicePublicKey (firmware ≥ 2.3, in the clear): alg ecp256-yubico-authentication ‖ x ‖ y of the device key. */
+const getDevicePublicKey: CommandHandler = (payload, ctx) => {
+  if (!firmwareAtLeast(ctx.identity.firmware, 2, 3)) fail(DeviceError.invalidCommand, 'no asymmetric authentication before firmware 2.3');
+  expectLength(payload, 0);
+  const key = ctx.state.deviceKey ?? fail(DeviceError.invalidData, 'no device key');
+  return new ByteWriter().u8(Algorithm.ecp256YubicoAuthentication).bytes(p256PublicPoint(key).subarray(1)).finish();
+};
+
+function isP256Point(xy: Uint8Array): boolean {
+  try {
+    p256SharedSecret(Uint8Array.of(...new Uint8Array(31), 1), Uint8Array.of(4, ...xy));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // ---- session housekeeping --------------------------------------------------------------------------------------
 
@@ -673,15 +700,22 @@ const verifyHmac: CommandHandler = (payload, ctx) => {
 
 // ---- authentication and wrap keys -----------------------------------------------------------------------------
 
+/**
+ * PutAuthenticationKey: header ‖ delegated(8) ‖ K-ENC ‖ K-MAC (93 bytes, aes128-yubico-authentication), or, from
+ * firmware 2.3, header ‖ delegated(8) ‖ x ‖ y of the host's P-256 key (125 bytes, ecp256-yubico-authentication).
+ */
 const putAuthenticationKey: CommandHandler = (payload, ctx) => {
-  expectLength(payload, 93);
+  expectLength(payload, 93, 125);
   const session = authority(ctx);
   requireSessionCapability(session, CapabilityBit.putAuthenticationKey);
   const r = new ByteReader(payload);
   const h = readNewObjectHeader(r);
   const delegated = r.u64();
-  const secret = r.bytes(32);
-  if (h.algorithm !== Algorithm.aes128YubicoAuthentication) fail(DeviceError.invalidData, 'unsupported authentication key algorithm');
+  const secret = r.rest();
+  const asymmetric = h.algorithm === Algorithm.ecp256YubicoAuthentication && firmwareAtLeast(ctx.identity.firmware, 2, 3);
+  if (!asymmetric && h.algorithm !== Algorithm.aes128YubicoAuthentication) fail(DeviceError.invalidData, 'unsupported authentication key algorithm');
+  if (secret.length !== (asymmetric ? 64 : 32)) fail(DeviceError.wrongLength, 'authentication key length does not match its algorithm');
+  if (asymmetric && !isP256Point(secret)) fail(DeviceError.invalidData, 'not a P-256 public key');
   requireCreatable(session, h.domains, h.capabilities, delegated);
   const stored = ctx.state.objects.insert({ ...h, type: ObjectType.authenticationKey, delegated, origin: Origin.imported, secret });
   ctx.targetKey = stored.id;
@@ -703,6 +737,7 @@ const changeAuthenticationKey: CommandHandler = (payload, ctx) => {
   if (algorithm !== Algorithm.aes128YubicoAuthentication) fail(DeviceError.invalidData, 'unsupported authentication key algorithm');
   const current = visibleObject(ctx, id, ObjectType.authenticationKey);
   requireObjectCapability(current, CapabilityBit.changeAuthenticationKey);
+  if (current.algorithm !== Algorithm.aes128YubicoAuthentication) fail(DeviceError.invalidData, 'changing an asymmetric authentication key is not implemented');
   ctx.state.objects.replace({ ...current, secret: secret.slice(), origin: Origin.imported });
   ctx.mutated = true;
   return u16(id);
@@ -905,6 +940,7 @@ const setOption: CommandHandler = (payload, ctx) => {
 export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<number, CommandHandler>([
   [Command.echo, echo],
   [Command.deviceInfo, deviceInfo],
+  [Command.getDevicePublicKey, getDevicePublicKey],
   [Command.closeSession, closeSession],
   [Command.blinkDevice, blinkDevice],
   [Command.getPseudoRandom, getPseudoRandom],
@@ -952,4 +988,4 @@ export const COMMAND_HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<num
 ]);
 
 /** Commands accepted outside a session (the rest must come inside SessionMessage). */
-export const CLEAR_HANDLERS: ReadonlySet<number> = new Set([Command.echo, Command.deviceInfo]);
+export const CLEAR_HANDLERS: ReadonlySet<number> = new Set([Command.echo, Command.deviceInfo, Command.getDevicePublicKey]);

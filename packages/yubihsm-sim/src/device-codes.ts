@@ -82,6 +82,7 @@ export const Algorithm = {
   aes192CcmWrap: DriverAlgorithm['aes192-ccm-wrap'],
   aes256CcmWrap: DriverAlgorithm['aes256-ccm-wrap'],
   aes128YubicoAuthentication: DriverAlgorithm['aes128-yubico-authentication'],
+  ecp256YubicoAuthentication: DriverAlgorithm['ecp256-yubico-authentication'],
   aes128YubicoOtp: DriverAlgorithm['aes128-yubico-otp'],
   aes192YubicoOtp: DriverAlgorithm['aes192-yubico-otp'],
   aes256YubicoOtp: DriverAlgorithm['aes256-yubico-otp'],

@@ -13,7 +13,8 @@ export const FACTORY_AUTH_KEY_CAPABILITIES = ALL_CAPABILITIES;
 
 export type Firmware = readonly [number, number, number];
 
-const atLeast = (fw: Firmware, major: number, minor: number, patch = 0): boolean =>
+/** True when the reported firmware is `major.minor.patch` or later. */
+export const firmwareAtLeast = (fw: Firmware, major: number, minor: number, patch = 0): boolean =>
   fw[0] !== major ? fw[0] > major : fw[1] !== minor ? fw[1] > minor : fw[2] >= patch;
 
 /** AES (0x6d–0x72) from firmware 2.3, public wrap keys and the RSA wrap commands (0x73–0x77) from 2.4. */
@@ -28,14 +29,14 @@ const RSA_WRAP_COMMANDS = new Set<number>([0x73, 0x74, 0x75, 0x76, 0x77]);
 export function auditableCommands(firmware: Firmware): readonly number[] {
   return Object.values(Command)
     .filter((c) => c !== Command.error && c !== Command.sessionMessage)
-    .filter((c) => atLeast(firmware, 2, 3) || !SYMMETRIC_COMMANDS.has(c))
-    .filter((c) => atLeast(firmware, 2, 4) || !RSA_WRAP_COMMANDS.has(c))
+    .filter((c) => firmwareAtLeast(firmware, 2, 3) || !SYMMETRIC_COMMANDS.has(c))
+    .filter((c) => firmwareAtLeast(firmware, 2, 4) || !RSA_WRAP_COMMANDS.has(c))
     .sort((a, b) => a - b);
 }
 
 /** Firmware 2.3.1 and later ship with command audit off (python-yubihsm test_logs.py); earlier firmware logs every command. */
 export function commandAuditOnByDefault(firmware: Firmware): boolean {
-  return !atLeast(firmware, 2, 3, 1);
+  return !firmwareAtLeast(firmware, 2, 3, 1);
 }
 
 export interface AuditSettings {
@@ -71,6 +72,11 @@ export class DeviceState {
    * as a device keeps its factory attestation key. Not in the object store: never listed, never deleted.
    */
   attestation: DeviceAttestation | undefined;
+  /**
+   * The device's static P-256 key for asymmetric sessions (GetDevicePublicKey): made once for a new device, kept
+   * across ResetDevice like the attestation key.
+   */
+  deviceKey: Uint8Array | undefined;
 
   constructor(
     private readonly auditOptions: AuditOptions,

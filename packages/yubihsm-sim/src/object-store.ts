@@ -30,7 +30,8 @@ export interface DeviceObject {
 export function objectLength(obj: DeviceObject): number {
   switch (obj.type) {
     case ObjectType.authenticationKey:
-      return 40;
+      // K-ENC ‖ K-MAC (32) or the EC public key x ‖ y (64), plus the delegated capabilities (8)
+      return obj.secret.length + 8;
     case ObjectType.wrapKey:
       return obj.secret.length + 8;
     case ObjectType.asymmetricKey:

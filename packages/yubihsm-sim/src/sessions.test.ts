@@ -84,8 +84,11 @@ test('session-only commands in the clear → INVALID_COMMAND; unknown commands �
     assert.equal(toHex(await sim.handleFrame(encodeFrame(cmd, new Uint8Array(3)))), '7f000101', `cmd 0x${cmd.toString(16)}`);
   }
   assert.equal(toHex(await sim.handleFrame(hex('330000'))), '7f000101');
-  assert.equal(toHex(await sim.handleFrame(hex('0a0000'))), '7f000101', 'GetDevicePublicKey (asymmetric auth) unsupported');
+  assert.equal((await sim.handleFrame(hex('0a0000')))[0], 0x8a, 'GetDevicePublicKey is a clear command (firmware ≥ 2.3)');
   await sim.close();
+  const old = createSimulator({ firmware: [2, 2, 0] });
+  assert.equal(toHex(await old.handleFrame(hex('0a0000'))), '7f000101', 'no GetDevicePublicKey before firmware 2.3');
+  await old.close();
 });
 
 test('the counter advances per message and CloseSession frees the session after answering', async () => {

@@ -47,6 +47,8 @@ export interface StateFileJson {
   options: { forceAudit: number; commandAudit: Array<[number, number]> };
   /** Attestation key 0, its certificate and the simulator root (absent in files from before attestation). */
   attestation?: { key: string; certificate: string; root: string };
+  /** The device's static key for asymmetric sessions (absent in files from before it). */
+  deviceKey?: string;
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
@@ -85,6 +87,7 @@ export function serializeState(serial: number, state: DeviceState): StateFileJso
           attestation: { key: b64(state.attestation.keySecret), certificate: b64(state.attestation.certificate), root: b64(state.attestation.rootCertificate) },
         }
       : {}),
+    ...(state.deviceKey ? { deviceKey: b64(state.deviceKey) } : {}),
   };
 }
 
@@ -179,6 +182,10 @@ export function applyStateJson(path: string, raw: unknown, state: DeviceState): 
       rootCertificate: bytesB64(path, a.root, 'attestation root'),
     };
     if (state.attestation.keySecret.length !== 32) bad(path, 'attestation key length');
+  }
+  if (j.deviceKey !== undefined) {
+    state.deviceKey = bytesB64(path, j.deviceKey, 'device key');
+    if (state.deviceKey.length !== 32) bad(path, 'device key length');
   }
   return serial;
 }

@@ -49,6 +49,8 @@ export function wrapBody(obj: DeviceObject, format: number): Uint8Array {
       if (obj.algorithm === Algorithm.ed25519) return format === 1 && obj.seed ? concat(obj.seed, obj.secret) : obj.secret;
       return fail(DeviceError.invalidData, 'unsupported algorithm');
     case ObjectType.authenticationKey:
+      if (obj.algorithm !== Algorithm.aes128YubicoAuthentication) return fail(DeviceError.invalidData, 'unsupported algorithm');
+      return concat(u64(obj.delegated), obj.secret);
     case ObjectType.wrapKey:
       return concat(u64(obj.delegated), obj.secret);
     default:

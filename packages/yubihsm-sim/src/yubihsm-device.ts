@@ -7,16 +7,31 @@ import { concatBytes } from '@openkms/core';
  * SessionMessage has passed its C-MAC check every failure of the inner command comes back inside a valid 0x85
  * envelope with an R-MAC.
  */
-import { decodeFrame, deriveSessionKeys, encodeErrorFrame, encodeFrame, isYubiHsmProtocolError, SecureChannel } from '@openkms/yubihsm';
+import { randomBytes } from 'node:crypto';
+import {
+  asymmetricReceipt,
+  decodeFrame,
+  deriveAsymmetricSessionKeys,
+  deriveSessionKeys,
+  encodeErrorFrame,
+  encodeFrame,
+  isYubiHsmProtocolError,
+  p256PrivateKey,
+  p256PublicPoint,
+  p256SharedSecret,
+  P256_POINT_LENGTH,
+  SecureChannel,
+} from '@openkms/yubihsm';
 import { createDeviceAttestation } from './attestation-authority.js';
 import { BOOT_ENTRY, NO_KEY, type LogEntryFields } from './audit-log.js';
 import type { CommandContext, DeviceIdentity } from './command-context.js';
 import { CLEAR_HANDLERS, COMMAND_HANDLERS } from './command-handlers.js';
-import { Command, DeviceError, MAX_FRAME_LENGTH, ObjectType } from './device-codes.js';
+import { Algorithm, Command, DeviceError, MAX_FRAME_LENGTH, ObjectType } from './device-codes.js';
 import { DeviceFailure } from './device-failure.js';
-import type { DeviceState } from './device-state.js';
+import { firmwareAtLeast, type DeviceState } from './device-state.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { CommandCostInput } from './latency-model.js';
+import type { DeviceObject } from './object-store.js';
 import { SessionTable, type DeviceSession } from './session-table.js';
 
 /** Legacy (firmware < 2.4) frame limit. */
@@ -51,9 +66,14 @@ export class DeviceCore {
     this.bootAt = o.now();
   }
 
-  /** A device without an attestation key (new, or a state file from before attestation) gets one. */
+  /**
+   * A device without an attestation key or a device key for asymmetric sessions (new, or a state file from before
+   * them) gets one. The device key comes from node:crypto, not the injected random source, so adding it changed no
+   * known-answer sequence.
+   */
   private ensureAttestation(): void {
     this.o.state.attestation ??= createDeviceAttestation(this.o.identity, this.o.random, new Date(this.o.now()));
+    this.o.state.deviceKey ??= p256PrivateKey((n) => new Uint8Array(randomBytes(n)));
   }
 
   /** Power-on: sessions are gone, a boot entry is logged. */
@@ -123,24 +143,38 @@ export class DeviceCore {
   private createSession(payload: Uint8Array): Uint8Array {
     const entry = (result: number, keyId: number): void =>
       this.appendLog(Command.createSession, { length: payload.length, sessionKey: NO_KEY, targetKey: keyId, secondKey: NO_KEY, result }, true);
-    if (payload.length !== 10) {
-      // 2 + 65 bytes would be an asymmetric (SCP11) session, which this simulator does not support.
-      const code = payload.length === 67 ? DeviceError.invalidData : DeviceError.wrongLength;
+    const asymmetric = payload.length === 2 + P256_POINT_LENGTH && firmwareAtLeast(this.o.identity.firmware, 2, 3);
+    if (payload.length !== 10 && !asymmetric) {
+      // 2 + 65 bytes is an asymmetric session, which firmware before 2.3 does not know
+      const code = payload.length === 2 + P256_POINT_LENGTH ? DeviceError.invalidData : DeviceError.wrongLength;
       entry(code, NO_KEY);
       return encodeErrorFrame(code);
     }
     const keyId = (payload[0]! << 8) | payload[1]!;
-    const hostChallenge = payload.slice(2, 10);
     const key = this.o.state.objects.get(keyId, ObjectType.authenticationKey);
     if (!key) {
       entry(DeviceError.objectNotFound, keyId);
       return encodeErrorFrame(DeviceError.objectNotFound);
+    }
+    if (asymmetric !== (key.algorithm === Algorithm.ecp256YubicoAuthentication)) {
+      // a symmetric key asked for with an ephemeral public key, or an asymmetric one with a host challenge
+      entry(DeviceError.invalidData, keyId);
+      return encodeErrorFrame(DeviceError.invalidData);
     }
     const sid = this.sessions.freeId();
     if (sid === undefined) {
       entry(DeviceError.sessionsFull, keyId);
       return encodeErrorFrame(DeviceError.sessionsFull);
     }
+    if (asymmetric)
+      return this.createAsymmetricSession(
+        sid,
+        key,
+        payload.subarray(2),
+        () => entry(Command.createSession | 0x80, keyId),
+        (c) => entry(c, keyId),
+      );
+    const hostChallenge = payload.slice(2, 10);
     const cardChallenge = this.o.random(8).slice(0, 8);
     const keys = deriveSessionKeys({ encKey: key.secret.slice(0, 16), macKey: key.secret.slice(16, 32) }, hostChallenge, cardChallenge);
     const channel = new SecureChannel({ sessionId: sid, keys, hostChallenge, cardChallenge });
@@ -151,6 +185,41 @@ export class DeviceCore {
     });
     entry(Command.createSession | 0x80, keyId);
     return encodeFrame(Command.createSession | 0x80, concatBytes(Uint8Array.of(sid), cardChallenge, channel.expectedCardCryptogram()));
+  }
+
+  /**
+   * Asymmetric session (protocol/asymmetric-auth.ts in the driver): an ephemeral device key, SHSEE with the host's
+   * ephemeral key, SHSSS between the device key and the auth key's public key, the receipt as first MAC chain;
+   * the session is authenticated at once.
+   */
+  private createAsymmetricSession(
+    sid: number,
+    key: DeviceObject,
+    hostEphemeralKey: Uint8Array,
+    logged: () => void,
+    failed: (code: number) => void,
+  ): Uint8Array {
+    const deviceKey = this.o.state.deviceKey!;
+    const ephemeral = p256PrivateKey(this.o.random);
+    const deviceEphemeralKey = p256PublicPoint(ephemeral);
+    let shsee: Uint8Array;
+    try {
+      shsee = p256SharedSecret(ephemeral, hostEphemeralKey);
+    } catch {
+      failed(DeviceError.invalidData);
+      return encodeErrorFrame(DeviceError.invalidData);
+    }
+    const shsss = p256SharedSecret(deviceKey, Uint8Array.of(4, ...key.secret));
+    const { receiptKey, keys } = deriveAsymmetricSessionKeys(shsee, shsss);
+    const receipt = asymmetricReceipt(receiptKey, deviceEphemeralKey, hostEphemeralKey);
+    const session = this.sessions.add({
+      id: sid,
+      channel: SecureChannel.authenticated(sid, keys, receipt),
+      authority: { authKeyId: key.id, domains: key.domains, capabilities: key.capabilities, delegated: key.delegated },
+    });
+    this.sessions.touch(session);
+    logged();
+    return encodeFrame(Command.createSession | 0x80, concatBytes(Uint8Array.of(sid), deviceEphemeralKey, receipt));
   }
 
   private authenticateSession(frame: Uint8Array, payload: Uint8Array): Uint8Array {

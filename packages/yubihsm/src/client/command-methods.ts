@@ -13,6 +13,7 @@ import { GetLogEntries, type LogEntries } from '../commands/audit/get-log-entrie
 import { SetLogIndex } from '../commands/audit/set-log-index.js';
 import { ChangeAuthenticationKey } from '../commands/authentication-key/change-authentication-key.js';
 import { PutAuthenticationKey } from '../commands/authentication-key/put-authentication-key.js';
+import { PutPublicAuthenticationKey } from '../commands/authentication-key/put-public-authentication-key.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import { BlinkDevice } from '../commands/device/blink-device.js';
 import { Echo } from '../commands/device/echo.js';
@@ -191,6 +192,14 @@ export abstract class YubiHsmCommandMethods {
         opts,
       )
     ).id;
+  }
+
+  /** Creates an asymmetric (ecp256-yubico-authentication) authentication key from the host's P-256 public key. */
+  async putPublicAuthenticationKey(
+    o: Omit<NewObjectOptions, 'algorithm'> & { readonly delegatedCapabilities?: Capabilities; readonly publicKey: Uint8Array },
+    opts?: CallOptions,
+  ): Promise<number> {
+    return (await this.send(PutPublicAuthenticationKey, { ...o, id: o.id ?? 0, delegatedCapabilities: o.delegatedCapabilities ?? [] }, opts)).id;
   }
 
   async putWrapKey(o: PutWrapKeyOptions, opts?: CallOptions): Promise<number> {

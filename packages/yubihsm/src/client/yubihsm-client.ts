@@ -1,5 +1,6 @@
 import { DeviceInfoCommand, DevicePartNumberCommand, formatFirmwareVersion, isSimulatedPartNumber, type DeviceInfo } from '../commands/device/device-info.js';
 import { Echo } from '../commands/device/echo.js';
+import { GetDevicePublicKey } from '../commands/session/get-device-public-key.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import { YubiHsmDeviceError } from '../protocol/errors.js';
 import { encodeFrame, expectResponse } from '../protocol/frame.js';
@@ -97,6 +98,29 @@ export class YubiHsmClient {
       ...(partNumber !== undefined ? { partNumber } : {}),
       simulated: isSimulatedPartNumber(partNumber),
     };
+  }
+
+  /** GetDevicePublicKey (firmware ≥ 2.3): the device's static P-256 key for asymmetric sessions, as 04 ‖ x ‖ y. */
+  devicePublicKey(opts?: CallOptions): Promise<Uint8Array> {
+    return this.sendPlain(GetDevicePublicKey, undefined, opts);
+  }
+
+  /**
+   * Opens an asymmetric session with an ecp256-yubico-authentication key: `privateKey` is the host's 32-byte P-256
+   * scalar; `devicePublicKey` (04 ‖ x ‖ y) pins the device key, else it is read from the device.
+   */
+  openAsymmetricSession(authKeyId: number, privateKey: Uint8Array, opts: CallOptions & { devicePublicKey?: Uint8Array } = {}): Promise<YubiHsmSession> {
+    return YubiHsmSession.openAsymmetric({
+      transport: this.transport,
+      authKeyId,
+      privateKey,
+      ...(opts.devicePublicKey ? { devicePublicKey: opts.devicePublicKey } : {}),
+      ...(this.o.randomBytes ? { randomBytes: this.o.randomBytes } : {}),
+      ...(this.o.now ? { now: this.o.now } : {}),
+      ...(this.o.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.o.idleTimeoutMs } : {}),
+      ...(this.o.expiryMarginMs !== undefined ? { expiryMarginMs: this.o.expiryMarginMs } : {}),
+      ...this.callOpts(opts),
+    });
   }
 
   /** Opens an authenticated session with an auth key id and its password (or raw key halves). */

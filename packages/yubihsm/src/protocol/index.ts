@@ -1,4 +1,5 @@
 export * from './algorithm.js';
+export * from './asymmetric-auth.js';
 export * from './byte-reader.js';
 export * from './byte-writer.js';
 export * from './capability.js';

@@ -57,6 +57,18 @@ export class SecureChannel {
     this.cardChallenge = init.cardChallenge.slice();
   }
 
+  /**
+   * A channel that is authenticated from the start: the asymmetric (SCP11-style) session, whose first MAC chaining
+   * value is the receipt and whose counter starts at 1 (no AuthenticateSession).
+   */
+  static authenticated(sessionId: number, keys: SessionKeys, macChain: Uint8Array): SecureChannel {
+    if (macChain.length !== 16) throw new YubiHsmProtocolError('invalid_argument', 'MAC chain must be 16 bytes');
+    const channel = new SecureChannel({ sessionId, keys, hostChallenge: new Uint8Array(0), cardChallenge: new Uint8Array(0) });
+    channel.chain = macChain.slice();
+    channel._state = 'authenticated';
+    return channel;
+  }
+
   get state(): SecureChannelState {
     return this._state;
   }

@@ -12,7 +12,7 @@ export type SessionFailure =
   | 'rejected'
   /** The response's R-MAC, session id or padding did not verify: the response is not trusted. */
   | 'bad_response_mac'
-  /** CreateSession: the card cryptogram did not match (wrong password/key, or not the device we think). */
+  /** CreateSession: the card cryptogram (asymmetric session: the receipt) did not match (wrong password/key, or not the device we think). */
   | 'card_cryptogram_mismatch'
   /** AuthenticateSession was not acknowledged with an empty 0x84 response. */
   | 'handshake_failed';

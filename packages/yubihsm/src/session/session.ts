@@ -4,11 +4,14 @@ import type { CommandSpec } from '../commands/command-spec.js';
 import { ResetDevice } from '../commands/device/reset-device.js';
 import { CloseSession } from '../commands/session/close-session.js';
 import { CreateSession } from '../commands/session/create-session.js';
+import { CreateSessionAsymmetric } from '../commands/session/create-session-asymmetric.js';
+import { GetDevicePublicKey } from '../commands/session/get-device-public-key.js';
+import { asymmetricReceipt, deriveAsymmetricSessionKeys, p256PrivateKey, p256PublicPoint, p256SharedSecret } from '../protocol/asymmetric-auth.js';
 import { CommandCode } from '../protocol/command-code.js';
 import { DeviceErrorCode } from '../protocol/device-error-code.js';
 import { YubiHsmDeviceError, YubiHsmProtocolError } from '../protocol/errors.js';
 import { encodeFrame, expectResponse, sessionFrameLength } from '../protocol/frame.js';
-import { CHALLENGE_LENGTH, deriveSessionKeys, type AuthKeyMaterial } from '../protocol/scp03.js';
+import { CHALLENGE_LENGTH, constantTimeEqual, deriveSessionKeys, type AuthKeyMaterial } from '../protocol/scp03.js';
 import { SecureChannel } from '../protocol/secure-channel.js';
 import { MAX_FRAME_SIZE, SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
 import type { Transport, TransportCallOptions } from '../transport/transport.js';
@@ -34,6 +37,14 @@ export interface OpenSessionOptions {
   readonly maxFrameSize?: number;
 }
 
+/** An asymmetric (SCP11-style) session: the host's P-256 private key instead of a symmetric authentication key. */
+export interface OpenAsymmetricSessionOptions extends Omit<OpenSessionOptions, 'authKey'> {
+  /** The 32-byte P-256 private scalar whose public key is the ecp256-yubico-authentication key `authKeyId`. */
+  readonly privateKey: Uint8Array;
+  /** The device's public key (04 ‖ x ‖ y) if already known and trusted; otherwise it is read with GetDevicePublicKey. */
+  readonly devicePublicKey?: Uint8Array;
+}
+
 /**
  * An authenticated SCP03 session with the device. `send(spec, request)` runs one command inside SessionMessage.
  * Inner device errors throw YubiHsmDeviceError (the session stays usable); session-level failures throw
@@ -55,7 +66,7 @@ export class YubiHsmSession extends YubiHsmCommandMethods {
   private _closed = false;
   private _commands = 0;
 
-  private constructor(o: OpenSessionOptions, channel: SecureChannel) {
+  private constructor(o: Omit<OpenSessionOptions, 'authKey'>, channel: SecureChannel) {
     super();
     this.transport = o.transport;
     this.authKeyId = o.authKeyId;
@@ -102,6 +113,34 @@ export class YubiHsmSession extends YubiHsmCommandMethods {
     }
     if (payload.length !== 0) throw new YubiHsmSessionError('handshake_failed', 'AuthenticateSession answered with a payload', { notExecuted: true });
     return new YubiHsmSession(o, channel);
+  }
+
+  /**
+   * Asymmetric session (firmware ≥ 2.3; protocol in protocol/asymmetric-auth.ts): CreateSession with an ephemeral
+   * P-256 key, the receipt checked in constant time, authenticated without AuthenticateSession.
+   */
+  static async openAsymmetric(o: OpenAsymmetricSessionOptions): Promise<YubiHsmSession> {
+    const random = o.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
+    const callOpts: TransportCallOptions = { timeoutMs: o.timeoutMs ?? 5000, ...(o.signal ? { signal: o.signal } : {}) };
+    const devicePublicKey =
+      o.devicePublicKey ??
+      GetDevicePublicKey.decodeResponse(
+        expectResponse(CommandCode.getDevicePublicKey, await o.transport.send(encodeFrame(CommandCode.getDevicePublicKey, new Uint8Array(0)), callOpts), {
+          outer: true,
+        }),
+      );
+    const shsss = p256SharedSecret(o.privateKey, devicePublicKey);
+    const ephemeral = p256PrivateKey(random);
+    const hostEphemeralKey = p256PublicPoint(ephemeral);
+    const createFrame = encodeFrame(CommandCode.createSession, CreateSessionAsymmetric.encodeRequest({ authKeyId: o.authKeyId, hostEphemeralKey }));
+    const created = CreateSessionAsymmetric.decodeResponse(
+      expectResponse(CommandCode.createSession, await o.transport.send(createFrame, callOpts), { outer: true }),
+    );
+    const { receiptKey, keys } = deriveAsymmetricSessionKeys(p256SharedSecret(ephemeral, created.deviceEphemeralKey), shsss);
+    if (!constantTimeEqual(asymmetricReceipt(receiptKey, created.deviceEphemeralKey, hostEphemeralKey), created.receipt)) {
+      throw new YubiHsmSessionError('card_cryptogram_mismatch', 'session receipt mismatch: wrong authentication key or device key', { notExecuted: true });
+    }
+    return new YubiHsmSession(o, SecureChannel.authenticated(created.sessionId, keys, created.receipt));
   }
 
   get id(): number {
