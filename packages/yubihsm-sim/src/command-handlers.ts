@@ -326,11 +326,7 @@ const putOpaque: CommandHandler = (payload, ctx) => {
   ctx.algorithm = h.algorithm;
   if (!OPAQUE_ALGORITHMS.has(h.algorithm)) fail(DeviceError.invalidData, 'unsupported opaque algorithm');
   if (data.length === 0) fail(DeviceError.wrongLength, 'empty opaque object');
-  requireCreatable(session, h.domains, h.capabilities);
-  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.opaque, delegated: 0n, origin: Origin.imported, secret: data.slice() });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  return createObject(ctx, h, { type: ObjectType.opaque, origin: Origin.imported, secret: data.slice() });
 };
 
 /** GetOpaque: object 0 is the device attestation certificate (present on every device, in no domain list). */
@@ -423,19 +419,10 @@ const generateAsymmetricKey: CommandHandler = (payload, ctx) => {
   const h = readNewObjectHeader(new ByteReader(payload));
   ctx.algorithm = h.algorithm;
   if (!isSupportedAsymmetricAlgorithm(h.algorithm)) fail(DeviceError.invalidData, 'unsupported asymmetric algorithm');
-  requireCreatable(session, h.domains, h.capabilities);
+  requireCreatable(session, h.domains, h.capabilities); // before the (RSA: slow) key generation
   const key =
     h.algorithm === Algorithm.ed25519 ? ctx.random(32) : isRsaAlgorithm(h.algorithm) ? generateRsa(h.algorithm) : generateEcScalar(h.algorithm, ctx.random);
-  const stored = ctx.state.objects.insert({
-    ...h,
-    type: ObjectType.asymmetricKey,
-    delegated: 0n,
-    origin: Origin.generated,
-    ...asymmetricSecret(h.algorithm, key),
-  });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  return createObject(ctx, h, { type: ObjectType.asymmetricKey, origin: Origin.generated, ...asymmetricSecret(h.algorithm, key) });
 };
 
 const putAsymmetricKey: CommandHandler = (payload, ctx) => {
@@ -446,46 +433,21 @@ const putAsymmetricKey: CommandHandler = (payload, ctx) => {
   ctx.algorithm = h.algorithm;
   const key = r.rest();
   if (!isSupportedAsymmetricAlgorithm(h.algorithm)) fail(DeviceError.invalidData, 'unsupported asymmetric algorithm');
-  requireCreatable(session, h.domains, h.capabilities);
-  const stored = ctx.state.objects.insert({
-    ...h,
-    type: ObjectType.asymmetricKey,
-    delegated: 0n,
-    origin: Origin.imported,
-    ...asymmetricSecret(h.algorithm, key),
-  });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  requireCreatable(session, h.domains, h.capabilities); // before the key material is checked
+  return createObject(ctx, h, { type: ObjectType.asymmetricKey, origin: Origin.imported, ...asymmetricSecret(h.algorithm, key) });
 };
 
 const signEcdsa: CommandHandler = (payload, ctx) => {
-  const session = authority(ctx);
-  if (payload.length < 3) fail(DeviceError.wrongLength, 'missing digest');
-  const r = new ByteReader(payload);
-  const id = r.u16();
+  const { o, r } = usableKey(ctx, payload, ObjectType.asymmetricKey, CapabilityBit.signEcdsa, 3);
   const digest = r.rest();
-  ctx.targetKey = id;
-  requireSessionCapability(session, CapabilityBit.signEcdsa);
-  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
-  ctx.algorithm = o.algorithm;
-  requireObjectCapability(o, CapabilityBit.signEcdsa);
   if (!isEcAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an ECDSA key');
   if (digest.length > 66) fail(DeviceError.wrongLength, 'digest too long');
   return signEcdsaDigest(o.algorithm, o.secret, digest, ctx.random);
 };
 
 const signEddsa: CommandHandler = (payload, ctx) => {
-  const session = authority(ctx);
-  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing key id');
-  const r = new ByteReader(payload);
-  const id = r.u16();
+  const { o, r } = usableKey(ctx, payload, ObjectType.asymmetricKey, CapabilityBit.signEddsa);
   const message = r.rest();
-  ctx.targetKey = id;
-  requireSessionCapability(session, CapabilityBit.signEddsa);
-  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
-  ctx.algorithm = o.algorithm;
-  requireObjectCapability(o, CapabilityBit.signEddsa);
   if (o.algorithm !== Algorithm.ed25519) fail(DeviceError.invalidData, 'not an Ed25519 key');
   // with the seed, node:crypto signs (same RFC 8032 signature, a fraction of the time): the simulator must not be
   // slower than the device it stands in for; a key without its seed (legacy wrap import) signs from the expanded form
@@ -493,32 +455,15 @@ const signEddsa: CommandHandler = (payload, ctx) => {
 };
 
 const deriveEcdh: CommandHandler = (payload, ctx) => {
-  const session = authority(ctx);
-  if (payload.length < 3) fail(DeviceError.wrongLength, 'missing public key');
-  const r = new ByteReader(payload);
-  const id = r.u16();
-  const peer = r.rest();
-  ctx.targetKey = id;
-  requireSessionCapability(session, CapabilityBit.deriveEcdh);
-  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
-  ctx.algorithm = o.algorithm;
-  requireObjectCapability(o, CapabilityBit.deriveEcdh);
+  const { o, r } = usableKey(ctx, payload, ObjectType.asymmetricKey, CapabilityBit.deriveEcdh, 3);
   if (!isEcAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an EC key');
-  return deriveEcdhSecret(o.algorithm, o.secret, peer);
+  return deriveEcdhSecret(o.algorithm, o.secret, r.rest());
 };
 
 function rsaKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { o: DeviceObject; r: ByteReader } {
-  const session = authority(ctx);
-  if (payload.length < 3) fail(DeviceError.wrongLength, 'missing data');
-  const r = new ByteReader(payload);
-  const id = r.u16();
-  ctx.targetKey = id;
-  requireSessionCapability(session, bit);
-  const o = visibleObject(ctx, id, ObjectType.asymmetricKey);
-  ctx.algorithm = o.algorithm;
-  requireObjectCapability(o, bit);
-  if (!isRsaAlgorithm(o.algorithm)) fail(DeviceError.invalidData, 'not an RSA key');
-  return { o, r };
+  const key = usableKey(ctx, payload, ObjectType.asymmetricKey, bit, 3);
+  if (!isRsaAlgorithm(key.o.algorithm)) fail(DeviceError.invalidData, 'not an RSA key');
+  return key;
 }
 
 const signPkcs1Handler: CommandHandler = (payload, ctx) => {
@@ -574,11 +519,7 @@ const putSymmetricKey: CommandHandler = (payload, ctx) => {
   const key = r.rest();
   ctx.algorithm = h.algorithm;
   if (key.length !== aesKeyLength(h.algorithm)) fail(DeviceError.invalidData, 'AES key length does not match its algorithm');
-  requireCreatable(session, h.domains, h.capabilities);
-  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.symmetricKey, delegated: 0n, origin: Origin.imported, secret: key.slice() });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  return createObject(ctx, h, { type: ObjectType.symmetricKey, origin: Origin.imported, secret: key.slice() });
 };
 
 const generateSymmetricKey: CommandHandler = (payload, ctx) => {
@@ -589,31 +530,17 @@ const generateSymmetricKey: CommandHandler = (payload, ctx) => {
   const h = readNewObjectHeader(new ByteReader(payload));
   ctx.algorithm = h.algorithm;
   const length = aesKeyLength(h.algorithm);
-  requireCreatable(session, h.domains, h.capabilities);
-  const stored = ctx.state.objects.insert({
-    ...h,
+  return createObject(ctx, h, {
     type: ObjectType.symmetricKey,
-    delegated: 0n,
     origin: Origin.generated,
     secret: ctx.random(length).slice(0, length),
   });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
 };
 
 function aesBlocks(mode: 'ecb' | 'cbc', encrypt: boolean, bit: number): CommandHandler {
   return (payload, ctx) => {
     requireSymmetricFirmware(ctx);
-    const session = authority(ctx);
-    if (payload.length < 2) fail(DeviceError.wrongLength, 'missing key id');
-    const r = new ByteReader(payload);
-    const id = r.u16();
-    ctx.targetKey = id;
-    requireSessionCapability(session, bit);
-    const o = visibleObject(ctx, id, ObjectType.symmetricKey);
-    ctx.algorithm = o.algorithm;
-    requireObjectCapability(o, bit);
+    const { o, r } = usableKey(ctx, payload, ObjectType.symmetricKey, bit);
     if (mode === 'cbc' && r.remaining < 16) fail(DeviceError.wrongLength, 'missing IV');
     const iv = mode === 'cbc' ? r.bytes(16) : null;
     const data = r.rest();
@@ -648,11 +575,7 @@ const putHmacKey: CommandHandler = (payload, ctx) => {
   ctx.algorithm = h.algorithm;
   const spec = hmacOf(h.algorithm);
   if (key.length === 0 || key.length > spec.maxKey) fail(DeviceError.invalidData, 'HMAC key length out of range');
-  requireCreatable(session, h.domains, h.capabilities);
-  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.hmacKey, delegated: 0n, origin: Origin.imported, secret: key.slice() });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  return createObject(ctx, h, { type: ObjectType.hmacKey, origin: Origin.imported, secret: key.slice() });
 };
 
 /** GenerateHmacKey: a key as long as the hash output (unconfirmed against a device; one place to change). */
@@ -663,23 +586,11 @@ const generateHmacKey: CommandHandler = (payload, ctx) => {
   const h = readNewObjectHeader(new ByteReader(payload));
   ctx.algorithm = h.algorithm;
   const spec = hmacOf(h.algorithm);
-  requireCreatable(session, h.domains, h.capabilities);
-  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.hmacKey, delegated: 0n, origin: Origin.generated, secret: ctx.random(spec.size) });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  return createObject(ctx, h, { type: ObjectType.hmacKey, origin: Origin.generated, secret: ctx.random(spec.size) });
 };
 
 function hmacKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { o: DeviceObject; rest: Uint8Array } {
-  const session = authority(ctx);
-  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing key id');
-  const r = new ByteReader(payload);
-  const id = r.u16();
-  ctx.targetKey = id;
-  requireSessionCapability(session, bit);
-  const o = visibleObject(ctx, id, ObjectType.hmacKey);
-  ctx.algorithm = o.algorithm;
-  requireObjectCapability(o, bit);
+  const { o, r } = usableKey(ctx, payload, ObjectType.hmacKey, bit);
   return { o, rest: r.rest() };
 }
 
@@ -716,11 +627,7 @@ const putAuthenticationKey: CommandHandler = (payload, ctx) => {
   if (!asymmetric && h.algorithm !== Algorithm.aes128YubicoAuthentication) fail(DeviceError.invalidData, 'unsupported authentication key algorithm');
   if (secret.length !== (asymmetric ? 64 : 32)) fail(DeviceError.wrongLength, 'authentication key length does not match its algorithm');
   if (asymmetric && !isP256Point(secret)) fail(DeviceError.invalidData, 'not a P-256 public key');
-  requireCreatable(session, h.domains, h.capabilities, delegated);
-  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.authenticationKey, delegated, origin: Origin.imported, secret });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  return createObject(ctx, h, { type: ObjectType.authenticationKey, delegated, origin: Origin.imported, secret });
 };
 
 /** ChangeAuthenticationKey: new K-ENC ‖ K-MAC for the session's own authentication key; everything else stays. */
@@ -753,11 +660,7 @@ const putWrapKey: CommandHandler = (payload, ctx) => {
   const len = wrapKeyLength(h.algorithm);
   if (len === undefined) fail(DeviceError.invalidData, 'unsupported wrap key algorithm');
   if (secret.length !== len) fail(DeviceError.wrongLength, 'wrap key length does not match its algorithm');
-  requireCreatable(session, h.domains, h.capabilities, delegated);
-  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.wrapKey, delegated, origin: Origin.imported, secret });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  return createObject(ctx, h, { type: ObjectType.wrapKey, delegated, origin: Origin.imported, secret });
 };
 
 const generateWrapKey: CommandHandler = (payload, ctx) => {
@@ -769,11 +672,7 @@ const generateWrapKey: CommandHandler = (payload, ctx) => {
   const delegated = r.u64();
   const len = wrapKeyLength(h.algorithm);
   if (len === undefined) fail(DeviceError.invalidData, 'unsupported wrap key algorithm');
-  requireCreatable(session, h.domains, h.capabilities, delegated);
-  const stored = ctx.state.objects.insert({ ...h, type: ObjectType.wrapKey, delegated, origin: Origin.generated, secret: ctx.random(len) });
-  ctx.targetKey = stored.id;
-  ctx.mutated = true;
-  return u16(stored.id);
+  return createObject(ctx, h, { type: ObjectType.wrapKey, delegated, origin: Origin.generated, secret: ctx.random(len) });
 };
 
 const exportWrapped: CommandHandler = (payload, ctx) => {
@@ -821,16 +720,8 @@ const importWrapped: CommandHandler = (payload, ctx) => {
 };
 
 function wrapKeyFor(ctx: CommandContext, payload: Uint8Array, bit: number): { key: DeviceObject; rest: Uint8Array } {
-  const session = authority(ctx);
-  if (payload.length < 2) fail(DeviceError.wrongLength, 'missing wrap key id');
-  const r = new ByteReader(payload);
-  const id = r.u16();
-  ctx.targetKey = id;
-  requireSessionCapability(session, bit);
-  const key = visibleObject(ctx, id, ObjectType.wrapKey);
-  ctx.algorithm = key.algorithm;
-  requireObjectCapability(key, bit);
-  return { key, rest: r.rest() };
+  const { o, r } = usableKey(ctx, payload, ObjectType.wrapKey, bit);
+  return { key: o, rest: r.rest() };
 }
 
 const wrapDataHandler: CommandHandler = (payload, ctx) => {
