@@ -110,3 +110,23 @@ test('command audit: off by default from firmware 2.3.1, on before; audit.enable
     await sim.close();
   }
 });
+
+test('the command-audit list follows the reported firmware: AES codes from 2.3, public wrap / RSA wrap codes from 2.4; others are INVALID_DATA', async () => {
+  for (const [firmware, aes, rsaWrap] of [
+    [[2, 2, 0], false, false],
+    [[2, 3, 1], true, false],
+    [[2, 4, 0], true, true],
+  ] as const) {
+    const sim = createSimulator({ firmware: [...firmware] });
+    const s = await openSession(sim);
+    const listed = await call(sim, s, 0x50, Uint8Array.of(3));
+    const codes = new Set<number>();
+    for (let i = 0; i < listed.length; i += 2) codes.add(listed[i]!);
+    assert.equal(codes.has(0x6d), aes, `${firmware.join('.')} PutSymmetricKey`);
+    assert.equal(codes.has(0x77), rsaWrap, `${firmware.join('.')} ImportRsaWrapped`);
+    assert.ok(codes.has(0x65) && codes.has(0x60), 'the OTP commands');
+    assert.ok(!codes.has(0x05) && !codes.has(0x7f), 'never SessionMessage or Error');
+    assert.equal((await send(sim, s, 0x4f, hex('03 0002 77 01'))).error, rsaWrap ? undefined : 0x02);
+    await sim.close();
+  }
+});
