@@ -6,16 +6,7 @@ import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'n
 import { ByteReader, ByteWriter, p256PublicPoint, p256SharedSecret } from '@openkms/yubihsm';
 import { issueAttestationCertificate } from './attestation-authority.js';
 import { encodeLogEntry } from './audit-log.js';
-import {
-  deleteCapabilityFor,
-  isSubset,
-  requireCreatable,
-  requireObjectCapability,
-  requireSessionCapability,
-  requireVisible,
-  sharesDomain,
-  type SessionAuthority,
-} from './capability-rules.js';
+import { deleteCapabilityFor, isSubset, requireCreatable, requireObjectCapability, requireSessionCapability, sharesDomain } from './capability-rules.js';
 import type { CommandContext } from './command-context.js';
 import {
   Algorithm,
