@@ -13,7 +13,11 @@ import { loadBackendPlugins } from '../src/plugins/load-backend-plugins.js';
 import { loadPlugins } from '../src/plugins/load-plugins.js';
 import { createAjv, runtimeCompileCount, SHARED_AJV_OPTIONS } from '../src/validation/create-ajv.js';
 import { precompiledValidator, usePrecompiledValidators } from '../src/validation/precompiled-validators.js';
-import { startupSchemas, writePrecompiledValidators } from '../src/validation/startup-schemas.js';
+import { startupSchemas, writePrecompiledDocumentValidators, writePrecompiledValidators } from '../src/validation/startup-schemas.js';
+import { defaultOpenApiDocument } from '../src/cli/openapi-command.js';
+import { composeOpenApi, loadBaseDocument } from '../src/openapi/compose-openapi.js';
+import { policySchemasFor } from '../src/openapi/policy-schemas.js';
+import { RequestValidators, requestSchemaNames } from '../src/openapi/request-validators.js';
 
 // The build writes the start-up schemas' validators as ajv standalone code (scripts/precompile-validators.mjs), so a
 // signer started from built output compiles no schema before it listens. Here: the same generation into a folder of
@@ -79,4 +83,53 @@ test('a precompiled validator answers exactly as a run-time compiled one (errors
   const problems = schemaProblems({ server: { listen: 42, bogus: true } });
   assert.ok(problems.some((p) => p.path === 'server.bogus'));
   assert.ok(problems.some((p) => p.path === 'server.listen'));
+});
+
+test("request bodies: the build precompiles the default document's request schemas; they answer as ajv does", async () => {
+  const doc = await defaultOpenApiDocument();
+  const names = requestSchemaNames(doc);
+  assert.ok(names.includes('SignRequest.solana') && names.includes('SignRequest.cosmos') && names.includes('SignRequest.evm'), names.join());
+  await writePrecompiledDocumentValidators(dir, doc, names);
+  // composed again as start-signer composes it: the same document, so every validator is found precompiled
+  const { plugins } = await loadPlugins({ searchPaths: defaultSearchPaths() });
+  const served = new RequestValidators(composeOpenApi(loadBaseDocument(), plugins, policySchemasFor(plugins)));
+  served.warm(names);
+  assert.deepEqual(served.compiledAtRunTime(), []);
+  // another document (a schema changed) finds none and compiles at run time
+  const other = structuredClone(doc);
+  (other.components.schemas['SignRequest.solana'] as { description?: string }).description = 'changed';
+  const changed = new RequestValidators(other);
+  changed.warm(['SignRequest.solana']);
+  assert.deepEqual(changed.compiledAtRunTime(), ['SignRequest.solana']);
+  // the precompiled validators report exactly what run-time compiled ones report
+  const compiled = new RequestValidators(doc);
+  const bodies: [string, unknown][] = [
+    ['SignRequest.solana', {}],
+    ['SignRequest.solana', { label: 'x', message_b64: 1 }],
+    ['SignRequest.solana', { label: 'x', message_b64: 'AAAA', bogus: true }],
+    ['SignRequest.cosmos', { label: 'x', sign_doc_b64: 'AAAA', sign_mode: 'nope' }],
+    ['SignRequest.evm', { label: 'x', transaction: { to: 5 } }],
+    ['PolicyOverlay', { max_signs_per_minute: 'many' }],
+    ['PairingRequest', { name: '', scopes: ['root'] }],
+  ];
+  const outcome = (v: RequestValidators, name: string, body: unknown) => {
+    try {
+      v.check(name, body);
+      return 'ok';
+    } catch (err) {
+      return JSON.stringify({ message: (err as Error).message, context: (err as { context?: unknown }).context });
+    }
+  };
+  const fromBuild = bodies.map(([name, body]) => outcome(served, name, body));
+  const folder = usePrecompiledValidators(join(dir, 'none'));
+  try {
+    assert.deepEqual(
+      bodies.map(([name, body]) => outcome(compiled, name, body)),
+      fromBuild,
+    );
+  } finally {
+    usePrecompiledValidators(folder);
+  }
+  assert.ok(fromBuild.every((o) => o !== 'ok'));
+  assert.notDeepEqual(compiled.compiledAtRunTime(), [], 'the comparison ran against ajv');
 });

@@ -1,8 +1,7 @@
 import type { StdSignDoc } from '@cosmjs/amino';
-import { serializeSignDoc } from '@cosmjs/amino';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { ErrorCode, bytesEqual, openKmsError } from '@openkms/core';
-import { aminoTypes, protoRegistry } from './amino-converters.js';
+import { aminoConverters } from './amino-converters.js';
 import type { CosmosTx } from './cosmos-tx.js';
 
 const FIELD = 'sign_doc';
@@ -13,7 +12,7 @@ function fail(message: string, part: string, extra: Record<string, unknown> = {}
 }
 
 /** Canonical JSON bytes of any value, as serializeSignDoc writes them (sorted keys, `<>&` escaped). */
-const canonical = (v: unknown): Uint8Array => serializeSignDoc(v as StdSignDoc);
+const canonical = (v: unknown): Uint8Array => aminoConverters().serializeSignDoc(v as StdSignDoc);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -69,6 +68,7 @@ export function decodeAminoSignDoc(raw: unknown): AminoSignDoc {
   const granter = fee.granter === undefined ? '' : str(fee.granter, 'sign_doc.fee.granter');
   const payer = fee.payer === undefined ? '' : str(fee.payer, 'sign_doc.fee.payer');
   if (!Array.isArray(d.msgs) || d.msgs.length === 0) fail('sign_doc.msgs must be a non-empty array', 'sign_doc.msgs');
+  const { aminoTypes, protoRegistry, serializeSignDoc } = aminoConverters();
 
   const messages: Any[] = d.msgs.map((m, i) => {
     const part = `sign_doc.msgs.${i}`;

@@ -24,3 +24,15 @@ test('verifySecp256k1 accepts the low-S form and refuses the high-S twin of the 
   assert.equal(await verifySecp256k1(pub, digest, low.toBytes('compact')), true);
   assert.equal(await verifySecp256k1(pub, digest, sig(low.r, N - low.s)), false);
 });
+
+test('verifySecp256k1 refuses another key, another digest and a malformed key or digest', async () => {
+  const sk = new Uint8Array(32).fill(7);
+  const pub = secp256k1.getPublicKey(sk, true);
+  const other = secp256k1.getPublicKey(new Uint8Array(32).fill(8), true);
+  const digest = new Uint8Array(32).fill(9);
+  const s = secp256k1.sign(digest, sk, { prehash: false, lowS: true });
+  assert.equal(await verifySecp256k1(other, digest, s), false);
+  assert.equal(await verifySecp256k1(pub, new Uint8Array(32).fill(10), s), false);
+  assert.equal(await verifySecp256k1(pub.slice(1), digest, s), false);
+  assert.equal(await verifySecp256k1(pub, digest.slice(1), s), false);
+});

@@ -1,4 +1,3 @@
-import { Secp256k1, Secp256k1Signature } from '@cosmjs/crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 /**
@@ -14,11 +13,14 @@ export function isLowS(signature: Uint8Array): boolean {
   }
 }
 
-/** Verifies a 64-byte low-S r‖s signature over a 32-byte digest with a compressed public key. */
+/**
+ * Verifies a 64-byte low-S r‖s signature over a 32-byte digest with a compressed public key (@noble/curves, already
+ * loaded for the low-S test; @cosmjs/crypto would add ~100 ms and several MB to every signer's start for one call).
+ */
 export async function verifySecp256k1(publicKey: Uint8Array, digest: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (!isLowS(signature) || digest.length !== 32) return false;
   try {
-    return await Secp256k1.verifySignature(Secp256k1Signature.fromFixedLength(signature), digest, publicKey);
+    return secp256k1.verify(signature, digest, publicKey, { prehash: false, lowS: true, format: 'compact' });
   } catch {
     return false;
   }

@@ -9,7 +9,7 @@ import type { SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import type { ChainKey } from '@openkms/core';
 import { createSoftwareKeyBackend } from '@openkms/tooling/test-helpers';
-import { protoRegistry } from './amino-converters.js';
+import { aminoConverters } from './amino-converters.js';
 import { accountAddress } from './cosmos-address.js';
 import { PUBKEY_TYPES, SECP256K1_PUBKEY_TYPE_URL } from './pubkey-types.js';
 
@@ -19,7 +19,7 @@ export const CHAIN_ID = 'cosmoshub-4';
 export const RECIPIENT = 'cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu';
 
 /** @cosmjs/stargate's default registry plus CosmWasm (what SigningStargateClient / SigningCosmWasmClient encode with). */
-export const registry = protoRegistry;
+export const registry = aminoConverters().protoRegistry;
 
 export async function cosmosTestKeys() {
   const backend = createSoftwareKeyBackend([

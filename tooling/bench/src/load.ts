@@ -131,9 +131,9 @@ export interface Child<T> {
  * Forks one of this package's scripts and waits for its `ready` message. `fromSource` (default true): through tsx with
  * the `source` export condition (workspace packages from their TypeScript); false: plain Node on built output.
  */
-export async function startChild<T>(script: string, args: readonly string[], fromSource = true): Promise<Child<T>> {
+export async function startChild<T>(script: string, args: readonly string[], fromSource = true, nodeFlags: readonly string[] = []): Promise<Child<T>> {
   const child = fork(join(here, script), [...args], {
-    execArgv: [...(fromSource ? ['--conditions=source', '--import', 'tsx'] : []), '--expose-gc'],
+    execArgv: [...(fromSource ? ['--conditions=source', '--import', 'tsx'] : []), '--expose-gc', ...nodeFlags],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const ready = await new Promise<T>((resolve, reject) => {

@@ -5,7 +5,7 @@
 // charts and bench/results/latest.md (what the README links).
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign as nodeSign } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,10 +19,12 @@ import { EVM_LABEL, prepareDemo, type BenchDemo } from './prepare-demo.js';
 import { cosmosBodies, evmBodies, evmRpcBodies, solanaBodies, type BodyFactory, type KeyView } from './request-bodies.js';
 import { scrape, stageMeans, type StageMeans } from './signer-metrics.js';
 import { writeReport } from './write-report.js';
+import { deploymentNodeFlags } from './deployment-node-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const quick = process.argv.includes('--quick');
+const DEPLOY_UNIT = join(repoRoot, 'apps/signer/deploy/openkms.service');
 const SECONDS = quick ? 2 : 5;
 const CONCURRENCY = [1, 8, 32, 128] as const;
 const RSS_SIGNATURES = quick ? 2_000 : 10_000;
@@ -94,6 +96,36 @@ const floor: Record<number, LoadResult> = {};
   }
 }
 
+// ---- floors: the bare route plus the signing path's unavoidable I/O -------------------------------------------------
+// One HTTP round trip to a bare upstream in a process of its own (the device connector's place) and one durable record
+// (write + fdatasync, group commit): what any signer built like this one must do per signature, with no decoding,
+// policy, session crypto, signing or audit chain. The signer's distance from it is the cost of its own work.
+
+const relayFloor: Record<number, LoadResult> = {};
+{
+  const upstream = await startChild<{ port: number }>('floor-server.ts', ['upstream']);
+  const dir = mkdtempSync(join(os.tmpdir(), 'openkms-bench-relay-'));
+  const server = await startChild<{ port: number }>('floor-server.ts', ['relay', `http://127.0.0.1:${upstream.ready.port}/`, join(dir, 'records.jsonl')]);
+  const base = `http://127.0.0.1:${server.ready.port}`;
+  try {
+    for (const c of [1, 32] as const) {
+      relayFloor[c] = await runLoad({
+        base,
+        path: '/floor',
+        headers: {},
+        next: () => '{"label":"solana-hot-0","message_b64":"AAAA"}',
+        connections: c,
+        duration: SECONDS,
+      });
+      log(`relay floor c=${c}`, relayFloor[c]!.rps, 'req/s', `p50 ${relayFloor[c]!.latency_ms.p50} ms`);
+    }
+  } finally {
+    await server.stop();
+    await upstream.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- the signer ----------------------------------------------------------------------------------------------------
 
 // the signer runs from its built output when there is one (as installed), else from source through tsx
@@ -109,9 +141,9 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function startStack(d: BenchDemo, devices: number, latency: 'zero' | 'realistic'): Promise<Running> {
+async function startStack(d: BenchDemo, devices: number, latency: 'zero' | 'realistic', nodeFlags: readonly string[] = []): Promise<Running> {
   const dev = await startChild<{ urls: string[] }>('device-host.ts', [d.simState, String(devices), latency]);
-  const signer = await startChild<{ url: string }>('signer-host.mjs', [d.config, JSON.stringify(dev.ready.urls)], !signerBuilt);
+  const signer = await startChild<{ url: string }>('signer-host.mjs', [d.config, JSON.stringify(dev.ready.urls)], !signerBuilt, nodeFlags);
   return {
     base: signer.ready.url,
     signer,
@@ -258,9 +290,11 @@ let messageLength = 0;
 
 // ---- RSS after N signatures (a fresh signer) -------------------------------------------------------------------------
 
-let rss: {
+interface RssResult {
   signatures: number;
   ok: number;
+  /** The signer's node flags for this measurement ([] = Node's defaults). */
+  node_flags: string[];
   idle_mb: number;
   after_mb: number;
   peak_mb: number;
@@ -268,9 +302,10 @@ let rss: {
   heap_used_after_gc_mb: number;
   heap_total_mb: number;
   external_mb: number;
-};
-{
-  const stack = await startStack(demo, 1, 'zero');
+}
+
+async function measureRss(nodeFlags: readonly string[]): Promise<RssResult> {
+  const stack = await startStack(demo, 1, 'zero', nodeFlags);
   try {
     const { defs } = await routes(stack.base);
     const idle = rssMb(stack.signer.process.pid!);
@@ -279,9 +314,10 @@ let rss: {
     const after = rssMb(stack.signer.process.pid!);
     const mem = (await stack.signer.request<{ memory: NodeJS.MemoryUsage }>({ type: 'memory' }, 'memory')).memory;
     const mb = (b: number): number => round(b / 2 ** 20, 1);
-    rss = {
+    const out: RssResult = {
       signatures: RSS_SIGNATURES,
       ok: res.ok,
+      node_flags: [...nodeFlags],
       idle_mb: idle.rss,
       after_mb: after.rss,
       peak_mb: after.peak,
@@ -289,11 +325,15 @@ let rss: {
       heap_total_mb: mb(mem.heapTotal),
       external_mb: mb(mem.external + mem.arrayBuffers),
     };
-    log('RSS', rss);
+    log('RSS', out);
+    return out;
   } finally {
     await stack.stop();
   }
 }
+
+// with Node's default heap settings, V8 keeps the heap it grew under load; the shipped unit caps it
+const rss = { node_defaults: await measureRss([]), deployment: await measureRss(deploymentNodeFlags(readFileSync(DEPLOY_UNIT, 'utf8'))) };
 
 // ---- realistic latency: 1, 2, 4 devices ------------------------------------------------------------------------------
 
@@ -444,7 +484,11 @@ const results = {
     sequential_requests: SEQUENTIAL,
     realistic_seconds: REALISTIC_SECONDS,
   },
-  floors: { raw_signing_per_second: rawSigning, bare_route: CONCURRENCY.map((c) => ({ concurrency: c, ...floor[c]! })) },
+  floors: {
+    raw_signing_per_second: rawSigning,
+    bare_route: CONCURRENCY.map((c) => ({ concurrency: c, ...floor[c]! })),
+    relay_route: ([1, 32] as const).map((c) => ({ concurrency: c, ...relayFloor[c]! })),
+  },
   zero_latency: zero,
   rss,
   realistic: { device_ms_per_signature: deviceMsPerSignature(), points: realistic },

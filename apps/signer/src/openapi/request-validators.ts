@@ -2,10 +2,18 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { ErrorCode, openKmsError } from '@openkms/core';
 import { describeError, errorPath, sharedAjv } from '../validation/create-ajv.js';
+import { precompiledDocumentValidator } from '../validation/precompiled-validators.js';
 import type { OpenApiDocument } from './compose-openapi.js';
 
 const DOC_ID = 'https://openkms.dev/openapi/v1';
 let instances = 0;
+
+/** The request schemas the signer validates bodies against (the build precompiles these for the default plugins). */
+export function requestSchemaNames(doc: OpenApiDocument): string[] {
+  const fixed = ['PairingRequest', 'PairingApproval', 'GatewayContractRegistration', 'PolicyOverlay'];
+  const sign = Object.keys((doc.components?.schemas ?? {}) as object).filter((n) => n.startsWith('SignRequest.'));
+  return [...sign, ...fixed.filter((n) => (doc.components?.schemas as Record<string, unknown> | undefined)?.[n] !== undefined)];
+}
 
 /**
  * Request-body validators compiled from the composed OpenAPI document: the document is the source of truth.
@@ -18,6 +26,7 @@ export class RequestValidators {
   private ajv: Ajv2020 | undefined;
   private readonly id = `${DOC_ID}/${++instances}`;
   private readonly cache = new Map<string, ValidateFunction>();
+  private readonly runtimeCompiled: string[] = [];
 
   constructor(private readonly doc: OpenApiDocument) {}
 
@@ -37,12 +46,22 @@ export class RequestValidators {
   private validator(schemaName: string): ValidateFunction {
     let validate = this.cache.get(schemaName);
     if (!validate) {
-      const found = this.shared().getSchema(`${this.id}#/components/schemas/${schemaName}`);
-      if (!found) throw new Error(`no schema ${schemaName} in the OpenAPI document`);
+      // the build's standalone validator for this document's schema, else compiled now (ajv loaded on first need)
+      let found = precompiledDocumentValidator(this.doc, schemaName);
+      if (found === undefined) {
+        found = this.shared().getSchema(`${this.id}#/components/schemas/${schemaName}`);
+        if (!found) throw new Error(`no schema ${schemaName} in the OpenAPI document`);
+        this.runtimeCompiled.push(schemaName);
+      }
       validate = found;
       this.cache.set(schemaName, validate);
     }
     return validate;
+  }
+
+  /** The schemas compiled with ajv in this process (not found precompiled by the build). */
+  compiledAtRunTime(): readonly string[] {
+    return this.runtimeCompiled;
   }
 
   /** Validates `body` against `#/components/schemas/<name>`; throws invalid_request naming the field (details.path). */

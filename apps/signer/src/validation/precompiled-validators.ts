@@ -21,7 +21,27 @@ export function schemaDigest(schema: object): string {
 
 /** The build's precompiled validator for exactly this schema, or undefined when there is none. */
 export function precompiledValidator(schema: object): ValidateFunction | undefined {
-  const file = `${folder}${schemaDigest(schema)}.cjs`;
+  return precompiledByDigest(schemaDigest(schema));
+}
+
+/**
+ * The digest of one schema of an OpenAPI document (`#/components/schemas/<name>`): the document's JSON text and the
+ * name, so a validator generated from another document (other plugins, another version) is never used for this one.
+ */
+export function documentSchemaDigest(doc: object, name: string): string {
+  let digest = documentDigests.get(doc);
+  if (digest === undefined) documentDigests.set(doc, (digest = schemaDigest(doc)));
+  return createHash('sha256').update(`${digest}#/components/schemas/${name}`).digest('hex');
+}
+const documentDigests = new WeakMap<object, string>();
+
+/** The build's precompiled validator of `#/components/schemas/<name>` of exactly this document, if there is one. */
+export function precompiledDocumentValidator(doc: object, name: string): ValidateFunction | undefined {
+  return precompiledByDigest(documentSchemaDigest(doc, name));
+}
+
+function precompiledByDigest(digest: string): ValidateFunction | undefined {
+  const file = `${folder}${digest}.cjs`;
   if (!existsSync(file)) return undefined;
   return require(file) as ValidateFunction;
 }
