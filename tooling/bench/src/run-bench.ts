@@ -5,7 +5,7 @@
 // charts and bench/results/latest.md (what the README links).
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign as nodeSign } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -72,6 +72,29 @@ const rawSigning = {
   secp256k1_noble: opsPerSecond(() => secp256k1.sign(digest, k1Secret, { prehash: false })),
 };
 log('raw signing (signatures/s, one thread)', rawSigning);
+
+// ---- floors: the disk's durable write (what the audit log waits for before every answer) ---------------------------
+
+/** write + fdatasync of one 600-byte record, alone, on the file system the bench's audit logs live on. */
+function fdatasyncLatency(n = quick ? 100 : 400): { p50_ms: number; p99_ms: number } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'openkms-bench-fsync-'));
+  const fd = openSync(join(dir, 'records'), 'a', 0o600);
+  const xs: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      writeSync(fd, `${'x'.repeat(600)}\n`);
+      fdatasyncSync(fd);
+      xs.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { p50_ms: round(percentile(xs, 50), 3), p99_ms: round(percentile(xs, 99), 3) };
+}
+const durableWrite = fdatasyncLatency();
+log('durable write (write + fdatasync)', durableWrite);
 
 // ---- floors: the bare route ----------------------------------------------------------------------------------------
 
@@ -486,6 +509,7 @@ const results = {
   },
   floors: {
     raw_signing_per_second: rawSigning,
+    durable_write: durableWrite,
     bare_route: CONCURRENCY.map((c) => ({ concurrency: c, ...floor[c]! })),
     relay_route: ([1, 32] as const).map((c) => ({ concurrency: c, ...relayFloor[c]! })),
   },
