@@ -13,6 +13,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const signerDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Where `name` is installed for a package in `dir`: the nearest node_modules/<name> up the tree, as node looks. */
+function installedDir(dir, name) {
+  for (let d = dir; ; d = dirname(d)) {
+    const candidate = join(d, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dirname(d) === d) return undefined;
+  }
+}
+
 /** The signer's directory and those of the @openkms/* packages it depends on, transitively. */
 function workspacePackages() {
   const dirs = new Set([signerDir]);
@@ -20,16 +29,10 @@ function workspacePackages() {
   while (queue.length > 0) {
     const dir = queue.pop();
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const req = nodeModule.createRequire(join(dir, 'package.json'));
     for (const name of Object.keys(pkg.dependencies ?? {})) {
       if (!name.startsWith('@openkms/')) continue;
-      let depDir;
-      try {
-        depDir = realpathSync(dirname(req.resolve(`${name}/package.json`)));
-      } catch {
-        continue;
-      }
-      if (!dirs.has(depDir)) {
+      const depDir = installedDir(dir, name);
+      if (depDir !== undefined && !dirs.has(depDir)) {
         dirs.add(depDir);
         queue.push(depDir);
       }
