@@ -1,5 +1,5 @@
 // A quick probe of the zero-latency /sign/solana path (a slice of `pnpm bench`, for profiling while working on it):
-//   pnpm --filter @openkms/bench run probe [--cpu-prof DIR] [--rss N] [--seconds S]
+//   [PROBE_NODE_FLAGS="--max-old-space-size=128 …"] pnpm --filter @openkms/bench run probe [--cpu-prof DIR] [--rss N] [--seconds S]
 // Starts the bench's demo config, one simulated device in its own process and the signer from built output (with
 // --cpu-prof DIR, the signer writes a CPU profile there when it stops), then: the bare-route floor at concurrency 32,
 // 400 sequential requests, S s (default 5) at concurrency 1 and 32; with --rss N instead, N signatures at
@@ -32,7 +32,11 @@ const work = mkdtempSync(join(os.tmpdir(), 'openkms-probe-'));
 const demo = await prepareDemo(join(work, 'demo'), { poolSize: 8 });
 const dev = await startChild<{ urls: string[] }>('device-host.ts', [demo.simState, '1', 'zero']);
 const signer = fork(join(here, 'signer-host.mjs'), [demo.config, JSON.stringify(dev.ready.urls)], {
-  execArgv: ['--expose-gc', ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : [])],
+  execArgv: [
+    '--expose-gc',
+    ...(process.env.PROBE_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : []),
+  ],
   stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 });
 const base = await new Promise<string>((r) => signer.on('message', (m: { type: string; url: string }) => m.type === 'ready' && r(m.url)));
