@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RuntimeState } from '@openkms/policy';
+import { RedisNonceStore } from './redis-nonce-store.js';
 import { RedisPolicyStateStore } from './redis-policy-state-store.js';
 import { createRedisClient, DEFAULT_KEY_PREFIX, type RedisStateOptions } from './redis-state-options.js';
 import { RedisRuntimeSync } from './redis-runtime-sync.js';
@@ -13,7 +14,7 @@ export interface RedisFleetStateOptions extends RedisStateOptions {
 
 /**
  * Everything one signer instance shares with its fleet through Redis: the policy counters and reservations, and the
- * runtime state (kill switches, overlays). Two connections: commands, and a subscriber for change announcements.
+ * runtime state (kill switches, overlays), the EVM account nonces. Two connections: commands, and a subscriber for change announcements.
  */
 export class RedisFleetState {
   readonly redis: Redis;
@@ -21,6 +22,8 @@ export class RedisFleetState {
   readonly prefix: string;
   readonly policy: RedisPolicyStateStore;
   readonly runtime: RedisRuntimeSync;
+  /** The account nonces of the JSON-RPC endpoint's eth_sendTransaction (and the REST gateway). */
+  readonly nonces: RedisNonceStore;
 
   private constructor(redis: Redis, subscriber: Redis, prefix: string, policy: RedisPolicyStateStore, runtime: RedisRuntimeSync) {
     this.redis = redis;
@@ -28,6 +31,7 @@ export class RedisFleetState {
     this.prefix = prefix;
     this.policy = policy;
     this.runtime = runtime;
+    this.nonces = new RedisNonceStore(redis, prefix);
   }
 
   /**

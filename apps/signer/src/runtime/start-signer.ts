@@ -263,7 +263,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       keys: () => keys,
       backend,
       pipeline,
-      rpc: createRpcServices(),
+      rpc: createRpcServices(stores.nonces ? { nonceStore: stores.nonces } : {}),
       gateway,
       admin,
       approvals,
