@@ -64,6 +64,7 @@ export class RedisFleetState {
       instanceId: o.instanceId,
       ttlMs: o.replayTtlMs ?? 120_000,
       ...(o.now ? { now: o.now } : {}),
+      onRuntimeRevision: (rev) => sync.refresh(rev),
     });
     const fleet = new RedisFleetState(redis, subscriber, prefix, policy, sync, replay);
     try {

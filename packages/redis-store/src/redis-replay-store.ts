@@ -18,10 +18,15 @@ export interface RedisReplayStoreOptions {
   /** How often a waiter re-checks besides the announcements (a missed message, a lapsed claim). Default 200 ms. */
   readonly pollMs?: number;
   readonly now?: () => number;
+  /**
+   * Called with the runtime state's revision read along with a replay's result (re-read when it moved), so a replay
+   * is never checked against a kill switch older than Redis' copy.
+   */
+  readonly onRuntimeRevision?: (revision: string) => Promise<void> | void;
 }
 
 interface Scripted {
-  okmsReplayJoin(key: string, claim: string, leaseMs: string): Promise<[1] | [2, string] | [0, number]>;
+  okmsReplayJoin(key: string, runtimeRev: string, claim: string, leaseMs: string): Promise<[1] | [2, string, string] | [0, number]>;
   okmsReplayComplete(key: string, claim: string, json: string, ttlMs: string, channel: string): Promise<number>;
   okmsReplayAbandon(key: string, claim: string, channel: string): Promise<number>;
 }
@@ -46,7 +51,7 @@ export class RedisReplayStore implements ReplayStore {
 
   constructor(redis: Redis, subscriber: Redis, options: RedisReplayStoreOptions) {
     if ((redis as Partial<Scripted>).okmsReplayJoin === undefined) {
-      redis.defineCommand('okmsReplayJoin', { numberOfKeys: 1, lua: REPLAY_JOIN_SCRIPT });
+      redis.defineCommand('okmsReplayJoin', { numberOfKeys: 2, lua: REPLAY_JOIN_SCRIPT });
       redis.defineCommand('okmsReplayComplete', { numberOfKeys: 1, lua: REPLAY_COMPLETE_SCRIPT });
       redis.defineCommand('okmsReplayAbandon', { numberOfKeys: 1, lua: REPLAY_ABANDON_SCRIPT });
     }
@@ -97,14 +102,21 @@ export class RedisReplayStore implements ReplayStore {
         if (remaining <= 0) throw openKmsError(ErrorCode.deadlineExceeded, 'request deadline exceeded while waiting for an identical request being signed', {});
         let reply: Awaited<ReturnType<Scripted['okmsReplayJoin']>>;
         try {
-          reply = await this.#redis.okmsReplayJoin(key, claimValue, String(remaining + (this.#o.claimGraceMs ?? 2000)));
+          reply = await this.#redis.okmsReplayJoin(key, `${this.#o.prefix}runtime:rev`, claimValue, String(remaining + (this.#o.claimGraceMs ?? 2000)));
         } catch (err) {
           throw stateUnavailable(err, 'claim the signed bytes');
         }
         if (reply[0] === 1) return { claim: this.#claim(key, claimValue) };
         if (reply[0] === 2) {
           const cached = parse(reply[1]);
-          if (cached) return { cached };
+          if (cached) {
+            try {
+              await this.#o.onRuntimeRevision?.(reply[2]);
+            } catch (err) {
+              throw stateUnavailable(err, 'read the runtime state');
+            }
+            return { cached };
+          }
           throw stateUnavailable(new Error('unreadable replay entry'), 'read the replay cache');
         }
         // someone else holds the claim: wait for its announcement, a poll, or its lease to lapse

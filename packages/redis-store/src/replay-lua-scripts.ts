@@ -6,8 +6,9 @@
  */
 
 /**
- * ARGV: claim value, lease (ms). Returns {1} when this caller now holds the claim, {2, json} when the result is
- * there, {0, pttl} while someone else holds the claim.
+ * KEYS[2] = <prefix>runtime:rev. ARGV: claim value, lease (ms). Returns {1} when this caller now holds the claim,
+ * {2, json, runtime revision} when the result is there (a replay is checked against the kill switches: the caller
+ * re-reads them if they moved), {0, pttl} while someone else holds the claim.
  */
 export const REPLAY_JOIN_SCRIPT = `
 local v = redis.call('GET', KEYS[1])
@@ -15,7 +16,7 @@ if not v then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   return { 1 }
 end
-if string.sub(v, 1, 2) == 'd:' then return { 2, string.sub(v, 3) } end
+if string.sub(v, 1, 2) == 'd:' then return { 2, string.sub(v, 3), redis.call('GET', KEYS[2]) or '0' } end
 return { 0, redis.call('PTTL', KEYS[1]) }
 `;
 

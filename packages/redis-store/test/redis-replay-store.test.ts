@@ -12,6 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('RedisReplayStore: one claim per signed bytes across instances, the result replayed everywhere', { skip }, () => {
   let redis: TestRedis;
   const fleets: RedisFleetState[] = [];
+  const runtimes = new Map<RedisFleetState, RuntimeState>();
   before(async () => {
     redis = await startTestRedis();
   });
@@ -20,8 +21,10 @@ describe('RedisReplayStore: one claim per signed bytes across instances, the res
     await redis?.close();
   });
   const open = async (prefix: string, o: { replayTtlMs?: number } = {}): Promise<RedisFleetState> => {
-    const fleet = await RedisFleetState.open({ url: redis.url, instanceId: `i${fleets.length}`, keyPrefix: prefix, ...o }, RuntimeState.inMemory());
+    const runtime = RuntimeState.inMemory();
+    const fleet = await RedisFleetState.open({ url: redis.url, instanceId: `i${fleets.length}`, keyPrefix: prefix, ...o }, runtime);
     fleets.push(fleet);
+    runtimes.set(fleet, runtime);
     return fleet;
   };
   const soon = () => Date.now() + 10_000;
@@ -104,6 +107,20 @@ describe('RedisReplayStore: one claim per signed bytes across instances, the res
     assert.equal((await store.join('k', DIGEST, soon())).cached?.body.signature, 'approved');
     await sleep(450);
     assert.equal(await store.get('k', DIGEST), undefined);
+  });
+
+  test('a replay re-reads the kill switches when their revision moved (even if the announcement was missed)', async () => {
+    const [a, b] = await Promise.all([open('r8:'), open('r8:')]);
+    await a.replay.remember('k', DIGEST, { body: { signature: 's' }, signatureSha256: 'x' });
+    // a kill switch written without an announcement (as if B's subscriber had missed it)
+    const disabled = RuntimeState.inMemory();
+    disabled.setKeyEnabled('k', false);
+    await a.redis.set('r8:runtime', JSON.stringify(disabled.snapshot()));
+    await a.redis.incr('r8:runtime:rev');
+    assert.equal(b.runtime.revision, '1');
+    assert.ok((await b.replay.join('k', DIGEST, soon())).cached);
+    assert.equal(b.runtime.revision, '2', 'read along with the replay');
+    assert.equal(runtimes.get(b)!.isKeyEnabled('k'), false, 'the kill switch is applied before the replay is decided');
   });
 
   test('Redis down: join rejects with state_unavailable (no claim, so nothing signed)', async () => {
