@@ -13,3 +13,4 @@ export * from './key-backend-plugin.js';
 export * from './lazy-chain-signer.js';
 export * from './nonce-manager.js';
 export * from './nonce-store.js';
+export * from './replay-store.js';

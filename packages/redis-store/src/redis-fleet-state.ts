@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { RuntimeState } from '@openkms/policy';
+import { RedisNonceStore } from './redis-nonce-store.js';
 import { RedisPolicyStateStore } from './redis-policy-state-store.js';
+import { RedisReplayStore } from './redis-replay-store.js';
 import { createRedisClient, DEFAULT_KEY_PREFIX, type RedisStateOptions } from './redis-state-options.js';
 import { RedisRuntimeSync } from './redis-runtime-sync.js';
 
@@ -8,12 +10,14 @@ export interface RedisFleetStateOptions extends RedisStateOptions {
   readonly instanceId: string;
   /** How long a pending reservation holds its budget without a commit. Default 60 s. */
   readonly leaseMs?: number;
+  /** How long a signature is replayed (`[replay] ttl_secs`; 0 = replays off, in-flight joins stay). Default 120 s. */
+  readonly replayTtlMs?: number;
   readonly now?: () => number;
 }
 
 /**
  * Everything one signer instance shares with its fleet through Redis: the policy counters and reservations, and the
- * runtime state (kill switches, overlays). Two connections: commands, and a subscriber for change announcements.
+ * runtime state (kill switches, overlays), the replay cache and in-flight joins, the EVM account nonces. Two connections: commands, and a subscriber for change announcements.
  */
 export class RedisFleetState {
   readonly redis: Redis;
@@ -21,13 +25,19 @@ export class RedisFleetState {
   readonly prefix: string;
   readonly policy: RedisPolicyStateStore;
   readonly runtime: RedisRuntimeSync;
+  /** The account nonces of the JSON-RPC endpoint's eth_sendTransaction (and the REST gateway). */
+  readonly nonces: RedisNonceStore;
+  /** Recent signatures and the claims on bytes being signed (one signature for the same bytes fleet-wide). */
+  readonly replay: RedisReplayStore;
 
-  private constructor(redis: Redis, subscriber: Redis, prefix: string, policy: RedisPolicyStateStore, runtime: RedisRuntimeSync) {
+  private constructor(redis: Redis, subscriber: Redis, prefix: string, policy: RedisPolicyStateStore, runtime: RedisRuntimeSync, replay: RedisReplayStore) {
     this.redis = redis;
     this.subscriber = subscriber;
     this.prefix = prefix;
     this.policy = policy;
     this.runtime = runtime;
+    this.nonces = new RedisNonceStore(redis, prefix);
+    this.replay = replay;
   }
 
   /**
@@ -49,10 +59,18 @@ export class RedisFleetState {
       ...(o.now ? { now: o.now } : {}),
       onRuntimeRevision: (rev) => sync.refresh(rev),
     });
-    const fleet = new RedisFleetState(redis, subscriber, prefix, policy, sync);
+    const replay = new RedisReplayStore(redis, subscriber, {
+      prefix,
+      instanceId: o.instanceId,
+      ttlMs: o.replayTtlMs ?? 120_000,
+      ...(o.now ? { now: o.now } : {}),
+      onRuntimeRevision: (rev) => sync.refresh(rev),
+    });
+    const fleet = new RedisFleetState(redis, subscriber, prefix, policy, sync, replay);
     try {
       await Promise.all([redis.connect(), subscriber.connect()]);
       await sync.start();
+      await replay.start();
     } catch (err) {
       fleet.close();
       throw err;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, isOpenKmsError, openKmsError, type ChainKey, type DecodeContext, type DecodedRequest, type Intent, type KeyBackend } from '@openkms/core';
-import type { KeyRef, SignProvenance } from '@openkms/core';
+import type { KeyRef, ReplayClaim, ReplayJoin, ReplayStore, SignProvenance } from '@openkms/core';
 import type { KeyDirectory } from '../keys/key-directory.js';
 import type { SignerMetrics } from '../metrics/signer-metrics.js';
 import { pinNetwork } from './check-network.js';
@@ -9,7 +9,6 @@ import { denialDetails, registeredCallDetails } from './denial-details.js';
 import { auditIntent, boundAuditValue, type AuditRecordInput } from '@openkms/audit';
 import type { ApprovalHold, ApprovalReasonLike, AuditSink, DecisionLike, PolicyGate, ReservationLike } from './ports.js';
 import { recordProvenance } from './provenance-recorder.js';
-import type { ReplayCache } from './replay-cache.js';
 
 /** The decision-specific part of an audit record; the pipeline adds request, key and intent facts. */
 type AuditFields = Pick<AuditRecordInput, 'decision'> &
@@ -31,7 +30,8 @@ export interface SignPipelineDeps {
   readonly backend: KeyBackend;
   readonly policy: () => PolicyGate;
   readonly audit: AuditSink;
-  readonly replay: ReplayCache;
+  /** Recent signatures and the requests signing now (this process, or the fleet's Redis): see ReplayStore. */
+  readonly replay: ReplayStore;
   readonly backendLimiter: ConcurrencyLimiter;
   readonly metrics: SignerMetrics;
   /** Which kill switch is on now, if any (checked again after the HSM signed, before the signature is released). */
@@ -61,8 +61,6 @@ const replayDigestOf = (decoded: DecodedRequest, signedSha: string): string =>
  */
 export class SignPipeline {
   private readonly now: () => number;
-  /** Requests being signed, by label and signed-bytes digest; resolves when the request is finished (either way). */
-  private readonly inflight = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: SignPipelineDeps) {
     this.now = deps.now ?? Date.now;
@@ -75,6 +73,8 @@ export class SignPipeline {
     let intent: Intent | undefined;
     let decision: DecisionLike | undefined;
     let signedSha: string | undefined;
+    // the claim on these bytes (see ReplayStore): given up in the outer finally unless completed with the signature
+    let claim: ReplayClaim | undefined;
     // What a record stores is bounded whatever the request's size (see @openkms/audit's auditIntent): a large
     // request must not become a large record. Accepted signatures keep every per-asset total (restore needs them).
     const audit = async (fields: AuditFields, durable: boolean): Promise<void> => {
@@ -157,18 +157,19 @@ export class SignPipeline {
       }
       await this.checkDeadline(ctx, audit, count);
 
-      // replay: the identical bytes were signed recently (or are being signed right now by another request)
+      // replay: the identical bytes were signed recently, or are being signed right now by another request (of this
+      // instance or, in fleet mode, of another one): then this one waits for it and replays its signature
       const replayDigest = replayDigestOf(decoded, signedSha!);
-      const replayKey = `${label}\u0000${replayDigest}`;
-      let cached = ctx.approved ? undefined : this.deps.replay.get(label, replayDigest);
-      const pending = cached || ctx.approved ? undefined : this.inflight.get(replayKey);
-      if (pending) {
+      let cached: ReplayJoin['cached'];
+      if (!ctx.approved) {
         try {
-          await withDeadline(pending, ctx.deadline, this.now);
-        } catch {
-          await this.checkDeadline(ctx, audit, count);
+          ({ cached, claim } = await this.deps.replay.join(label, replayDigest, ctx.deadline));
+        } catch (err) {
+          const e = failClosed(err, ErrorCode.stateUnavailable, 'the shared replay state could not be read');
+          count('error', e.code);
+          await this.tryAudit(audit, { decision: 'error', reason_code: e.code, reason: e.message }, e);
+          throw e;
         }
-        cached = this.deps.replay.get(label, replayDigest);
       }
       if (cached) {
         // A replay returns a signature the caller already had: it consumes no budget, so the stateful limits
@@ -263,12 +264,6 @@ export class SignPipeline {
           reservation?.release();
         }
       };
-      // identical requests arriving while this one signs wait for it and then replay its signature
-      let signalDone!: () => void;
-      const done = new Promise<void>((resolve) => {
-        signalDone = resolve;
-      });
-      this.inflight.set(replayKey, done);
       try {
         await this.checkDeadline(ctx, audit, count);
 
@@ -332,15 +327,19 @@ export class SignPipeline {
         });
         settled = true;
         reservation?.commit();
-        this.deps.replay.set(label, replayDigest, signed.body, signatureSha);
+        // identical requests waiting for this one (on any instance) replay its signature from now on
+        const entry = { body: signed.body, signatureSha256: signatureSha };
+        if (claim) await claim.complete(entry);
+        else await this.deps.replay.remember(label, replayDigest, entry);
+        claim = undefined;
         count('allow', 'ok');
         return signed.body;
       } finally {
         release();
-        if (this.inflight.get(replayKey) === done) this.inflight.delete(replayKey);
-        signalDone();
       }
     } finally {
+      // refused, failed or held: a request waiting for these bytes takes the claim over and decides for itself
+      if (claim) void claim.abandon();
       total();
     }
   }
@@ -363,7 +362,8 @@ export class SignPipeline {
       throw failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
     }
     const decision = this.deps.policy().explain(label, decoded.intent);
-    const cached = this.deps.replay.get(label, replayDigestOf(decoded, sha256Hex(decoded.signingBytes))) !== undefined;
+    // a shared store that does not answer: shown as no replay (a dry run answers degraded rather than not at all)
+    const cached = (await this.deps.replay.get(label, replayDigestOf(decoded, sha256Hex(decoded.signingBytes))).catch(() => undefined)) !== undefined;
     const replay = cached && decision.kind !== 'forbidden';
     // what POST /sign would hold for an operator (an allowed request that is not a replay and meets the approval table)
     const approvalReasons = decision.allowed && !replay ? (this.deps.policy().approvalReasons?.(label, decoded.intent) ?? []) : [];

@@ -20,6 +20,7 @@ import { composeOpenApi, loadBaseDocument } from '../openapi/compose-openapi.js'
 import { policySchemasFor } from '../openapi/policy-schemas.js';
 import { RequestValidators } from '../openapi/request-validators.js';
 import { ConcurrencyLimiter } from '../pipeline/concurrency-limiter.js';
+import { MemoryReplayStore } from '../pipeline/memory-replay-store.js';
 import { ReplayCache } from '../pipeline/replay-cache.js';
 import { SignPipeline } from '../pipeline/sign-pipeline.js';
 import { defaultSearchPaths } from '../plugins/discover-plugins.js';
@@ -162,7 +163,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       );
     }
 
-    const replay = new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000);
+    const replay = stores.replay ?? new MemoryReplayStore(new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000));
     const backendLimiter = new ConcurrencyLimiter('backend', config.server.maxInFlightPerBackend);
     const requestLimiter = new ConcurrencyLimiter('overall', config.server.maxInFlight);
     const pipeline = new SignPipeline({
@@ -263,7 +264,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       keys: () => keys,
       backend,
       pipeline,
-      rpc: createRpcServices(),
+      rpc: createRpcServices(stores.nonces ? { nonceStore: stores.nonces } : {}),
       gateway,
       admin,
       approvals,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { MemoryPolicyStateStore, RuntimeState, type PolicyStateStore, type SharedPolicyStateStore } from '@openkms/policy';
+import type { NonceStore, ReplayStore } from '@openkms/core';
 import type { SignerConfig } from '../config/signer-config.js';
 
 /** Where this instance keeps its policy counters, reservations, kill switches and overlays. */
@@ -11,6 +12,10 @@ export interface StateStores {
   readonly state: PolicyStateStore;
   /** Fleet mode: the counters shared with the other instances. */
   readonly shared?: SharedPolicyStateStore;
+  /** Fleet mode: the EVM account nonces shared with the other instances (memory kind: the JSON-RPC default). */
+  readonly nonces?: NonceStore;
+  /** Fleet mode: the replay cache and in-flight joins shared with the other instances (memory kind: this process's). */
+  readonly replay?: ReplayStore;
   /** This instance's audit directory (fleet mode: `<audit.dir>/<instance id>`, so the instances' logs never mix). */
   readonly auditDir: string;
   /** Applies a kill switch or overlay change (fleet mode: to the fleet's copy, announced to every instance). */
@@ -46,6 +51,7 @@ export async function startStateStores(config: SignerConfig): Promise<StateStore
       keyPrefix: r.keyPrefix,
       instanceId: config.state.instanceId,
       leaseMs: r.leaseMs,
+      replayTtlMs: config.replay.ttlSecs * 1000,
       commandTimeoutMs: r.commandTimeoutMs,
       ...(r.username ? { username: r.username } : {}),
       ...(r.passwordFile ? { passwordFile: r.passwordFile } : {}),
@@ -59,6 +65,8 @@ export async function startStateStores(config: SignerConfig): Promise<StateStore
     runtime,
     state: new MemoryPolicyStateStore(),
     shared: fleet.policy,
+    nonces: fleet.nonces,
+    replay: fleet.replay,
     auditDir: join(config.audit.dir, config.state.instanceId),
     change: (apply) => fleet.runtime.change(apply),
     restoresCounters: false,
