@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RuntimeState } from '@openkms/policy';
+import { checkFleetMarker, type FleetMarkerStatus } from './fleet-marker.js';
 import { RedisPolicyStateStore } from './redis-policy-state-store.js';
 import { createRedisClient, DEFAULT_KEY_PREFIX, type RedisStateOptions } from './redis-state-options.js';
 import { RedisRuntimeSync } from './redis-runtime-sync.js';
@@ -9,6 +10,11 @@ export interface RedisFleetStateOptions extends RedisStateOptions {
   /** How long a pending reservation holds its budget without a commit. Default 60 s. */
   readonly leaseMs?: number;
   readonly now?: () => number;
+  /**
+   * Whether this instance has joined this fleet before (the signer keeps a record of it): a missing fleet marker then
+   * means Redis lost the fleet's data (status `lost`), not a new fleet. Default false.
+   */
+  readonly joinedBefore?: boolean;
 }
 
 /**
@@ -21,6 +27,8 @@ export class RedisFleetState {
   readonly prefix: string;
   readonly policy: RedisPolicyStateStore;
   readonly runtime: RedisRuntimeSync;
+  /** How the fleet was found at start (see checkFleetMarker); `lost`: signing fails with `state_lost` until a rebuild. */
+  status: FleetMarkerStatus = 'joined';
 
   private constructor(redis: Redis, subscriber: Redis, prefix: string, policy: RedisPolicyStateStore, runtime: RedisRuntimeSync) {
     this.redis = redis;
@@ -52,7 +60,9 @@ export class RedisFleetState {
     const fleet = new RedisFleetState(redis, subscriber, prefix, policy, sync);
     try {
       await Promise.all([redis.connect(), subscriber.connect()]);
-      await sync.start();
+      fleet.status = await checkFleetMarker(redis, prefix, { instanceId: o.instanceId, joinedBefore: o.joinedBefore ?? false });
+      // a lost fleet is not seeded with this fresh instance's runtime state (all keys enabled, no overlays)
+      await sync.start({ seed: fleet.status !== 'lost' });
     } catch (err) {
       fleet.close();
       throw err;

@@ -15,6 +15,7 @@ import { PairingService } from '../pairing/pairing-service.js';
 import { startListener } from '../http/create-server.js';
 import { KeyDirectory } from '../keys/key-directory.js';
 import { createLogger } from '../logging/create-logger.js';
+import { observeBudgets } from '../metrics/observe-budgets.js';
 import { SignerMetrics } from '../metrics/signer-metrics.js';
 import { composeOpenApi, loadBaseDocument } from '../openapi/compose-openapi.js';
 import { policySchemasFor } from '../openapi/policy-schemas.js';
@@ -116,6 +117,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // state: this process (memory) or the fleet's Redis (kill switches, overlays, counters, reservations)
     const stores = await startStateStores(config);
     cleanups.push(() => stores.close());
+    if (stores.fleetStatus === 'lost') logger.error({ code: 'state_lost' }, 'Redis lost the fleet state: nothing is signed until openkms state rebuild');
 
     // audit
     const auditKey = await loadAuditKey(config.audit.keyFile);
@@ -314,7 +316,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       checkpointer.write().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not write the counter checkpoint'));
     }, 30_000);
     checkpointTimer.unref();
-    observeBudgets(metrics, engine, keys.labels());
+    void observeBudgets(metrics, engine, keys.labels());
 
     const onHup = () => {
       reload(undefined, 'sighup').catch(() => undefined);
@@ -362,21 +364,5 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
   } catch (err) {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     throw err;
-  }
-}
-
-/** Rolling-window spend and what is left of each capped asset, from the policy engine's view of each key. */
-function observeBudgets(metrics: SignerMetrics, engine: PolicyEngine, labels: readonly string[]): void {
-  for (const label of labels) {
-    let spend;
-    try {
-      spend = engine.budgets(label);
-    } catch {
-      continue; // a label the engine does not know (yet): nothing to report
-    }
-    for (const s of spend) {
-      metrics.budgetUsed.set({ label, asset: s.asset }, Number(s.spent));
-      if (s.remaining !== null) metrics.budgetRemaining.set({ label, asset: s.asset }, Number(s.remaining));
-    }
   }
 }
