@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RuntimeState } from '@openkms/policy';
 import { checkFleetMarker, type FleetMarkerStatus } from './fleet-marker.js';
 import { RedisPolicyStateStore } from './redis-policy-state-store.js';
+import { RedisRecordMap } from './redis-record-map.js';
 import { createRedisClient, DEFAULT_KEY_PREFIX, type RedisStateOptions } from './redis-state-options.js';
 import { RedisRuntimeSync } from './redis-runtime-sync.js';
 
@@ -68,6 +69,11 @@ export class RedisFleetState {
       throw err;
     }
     return fleet;
+  }
+
+  /** The fleet's records of one kind (`approvals`, `pairings`), shared by every instance. */
+  recordMap(name: string, instanceId: string): RedisRecordMap {
+    return new RedisRecordMap(this.redis, this.prefix, name, instanceId);
   }
 
   /** Whether the command connection is up (reads answer degraded while it is not). */
