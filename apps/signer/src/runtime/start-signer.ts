@@ -32,6 +32,7 @@ import { createConfigReloader, type ReloadableParts } from './config-reloader.js
 import { policyKeys } from './policy-keys.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
+import { fleetApprovals, fleetPairings } from './fleet-records.js';
 import { startStateStores } from './start-state-store.js';
 import { createTokenFileAuditing } from './token-file-auditing.js';
 import { createGatewayServices } from './gateway-services.js';
@@ -186,7 +187,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       approvals: () => approvals,
     });
     // requests held for an operator approval (persisted beside the state file; pending ones reserved again now)
-    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger, chains });
+    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger, chains, ...fleetApprovals(stores) });
     cleanups.push(async () => {
       approvals.close();
       webhook?.close();
@@ -194,6 +195,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // agent pairing (pending pairings and undelivered sealed tokens persisted beside the state file)
     const pairing = new PairingService({
       file: pairingFileOf(config.state.file),
+      ...fleetPairings(stores),
       settings: () => config.pairing,
       labels: () => keys.labels(),
       tokenFile: () => config.auth.tokenFile,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { MemoryPolicyStateStore, RuntimeState, type PolicyStateStore, type SharedPolicyStateStore } from '@openkms/policy';
 import type { SignerConfig } from '../config/signer-config.js';
 import { fleetMembershipFileOf, hasJoinedFleet, recordFleetJoined } from './fleet-membership-file.js';
+import type { RecordMapLike } from './fleet-record-store.js';
 
 /** Where this instance keeps its policy counters, reservations, kill switches and overlays. */
 export interface StateStores {
@@ -20,6 +21,8 @@ export interface StateStores {
   readonly restoresCounters: boolean;
   /** Fleet mode: how the fleet was found at start; `lost`: Redis lost its state, signing fails with `state_lost`. */
   readonly fleetStatus?: 'joined' | 'created' | 'lost';
+  /** Fleet mode: the fleet's shared records of one kind (pending approvals, pairings; see fleet-records.ts). */
+  readonly recordMap?: (name: string) => RecordMapLike;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function startStateStores(config: SignerConfig): Promise<StateStore
     change: (apply) => fleet.runtime.change(apply),
     restoresCounters: false,
     fleetStatus: fleet.status,
+    recordMap: (name) => fleet.recordMap(name, config.state.instanceId),
     close: async () => fleet.close(),
   };
 }
