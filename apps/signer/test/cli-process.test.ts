@@ -39,6 +39,7 @@ describe('openkms --help', () => {
       'run',
       'setup',
       'sim',
+      'state',
       'token',
     ]);
   });

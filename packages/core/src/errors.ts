@@ -147,6 +147,13 @@ export const ErrorCode = {
    * `not_generated` (the device says the key was imported), `expired`, `malformed`, or `unavailable`.
    */
   attestationFailed: 'attestation_failed',
+  // fleet mode: lost shared state (appended)
+  /**
+   * Fleet mode: Redis answers but the fleet's state is gone (its fleet marker is missing: a FLUSHALL, a restart without
+   * persistence, a new Redis). Nothing is signed until an operator runs `openkms state rebuild` (counters from the
+   * instances' audit logs); the signer never starts again from zero counters on its own.
+   */
+  stateLost: 'state_lost',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

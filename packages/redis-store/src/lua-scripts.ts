@@ -1,3 +1,5 @@
+import { MARKER_CHECK } from './fleet-marker.js';
+
 /**
  * The Lua scripts of the Redis policy state. Every script takes the key prefix and the label as ARGV (not KEYS): one
  * key's state is spread over several Redis keys built inside the script, so this is for a single Redis server or a
@@ -11,6 +13,7 @@
  * - P.."r:"..id     hash of a pending reservation: label, and "a:"..asset → its member (deleted on commit)
  * - P.."pending"    sorted set: id → when its lease ends (ms); a lapsed lease drops the reservation
  * - P.."runtime"    the runtime state (kill switches, overlays) as JSON; P.."runtime:rev" its revision
+ * - P.."fleet"      the fleet marker (fleet-marker.ts): the load and reserve scripts refuse without it (state lost)
  */
 
 const DROP = `
@@ -36,6 +39,7 @@ end
 /** ARGV: prefix, label, since (ms), now (ms). Returns [version, runtimeRev, signs (id, time…), asset, entries, …]. */
 export const LOAD_SCRIPT = `${DROP}
 local p, label, since, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+${MARKER_CHECK}
 local expired = redis.call('ZRANGEBYSCORE', p .. 'pending', '-inf', now, 'LIMIT', 0, 256)
 for _, id in ipairs(expired) do drop(p, id) end
 local k = p .. 'k:' .. label .. ':'
@@ -56,6 +60,7 @@ return out
  */
 export const RESERVE_SCRIPT = `
 local p, label, expected, id, time, lease, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+${MARKER_CHECK}
 local k = p .. 'k:' .. label .. ':'
 local v = redis.call('GET', k .. 'v') or '0'
 if expected ~= '' and v ~= expected then return 0 end

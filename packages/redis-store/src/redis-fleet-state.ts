@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { RuntimeState } from '@openkms/policy';
+import { checkFleetMarker, type FleetMarkerStatus } from './fleet-marker.js';
 import { RedisNonceStore } from './redis-nonce-store.js';
 import { RedisPolicyStateStore } from './redis-policy-state-store.js';
+import { RedisRecordMap } from './redis-record-map.js';
 import { RedisReplayStore } from './redis-replay-store.js';
 import { createRedisClient, DEFAULT_KEY_PREFIX, type RedisStateOptions } from './redis-state-options.js';
 import { RedisRuntimeSync } from './redis-runtime-sync.js';
@@ -13,6 +15,11 @@ export interface RedisFleetStateOptions extends RedisStateOptions {
   /** How long a signature is replayed (`[replay] ttl_secs`; 0 = replays off, in-flight joins stay). Default 120 s. */
   readonly replayTtlMs?: number;
   readonly now?: () => number;
+  /**
+   * Whether this instance has joined this fleet before (the signer keeps a record of it): a missing fleet marker then
+   * means Redis lost the fleet's data (status `lost`), not a new fleet. Default false.
+   */
+  readonly joinedBefore?: boolean;
 }
 
 /**
@@ -29,6 +36,8 @@ export class RedisFleetState {
   readonly nonces: RedisNonceStore;
   /** Recent signatures and the claims on bytes being signed (one signature for the same bytes fleet-wide). */
   readonly replay: RedisReplayStore;
+  /** How the fleet was found at start (see checkFleetMarker); `lost`: signing fails with `state_lost` until a rebuild. */
+  status: FleetMarkerStatus = 'joined';
 
   private constructor(redis: Redis, subscriber: Redis, prefix: string, policy: RedisPolicyStateStore, runtime: RedisRuntimeSync, replay: RedisReplayStore) {
     this.redis = redis;
@@ -69,13 +78,20 @@ export class RedisFleetState {
     const fleet = new RedisFleetState(redis, subscriber, prefix, policy, sync, replay);
     try {
       await Promise.all([redis.connect(), subscriber.connect()]);
-      await sync.start();
+      fleet.status = await checkFleetMarker(redis, prefix, { instanceId: o.instanceId, joinedBefore: o.joinedBefore ?? false });
+      // a lost fleet is not seeded with this fresh instance's runtime state (all keys enabled, no overlays)
+      await sync.start({ seed: fleet.status !== 'lost' });
       await replay.start();
     } catch (err) {
       fleet.close();
       throw err;
     }
     return fleet;
+  }
+
+  /** The fleet's records of one kind (`approvals`, `pairings`), shared by every instance. */
+  recordMap(name: string, instanceId: string): RedisRecordMap {
+    return new RedisRecordMap(this.redis, this.prefix, name, instanceId);
   }
 
   /** Whether the command connection is up (reads answer degraded while it is not). */

@@ -43,10 +43,10 @@ export class RedisRuntimeSync {
   }
 
   /**
-   * Subscribes, then reads the fleet's state (seeding Redis with this instance's state when the fleet has none yet).
-   * Rejects with `state_unavailable` when Redis cannot be reached.
+   * Subscribes, then reads the fleet's state (seeding Redis with this instance's state when the fleet has none yet,
+   * unless `seed` is false). Rejects with `state_unavailable` when Redis cannot be reached.
    */
-  async start(): Promise<void> {
+  async start(o: { seed?: boolean } = {}): Promise<void> {
     this.#subscriber.on('message', (channel: string) => {
       if (channel === this.channel) void this.refresh().catch(() => undefined);
     });
@@ -54,7 +54,7 @@ export class RedisRuntimeSync {
     try {
       await this.#subscriber.subscribe(this.channel);
       const [rev, data] = await this.#redis.okmsRuntimeRead(this.#prefix);
-      if (data === null && rev === '0') {
+      if (data === null && rev === '0' && o.seed !== false) {
         await this.#redis.okmsRuntimeWrite(this.#prefix, '0', JSON.stringify(this.#runtime.snapshot()));
       }
     } catch (err) {

@@ -6,7 +6,8 @@ export function approvalsFileOf(stateFile: string): string {
   return `${stateFile}.approvals.json`;
 }
 
-const APPROVALS_FILE: RecordFileKind<ApprovalRecord> = {
+/** The approvals file's shape (also how a fleet's approval records in Redis are checked). */
+export const APPROVALS_FILE: RecordFileKind<ApprovalRecord> = {
   name: 'approvals file',
   field: 'approvals',
   forbiddenMode: 0o022,

@@ -36,6 +36,8 @@ export interface ApprovalRecord {
   readonly message?: string;
   /** The sign response, exactly as POST /sign/<chain> returns it (approved only). */
   readonly result?: Readonly<Record<string, unknown>>;
+  /** Fleet mode: the id of its held reservation in Redis (any instance commits or releases it by this id). */
+  readonly reservation_id?: string;
 }
 
 /** What operators and the agent see of an approval (never the request body). */

@@ -47,7 +47,7 @@ export function mountApprovalRoutes(s: SignerServices & { approvals?: ApprovalSe
     const id = idOf(req);
     const approvals = service();
     const name = identityOf(res).name;
-    approvals.forRequester(id, name);
+    await approvals.forRequester(id, name);
     const raw = req.query.wait;
     if (raw !== undefined && (typeof raw !== 'string' || !/^\d{1,4}$/.test(raw))) {
       throw openKmsError(ErrorCode.invalidRequest, `wait must be a whole number of seconds (at most ${MAX_APPROVAL_WAIT_SECS})`, { path: 'wait' });
@@ -56,14 +56,14 @@ export function mountApprovalRoutes(s: SignerServices & { approvals?: ApprovalSe
     await approvals.wait(id, wait * 1000);
     await approvals.sweep();
     if (s.shuttingDown()) res.setHeader('Connection', 'close');
-    answerRequester(res, approvals.forRequester(id, name), approvals);
+    answerRequester(res, await approvals.forRequester(id, name), approvals);
   });
 
-  h.route('GET', '/admin/approvals', h.auth, requireApprover, (_req, res) => {
-    res.status(200).json(service().list().map(approvalView));
+  h.route('GET', '/admin/approvals', h.auth, requireApprover, async (_req, res) => {
+    res.status(200).json((await service().list()).map(approvalView));
   });
-  h.route('GET', '/admin/approvals/:id', h.auth, requireApprover, (req, res) => {
-    res.status(200).json(approvalView(service().get(idOf(req))));
+  h.route('GET', '/admin/approvals/:id', h.auth, requireApprover, async (req, res) => {
+    res.status(200).json(approvalView(await service().get(idOf(req))));
   });
   h.route('POST', '/admin/approvals/:id/approve', h.auth, requireApprover, async (req, res) => {
     const identity = identityOf(res);

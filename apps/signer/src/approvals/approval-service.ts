@@ -5,7 +5,9 @@ import { intentSpend } from '@openkms/policy';
 import { canApprove, type Scopes } from '../auth/scopes.js';
 import type { ApprovalHold, AuditSink, HeldRequest, ReservationLike } from '../pipeline/ports.js';
 import type { RequestContext } from '../pipeline/sign-pipeline.js';
-import { readApprovalsFile, writeApprovalsFile } from './approval-file.js';
+import { FileRecordStore } from '../runtime/file-record-store.js';
+import type { RecordStore } from '../runtime/record-store.js';
+import { APPROVALS_FILE } from './approval-file.js';
 import type { ApprovalRecord } from './approval-record.js';
 
 /** What an approval's settings look like in the key's effective policy. */
@@ -16,8 +18,16 @@ interface ApprovalSettings {
 }
 
 export interface ApprovalServiceDeps {
-  /** The approvals file (see approval-file.ts); absent: memory only. */
+  /** The approvals file (see approval-file.ts); absent: memory only. Ignored when `store` is given. */
   readonly file?: string;
+  /**
+   * Where the approvals are kept (default: this process and `file`). Fleet mode: the fleet's Redis, so an approval
+   * held on one instance is listed, decided and fetched on any; its reservation is then finished by id
+   * (`reservationById`) and restarts do not reserve it again (Redis keeps it).
+   */
+  readonly store?: RecordStore<ApprovalRecord>;
+  /** Fleet mode: the held reservation of an approval another instance held, by its id in the shared store. */
+  readonly reservationById?: (label: string, id: string) => ReservationLike;
   readonly policy: () => {
     hasKey(label: string): boolean;
     effectivePolicy(label: string): { readonly approval?: ApprovalSettings };
@@ -59,29 +69,32 @@ export function isHeldResponse(body: unknown): boolean {
 export class ApprovalService implements ApprovalHold {
   readonly #deps: ApprovalServiceDeps;
   readonly #now: () => number;
-  readonly #records = new Map<string, ApprovalRecord>();
+  readonly #store: RecordStore<ApprovalRecord>;
   readonly #reservations = new Map<string, ReservationLike>();
-  readonly #signing = new Set<string>();
   readonly #waiters = new Map<string, Set<() => void>>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(deps: ApprovalServiceDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#store = deps.store ?? new FileRecordStore(deps.file, APPROVALS_FILE);
   }
 
-  /** Loads the approvals file, reserves the budget of every pending approval again, and starts the expiry sweep. */
+  /**
+   * Reserves the budget of every pending approval again (memory mode: the counters were rebuilt from the audit log,
+   * which does not hold pending reservations; in fleet mode Redis still holds them), and starts the expiry sweep.
+   */
   async start(sweepMs = 1000): Promise<void> {
-    const records = this.#deps.file === undefined ? [] : readApprovalsFile(this.#deps.file);
-    for (const r of records) {
-      this.#records.set(r.id, r);
-      if (r.status !== 'pending') continue;
-      if (!this.#deps.policy().hasKey(r.label)) {
-        await this.#finish(r, { status: 'expired', code: ErrorCode.approvalExpired, message: `key ${r.label} is no longer configured` }, 'expired');
-        continue;
+    if (!this.#store.shared) {
+      for (const r of await this.#store.all()) {
+        if (r.status !== 'pending') continue;
+        if (!this.#deps.policy().hasKey(r.label)) {
+          await this.#finish(r, { status: 'expired', code: ErrorCode.approvalExpired, message: `key ${r.label} is no longer configured` }, 'expired');
+          continue;
+        }
+        const spend = new Map(Object.entries(r.spend).map(([asset, amount]) => [asset, BigInt(amount)]));
+        this.#reservations.set(r.id, this.#deps.policy().reserveFor(r.label, Date.parse(r.created_at), spend));
       }
-      const spend = new Map(Object.entries(r.spend).map(([asset, amount]) => [asset, BigInt(amount)]));
-      this.#reservations.set(r.id, this.#deps.policy().reserveFor(r.label, Date.parse(r.created_at), spend));
     }
     await this.sweep();
     this.#timer = setInterval(() => void this.sweep().catch(() => undefined), sweepMs);
@@ -96,7 +109,7 @@ export class ApprovalService implements ApprovalHold {
 
   async hold(req: HeldRequest): Promise<Readonly<Record<string, unknown>>> {
     // the same bytes from the same token while one waits: the waiting one answers (no second reservation)
-    for (const r of this.#records.values()) {
+    for (const r of await this.#store.all()) {
       if (r.status === 'pending' && r.label === req.label && r.signed_sha256 === req.signedSha256 && r.token_name === req.tokenName) {
         req.reservation.release();
         await req.audit({ approval_id: r.id, expires_at: r.expires_at, quorum: r.quorum, duplicate: true });
@@ -113,6 +126,8 @@ export class ApprovalService implements ApprovalHold {
       const unit = this.#deps.describeAsset?.(req.chain, asset);
       if (unit !== undefined) assets[asset] = { symbol: unit.symbol, decimals: unit.decimals };
     }
+    // fleet mode: the shared reservation's id, so any instance can finish it
+    const reservationId = (req.reservation as { id?: unknown }).id;
     const record: ApprovalRecord = {
       id: `apv_${randomBytes(12).toString('hex')}`,
       label: req.label,
@@ -131,18 +146,13 @@ export class ApprovalService implements ApprovalHold {
       approvers: [...settings.approvers],
       approvals: [],
       status: 'pending',
+      ...(this.#store.shared && typeof reservationId === 'string' ? { reservation_id: reservationId } : {}),
     };
-    this.#records.set(record.id, record);
+    if (!(await this.#store.put(record, undefined))) throw openKmsError(ErrorCode.internal, 'approval id collision', {});
     try {
-      this.#persist();
       await req.audit({ approval_id: record.id, expires_at: record.expires_at, quorum: record.quorum, reasons: record.reasons });
     } catch (err) {
-      this.#records.delete(record.id);
-      try {
-        this.#persist();
-      } catch {
-        // the first failure is the one reported
-      }
+      await this.#store.put(undefined, record).catch(() => undefined); // the first failure is the one reported
       throw err;
     }
     this.#reservations.set(record.id, req.reservation);
@@ -151,40 +161,59 @@ export class ApprovalService implements ApprovalHold {
   }
 
   /** Every approval still kept (pending first, newest first). */
-  list(): ApprovalRecord[] {
-    return [...this.#records.values()].sort((a, b) =>
+  async list(): Promise<ApprovalRecord[]> {
+    return (await this.#store.all()).sort((a, b) =>
       (a.status === 'pending') !== (b.status === 'pending') ? (a.status === 'pending' ? -1 : 1) : b.created_at.localeCompare(a.created_at),
     );
   }
 
-  get(id: string): ApprovalRecord {
-    const r = this.#records.get(id);
+  async get(id: string): Promise<ApprovalRecord> {
+    const r = await this.#store.get(id);
     if (r === undefined) throw openKmsError(ErrorCode.approvalNotFound, `no approval ${id}`, { approval_id: id });
     return r;
   }
 
   /** The requester's view: another token's approval is "not found" (its existence is not disclosed). */
-  forRequester(id: string, tokenName: string): ApprovalRecord {
-    const r = this.#records.get(id);
+  async forRequester(id: string, tokenName: string): Promise<ApprovalRecord> {
+    const r = await this.#store.get(id);
     if (r === undefined || r.token_name !== tokenName) throw openKmsError(ErrorCode.approvalNotFound, `no approval ${id} for this token`, { approval_id: id });
     return r;
   }
 
-  /** Resolves when the approval is decided (or signing finished), or after `ms`. */
+  /**
+   * Resolves when the approval is decided (or signing finished), or after `ms`. Fleet mode: it may be decided on
+   * another instance, so the shared record is read again every 200 ms meanwhile.
+   */
   async wait(id: string, ms: number): Promise<void> {
-    const r = this.#records.get(id);
-    if (r === undefined || (r.status !== 'pending' && !this.#signing.has(id)) || ms <= 0) return;
+    const r = await this.#store.get(id);
+    if (r === undefined || (r.status !== 'pending' && !(await this.#store.claimed(id))) || ms <= 0) return;
     await new Promise<void>((resolve) => {
       const set = this.#waiters.get(id) ?? new Set();
       this.#waiters.set(id, set);
+      let poll: NodeJS.Timeout | undefined;
       const done = () => {
         clearTimeout(timer);
+        if (poll !== undefined) clearInterval(poll);
         set.delete(done);
         resolve();
       };
       const timer = setTimeout(done, Math.min(ms, r.expires_at ? Math.max(0, Date.parse(r.expires_at) - this.#now()) + 50 : ms));
       timer.unref();
       set.add(done);
+      if (this.#store.shared) {
+        let busy = false;
+        poll = setInterval(() => {
+          if (busy) return;
+          busy = true;
+          void (async () => {
+            const x = await this.#store.get(id);
+            if (x === undefined || (x.status !== 'pending' && !(await this.#store.claimed(id)))) done();
+          })()
+            .catch(() => undefined)
+            .finally(() => (busy = false));
+        }, 200);
+        poll.unref();
+      }
     });
   }
 
@@ -207,92 +236,103 @@ export class ApprovalService implements ApprovalHold {
    */
   async approve(id: string, actor: Approver, requestId: string): Promise<ApprovalRecord> {
     await this.sweep();
-    const r = this.#decidable(id, actor);
-    if (r.approvals.some((a) => a.name === actor.name)) {
-      throw openKmsError(ErrorCode.approverNotAllowed, `token ${actor.name} already approved ${id}; a quorum needs distinct approvers`, { approval_id: id });
-    }
-    const approvals = [...r.approvals, { name: actor.name, at: new Date(this.#now()).toISOString() }];
-    await this.#auditStep(r, actor.name, requestId, 'approval_approve', { approvals: approvals.map((a) => a.name), quorum: r.quorum });
-    let next: ApprovalRecord = { ...r, approvals };
-    this.#records.set(id, next);
-    this.#persist();
-    this.#deps.onChange?.(next, 'approved');
-    if (approvals.length < r.quorum) return next;
+    return this.#decide(id, actor, async (r) => {
+      if (r.approvals.some((a) => a.name === actor.name)) {
+        throw openKmsError(ErrorCode.approverNotAllowed, `token ${actor.name} already approved ${id}; a quorum needs distinct approvers`, { approval_id: id });
+      }
+      const approvals = [...r.approvals, { name: actor.name, at: new Date(this.#now()).toISOString() }];
+      await this.#auditStep(r, actor.name, requestId, 'approval_approve', { approvals: approvals.map((a) => a.name), quorum: r.quorum });
+      let next: ApprovalRecord = { ...r, approvals };
+      await this.#put(next, r);
+      this.#deps.onChange?.(next, 'approved');
+      if (approvals.length < r.quorum) return next;
 
-    // quorum: sign now, on the reserved budget, with the policy as it is now (a kill switch thrown meanwhile wins)
-    const reservation = this.#reservations.get(id);
-    this.#signing.add(id);
-    try {
-      const result = await this.#deps.sign(
-        r.chain,
-        { ...r.body },
-        {
-          requestId,
-          tokenName: r.token_name,
-          deadline: this.#now() + this.#deps.requestTimeoutMs(),
-          approved: { id, reservation: reservation ?? { commit: () => undefined, release: () => undefined } },
-        },
-      );
-      next = { ...next, status: 'approved', decided_at: new Date(this.#now()).toISOString(), result };
-      this.#reservations.delete(id);
-      this.#records.set(id, next);
-      this.#persistQuietly();
-      this.#deps.onChange?.(next, 'signed');
-    } catch (err) {
-      reservation?.release();
-      this.#reservations.delete(id);
-      const code = isOpenKmsError(err) ? err.code : ErrorCode.internal;
-      const message = isOpenKmsError(err) ? err.message : 'signing failed';
-      next = { ...next, status: 'failed', decided_at: new Date(this.#now()).toISOString(), code, message };
-      this.#records.set(id, next);
-      this.#persistQuietly();
-      this.#deps.onChange?.(next, 'failed');
-    } finally {
-      this.#signing.delete(id);
-      this.#wake(id);
-    }
-    return next;
+      // quorum: sign now, on the reserved budget, with the policy as it is now (a kill switch thrown meanwhile wins)
+      const reservation = this.#reservationOf(r);
+      try {
+        const result = await this.#deps.sign(
+          r.chain,
+          { ...r.body },
+          {
+            requestId,
+            tokenName: r.token_name,
+            deadline: this.#now() + this.#deps.requestTimeoutMs(),
+            approved: { id, reservation: reservation ?? { commit: () => undefined, release: () => undefined } },
+          },
+        );
+        const signed: ApprovalRecord = { ...next, status: 'approved', decided_at: new Date(this.#now()).toISOString(), result };
+        this.#reservations.delete(id);
+        await this.#putQuietly(signed, next);
+        next = signed;
+        this.#deps.onChange?.(next, 'signed');
+      } catch (err) {
+        reservation?.release();
+        this.#reservations.delete(id);
+        const code = isOpenKmsError(err) ? err.code : ErrorCode.internal;
+        const message = isOpenKmsError(err) ? err.message : 'signing failed';
+        const failed: ApprovalRecord = { ...next, status: 'failed', decided_at: new Date(this.#now()).toISOString(), code, message };
+        await this.#putQuietly(failed, next);
+        next = failed;
+        this.#deps.onChange?.(next, 'failed');
+      }
+      return next;
+    });
   }
 
   /** Denies a held request: its budget is released; the agent's poll gets `approval_denied`. */
   async deny(id: string, actor: Approver, requestId: string, reason?: string): Promise<ApprovalRecord> {
     await this.sweep();
-    const r = this.#decidable(id, actor);
-    await this.#auditStep(r, actor.name, requestId, 'approval_deny', reason === undefined ? {} : { reason });
-    return this.#finish(
-      r,
-      {
-        status: 'denied',
-        code: ErrorCode.approvalDenied,
-        message: reason === undefined ? `denied by ${actor.name}` : `denied by ${actor.name}: ${reason}`,
-        denied_by: actor.name,
-      },
-      'denied',
-      false,
-    );
+    return this.#decide(id, actor, async (r) => {
+      await this.#auditStep(r, actor.name, requestId, 'approval_deny', reason === undefined ? {} : { reason });
+      const next = await this.#finish(
+        r,
+        {
+          status: 'denied',
+          code: ErrorCode.approvalDenied,
+          message: reason === undefined ? `denied by ${actor.name}` : `denied by ${actor.name}: ${reason}`,
+          denied_by: actor.name,
+        },
+        'denied',
+        false,
+      );
+      if (next === undefined) throw notPending(r, 'changed meanwhile');
+      return next;
+    });
   }
 
   /** Expires every pending approval past its `expires_at` (releasing its budget) and forgets old decided ones. */
   async sweep(): Promise<void> {
     const now = this.#now();
-    for (const r of [...this.#records.values()]) {
-      if (r.status === 'pending' && !this.#signing.has(r.id) && Date.parse(r.expires_at) <= now) {
+    for (const r of await this.#store.all()) {
+      if (r.status === 'pending' && Date.parse(r.expires_at) <= now) {
+        if (await this.#store.claimed(r.id)) continue; // being decided or signed
         await this.#finish(r, { status: 'expired', code: ErrorCode.approvalExpired, message: `not approved before ${r.expires_at}` }, 'expired');
       } else if (r.status !== 'pending' && r.decided_at !== undefined && Date.parse(r.decided_at) + (this.#deps.retainMs ?? 3_600_000) <= now) {
-        this.#records.delete(r.id);
-        this.#persistQuietly();
+        await this.#putQuietly(undefined, r);
       }
     }
   }
 
-  #decidable(id: string, actor: Approver): ApprovalRecord {
-    const r = this.get(id);
-    if (r.status !== 'pending' || this.#signing.has(id)) {
-      throw openKmsError(ErrorCode.approvalNotPending, `approval ${id} is ${this.#signing.has(id) ? 'being signed' : r.status}`, {
-        approval_id: id,
-        status: r.status,
-      });
+  /**
+   * Runs one decision on an approval while holding its claim (in fleet mode every instance respects it, and it lapses
+   * if this instance dies): refused (`approval_not_pending`) when the approval is decided, or being decided or signed.
+   */
+  async #decide(id: string, actor: Approver, work: (r: ApprovalRecord) => Promise<ApprovalRecord>): Promise<ApprovalRecord> {
+    const before = await this.get(id);
+    if (before.status !== 'pending') throw notPending(before);
+    if (!(await this.#store.claim(id, this.#deps.requestTimeoutMs() + 60_000))) throw notPending(before, 'being signed');
+    try {
+      const r = this.#decidable(await this.get(id), actor);
+      return await work(r);
+    } finally {
+      await this.#store.unclaim(id);
+      this.#wake(id);
     }
+  }
+
+  #decidable(r: ApprovalRecord, actor: Approver): ApprovalRecord {
+    const id = r.id;
+    if (r.status !== 'pending') throw notPending(r);
     if (!canApprove(actor.scopes, r.label)) {
       throw openKmsError(ErrorCode.forbiddenScope, `token ${actor.name} needs admin scope or approve scope for ${r.label}`, { label: r.label });
     }
@@ -307,17 +347,26 @@ export class ApprovalService implements ApprovalHold {
     return r;
   }
 
+  /** Denies or expires a pending approval (compare-and-set: undefined when another instance changed it first). */
   async #finish(
     r: ApprovalRecord,
     fields: { status: 'denied' | 'expired'; code: ErrorCodeT; message: string; denied_by?: string },
     event: ApprovalEvent,
     audit = true,
-  ): Promise<ApprovalRecord> {
+  ): Promise<ApprovalRecord | undefined> {
     const next: ApprovalRecord = { ...r, ...fields, decided_at: new Date(this.#now()).toISOString() };
-    this.#records.set(r.id, next);
-    this.#reservations.get(r.id)?.release();
+    let stored: boolean;
+    try {
+      stored = await this.#store.put(next, r);
+    } catch (err) {
+      // not stored: the approval stays pending with its budget reserved (fail closed); the sweep tries again
+      this.#deps.log?.('error', { approval_id: r.id, code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'could not store an approval decision');
+      if (!audit) throw err;
+      return undefined;
+    }
+    if (!stored) return undefined;
+    this.#reservationOf(r)?.release();
     this.#reservations.delete(r.id);
-    this.#persistQuietly();
     this.#wake(r.id);
     if (audit) {
       await this.#auditStep(next, 'system', 'approval-expiry', 'approval_expired', {}).catch((err: unknown) =>
@@ -326,6 +375,14 @@ export class ApprovalService implements ApprovalHold {
     }
     this.#deps.onChange?.(next, event);
     return next;
+  }
+
+  /** The budget held for an approval: this instance's, or (fleet mode) the shared reservation by its id. */
+  #reservationOf(r: ApprovalRecord): ReservationLike | undefined {
+    const mine = this.#reservations.get(r.id);
+    if (mine !== undefined) return mine;
+    if (r.reservation_id !== undefined && this.#deps.reservationById !== undefined) return this.#deps.reservationById(r.label, r.reservation_id);
+    return undefined;
   }
 
   async #auditStep(r: ApprovalRecord, tokenName: string, requestId: string, action: string, details: Record<string, unknown>): Promise<void> {
@@ -359,15 +416,20 @@ export class ApprovalService implements ApprovalHold {
     for (const done of [...set]) done();
   }
 
-  #persist(): void {
-    if (this.#deps.file !== undefined) writeApprovalsFile(this.#deps.file, [...this.#records.values()]);
+  /** Stores a change that must land (the caller fails when it does not). */
+  async #put(next: ApprovalRecord | undefined, prev: ApprovalRecord): Promise<void> {
+    if (!(await this.#store.put(next, prev))) throw notPending(prev, 'changed meanwhile');
   }
 
-  #persistQuietly(): void {
+  async #putQuietly(next: ApprovalRecord | undefined, prev: ApprovalRecord): Promise<void> {
     try {
-      this.#persist();
+      await this.#store.put(next, prev);
     } catch (err) {
       this.#deps.log?.('error', { code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'could not write the approvals file');
     }
   }
+}
+
+function notPending(r: ApprovalRecord, why?: string): Error {
+  return openKmsError(ErrorCode.approvalNotPending, `approval ${r.id} is ${why ?? r.status}`, { approval_id: r.id, status: r.status });
 }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { PolicyEngine } from '@openkms/policy';
 import type { SignerConfig } from '../config/signer-config.js';
-import type { AuditSink } from '../pipeline/ports.js';
+import type { AuditSink, ReservationLike } from '../pipeline/ports.js';
+import type { RecordStore } from '../runtime/record-store.js';
 import type { SignPipeline } from '../pipeline/sign-pipeline.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,6 +25,9 @@ export async function startApprovals(deps: {
   chains?: ReadonlyMap<string, Pick<ChainSigner<any, any>, 'describeAsset'>>;
   /** Test seam: the webhook's retry delays. */
   webhookRetryDelaysMs?: readonly number[];
+  /** Fleet mode: the approvals in the fleet's Redis, and their held reservations by id (see fleet-records.ts). */
+  store?: RecordStore<ApprovalRecord>;
+  reservationById?: (label: string, id: string) => ReservationLike;
 }): Promise<{ service: ApprovalService; webhook?: { close(): void } }> {
   const log = (level: 'warn' | 'error', obj: Record<string, unknown>, msg: string) => deps.logger[level](obj, msg);
   const hook = deps.config().approvals;
@@ -76,6 +80,8 @@ export async function startApprovals(deps: {
   };
   const service = new ApprovalService({
     file: approvalsFileOf(deps.config().state.file),
+    ...(deps.store ? { store: deps.store } : {}),
+    ...(deps.reservationById ? { reservationById: deps.reservationById } : {}),
     policy: () => deps.engine,
     sign: (chain, body, ctx) => deps.pipeline.sign(chain, body, ctx),
     audit: deps.audit,

@@ -15,6 +15,7 @@ Commands:
                                           run the YubiHSM2 simulator as a connector-compatible server
   token create|list|revoke                manage bearer tokens (hashes in a 0600 file)
   audit verify|repair                     check the audit log's HMAC chain; move a torn tail aside
+  state rebuild --config FILE             fleet mode: rebuild the counters in Redis from the instances' audit logs
   openapi [--write]                       print (or regenerate) the OpenAPI v1 document
   config check --config FILE              validate a config file
   keys list (--config FILE | --url URL)   list a running signer's keys, and the backends' keys no label maps to
@@ -49,6 +50,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim-command.js')).simCommand,
   token: async () => (await import('./token-command.js')).tokenCommand,
   audit: async () => (await import('./audit-command.js')).auditCommand,
+  state: async () => (await import('./state-command.js')).stateCommand,
   openapi: async () => (await import('./openapi-command.js')).openapiCommand,
   config: async () => (await import('./config-command.js')).configCommand,
   keys: async () => (await import('./keys-command.js')).keysCommand,

@@ -185,7 +185,7 @@ export function createApp(s: SignerServices): express.Express {
     '/metrics',
     (req, res, next) => (s.config().auth.metricsRequireAuth ? auth(req, res, () => requireRead()(req, res, next)) : next()),
     async (_req, res) => {
-      s.observeBudgets();
+      await s.observeBudgets();
       res.setHeader('Content-Type', s.metrics.registry.contentType);
       res.status(200).send(await s.metrics.registry.metrics());
     },
@@ -349,7 +349,7 @@ export function createApp(s: SignerServices): express.Express {
           deadline: Date.now() + s.config().server.requestTimeoutMs,
           mayHold: true,
         });
-        s.observeBudgets(label);
+        void s.observeBudgets(label);
         // held for an operator approval: 202 {approval_id, status, expires_at, reasons} (see approvals/)
         res.status(isHeldResponse(result) ? 202 : 200).json(result);
       } catch (err) {

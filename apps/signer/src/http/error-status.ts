@@ -84,6 +84,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   // fleet mode: the shared state store is unreachable (signing fails closed)
   [ErrorCode.stateUnavailable]: 503,
   [ErrorCode.attestationFailed]: 422,
+  // fleet mode: Redis lost the fleet's state (signing fails closed until `openkms state rebuild`)
+  [ErrorCode.stateLost]: 503,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -6,7 +6,8 @@ export function pairingFileOf(stateFile: string): string {
   return `${stateFile}.pairing.json`;
 }
 
-const PAIRING_FILE: RecordFileKind<PairingRecord> = {
+/** The pairing file's shape (also how a fleet's pairing records in Redis are checked). */
+export const PAIRING_FILE: RecordFileKind<PairingRecord> = {
   name: 'pairing file',
   field: 'pairings',
   forbiddenMode: 0o077, // it holds sealed tokens and code hashes: no one else may read it either

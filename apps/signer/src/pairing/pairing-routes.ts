@@ -67,10 +67,10 @@ export function mountPairingRoutes(s: SignerServices & { pairing?: PairingServic
   h.route('GET', '/admin/pairing', h.auth, requireAdmin, async (_req, res) => {
     const pairing = service();
     await pairing.sweep();
-    res.status(200).json(pairing.list().map(pairingView));
+    res.status(200).json((await pairing.list()).map(pairingView));
   });
-  h.route('GET', '/admin/pairing/:id', h.auth, requireAdmin, (req, res) => {
-    res.status(200).json(pairingView(service().get(idOf(req))));
+  h.route('GET', '/admin/pairing/:id', h.auth, requireAdmin, async (req, res) => {
+    res.status(200).json(pairingView(await service().get(idOf(req))));
   });
   h.route('POST', '/admin/pairing/:id/approve', h.auth, requireAdmin, h.body, async (req, res) => {
     const pairing = service();

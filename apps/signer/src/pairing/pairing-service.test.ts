@@ -42,7 +42,7 @@ test('a token approved but never fetched is revoked when the pairing expires; th
   );
   advance(61_000);
   await svc.sweep();
-  const r = svc.get(String(asked.pairing_id));
+  const r = await svc.get(String(asked.pairing_id));
   assert.equal(r.status, 'expired');
   assert.equal(r.sealed, undefined);
   assert.ok(
@@ -73,5 +73,5 @@ test('a token name that already exists is a conflict at approval; the pairing st
   const { svc } = service();
   const asked = await svc.request({ name: 'admin', scopes: ['read'], x25519_public_key: agentPublicKey() }, '127.0.0.1', 'r1');
   await assert.rejects(svc.approve(String(asked.pairing_id), { name: 'admin' }, { code: String(asked.code) }, 'r2'), { code: 'conflict' });
-  assert.equal(svc.get(String(asked.pairing_id)).status, 'pending');
+  assert.equal((await svc.get(String(asked.pairing_id))).status, 'pending');
 });

@@ -4,14 +4,21 @@ import type { AuditRecordInput } from '@openkms/audit';
 import { TokenStore } from '../auth/token-store.js';
 import type { SignerConfig } from '../config/signer-config.js';
 import type { AuditSink } from '../pipeline/ports.js';
-import { readPairingFile, writePairingFile } from './pairing-file.js';
+import { FileRecordStore } from '../runtime/file-record-store.js';
+import type { RecordStore } from '../runtime/record-store.js';
+import { PAIRING_FILE } from './pairing-file.js';
 import { PairingRateLimit } from './pairing-rate-limit.js';
 import { publicKeyFingerprint, type PairingRecord } from './pairing-record.js';
 import { parseX25519PublicKey, sealToken, type SealedToken } from './seal-token.js';
 
 export interface PairingServiceDeps {
-  /** The pairing file (see pairing-file.ts); absent: memory only. */
+  /** The pairing file (see pairing-file.ts); absent: memory only. Ignored when `store` is given. */
   readonly file?: string;
+  /**
+   * Where the pairings are kept (default: this process and `file`). Fleet mode: the fleet's Redis, so a pairing asked
+   * for on one instance can be approved on another and fetched (exactly once) from any.
+   */
+  readonly store?: RecordStore<PairingRecord>;
   readonly settings: () => SignerConfig['pairing'];
   /** The configured key labels (a granted label must be one). */
   readonly labels: () => readonly string[];
@@ -83,8 +90,7 @@ function codeHash(id: string, code: string): string {
 export class PairingService {
   readonly #deps: PairingServiceDeps;
   readonly #now: () => number;
-  readonly #records = new Map<string, PairingRecord>();
-  readonly #busy = new Set<string>();
+  readonly #store: RecordStore<PairingRecord>;
   readonly #limit: PairingRateLimit;
   #timer: NodeJS.Timeout | undefined;
 
@@ -92,11 +98,11 @@ export class PairingService {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#limit = new PairingRateLimit(this.#now);
+    this.#store = deps.store ?? new FileRecordStore(deps.file, PAIRING_FILE);
   }
 
-  /** Loads the pairing file and starts the expiry sweep. */
+  /** Starts the expiry sweep (the pairing file was read when the service was made). */
   async start(sweepMs = 1000): Promise<void> {
-    for (const r of this.#deps.file === undefined ? [] : readPairingFile(this.#deps.file)) this.#records.set(r.id, r);
     await this.sweep();
     this.#timer = setInterval(() => void this.sweep().catch(() => undefined), sweepMs);
     this.#timer.unref();
@@ -130,7 +136,7 @@ export class PairingService {
   async request(body: PairingRequestBody, remote: string, requestId: string): Promise<Record<string, unknown>> {
     const settings = this.#deps.settings();
     await this.sweep();
-    const pending = [...this.#records.values()].filter((r) => r.status === 'pending').length;
+    const pending = (await this.#store.all()).filter((r) => r.status === 'pending').length;
     if (pending >= settings.maxPending) {
       throw openKmsError(ErrorCode.pairingRateLimited, `${pending} pairings already wait for an operator; retry later`, {
         limit: 'pending',
@@ -164,27 +170,25 @@ export class PairingService {
       status: 'pending',
       wrong_codes: 0,
     };
-    this.#records.set(id, record);
+    if (!(await this.#store.put(record, undefined))) throw openKmsError(ErrorCode.internal, 'pairing id collision', {});
     try {
-      this.#persist();
       await this.#audit(record, undefined, requestId, 'pairing_request', { name: record.name, labels, scopes, remote });
     } catch (err) {
-      this.#records.delete(id);
-      this.#persistQuietly();
+      await this.#store.put(undefined, record).catch(() => undefined);
       throw err;
     }
     return { pairing_id: id, status: 'pending', code, expires_at: record.expires_at, public_key_sha256: publicKeyFingerprint(record.public_key_hex) };
   }
 
   /** Every pairing still kept (pending first, newest first). */
-  list(): PairingRecord[] {
-    return [...this.#records.values()].sort((a, b) =>
+  async list(): Promise<PairingRecord[]> {
+    return (await this.#store.all()).sort((a, b) =>
       (a.status === 'pending') !== (b.status === 'pending') ? (a.status === 'pending' ? -1 : 1) : b.created_at.localeCompare(a.created_at),
     );
   }
 
-  get(id: string): PairingRecord {
-    const r = this.#records.get(id);
+  async get(id: string): Promise<PairingRecord> {
+    const r = await this.#store.get(id);
     if (r === undefined) throw openKmsError(ErrorCode.pairingNotFound, `no pairing ${id}`, { pairing_id: id });
     return r;
   }
@@ -196,9 +200,7 @@ export class PairingService {
    */
   async approve(id: string, actor: PairingActor, body: PairingApproveBody, requestId: string): Promise<PairingRecord> {
     await this.sweep();
-    const r = this.#pending(id);
-    this.#busy.add(id);
-    try {
+    return this.#decide(id, async (r) => {
       const expected = Buffer.from(r.code_sha256, 'hex');
       const presented = Buffer.from(codeHash(id, String(body.code)), 'hex');
       if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
@@ -206,16 +208,15 @@ export class PairingService {
         await this.#audit(r, actor.name, requestId, 'pairing_code_mismatch', { wrong_codes: wrong, max_wrong_codes: MAX_WRONG_CODES });
         if (wrong >= MAX_WRONG_CODES) {
           await this.#finish(
-            { ...r, wrong_codes: wrong },
-            { status: 'denied', code: ErrorCode.pairingDenied, message: `denied after ${wrong} wrong codes`, decided_by: actor.name },
+            r,
+            { status: 'denied', code: ErrorCode.pairingDenied, message: `denied after ${wrong} wrong codes`, decided_by: actor.name, wrong_codes: wrong },
             actor.name,
             requestId,
             'pairing_deny',
             { reason: 'too many wrong codes', wrong_codes: wrong },
           );
         } else {
-          this.#records.set(id, { ...r, wrong_codes: wrong });
-          this.#persistQuietly();
+          await this.#putQuietly({ ...r, wrong_codes: wrong }, r);
         }
         throw openKmsError(ErrorCode.pairingCodeMismatch, `the code does not match pairing ${id} (${wrong} of ${MAX_WRONG_CODES} wrong codes)`, {
           pairing_id: id,
@@ -250,37 +251,37 @@ export class PairingService {
         // the agent has the pairing's time to live again to fetch its token; an undelivered token is then revoked
         expires_at: new Date(now + this.#deps.settings().ttlSecs * 1000).toISOString(),
       };
-      this.#records.set(id, next);
+      let stored = false;
       try {
-        this.#persist();
-      } catch (err) {
-        this.#records.set(id, r);
-        this.#revokeQuietly(r.name);
-        throw err;
+        stored = await this.#store.put(next, r);
+      } finally {
+        if (!stored) this.#revokeQuietly(r.name);
       }
+      if (!stored) throw notPending(r, 'changed meanwhile');
       return next;
-    } finally {
-      this.#busy.delete(id);
-    }
+    });
   }
 
   /** Denies a pending pairing: no token is made; the agent's fetch gets `pairing_denied`. */
   async deny(id: string, actor: PairingActor, requestId: string, reason?: string): Promise<PairingRecord> {
     await this.sweep();
-    const r = this.#pending(id);
-    return this.#finish(
-      r,
-      {
-        status: 'denied',
-        code: ErrorCode.pairingDenied,
-        message: reason === undefined ? `denied by ${actor.name}` : `denied by ${actor.name}: ${reason}`,
-        decided_by: actor.name,
-      },
-      actor.name,
-      requestId,
-      'pairing_deny',
-      reason === undefined ? {} : { reason },
-    );
+    return this.#decide(id, async (r) => {
+      const next = await this.#finish(
+        r,
+        {
+          status: 'denied',
+          code: ErrorCode.pairingDenied,
+          message: reason === undefined ? `denied by ${actor.name}` : `denied by ${actor.name}: ${reason}`,
+          decided_by: actor.name,
+        },
+        actor.name,
+        requestId,
+        'pairing_deny',
+        reason === undefined ? {} : { reason },
+      );
+      if (next === undefined) throw notPending(r, 'changed meanwhile');
+      return next;
+    });
   }
 
   /**
@@ -289,28 +290,31 @@ export class PairingService {
    */
   async fetch(id: string, requestId: string): Promise<{ status: 200 | 202; body: Record<string, unknown> }> {
     await this.sweep();
-    const r = this.get(id);
+    let r = await this.get(id);
     if (r.status === 'pending') return { status: 202, body: { pairing_id: id, status: 'pending', expires_at: r.expires_at } };
-    if (r.status === 'approved' && r.sealed !== undefined && !this.#busy.has(id)) {
-      this.#busy.add(id);
+    // the delivery is claimed (one fetch at a time, fleet-wide), then stored as delivered by compare-and-set: once
+    if (r.status === 'approved' && r.sealed !== undefined && (await this.#store.claim(id, 30_000))) {
       try {
+        r = await this.get(id);
         const { sealed, ...rest } = r;
-        const delivered: PairingRecord = { ...rest, status: 'delivered', delivered_at: new Date(this.#now()).toISOString() };
-        this.#records.set(id, delivered);
-        try {
-          this.#persist();
-          await this.#audit(r, undefined, requestId, 'pairing_delivered', { name: r.name, token_name: r.token_name, granted_scopes: r.granted_scopes });
-        } catch (err) {
-          this.#records.set(id, r);
-          this.#persistQuietly();
-          throw err;
+        if (r.status === 'approved' && sealed !== undefined) {
+          const delivered: PairingRecord = { ...rest, status: 'delivered', delivered_at: new Date(this.#now()).toISOString() };
+          if (await this.#store.put(delivered, r)) {
+            try {
+              await this.#audit(r, undefined, requestId, 'pairing_delivered', { name: r.name, token_name: r.token_name, granted_scopes: r.granted_scopes });
+            } catch (err) {
+              await this.#putQuietly(r, delivered);
+              throw err;
+            }
+            return {
+              status: 200,
+              body: { pairing_id: id, status: 'approved', token_name: r.token_name, scopes: r.granted_scopes, sealed_token: sealed },
+            };
+          }
+          r = await this.get(id);
         }
-        return {
-          status: 200,
-          body: { pairing_id: id, status: 'approved', token_name: r.token_name, scopes: r.granted_scopes, sealed_token: sealed },
-        };
       } finally {
-        this.#busy.delete(id);
+        await this.#store.unclaim(id);
       }
     }
     if (r.status === 'approved' || r.status === 'delivered') {
@@ -329,14 +333,12 @@ export class PairingService {
    */
   async sweep(): Promise<void> {
     const now = this.#now();
-    for (const r of [...this.#records.values()]) {
-      if (this.#busy.has(r.id)) continue;
+    for (const r of await this.#store.all()) {
       if ((r.status === 'pending' || r.status === 'approved') && Date.parse(r.expires_at) <= now) {
+        if (await this.#store.claimed(r.id)) continue; // being decided or delivered
         const undelivered = r.status === 'approved';
-        if (undelivered && r.token_name !== undefined) this.#revokeQuietly(r.token_name);
-        const { sealed: _dropped, ...rest } = r;
         await this.#finish(
-          rest,
+          r,
           {
             status: 'expired',
             code: ErrorCode.pairingExpired,
@@ -346,28 +348,32 @@ export class PairingService {
           'pairing-expiry',
           'pairing_expired',
           undelivered ? { token_revoked: true } : {},
+          // an undelivered token is revoked once the expiry is stored (nobody has it)
+          () => {
+            if (undelivered && r.token_name !== undefined) this.#revokeQuietly(r.token_name);
+          },
         ).catch((err: unknown) =>
           this.#deps.log?.('error', { pairing_id: r.id, code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'could not audit a pairing expiry'),
         );
       } else if (r.status !== 'pending' && r.status !== 'approved' && r.decided_at !== undefined) {
         const last = Date.parse(r.delivered_at ?? r.decided_at);
-        if (last + (this.#deps.retainMs ?? 3_600_000) <= now) {
-          this.#records.delete(r.id);
-          this.#persistQuietly();
-        }
+        if (last + (this.#deps.retainMs ?? 3_600_000) <= now) await this.#putQuietly(undefined, r);
       }
     }
   }
 
-  #pending(id: string): PairingRecord {
-    const r = this.get(id);
-    if (r.status !== 'pending' || this.#busy.has(id)) {
-      throw openKmsError(ErrorCode.pairingNotPending, `pairing ${id} is ${this.#busy.has(id) ? 'being decided' : r.status}`, {
-        pairing_id: id,
-        status: r.status,
-      });
+  /** Runs one operator decision on a pending pairing while holding its claim (fleet-wide: one decision at a time). */
+  async #decide(id: string, work: (r: PairingRecord) => Promise<PairingRecord>): Promise<PairingRecord> {
+    const before = await this.get(id);
+    if (before.status !== 'pending') throw notPending(before);
+    if (!(await this.#store.claim(id, 60_000))) throw notPending(before, 'being decided');
+    try {
+      const r = await this.get(id);
+      if (r.status !== 'pending') throw notPending(r);
+      return await work(r);
+    } finally {
+      await this.#store.unclaim(id);
     }
-    return r;
   }
 
   /** The approved grant: labels and scopes may only narrow what was asked (an empty label list asked for every key). */
@@ -409,17 +415,20 @@ export class PairingService {
     return { tokenScopes, narrowed };
   }
 
+  /** Denies or expires a pairing (compare-and-set: undefined when another instance changed it first); the ciphertext goes. */
   async #finish(
     r: PairingRecord,
-    fields: { status: 'denied' | 'expired'; code: ErrorCode; message: string; decided_by?: string },
+    fields: { status: 'denied' | 'expired'; code: ErrorCode; message: string; decided_by?: string; wrong_codes?: number },
     actor: string,
     requestId: string,
     action: string,
     details: Record<string, unknown>,
-  ): Promise<PairingRecord> {
-    const next: PairingRecord = { ...r, ...fields, decided_at: new Date(this.#now()).toISOString() };
-    this.#records.set(r.id, next);
-    this.#persistQuietly();
+    onStored?: () => void,
+  ): Promise<PairingRecord | undefined> {
+    const { sealed: _dropped, ...rest } = r;
+    const next: PairingRecord = { ...rest, ...fields, decided_at: new Date(this.#now()).toISOString() };
+    if (!(await this.#store.put(next, r))) return undefined;
+    onStored?.();
     await this.#audit(next, actor, requestId, action, details);
     return next;
   }
@@ -448,15 +457,15 @@ export class PairingService {
     }
   }
 
-  #persist(): void {
-    if (this.#deps.file !== undefined) writePairingFile(this.#deps.file, [...this.#records.values()]);
-  }
-
-  #persistQuietly(): void {
+  async #putQuietly(next: PairingRecord | undefined, prev: PairingRecord): Promise<void> {
     try {
-      this.#persist();
+      await this.#store.put(next, prev, prev.id);
     } catch (err) {
       this.#deps.log?.('error', { code: isOpenKmsError(err) ? err.code : 'internal_error' }, 'could not write the pairing file');
     }
   }
+}
+
+function notPending(r: PairingRecord, why?: string): Error {
+  return openKmsError(ErrorCode.pairingNotPending, `pairing ${r.id} is ${why ?? r.status}`, { pairing_id: r.id, status: r.status });
 }

@@ -48,7 +48,7 @@ export function chainRpcContext(s: SignerServices, o: ChainRpcContextOptions): C
         tokenName: identity.name,
         deadline: Date.now() + s.config().server.requestTimeoutMs,
       });
-      s.observeBudgets(label);
+      void s.observeBudgets(label);
       return out;
     },
     upstream: (method, params) => upstream.call(method, params),

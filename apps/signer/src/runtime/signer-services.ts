@@ -66,8 +66,8 @@ export interface SignerServices {
   /** Policy view of a key (effective policy, counters, spend), without chain/address. */
   policyView(label: string): Record<string, unknown> | Promise<Record<string, unknown>>;
   keyEnabled(label: string): boolean;
-  /** Refreshes the budget gauges (spent / remaining per asset) of one key, or of every key. */
-  observeBudgets(label?: string): void;
+  /** Refreshes the budget gauges (spent / remaining per asset) of one key, or of every key (fleet mode: from Redis). */
+  observeBudgets(label?: string): void | Promise<void>;
   /** Audits an authentication failure (rate-limited by the implementation). */
   auditAuthFailure(info: { requestId: string; reason: string; route: string; remote: string }): void;
   /** Audits a request refused because its token lacks the scope (a deny decision). */

@@ -15,6 +15,7 @@ import { PairingService } from '../pairing/pairing-service.js';
 import { startListener } from '../http/create-server.js';
 import { KeyDirectory } from '../keys/key-directory.js';
 import { createLogger } from '../logging/create-logger.js';
+import { observeBudgets } from '../metrics/observe-budgets.js';
 import { SignerMetrics } from '../metrics/signer-metrics.js';
 import { composeOpenApi, loadBaseDocument } from '../openapi/compose-openapi.js';
 import { policySchemasFor } from '../openapi/policy-schemas.js';
@@ -32,6 +33,7 @@ import { createConfigReloader, type ReloadableParts } from './config-reloader.js
 import { policyKeys } from './policy-keys.js';
 import { AuthFailureAuditor } from './auth-failure-auditor.js';
 import { CounterCheckpointer, restoreCounters } from './counter-checkpoint.js';
+import { fleetApprovals, fleetPairings } from './fleet-records.js';
 import { startStateStores } from './start-state-store.js';
 import { createTokenFileAuditing } from './token-file-auditing.js';
 import { createGatewayServices } from './gateway-services.js';
@@ -117,6 +119,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // state: this process (memory) or the fleet's Redis (kill switches, overlays, counters, reservations)
     const stores = await startStateStores(config);
     cleanups.push(() => stores.close());
+    if (stores.fleetStatus === 'lost') logger.error({ code: 'state_lost' }, 'Redis lost the fleet state: nothing is signed until openkms state rebuild');
 
     // audit
     const auditKey = await loadAuditKey(config.audit.keyFile);
@@ -185,7 +188,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       approvals: () => approvals,
     });
     // requests held for an operator approval (persisted beside the state file; pending ones reserved again now)
-    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger, chains });
+    const { service: approvals, webhook } = await startApprovals({ config: () => config, engine, pipeline, audit, logger, chains, ...fleetApprovals(stores) });
     cleanups.push(async () => {
       approvals.close();
       webhook?.close();
@@ -193,6 +196,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
     // agent pairing (pending pairings and undelivered sealed tokens persisted beside the state file)
     const pairing = new PairingService({
       file: pairingFileOf(config.state.file),
+      ...fleetPairings(stores),
       settings: () => config.pairing,
       labels: () => keys.labels(),
       tokenFile: () => config.auth.tokenFile,
@@ -315,7 +319,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       checkpointer.write().catch((err: unknown) => logger.error({ message: (err as Error).message }, 'could not write the counter checkpoint'));
     }, 30_000);
     checkpointTimer.unref();
-    observeBudgets(metrics, engine, keys.labels());
+    void observeBudgets(metrics, engine, keys.labels());
 
     const onHup = () => {
       reload(undefined, 'sighup').catch(() => undefined);
@@ -363,21 +367,5 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
   } catch (err) {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     throw err;
-  }
-}
-
-/** Rolling-window spend and what is left of each capped asset, from the policy engine's view of each key. */
-function observeBudgets(metrics: SignerMetrics, engine: PolicyEngine, labels: readonly string[]): void {
-  for (const label of labels) {
-    let spend;
-    try {
-      spend = engine.budgets(label);
-    } catch {
-      continue; // a label the engine does not know (yet): nothing to report
-    }
-    for (const s of spend) {
-      metrics.budgetUsed.set({ label, asset: s.asset }, Number(s.spent));
-      if (s.remaining !== null) metrics.budgetRemaining.set({ label, asset: s.asset }, Number(s.remaining));
-    }
   }
 }

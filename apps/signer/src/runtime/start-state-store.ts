@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { MemoryPolicyStateStore, RuntimeState, type PolicyStateStore, type SharedPolicyStateStore } from '@openkms/policy';
 import type { NonceStore, ReplayStore } from '@openkms/core';
 import type { SignerConfig } from '../config/signer-config.js';
+import { fleetMembershipFileOf, hasJoinedFleet, recordFleetJoined } from './fleet-membership-file.js';
+import type { RecordMapLike } from './fleet-record-store.js';
 
 /** Where this instance keeps its policy counters, reservations, kill switches and overlays. */
 export interface StateStores {
@@ -22,6 +24,10 @@ export interface StateStores {
   change<T>(apply: () => T): Promise<T>;
   /** Whether counters are restored from this instance's audit log at start (memory kind only: Redis keeps them). */
   readonly restoresCounters: boolean;
+  /** Fleet mode: how the fleet was found at start; `lost`: Redis lost its state, signing fails with `state_lost`. */
+  readonly fleetStatus?: 'joined' | 'created' | 'lost';
+  /** Fleet mode: the fleet's shared records of one kind (pending approvals, pairings; see fleet-records.ts). */
+  readonly recordMap?: (name: string) => RecordMapLike;
   close(): Promise<void>;
 }
 
@@ -45,6 +51,7 @@ export async function startStateStores(config: SignerConfig): Promise<StateStore
   const r = config.state.redis;
   const { RedisFleetState } = await import('@openkms/redis-store');
   const runtime = RuntimeState.inMemory();
+  const membership = fleetMembershipFileOf(config.state.file);
   const fleet = await RedisFleetState.open(
     {
       url: r.url,
@@ -56,9 +63,16 @@ export async function startStateStores(config: SignerConfig): Promise<StateStore
       ...(r.username ? { username: r.username } : {}),
       ...(r.passwordFile ? { passwordFile: r.passwordFile } : {}),
       ...(r.tls ? { tls: r.tls } : {}),
+      joinedBefore: hasJoinedFleet(membership, r.keyPrefix),
     },
     runtime,
   );
+  try {
+    if (fleet.status !== 'lost') recordFleetJoined(membership, r.keyPrefix);
+  } catch (err) {
+    fleet.close();
+    throw err;
+  }
   return {
     kind: 'redis',
     instanceId: config.state.instanceId,
@@ -70,6 +84,8 @@ export async function startStateStores(config: SignerConfig): Promise<StateStore
     auditDir: join(config.audit.dir, config.state.instanceId),
     change: (apply) => fleet.runtime.change(apply),
     restoresCounters: false,
+    fleetStatus: fleet.status,
+    recordMap: (name) => fleet.recordMap(name, config.state.instanceId),
     close: async () => fleet.close(),
   };
 }
