@@ -3,10 +3,9 @@
 // connections over the instances round-robin (one merged latency histogram). Zero-latency and realistic-latency
 // devices, and one instance with the in-memory state (no Redis) under the same load as the reference.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import type { FrameTrafficStats } from '@openkms/yubihsm-sim';
-import { startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
+import { redisCommand, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
 import { cpuMs, round, runLoad, startChild, type Child, type LoadResult } from './load.js';
 import type { BenchDemo } from './prepare-demo.js';
 import { solanaBodies, type KeyView } from './request-bodies.js';
@@ -116,37 +115,15 @@ async function startFleetStack(o: FleetBenchOptions, n: number, latency: 'zero' 
   };
 }
 
-/** One RESP command on a fresh connection; the first reply line's value (integer or bulk string). */
-function redisCommand(port: number, ...args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let buf = Buffer.alloc(0);
-    const done = (v: string | undefined) => {
-      socket.destroy();
-      resolve(v);
-    };
-    socket.setTimeout(5000, () => done(undefined));
-    socket.on('error', () => done(undefined));
-    socket.on('connect', () => socket.write(`*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')));
-    socket.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      const text = buf.toString('latin1');
-      const eol = text.indexOf('\r\n');
-      if (eol < 0) return;
-      const head = text.slice(0, eol);
-      if (head.startsWith(':') || head.startsWith('+')) return done(head.slice(1));
-      if (head.startsWith('-')) return done(undefined);
-      if (head.startsWith('$')) {
-        const len = Number(head.slice(1));
-        if (len < 0) return done(undefined);
-        if (buf.length >= eol + 2 + len) done(buf.subarray(eol + 2, eol + 2 + len).toString('utf8'));
-      }
-    });
-  });
-}
+/** One command, or undefined when it fails (a figure of the report, never a reason to stop the run). */
+const redisReply = (port: number, ...args: string[]): Promise<string | undefined> =>
+  redisCommand(port, args).then(
+    (v) => (v === null ? undefined : String(v)),
+    () => undefined,
+  );
 
 async function redisCpuMs(port: number): Promise<number> {
-  const info = await redisCommand(port, 'INFO', 'cpu');
+  const info = await redisReply(port, 'INFO', 'cpu');
   if (info === undefined) return NaN;
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
   return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
@@ -198,7 +175,7 @@ async function measurePoint(
     const perInstance = stack.urls.map((_, i) => count(scrapes1[i]!, 'total') - count(scrapes0[i]!, 'total'));
     const policyCount = sum(stack.urls.map((_, i) => count(scrapes1[i]!, 'policy') - count(scrapes0[i]!, 'policy')));
     const policySum = sum(stack.urls.map((_, i) => total(scrapes1[i]!, 'policy') - total(scrapes0[i]!, 'policy')));
-    const windowEntries = redis ? Number(await redisCommand(redis.port, 'ZCARD', `bench-${tag}:k:${LABEL}:signs`)) : undefined;
+    const windowEntries = redis ? Number(await redisReply(redis.port, 'ZCARD', `bench-${tag}:k:${LABEL}:signs`)) : undefined;
     const cpuDelta = cpu1.map((v, i) => v - cpu0[i]!);
     const point: FleetPoint = {
       state: redis ? 'redis' : 'memory',
@@ -231,7 +208,7 @@ export async function benchFleet(o: FleetBenchOptions, redisMissing: string | un
   if (redisMissing) return { redis_server: '–', redis_settings: '–', points: [], skipped: redisMissing };
   const redis = await startTestRedis();
   try {
-    const version = (await redisCommand(redis.port, 'INFO', 'server'))?.match(/^redis_version:(\S+)/m)?.[1] ?? '?';
+    const version = (await redisReply(redis.port, 'INFO', 'server'))?.match(/^redis_version:(\S+)/m)?.[1] ?? '?';
     const points: FleetPoint[] = [];
     let tag = 0;
     for (const latency of ['zero', 'realistic'] as const) {
