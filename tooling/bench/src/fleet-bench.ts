@@ -34,7 +34,7 @@ export interface FleetPoint {
   readonly ok: number;
   readonly statuses: Record<string, number>;
   readonly signatures_per_second: number;
-  /** Against the same mode with one instance in fleet mode. */
+  /** Against the same device mode with one instance in fleet mode (NaN for the in-memory reference). */
   readonly scaling_vs_one: number;
   readonly latency_ms: LoadResult['latency_ms'];
   /** Signatures each instance made (its own sign-stage count), in instance order. */
@@ -186,7 +186,8 @@ async function measurePoint(
       ok: res.ok,
       statuses: res.statuses,
       signatures_per_second: res.rps,
-      scaling_vs_one: one ? round(res.rps / one.signatures_per_second, 2) : 1,
+      // (the in-memory reference compares with nothing: NaN, shown as –)
+      scaling_vs_one: !redis ? NaN : one ? round(res.rps / one.signatures_per_second, 2) : 1,
       latency_ms: res.latency_ms,
       per_instance: perInstance,
       policy_stage_ms: policyCount > 0 ? round((policySum / policyCount) * 1000, 3) : NaN,
@@ -231,7 +232,7 @@ export async function benchFleet(o: FleetBenchOptions, redisMissing: string | un
       }
       if (latency === 'zero') {
         // the reference: one instance under the same load with the in-memory state
-        const m = await measurePoint(o, undefined, 1, 'zero', `memory-${tag++}`, one);
+        const m = await measurePoint(o, undefined, 1, 'zero', `memory-${tag++}`, undefined);
         points.push(m);
         o.log('fleet reference: memory state, 1 instance', m.signatures_per_second, 'sig/s', `p50 ${m.latency_ms.p50} p99 ${m.latency_ms.p99} ms`);
       }
