@@ -3,3 +3,4 @@ export * from './run-unprivileged.js';
 export * from './softhsm-token.js';
 export * from './anvil-node.js';
 export * from './redis-server.js';
+export * from './redis-command.js';

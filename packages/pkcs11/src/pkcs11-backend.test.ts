@@ -116,3 +116,26 @@ test('a concurrent burst is served by the session pool', { skip }, async () => {
     token.remove();
   }
 });
+
+test('many sessions signing at once on the thread pool do not crash the module (initialised with OS locking)', { skip, timeout: 120_000 }, async () => {
+  // without CKF_OS_LOCKING_OK SoftHSM2 runs without mutexes: concurrent C_SignAsync calls crashed the signer (SIGSEGV)
+  // or spun forever
+  const token = createSoftHsmToken();
+  token.generate({ label: 'ed', curve: 'ed25519' });
+  token.generate({ label: 'k1', curve: 'secp256k1' });
+  const backend = createPkcs11Backend({ module: token.module, tokenLabel: token.tokenLabel, pin: token.pin, poolSize: 8 });
+  try {
+    const [edPub, k1Pub] = [await backend.getPublicKey({ id: 'ed' }), await backend.getPublicKey({ id: 'k1' })];
+    for (let round = 0; round < 5; round++) {
+      const work = Array.from({ length: 80 }, async (_, i) => {
+        const data = sha256(new Uint8Array([round, i]));
+        if (i % 2 === 0) assert.ok(ed25519.verify(await backend.signEd25519({ id: 'ed' }, data), data, edPub));
+        else assert.ok(secp256k1.verify((await backend.signSecp256k1({ id: 'k1' }, data)).signature, data, k1Pub, { prehash: false }));
+      });
+      await Promise.all(work);
+    }
+  } finally {
+    await backend.close();
+    token.remove();
+  }
+});

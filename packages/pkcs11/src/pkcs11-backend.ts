@@ -81,7 +81,10 @@ async function openModule(path: string): Promise<{ p11: Pkcs11Js.PKCS11; lib: Li
   const p11 = new lib.PKCS11();
   p11.load(path);
   try {
-    p11.C_Initialize();
+    // C_SignAsync runs on libuv's thread pool, several sessions at once: the module must lock (without
+    // CKF_OS_LOCKING_OK, C_Initialize(NULL) tells it the application is single-threaded; SoftHSM2 then runs without
+    // mutexes and crashed the signer with SIGSEGV under concurrent signing)
+    p11.C_Initialize({ flags: lib.CKF_OS_LOCKING_OK });
   } catch (err) {
     if (!/CKR_CRYPTOKI_ALREADY_INITIALIZED/.test(String((err as Error).message))) throw err;
   }
@@ -101,7 +104,6 @@ function releaseModule(path: string): void {
     // already gone
   }
 }
-
 
 /**
  * A KeyBackend over a PKCS#11 token: a pool of sessions logged in with the user PIN, CKM_EDDSA over the raw message for
@@ -355,7 +357,8 @@ export function createPkcs11Backend(options: Pkcs11BackendOptions): Pkcs11Backen
      * are addressed by label).
      */
     async generateKey(request: GenerateKeyRequest): Promise<BackendKey> {
-      if (!/^[\x20-\x7e]{1,64}$/.test(request.label)) throw openKmsError(ErrorCode.invalidRequest, 'a PKCS#11 key label is 1-64 printable ASCII characters', {});
+      if (!/^[\x20-\x7e]{1,64}$/.test(request.label))
+        throw openKmsError(ErrorCode.invalidRequest, 'a PKCS#11 key label is 1-64 printable ASCII characters', {});
       const c = await connection();
       const { p11, lib } = c;
       const taken = await withSession('C_FindObjects', (cc, s) =>
@@ -364,7 +367,8 @@ export function createPkcs11Backend(options: Pkcs11BackendOptions): Pkcs11Backen
           { type: lib.CKA_LABEL, value: request.label },
         ]),
       );
-      if (taken.length > 0) throw openKmsError(ErrorCode.conflict, `the token already holds a key labelled ${request.label}`, { label: request.label, reason: 'object_exists' });
+      if (taken.length > 0)
+        throw openKmsError(ErrorCode.conflict, `the token already holds a key labelled ${request.label}`, { label: request.label, reason: 'object_exists' });
       const started = performance.now();
       let s: Handle | undefined;
       try {
@@ -380,12 +384,24 @@ export function createPkcs11Backend(options: Pkcs11BackendOptions): Pkcs11Backen
           s,
           { mechanism: ed ? CKM_EC_EDWARDS_KEY_PAIR_GEN : lib.CKM_EC_KEY_PAIR_GEN },
           [...common, { type: lib.CKA_EC_PARAMS, value: Buffer.from(ed ? ED25519_EC_PARAMS : SECP256K1_EC_PARAMS) }, { type: lib.CKA_VERIFY, value: true }],
-          [...common, { type: lib.CKA_PRIVATE, value: true }, { type: lib.CKA_SENSITIVE, value: true }, { type: lib.CKA_EXTRACTABLE, value: false }, { type: lib.CKA_SIGN, value: true }],
+          [
+            ...common,
+            { type: lib.CKA_PRIVATE, value: true },
+            { type: lib.CKA_SENSITIVE, value: true },
+            { type: lib.CKA_EXTRACTABLE, value: false },
+            { type: lib.CKA_SIGN, value: true },
+          ],
         );
         options.onEvent?.({ type: 'command', operation: 'C_GenerateKeyPair', durationMs: performance.now() - started, ok: true });
       } catch (err) {
         const e = toOpenKmsError(err, 'C_GenerateKeyPair');
-        options.onEvent?.({ type: 'command', operation: 'C_GenerateKeyPair', durationMs: performance.now() - started, ok: false, error: String(e.context.pkcs11 ?? e.code) });
+        options.onEvent?.({
+          type: 'command',
+          operation: 'C_GenerateKeyPair',
+          durationMs: performance.now() - started,
+          ok: false,
+          error: String(e.context.pkcs11 ?? e.code),
+        });
         throw e;
       } finally {
         if (s) closeSession(p11, s);

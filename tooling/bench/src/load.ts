@@ -22,7 +22,8 @@ export interface LoadResult {
 }
 
 export interface LoadOptions {
-  readonly base: string;
+  /** One signer, or several: autocannon spreads the connections over them round-robin (one merged histogram). */
+  readonly base: string | readonly string[];
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly next: BodyFactory;
@@ -36,7 +37,8 @@ export interface LoadOptions {
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const started = performance.now();
   const r = await autocannon({
-    url: o.base,
+    // autocannon takes an array of URLs too (connection i goes to url[i % n]); its types say string only
+    url: (typeof o.base === 'string' ? o.base : [...o.base]) as string,
     connections: o.connections,
     pipelining: 1,
     timeout: 30,
@@ -70,7 +72,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
 
 /** Sequential requests on one keep-alive connection, timed with sub-millisecond resolution. */
 export async function sequential(
-  o: Omit<LoadOptions, 'connections' | 'duration' | 'amount'>,
+  o: Omit<LoadOptions, 'connections' | 'duration' | 'amount' | 'base'> & { readonly base: string },
   n: number,
 ): Promise<{ latencies: number[]; statuses: Record<string, number> }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -134,7 +136,12 @@ export interface Child<T> {
 export async function startChild<T>(script: string, args: readonly string[], fromSource = true, nodeFlags: readonly string[] = []): Promise<Child<T>> {
   const child = fork(join(here, script), [...args], {
     execArgv: [...(fromSource ? ['--conditions=source', '--import', 'tsx'] : []), '--expose-gc', ...nodeFlags],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // BENCH_CHILD_OUTPUT=1 shows the children's stdout (the signer's log) for debugging
+    stdio: ['ignore', process.env.BENCH_CHILD_OUTPUT === '1' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
+  });
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`[bench] ${script} exited unexpectedly (${signal ?? `code ${code}`})`);
   });
   const ready = await new Promise<T>((resolve, reject) => {
     const onExit = (code: number | null): void => reject(new Error(`${script} exited (${code}) before it was ready`));
@@ -161,7 +168,11 @@ export async function startChild<T>(script: string, args: readonly string[], fro
       });
     },
     async stop() {
-      if (child.exitCode !== null) return;
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        return;
+      }
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.disconnect();
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -1,8 +1,10 @@
-// pnpm bench [--quick]: the signer against its floors on this machine, in one run.
+// pnpm bench [--quick] [--only SECTIONS]: the signer against its floors on this machine, in one run; `--only fleet`
+// (or BENCH_ONLY=fleet) runs the named sections alone (see bench-sections.ts).
 //
 // Processes: this one (autocannon, the orchestration), the floor server, the simulated devices (their own process,
 // like hardware of their own) and the signer under test. Results: bench/results/<date>.json, <date>.md, two SVG
-// charts and bench/results/latest.md (what the README links).
+// charts and bench/results/latest.md (what the README links); a run of some sections only writes
+// <date>-only-<sections>.{json,md} and leaves latest.md alone.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign as nodeSign } from 'node:crypto';
 import { closeSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -14,17 +16,21 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { CommandCode } from '@openkms/yubihsm';
 import { realisticLatency, type FrameTrafficStats } from '@openkms/yubihsm-sim';
+import { redisMissing } from '@openkms/tooling/test-helpers';
+import { BENCH_SECTIONS, selectedSections, type BenchSection } from './bench-sections.js';
+import { benchFleet, type FleetResults } from './fleet-bench.js';
 import { cpuMs, percentile, postOnce, round, rssMb, runLoad, sequential, startChild, type Child, type LoadResult } from './load.js';
 import { EVM_LABEL, prepareDemo, type BenchDemo } from './prepare-demo.js';
 import { cosmosBodies, evmBodies, evmRpcBodies, solanaBodies, type BodyFactory, type KeyView } from './request-bodies.js';
 import { scrape, stageMeans, type StageMeans } from './signer-metrics.js';
+import { benchSoftHsm, type SoftHsmResults } from './softhsm-bench.js';
 import { writeReport } from './write-report.js';
 import { deploymentNodeFlags } from './deployment-node-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
-const quick = process.argv.includes('--quick');
 const DEPLOY_UNIT = join(repoRoot, 'apps/signer/deploy/openkms.service');
+const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 2 : 5;
 const CONCURRENCY = [1, 8, 32, 128] as const;
 const RSS_SIGNATURES = quick ? 2_000 : 10_000;
@@ -32,6 +38,10 @@ const REALISTIC_SECONDS = quick ? 4 : 12;
 const SEQUENTIAL = quick ? 100 : 400;
 const POOL_SIZE = 8;
 const DEVICES = [1, 2, 4] as const;
+const FLEET_INSTANCES = [1, 2, 3] as const;
+const FLEET_CONNECTIONS = 24; // zero-latency points: divisible by 1, 2 and 3 instances
+const only = selectedSections(process.argv, process.env.BENCH_ONLY);
+const runs = (s: BenchSection): boolean => only === undefined || only.includes(s);
 
 const log = (...a: unknown[]): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
@@ -45,7 +55,7 @@ const machine = {
   memory_gb: round(os.totalmem() / 2 ** 30, 1),
   load_average_at_start: os.loadavg().map((v) => round(v)),
 };
-log('machine', machine, quick ? '(quick)' : '');
+log('machine', machine, quick ? '(quick)' : '', only ? `sections: ${only.join(', ')}` : `sections: all (${BENCH_SECTIONS.join(', ')})`);
 
 // ---- floors: raw in-process signing --------------------------------------------------------------------------------
 
@@ -66,12 +76,14 @@ const digest = randomBytes(32);
 const edKey = generateKeyPairSync('ed25519').privateKey;
 const edSecret = ed25519.utils.randomSecretKey();
 const k1Secret = secp256k1.utils.randomSecretKey();
-const rawSigning = {
-  ed25519_node_crypto: opsPerSecond(() => nodeSign(null, message, edKey)),
-  ed25519_noble: opsPerSecond(() => ed25519.sign(message, edSecret)),
-  secp256k1_noble: opsPerSecond(() => secp256k1.sign(digest, k1Secret, { prehash: false })),
-};
-log('raw signing (signatures/s, one thread)', rawSigning);
+const rawSigning = runs('floors')
+  ? {
+      ed25519_node_crypto: opsPerSecond(() => nodeSign(null, message, edKey)),
+      ed25519_noble: opsPerSecond(() => ed25519.sign(message, edSecret)),
+      secp256k1_noble: opsPerSecond(() => secp256k1.sign(digest, k1Secret, { prehash: false })),
+    }
+  : undefined;
+if (rawSigning) log('raw signing (signatures/s, one thread)', rawSigning);
 
 // ---- floors: the disk's durable write (what the audit log waits for before every answer) ---------------------------
 
@@ -93,13 +105,13 @@ function fdatasyncLatency(n = quick ? 100 : 400): { p50_ms: number; p99_ms: numb
   }
   return { p50_ms: round(percentile(xs, 50), 3), p99_ms: round(percentile(xs, 99), 3) };
 }
-const durableWrite = fdatasyncLatency();
-log('durable write (write + fdatasync)', durableWrite);
+const durableWrite = runs('floors') ? fdatasyncLatency() : undefined;
+if (durableWrite) log('durable write (write + fdatasync)', durableWrite);
 
 // ---- floors: the bare route ----------------------------------------------------------------------------------------
 
 const floor: Record<number, LoadResult> = {};
-{
+if (runs('floors')) {
   const server = await startChild<{ port: number }>('floor-server.ts', []);
   const base = `http://127.0.0.1:${server.ready.port}`;
   try {
@@ -125,7 +137,7 @@ const floor: Record<number, LoadResult> = {};
 // policy, session crypto, signing or audit chain. The signer's distance from it is the cost of its own work.
 
 const relayFloor: Record<number, LoadResult> = {};
-{
+if (runs('floors')) {
   const upstream = await startChild<{ port: number }>('floor-server.ts', ['upstream']);
   const dir = mkdtempSync(join(os.tmpdir(), 'openkms-bench-relay-'));
   const server = await startChild<{ port: number }>('floor-server.ts', ['relay', `http://127.0.0.1:${upstream.ready.port}/`, join(dir, 'records.jsonl')]);
@@ -249,7 +261,7 @@ async function measure(stack: Running, r: RouteDef, c: number): Promise<ZeroPoin
   return {
     concurrency: c,
     ...res,
-    ratio_to_floor: round(res.rps / floor[c]!.rps, 3),
+    ratio_to_floor: round(res.rps / (floor[c]?.rps ?? NaN), 3),
     signer_cpu_pct: round(((cpu1[0]! - cpu0[0]!) / (res.seconds * 1000)) * 100, 0),
     device_cpu_pct: round(((cpu1[1]! - cpu0[1]!) / (res.seconds * 1000)) * 100, 0),
     device_ms_per_signature: round(perCommand, 3),
@@ -260,7 +272,7 @@ async function measure(stack: Running, r: RouteDef, c: number): Promise<ZeroPoin
 
 const zero: ZeroRoute[] = [];
 let messageLength = 0;
-{
+if (runs('zero')) {
   log('zero-latency mode: one simulated device, pool of', POOL_SIZE, 'sessions');
   const stack = await startStack(demo, 1, 'zero');
   try {
@@ -355,8 +367,10 @@ async function measureRss(nodeFlags: readonly string[]): Promise<RssResult> {
   }
 }
 
-// with Node's default heap settings, V8 keeps the heap it grew under load; the shipped unit caps it
-const rss = { node_defaults: await measureRss([]), deployment: await measureRss(deploymentNodeFlags(readFileSync(DEPLOY_UNIT, 'utf8'))) };
+// with Node's default heap settings V8 keeps the heap it grew under load; the shipped unit caps it
+const rss = runs('rss')
+  ? { node_defaults: await measureRss([]), deployment: await measureRss(deploymentNodeFlags(readFileSync(DEPLOY_UNIT, 'utf8'))) }
+  : undefined;
 
 // ---- realistic latency: 1, 2, 4 devices ------------------------------------------------------------------------------
 
@@ -380,10 +394,11 @@ interface RealisticPoint {
   readonly latency_ms: LoadResult['latency_ms'];
 }
 const realistic: RealisticPoint[] = [];
-for (const n of DEVICES) {
+for (const n of runs('realistic') ? DEVICES : []) {
   const stack = await startStack(demo, n, 'realistic');
   try {
-    const { defs } = await routes(stack.base);
+    const { defs, messageLength: len } = await routes(stack.base);
+    messageLength = len;
     const c = POOL_SIZE * n;
     await runLoad({ base: stack.base, path: defs[0]!.path, headers: auth, next: defs[0]!.next, connections: c, duration: quick ? 1 : 2 }); // sessions open
     // the warm-up's last requests are still queued at the devices (about a second of device time each): let them
@@ -460,8 +475,8 @@ async function coldStart(dir: string): Promise<{ ms: number } | { error: string 
   }
 }
 
-let cold: { node_baseline_ms: number; first_start_ms?: number; start_ms?: number; error?: string };
-{
+let cold: { node_baseline_ms: number; first_start_ms?: number; start_ms?: number; error?: string } | undefined;
+if (runs('cold')) {
   const t0 = performance.now();
   await new Promise((r) => spawn(process.execPath, ['-e', '0']).once('exit', r));
   const nodeBaseline = round(performance.now() - t0, 0);
@@ -487,6 +502,44 @@ let cold: { node_baseline_ms: number; first_start_ms?: number; start_ms?: number
   log('cold start', cold);
 }
 
+// ---- SoftHSM2 (PKCS#11 backend) -------------------------------------------------------------------------------------
+
+let softhsm: SoftHsmResults | undefined;
+if (runs('softhsm')) {
+  log('SoftHSM2: the PKCS#11 backend on a SoftHSM2 token');
+  softhsm = await benchSoftHsm({
+    demo,
+    signerBuilt,
+    seconds: SECONDS,
+    concurrency: [1, 8, 32],
+    sequential: SEQUENTIAL,
+    poolSize: POOL_SIZE,
+    log,
+  });
+  if (softhsm.skipped) log('SoftHSM2 skipped:', softhsm.skipped);
+}
+
+// ---- fleet: 1, 2, 3 instances sharing one Redis ----------------------------------------------------------------------
+
+let fleet: FleetResults | undefined;
+if (runs('fleet')) {
+  log('fleet mode: instances sharing one redis-server, each on its own simulated device');
+  fleet = await benchFleet(
+    {
+      demo,
+      signerBuilt,
+      zeroSeconds: SECONDS,
+      realisticSeconds: REALISTIC_SECONDS,
+      zeroConnections: FLEET_CONNECTIONS,
+      realisticConnectionsPerInstance: POOL_SIZE,
+      instances: FLEET_INSTANCES,
+      log,
+    },
+    redisMissing(),
+  );
+  if (fleet.skipped) log('fleet skipped:', fleet.skipped);
+}
+
 rmSync(work, { recursive: true, force: true });
 
 // ---- report ----------------------------------------------------------------------------------------------------------
@@ -495,6 +548,8 @@ const results = {
   benchmark: 'openKMS signer vs its floors (pnpm bench)',
   date: new Date().toISOString(),
   quick,
+  /** The sections this run measured (`--only`), or every one. */
+  sections: only ?? [...BENCH_SECTIONS],
   machine: { ...machine, load_average_at_end: os.loadavg().map((v) => round(v)) },
   settings: {
     seconds_per_point: SECONDS,
@@ -506,17 +561,23 @@ const results = {
     solana_message_bytes: messageLength,
     sequential_requests: SEQUENTIAL,
     realistic_seconds: REALISTIC_SECONDS,
+    fleet_connections_zero_latency: FLEET_CONNECTIONS,
   },
-  floors: {
-    raw_signing_per_second: rawSigning,
-    durable_write: durableWrite,
-    bare_route: CONCURRENCY.map((c) => ({ concurrency: c, ...floor[c]! })),
-    relay_route: ([1, 32] as const).map((c) => ({ concurrency: c, ...relayFloor[c]! })),
-  },
+  floors:
+    rawSigning && durableWrite
+      ? {
+          raw_signing_per_second: rawSigning,
+          durable_write: durableWrite,
+          bare_route: CONCURRENCY.filter((c) => floor[c]).map((c) => ({ concurrency: c, ...floor[c]! })),
+          relay_route: ([1, 32] as const).filter((c) => relayFloor[c]).map((c) => ({ concurrency: c, ...relayFloor[c]! })),
+        }
+      : undefined,
   zero_latency: zero,
   rss,
   realistic: { device_ms_per_signature: deviceMsPerSignature(), points: realistic },
   cold_start: cold,
+  softhsm,
+  fleet,
 };
 const outDir = join(repoRoot, 'bench/results');
 mkdirSync(outDir, { recursive: true });

@@ -23,7 +23,9 @@ export interface HttpClient {
 
 export function createHttpClient(base: string, opts: { token?: string; maxSockets?: number; timeoutMs?: number } = {}): HttpClient {
   const url = new URL(base);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 256 });
+  // an idle kept-alive socket is dropped after 4 s, before the signer's own keep-alive timeout (5 s) closes it: a
+  // request written on a socket the server is closing at that moment fails with ECONNRESET (seen on the loaded machine)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 256, timeout: 4000 });
   return {
     request(method, path, body, headers = {}, timeoutMs = opts.timeoutMs ?? 15_000) {
       const started = performance.now();

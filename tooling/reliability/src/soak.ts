@@ -1,17 +1,22 @@
-// pnpm soak [--minutes 10] [--concurrency 8] [--outage-seconds S] [--out DIR]
+// pnpm soak [--minutes 10] [--concurrency 8] [--outage-seconds S] [--fleet N] [--out DIR]
 // Mixed load over every chain (Solana, Cosmos, EVM sign routes, the EVM JSON-RPC endpoint, explain, and requests the
 // policy refuses) against the demo signer in a process of its own, its simulated YubiHSM2 served from here. In the
 // middle, the connector goes away for S seconds (default 60 when the run lasts 5 minutes or more): 503s with a code
 // are expected then and counted apart. Reports the error count, RSS samples and the slope of their linear fit
 // (MB/min), the audit log's growth per signature, and writes a summary (JSON + Markdown) under results/.
+// --fleet N (1–3): N signer instances in fleet mode (`[state] kind = "redis"`) sharing one redis-server started here,
+// each on a simulated YubiHSM2 of its own; the requests are spread over them round-robin; RSS and its slope per
+// instance; every instance's connector goes away during the outage.
 import { fork } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSimulator, startConnectorServer, type ConnectorServer } from '@openkms/yubihsm-sim';
+import { createSimulator, startConnectorServer, type ConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
+import { redisMissing, startTestRedis } from '@openkms/tooling/test-helpers';
 import { ATOM, EVM, cosmosRequest, evmRequest, evmTx, solanaRequest, type SignRequest } from './chain-requests.js';
 import { prepareDemoDir, keysByLabel } from './demo-signer.js';
+import { fleetState } from './fleet-signers.js';
 import { createHttpClient, lanes } from './http-client.js';
 import { linearFit } from './linear-fit.js';
 
@@ -27,8 +32,13 @@ const minutes = Number(opt('minutes') ?? 10);
 const concurrency = Number(opt('concurrency') ?? 8);
 const outageSeconds = Number(opt('outage-seconds') ?? (minutes >= 5 ? 60 : 0));
 const outDir = opt('out') ?? join(here, '../results');
-if (!(minutes > 0) || !(concurrency > 0) || !(outageSeconds >= 0)) {
-  sayErr('usage: pnpm soak [--minutes N] [--concurrency N] [--outage-seconds S] [--out DIR]');
+const fleetSize = opt('fleet') === undefined ? 0 : Number(opt('fleet'));
+if (!(minutes > 0) || !(concurrency > 0) || !(outageSeconds >= 0) || !(Number.isInteger(fleetSize) && fleetSize >= 0 && fleetSize <= 3)) {
+  sayErr('usage: pnpm soak [--minutes N] [--concurrency N] [--outage-seconds S] [--fleet 1|2|3] [--out DIR]');
+  process.exit(2);
+}
+if (fleetSize > 0 && redisMissing()) {
+  sayErr(`pnpm soak --fleet: ${redisMissing()}`);
   process.exit(2);
 }
 const HUGE = '1000000000000000000000000000000';
@@ -44,29 +54,56 @@ const demo = await prepareDemoDir(
       .replace(/^\[auth\]$/m, '[auth]\ndenied_per_minute = 1000000'),
   'openkms-soak-',
 );
-const sim = createSimulator({ statePath: join(demo.dir, 'yubihsm-sim.json'), latency: 'zero' });
-let server: ConnectorServer | undefined = await startConnectorServer(sim, { port: 0, pathPrefix: PREFIX });
-const connectorPort = server.port;
-const child = fork(join(here, 'soak-signer-host.ts'), [demo.config, server.url], {
-  execArgv: ['--conditions=source', '--import', 'tsx'],
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const url = await new Promise<string>((res, rej) => {
-  child.once('message', (m: { type: string; url: string }) => res(m.url));
-  child.once('exit', (code) => rej(new Error(`signer exited (${code}) during start`)));
-});
-const keys = await keysByLabel(url, demo.signerToken);
-const client = createHttpClient(url, { token: demo.signerToken, timeoutMs: 30_000, maxSockets: concurrency });
+const redis = fleetSize > 0 ? await startTestRedis() : undefined;
+/** One signer: its directory, its own simulated device and connector, its process and client. */
+interface Instance {
+  readonly id: string;
+  readonly dir: string;
+  readonly auditDir: string;
+  readonly sim: SimulatedYubiHsm;
+  server: ConnectorServer | undefined;
+  readonly connectorPort: number;
+  readonly child: ReturnType<typeof fork>;
+  readonly url: string;
+}
+const instances: Instance[] = [];
+for (const id of fleetSize > 0 ? ['A', 'B', 'C'].slice(0, fleetSize) : ['']) {
+  // fleet mode: a copy of the demo per instance (same keys and tokens), its [state] in the shared Redis
+  const dir = id === '' ? demo.dir : `${demo.dir}-${id}`;
+  if (id !== '') {
+    cpSync(demo.dir, dir, { recursive: true });
+    const config = join(dir, 'config.toml');
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('[state]\nfile = "state.json"\n', fleetState({ redisUrl: redis!.url, id, keyPrefix: 'soak:', leaseSecs: 60 })),
+    );
+  }
+  const sim = createSimulator({ statePath: join(dir, 'yubihsm-sim.json'), latency: 'zero' });
+  const server = await startConnectorServer(sim, { port: 0, pathPrefix: PREFIX });
+  const child = fork(join(here, 'soak-signer-host.ts'), [join(dir, 'config.toml'), server.url], {
+    execArgv: ['--conditions=source', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((res, rej) => {
+    child.once('message', (m: { type: string; url: string }) => res(m.url));
+    child.once('exit', (code) => rej(new Error(`signer ${id} exited (${code}) during start`)));
+  });
+  instances.push({ id, dir, auditDir: id === '' ? join(dir, 'audit') : join(dir, 'audit', id), sim, server, connectorPort: server.port, child, url });
+}
+const keys = await keysByLabel(instances[0]!.url, demo.signerToken);
+const clients = instances.map((x) => createHttpClient(x.url, { token: demo.signerToken, timeoutMs: 30_000, maxSockets: concurrency }));
 
-const rssMb = (): number | undefined => {
+const rssOf = (pid: number | undefined): number | undefined => {
   try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
     return Number.isFinite(kb) ? kb / 1024 : undefined;
   } catch {
     return undefined;
   }
 };
-const auditBytes = (): number => readdirSync(join(demo.dir, 'audit')).reduce((a, f) => a + statSync(join(demo.dir, 'audit', f)).size, 0);
+const rssMb = (): number | undefined => rssOf(instances[0]!.child.pid);
+const auditBytes = (): number =>
+  instances.reduce((sum, x) => sum + (existsSync(x.auditDir) ? readdirSync(x.auditDir).reduce((a, f) => a + statSync(join(x.auditDir, f)).size, 0) : 0), 0);
 
 /** One request of the mix: mostly signatures over the three chains, some JSON-RPC, explain, and refusals. */
 function nextRequest(i: number): { kind: string; path: string; body: string; expect: number } {
@@ -106,6 +143,8 @@ const started = performance.now();
 const endAt = started + minutes * 60_000;
 const outageAt = outageSeconds > 0 ? started + (minutes * 60_000 - outageSeconds * 1000) / 2 : Infinity;
 const rss: { minute: number; mb: number }[] = [];
+/** Fleet mode: the RSS samples of every instance. */
+const rssByInstance: { minute: number; mb: number }[][] = instances.map(() => []);
 const auditStart = auditBytes();
 const counts: Record<string, Record<string, number>> = {};
 const errors: string[] = [];
@@ -117,20 +156,26 @@ let connectorBackAt: number | undefined;
 let i = 0;
 
 const sampler = setInterval(() => {
-  const mb = rssMb();
-  if (mb !== undefined) rss.push({ minute: (performance.now() - started) / 60_000, mb });
+  const minute = (performance.now() - started) / 60_000;
+  instances.forEach((x, n) => {
+    const mb = rssOf(x.child.pid);
+    if (mb === undefined) return;
+    rssByInstance[n]!.push({ minute, mb });
+    if (n === 0) rss.push({ minute, mb });
+  });
 }, 5000);
 const outageTimer =
   outageAt !== Infinity
     ? setTimeout(() => {
-        void server?.close().then(() => (server = undefined));
-        say(`soak: connector gone for ${outageSeconds} s`);
+        for (const x of instances) void x.server?.close().then(() => (x.server = undefined));
+        say(`soak: connector${instances.length > 1 ? 's' : ''} gone for ${outageSeconds} s`);
         setTimeout(() => {
-          void startConnectorServer(sim, { port: connectorPort, pathPrefix: PREFIX }).then((s) => {
-            server = s;
-            connectorBackAt = performance.now();
-            say('soak: connector back');
-          });
+          void Promise.all(instances.map((x) => startConnectorServer(x.sim, { port: x.connectorPort, pathPrefix: PREFIX }).then((s) => (x.server = s)))).then(
+            () => {
+              connectorBackAt = performance.now();
+              say('soak: connector back');
+            },
+          );
         }, outageSeconds * 1000);
       }, outageAt - started)
     : undefined;
@@ -142,8 +187,10 @@ const progress = setInterval(() => {
 await lanes(concurrency, async () => {
   const now = performance.now();
   if (now >= endAt) return false;
+  const n = i;
   const r = nextRequest(i++);
-  const res = await client.request('POST', r.path, r.body);
+  // fleet mode: spread round-robin over the instances (offset so that every kind of request reaches each of them)
+  const res = await clients[(n + Math.floor(n / 10)) % clients.length]!.request('POST', r.path, r.body);
   const row = (counts[r.kind] ??= {});
   const key = res.status === 0 ? String(res.error) : String(res.status);
   row[key] = (row[key] ?? 0) + 1;
@@ -169,13 +216,30 @@ clearInterval(sampler);
 clearInterval(progress);
 if (outageTimer) clearTimeout(outageTimer);
 const seconds = (performance.now() - started) / 1000;
-client.close();
-child.disconnect();
-await new Promise((r) => child.once('exit', r));
-await server?.close();
-await sim.close();
+for (const c of clients) c.close();
+for (const x of instances) {
+  x.child.disconnect();
+  if (x.child.exitCode === null && x.child.signalCode === null) await new Promise((r) => x.child.once('exit', r));
+  await x.server?.close();
+  await x.sim.close();
+}
+const auditEnd = auditBytes();
+await redis?.close();
 
-const auditGrowth = auditBytes() - auditStart;
+const auditGrowth = auditEnd - auditStart;
+for (const x of instances) if (x.id !== '') rmSync(x.dir, { recursive: true, force: true });
+const perInstance = instances.map((x, n) => {
+  const samples = rssByInstance[n]!;
+  const after = samples.filter((s) => s.minute >= Math.min(1, minutes / 5));
+  return {
+    id: x.id,
+    first: samples[0]?.mb,
+    peak: samples.length > 0 ? Math.max(...samples.map((s) => s.mb)) : undefined,
+    last: samples[samples.length - 1]?.mb,
+    slope: linearFit(samples.map((s) => ({ x: s.minute, y: s.mb })))?.slope,
+    slopeAfterWarmup: linearFit(after.map((s) => ({ x: s.minute, y: s.mb })))?.slope,
+  };
+});
 const steady = rss.filter((s) => s.minute >= Math.min(1, minutes / 5));
 const fitAll = linearFit(rss.map((s) => ({ x: s.minute, y: s.mb })));
 const fitSteady = linearFit(steady.map((s) => ({ x: s.minute, y: s.mb })));
@@ -188,6 +252,7 @@ const summary = {
     .join(' ')}`,
   minutes: round(seconds / 60),
   concurrency,
+  fleet: fleetSize > 0 ? { instances: fleetSize, state: 'redis (one local redis-server, AOF everysec)' } : null,
   requests: i,
   requests_per_second: round(i / seconds, 1),
   signatures,
@@ -203,6 +268,17 @@ const summary = {
     slope_mb_per_min: round(fitAll?.slope, 3),
     slope_mb_per_min_after_warmup: round(fitSteady?.slope, 3),
   },
+  rss_mb_by_instance:
+    fleetSize > 0
+      ? perInstance.map((p) => ({
+          instance: p.id,
+          first: round(p.first, 1),
+          peak: round(p.peak, 1),
+          last: round(p.last, 1),
+          slope_mb_per_min: round(p.slope, 3),
+          slope_mb_per_min_after_warmup: round(p.slopeAfterWarmup, 3),
+        }))
+      : null,
   audit: {
     bytes: auditGrowth,
     bytes_per_signature: round(auditGrowth / Math.max(1, signatures), 0),
@@ -210,12 +286,12 @@ const summary = {
   },
 };
 mkdirSync(outDir, { recursive: true });
-const stamp = summary.date.replace(/[:.]/g, '-');
+const stamp = (fleetSize > 0 ? `fleet${fleetSize}-` : '') + summary.date.replace(/[:.]/g, '-');
 writeFileSync(join(outDir, `soak-${stamp}.json`), JSON.stringify(summary, null, 2) + '\n');
 const md = `# Soak run ${summary.date}
 
 ${summary.minutes} minutes of mixed load (Solana, Cosmos and EVM sign routes, the EVM JSON-RPC endpoint, explain, and requests the
-policy refuses; concurrency ${concurrency}) against the demo signer in a process of its own, its simulated YubiHSM2 served by
+policy refuses; concurrency ${concurrency}) against ${fleetSize > 0 ? `${fleetSize} signer instance(s) in fleet mode sharing one redis-server, each` : 'the demo signer'} in a process of its own, its simulated YubiHSM2 served by
 the soak${outageSeconds > 0 ? `; the connector was gone for ${outageSeconds} s in the middle` : ''}.
 
 Machine: ${summary.machine}
@@ -227,13 +303,22 @@ Machine: ${summary.machine}
 | errors | ${errorCount} |
 ${outageSeconds > 0 ? `| connector outage | ${outageSeconds} s: ${outage503} answers 503 with a code; back ${summary.outage?.back_after_ms} ms after the connector returned |\n` : ''}| RSS (MB) | first ${summary.rss_mb.first}, peak ${summary.rss_mb.peak}, last ${summary.rss_mb.last} |
 | RSS slope (linear fit) | ${summary.rss_mb.slope_mb_per_min} MB/min over the run, ${summary.rss_mb.slope_mb_per_min_after_warmup} MB/min after the first ${Math.min(1, minutes / 5)} min |
-| audit log growth | ${auditGrowth} bytes: ${summary.audit.bytes_per_signature} bytes per signature, ${summary.audit.bytes_per_request} per request |
+${
+  summary.rss_mb_by_instance
+    ? summary.rss_mb_by_instance
+        .map(
+          (p) =>
+            `| RSS of instance ${p.instance} (MB) | first ${p.first}, peak ${p.peak}, last ${p.last}; slope ${p.slope_mb_per_min} MB/min, ${p.slope_mb_per_min_after_warmup} after warm-up |\n`,
+        )
+        .join('')
+    : ''
+}| audit log growth | ${auditGrowth} bytes: ${summary.audit.bytes_per_signature} bytes per signature, ${summary.audit.bytes_per_request} per request |
 
 Answers by kind: \`${JSON.stringify(counts)}\`
 
 RSS samples (minute, MB): ${summary.rss_mb.samples.map(([m, mb]) => `${m}: ${mb}`).join(', ')}
 `;
 writeFileSync(join(outDir, `soak-${stamp}.md`), md);
-writeFileSync(join(outDir, 'latest-soak.md'), md);
+writeFileSync(join(outDir, fleetSize > 0 ? 'latest-soak-fleet.md' : 'latest-soak.md'), md);
 say(md);
 process.exit(errorCount === 0 ? 0 : 1);
