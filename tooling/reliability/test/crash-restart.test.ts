@@ -11,7 +11,6 @@ import {
   ATOM,
   EVM,
   SOL,
-  SYSTEM_PROGRAM,
   cosmosRequest,
   evmRequest,
   sha256Hex,
@@ -22,17 +21,8 @@ import {
   type SignRequest,
 } from '../src/chain-requests.js';
 import { createHttpClient, lanes, type HttpClient } from '../src/http-client.js';
-import {
-  auditVerify,
-  freePort,
-  keysByLabel,
-  pipe,
-  prepareDemoDir,
-  startSignerProcess,
-  withPolicy,
-  type DemoDir,
-  type SignerProcess,
-} from '../src/demo-signer.js';
+import { capsUnderTest } from '../src/caps-under-test.js';
+import { auditVerify, freePort, keysByLabel, prepareDemoDir, startSignerProcess, type DemoDir, type SignerProcess } from '../src/demo-signer.js';
 import { seededRandom, suiteSeed } from '../src/seeded-random.js';
 
 const CYCLES = Number(process.env.RELIABILITY_CRASH_CYCLES ?? 20);
@@ -46,44 +36,12 @@ const UATOM_WINDOW = 150n * (UATOM_PER_TX + UATOM_FEE);
 const LAMPORTS_PER_TX = 1_000_000n;
 const APPROVAL_LAMPORTS = 600_000_000n;
 
-const config = pipe(
-  withPolicy(
-    SOL,
-    `
-enabled = true
-max_signs_per_minute = 1000000
-max_signs_per_day = ${SOL_SIGNS_PER_DAY}
-per_tx_caps = { native = "5000000000" }
-window_caps = { native = "100000000000" }
-allowed_programs = [{ id = "${SYSTEM_PROGRAM}" }]
-approval = { above = { native = "500000000" }, approvers = ["alice"], quorum = 1, ttl_secs = 86400 }
-`,
-  ),
-  withPolicy(
-    ATOM,
-    `
-enabled = true
-max_signs_per_minute = 1000000
-max_signs_per_day = 1000000
-per_tx_caps = { "denom:uatom" = "10000000" }
-window_caps = { "denom:uatom" = "${UATOM_WINDOW}" }
-fee_caps = { "denom:uatom" = "50000" }
-allowed_messages = [{ type_url = "/cosmos.bank.v1beta1.MsgSend" }]
-`,
-  ),
-  withPolicy(
-    EVM,
-    `
-enabled = true
-max_signs_per_minute = 1000000
-max_signs_per_day = ${EVM_SIGNS_PER_DAY}
-per_tx_caps = { native = "1000000000000000000" }
-window_caps = { native = "10000000000000000000000" }
-fee_caps = { native = "10000000000000000" }
-allowed_programs = [{ id = "native" }]
-`,
-  ),
-);
+const config = capsUnderTest({
+  solSignsPerDay: SOL_SIGNS_PER_DAY,
+  evmSignsPerDay: EVM_SIGNS_PER_DAY,
+  uatomWindow: UATOM_WINDOW,
+  solApprovalAbove: 500_000_000n,
+});
 
 interface Received {
   readonly chain: SignRequest['chain'];

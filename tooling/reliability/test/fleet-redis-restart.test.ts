@@ -12,7 +12,6 @@ import {
   ATOM,
   EVM,
   SOL,
-  SYSTEM_PROGRAM,
   cosmosRequest,
   evmRequest,
   sha256Hex,
@@ -21,9 +20,10 @@ import {
   type KeysByLabel,
   type SignRequest,
 } from '../src/chain-requests.js';
-import { keysByLabel, pipe, withPolicy } from '../src/demo-signer.js';
+import { keysByLabel } from '../src/demo-signer.js';
 import { auditByRequest, prepareFleet, verifyInstanceChain, type FleetDirs } from '../src/fleet-signers.js';
 import { createHttpClient, lanes, type HttpClient } from '../src/http-client.js';
+import { capsUnderTest } from '../src/caps-under-test.js';
 
 const OUTAGES = Number(process.env.RELIABILITY_REDIS_OUTAGES ?? 3);
 const OUTAGE_MS = 3000;
@@ -32,39 +32,7 @@ const SOL_SIGNS_PER_DAY = 60;
 const EVM_SIGNS_PER_DAY = 60;
 const UATOM_WINDOW = 60n * 6000n;
 
-const caps = pipe(
-  withPolicy(
-    SOL,
-    `
-max_signs_per_minute = 1000000
-max_signs_per_day = ${SOL_SIGNS_PER_DAY}
-per_tx_caps = { native = "5000000000" }
-window_caps = { native = "100000000000" }
-allowed_programs = [{ id = "${SYSTEM_PROGRAM}" }]
-`,
-  ),
-  withPolicy(
-    ATOM,
-    `
-max_signs_per_minute = 1000000
-per_tx_caps = { "denom:uatom" = "10000000" }
-window_caps = { "denom:uatom" = "${UATOM_WINDOW}" }
-fee_caps = { "denom:uatom" = "50000" }
-allowed_messages = [{ type_url = "/cosmos.bank.v1beta1.MsgSend" }]
-`,
-  ),
-  withPolicy(
-    EVM,
-    `
-max_signs_per_minute = 1000000
-max_signs_per_day = ${EVM_SIGNS_PER_DAY}
-per_tx_caps = { native = "1000000000000000000" }
-window_caps = { native = "10000000000000000000000" }
-fee_caps = { native = "10000000000000000" }
-allowed_programs = [{ id = "native" }]
-`,
-  ),
-);
+const caps = capsUnderTest({ solSignsPerDay: SOL_SIGNS_PER_DAY, evmSignsPerDay: EVM_SIGNS_PER_DAY, uatomWindow: UATOM_WINDOW });
 
 interface Received {
   readonly chain: SignRequest['chain'];
