@@ -276,7 +276,10 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       requestLimiter,
       denialBudget,
       policyView: async (label) => (await engine.viewAsync(label)) as unknown as Record<string, unknown>,
-      observeBudgets: (label) => observeBudgets(metrics, engine, label === undefined ? keys.labels() : [label]),
+      // after a signature (label given): the in-memory totals are free to copy; in fleet mode the gauges are only read
+      // by a scrape, which reads the fleet's counters itself, so a Redis read per signature would be wasted work
+      observeBudgets: (label) =>
+        label !== undefined && engine.shared !== undefined ? undefined : observeBudgets(metrics, engine, label === undefined ? keys.labels() : [label]),
       keyEnabled: (label) => runtime.isGlobalEnabled() && runtime.isKeyEnabled(label),
       auditAuthFailure: (info) => authAuditor.report(info),
       auditRefusal: (info) => {
