@@ -147,6 +147,7 @@ export function configSchema(): JsonSchema {
         additionalProperties: false,
         properties: {
           max_entries: { type: 'integer', minimum: 0, maximum: 10000000 },
+          max_bytes: { type: 'integer', minimum: 0, maximum: 1073741824 },
           ttl_secs: { type: 'integer', minimum: 0, maximum: 86400 },
         },
       },

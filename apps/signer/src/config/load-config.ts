@@ -145,7 +145,7 @@ function resolveConfig(raw: Raw, file: string): LoadedConfig {
       perIpPerMinute: raw.pairing?.requests_per_minute_per_ip ?? 5,
       perMinute: raw.pairing?.requests_per_minute ?? 30,
     },
-    replay: { maxEntries: raw.replay?.max_entries ?? 10_000, ttlSecs: raw.replay?.ttl_secs ?? 120 },
+    replay: { maxEntries: raw.replay?.max_entries ?? 10_000, maxBytes: raw.replay?.max_bytes ?? 16 * 1024 * 1024, ttlSecs: raw.replay?.ttl_secs ?? 120 },
     backends,
     backend: {
       kind: 'yubihsm',

@@ -45,7 +45,8 @@ export interface SignerConfig {
   };
   /** Where changes of held approvals are POSTed (HMAC-SHA256 of the body with the secret file's content). */
   readonly approvals?: { readonly webhookUrl: string; readonly webhookSecretFile: string };
-  readonly replay: { readonly maxEntries: number; readonly ttlSecs: number };
+  /** maxBytes: the estimated size of the cached responses (their JSON), default 16 MiB. */
+  readonly replay: { readonly maxEntries: number; readonly maxBytes: number; readonly ttlSecs: number };
   /**
    * `[pairing]`: agents ask for a token at POST /pairing (no auth); an admin approves with the code the agent shows.
    * Bounded: requests per client address and overall per minute, and pending pairings at once.

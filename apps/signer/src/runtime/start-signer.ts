@@ -166,7 +166,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       );
     }
 
-    const replay = stores.replay ?? new MemoryReplayStore(new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000));
+    const replay = stores.replay ?? new MemoryReplayStore(new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000, Date.now, config.replay.maxBytes));
     const backendLimiter = new ConcurrencyLimiter('backend', config.server.maxInFlightPerBackend);
     const requestLimiter = new ConcurrencyLimiter('overall', config.server.maxInFlight);
     const pipeline = new SignPipeline({
