@@ -44,17 +44,23 @@ export interface PolicyStateStore {
   prune(before: number): void;
 }
 
+/** The largest amount a BigUint64Array holds. */
+const MAX_U64 = (1n << 64n) - 1n;
+
 /**
  * A time-ordered series in typed arrays: times (and the sequence number of the event each entry belongs to) in
- * Float64Arrays, amounts (spend series only) in a plain array of bigints beside a running total. The live entries
- * are [head, end); pruning advances head, and the arrays are compacted when the dead prefix is more than half.
- * About 16 bytes per signature (plus the amount per spent asset), where an object and a Map per signature cost
- * hundreds; the per-request questions (how many in the window, how much spent) cost a binary search, not a copy.
+ * Float64Arrays, amounts (spend series only) beside a running total — in a BigUint64Array while every amount fits in
+ * 64 bits (lamports, uatom, wei up to ~18 ETH), else in a plain array of bigints (the series switches once, for good,
+ * when a larger amount arrives). The live entries are [head, end); pruning advances head, and the arrays are
+ * compacted when the dead prefix is more than half. About 16 bytes per signature plus 8 per spent asset, where an
+ * object and a Map per signature cost hundreds (a bigint alone costs ~32 with its slot): the 24-hour windows are
+ * the state a signer keeps per signature. The per-request questions (how many in the window, how much spent) cost a
+ * binary search, not a copy.
  */
 export class TimeSeries {
   times: Float64Array;
   seqs: Float64Array;
-  readonly amounts: bigint[] | undefined;
+  amounts: BigUint64Array | bigint[] | undefined;
   head = 0;
   end = 0;
   /** Sum of the live amounts (spend series). */
@@ -63,7 +69,7 @@ export class TimeSeries {
   constructor(withAmounts: boolean, capacity = 16) {
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
-    this.amounts = withAmounts ? [] : undefined;
+    this.amounts = withAmounts ? new BigUint64Array(capacity) : undefined;
   }
 
   get length(): number {
@@ -87,16 +93,17 @@ export class TimeSeries {
     if (this.end === this.times.length) this.#grow();
     // after every entry with the same or an earlier time (appending is the common case)
     const at = this.end === this.head || this.times[this.end - 1]! <= time ? this.end : this.firstAfter(time);
+    if (this.amounts instanceof BigUint64Array && (amount < 0n || amount > MAX_U64)) this.amounts = Array.from(this.amounts.subarray(0, this.end));
     if (at < this.end) {
       this.times.copyWithin(at + 1, at, this.end);
       this.seqs.copyWithin(at + 1, at, this.end);
+      if (this.amounts instanceof BigUint64Array) this.amounts.copyWithin(at + 1, at, this.end);
     }
     this.times[at] = time;
     this.seqs[at] = seq;
-    if (this.amounts !== undefined) {
-      this.amounts.splice(at, 0, amount);
-      this.total += amount;
-    }
+    if (this.amounts instanceof BigUint64Array) this.amounts[at] = amount;
+    else if (this.amounts !== undefined) this.amounts.splice(at, 0, amount);
+    if (this.amounts !== undefined) this.total += amount;
     this.end++;
   }
 
@@ -106,7 +113,10 @@ export class TimeSeries {
       if (this.seqs[i] !== seq) continue;
       this.times.copyWithin(i, i + 1, this.end);
       this.seqs.copyWithin(i, i + 1, this.end);
-      if (this.amounts !== undefined) this.total -= this.amounts.splice(i, 1)[0]!;
+      if (this.amounts instanceof BigUint64Array) {
+        this.total -= this.amounts[i]!;
+        this.amounts.copyWithin(i, i + 1, this.end);
+      } else if (this.amounts !== undefined) this.total -= this.amounts.splice(i, 1)[0]!;
       this.end--;
       return;
     }
@@ -119,7 +129,7 @@ export class TimeSeries {
     this.head = n;
     if (this.head === this.end) {
       this.head = this.end = 0;
-      if (this.amounts !== undefined) this.amounts.length = 0;
+      if (Array.isArray(this.amounts)) this.amounts.length = 0;
     } else if (this.head > this.times.length / 2) this.#compact(this.times.length);
   }
 
@@ -142,7 +152,11 @@ export class TimeSeries {
     const seqs = new Float64Array(capacity);
     times.set(this.times.subarray(this.head, this.end));
     seqs.set(this.seqs.subarray(this.head, this.end));
-    if (this.amounts !== undefined) this.amounts.splice(0, this.head);
+    if (this.amounts instanceof BigUint64Array) {
+      const amounts = new BigUint64Array(capacity);
+      amounts.set(this.amounts.subarray(this.head, this.end));
+      this.amounts = amounts;
+    } else if (this.amounts !== undefined) this.amounts.splice(0, this.head);
     this.times = times;
     this.seqs = seqs;
     this.end -= this.head;
@@ -264,7 +278,8 @@ export class MemoryPolicyStateStore implements PolicyStateStore {
     let bytes = k.signs.times.byteLength + k.signs.seqs.byteLength;
     const assets: Record<string, number> = {};
     for (const [asset, s] of k.assets) {
-      bytes += s.times.byteLength + s.seqs.byteLength;
+      // a bigint in a plain array: its 8-byte slot and ~24 bytes of its own
+      bytes += s.times.byteLength + s.seqs.byteLength + (s.amounts instanceof BigUint64Array ? s.amounts.byteLength : (s.amounts?.length ?? 0) * 32);
       assets[asset] = s.length;
     }
     return { signs: k.signs.length, capacity: k.signs.times.length, bytes, assets };

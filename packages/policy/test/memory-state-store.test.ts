@@ -59,7 +59,7 @@ test('memory store: counts, the i-th time and spend totals answer without copyin
   assert.equal(s.signCount('nobody', 0), 0);
 });
 
-test('memory store: 24 h of signatures are kept compactly (typed arrays, ~16 bytes per signature and asset)', () => {
+test('memory store: 24 h of signatures are kept compactly (typed arrays, ~16 bytes per signature and series, 8 per amount)', () => {
   const s = new MemoryPolicyStateStore();
   const n = 10_000;
   for (let i = 0; i < n; i++) {
@@ -69,8 +69,8 @@ test('memory store: 24 h of signatures are kept compactly (typed arrays, ~16 byt
   const f = s.footprint('k')!;
   assert.equal(f.signs, n);
   assert.deepEqual(f.assets, { native: n });
-  // two series (signatures, native), times and sequence numbers as float64, capacity at most doubled
-  assert.ok(f.bytes <= 2 * 2 * 8 * 2 * n, `${f.bytes} bytes for ${n} signatures`);
+  // two series (signatures, native), times and sequence numbers as float64, the amounts as u64, capacity at most doubled
+  assert.ok(f.bytes <= (2 * 2 * 8 + 8) * 2 * n, `${f.bytes} bytes for ${n} signatures`);
   assert.equal(s.pendingCount, 0);
   assert.equal(s.spent('k', 'native', 0), BigInt(n) * 5n);
   // the window slides: pruning the older half and adding as many again does not grow the arrays
@@ -82,4 +82,26 @@ test('memory store: 24 h of signatures are kept compactly (typed arrays, ~16 byt
   assert.equal(s.footprint('k')!.signs, n);
   assert.equal(s.footprint('k')!.capacity, capacity, 'the dead prefix is reused, not appended to');
   assert.equal(s.spent('k', 'native', 0), BigInt(n) * 5n);
+});
+
+test('memory store: an amount above 64 bits moves that series to bigints, and every sum stays exact', () => {
+  const s = new MemoryPolicyStateStore();
+  const big = (1n << 70n) + 3n;
+  for (let t = 1; t <= 5; t++) s.add('k', { time: t * 100, spend: spend([['native', BigInt(t)]]) });
+  const id = s.reserve('k', { time: 250, spend: spend([['native', big]]) });
+  s.add('k', { time: 600, spend: spend([['native', (1n << 64n) - 1n]]) });
+  assert.equal(s.spent('k', 'native', 0), 15n + big + (1n << 64n) - 1n);
+  assert.deepEqual(
+    s.spends('k', 'native', 200).map((e) => e.amount),
+    [big, 3n, 4n, 5n, (1n << 64n) - 1n],
+  );
+  s.release(id);
+  assert.equal(s.spent('k', 'native', 0), 15n + (1n << 64n) - 1n);
+  s.prune(300);
+  assert.equal(s.spent('k', 'native', 0), 9n + (1n << 64n) - 1n);
+  assert.equal(s.spent('k', 'native', 400), 5n + (1n << 64n) - 1n);
+  // many more after the switch: growth and compaction keep the bigints aligned with their times
+  for (let t = 7; t <= 200; t++) s.add('k', { time: t * 100, spend: spend([['native', big]]) });
+  s.prune(10_000);
+  assert.equal(s.spent('k', 'native', 0), 100n * big);
 });
