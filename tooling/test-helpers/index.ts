@@ -4,3 +4,4 @@ export * from './softhsm-token.js';
 export * from './anvil-node.js';
 export * from './redis-server.js';
 export * from './redis-command.js';
+export * from './deployment-node-flags.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { deploymentNodeFlags } from './deployment-node-flags.js';
+import { deploymentNodeFlags } from '@openkms/tooling/test-helpers';
 
 test('the shipped unit caps the heap, and the bench reads those flags from it', () => {
   const unit = readFileSync(fileURLToPath(new URL('../../../apps/signer/deploy/openkms.service', import.meta.url)), 'utf8');

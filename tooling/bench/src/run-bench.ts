@@ -16,7 +16,6 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { CommandCode } from '@openkms/yubihsm';
 import { realisticLatency, type FrameTrafficStats } from '@openkms/yubihsm-sim';
-import { redisMissing } from '@openkms/tooling/test-helpers';
 import { BENCH_SECTIONS, selectedSections, type BenchSection } from './bench-sections.js';
 import { benchFleet, type FleetResults } from './fleet-bench.js';
 import { cpuMs, percentile, postOnce, round, rssMb, runLoad, sequential, startChild, type Child, type LoadResult } from './load.js';
@@ -25,7 +24,7 @@ import { cosmosBodies, evmBodies, evmRpcBodies, solanaBodies, type BodyFactory, 
 import { scrape, stageMeans, type StageMeans } from './signer-metrics.js';
 import { benchSoftHsm, type SoftHsmResults } from './softhsm-bench.js';
 import { writeReport } from './write-report.js';
-import { deploymentNodeFlags } from './deployment-node-flags.js';
+import { deploymentNodeFlags, redisMissing } from '@openkms/tooling/test-helpers';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');

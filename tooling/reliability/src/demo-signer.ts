@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemo, type RunningDemo } from '@openkms/signer';
+import { DEPLOY_UNIT_PATH, deploymentNodeFlags } from '@openkms/tooling/test-helpers';
 import type { KeysByLabel } from './chain-requests.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -76,9 +77,16 @@ export interface SignerProcess {
   rssMb(): number | undefined;
 }
 
-/** Starts `openkms demo --dir DIR --listen 127.0.0.1:PORT` and waits until GET /health answers. */
-export async function startSignerProcess(dir: string, port: number, timeoutMs = 180_000): Promise<SignerProcess> {
-  const child = spawn(process.execPath, [CLI_BIN, 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`], {
+/** The node flags of the shipped systemd unit (its heap caps): the suite runs the signer as it is deployed. */
+export const DEPLOYED_NODE_FLAGS = deploymentNodeFlags(readFileSync(DEPLOY_UNIT_PATH, 'utf8'));
+
+/**
+ * Starts `openkms demo --dir DIR --listen 127.0.0.1:PORT` and waits until GET /health answers. The process runs
+ * with the shipped unit's node flags unless `nodeFlags` says otherwise ([] for Node's defaults).
+ */
+export async function startSignerProcess(dir: string, port: number, opts: { timeoutMs?: number; nodeFlags?: readonly string[] } = {}): Promise<SignerProcess> {
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? DEPLOYED_NODE_FLAGS), CLI_BIN, 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`], {
     cwd: REPO_ROOT,
     env: { ...process.env, INIT_CWD: REPO_ROOT },
     stdio: ['ignore', 'pipe', 'pipe'],

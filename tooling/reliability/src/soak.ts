@@ -1,9 +1,11 @@
-// pnpm soak [--minutes 10] [--concurrency 8] [--outage-seconds S] [--fleet N] [--out DIR]
+// pnpm soak [--minutes 10] [--concurrency 8] [--outage-seconds S] [--fleet N] [--node-defaults] [--out DIR]
 // Mixed load over every chain (Solana, Cosmos, EVM sign routes, the EVM JSON-RPC endpoint, explain, and requests the
 // policy refuses) against the demo signer in a process of its own, its simulated YubiHSM2 served from here. In the
 // middle, the connector goes away for S seconds (default 60 when the run lasts 5 minutes or more): 503s with a code
 // are expected then and counted apart. Reports the error count, RSS samples and the slope of their linear fit
-// (MB/min), the audit log's growth per signature, and writes a summary (JSON + Markdown) under results/.
+// (MB/min), the live heap after a full GC (sampled every 15 s) and its slope, the audit log's growth per signature,
+// and writes a summary (JSON + Markdown) under results/. The signer runs with the node flags of the shipped systemd
+// unit (its heap caps), as deployed; --node-defaults runs it on Node's default heap instead.
 // --fleet N (1–3): N signer instances in fleet mode (`[state] kind = "redis"`) sharing one redis-server started here,
 // each on a simulated YubiHSM2 of its own; the requests are spread over them round-robin; RSS and its slope per
 // instance; every instance's connector goes away during the outage.
@@ -15,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createSimulator, startConnectorServer, type ConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
 import { redisMissing, startTestRedis } from '@openkms/tooling/test-helpers';
 import { ATOM, EVM, cosmosRequest, evmRequest, evmTx, solanaRequest, type SignRequest } from './chain-requests.js';
-import { prepareDemoDir, keysByLabel } from './demo-signer.js';
+import { DEPLOYED_NODE_FLAGS, prepareDemoDir, keysByLabel } from './demo-signer.js';
 import { fleetState } from './fleet-signers.js';
 import { createHttpClient, lanes } from './http-client.js';
 import { linearFit } from './linear-fit.js';
@@ -33,8 +35,9 @@ const concurrency = Number(opt('concurrency') ?? 8);
 const outageSeconds = Number(opt('outage-seconds') ?? (minutes >= 5 ? 60 : 0));
 const outDir = opt('out') ?? join(here, '../results');
 const fleetSize = opt('fleet') === undefined ? 0 : Number(opt('fleet'));
+const nodeFlags = args.includes('--node-defaults') ? [] : DEPLOYED_NODE_FLAGS;
 if (!(minutes > 0) || !(concurrency > 0) || !(outageSeconds >= 0) || !(Number.isInteger(fleetSize) && fleetSize >= 0 && fleetSize <= 3)) {
-  sayErr('usage: pnpm soak [--minutes N] [--concurrency N] [--outage-seconds S] [--fleet 1|2|3] [--out DIR]');
+  sayErr('usage: pnpm soak [--minutes N] [--concurrency N] [--outage-seconds S] [--fleet 1|2|3] [--node-defaults] [--out DIR]');
   process.exit(2);
 }
 if (fleetSize > 0 && redisMissing()) {
@@ -81,11 +84,11 @@ for (const id of fleetSize > 0 ? ['A', 'B', 'C'].slice(0, fleetSize) : ['']) {
   const sim = createSimulator({ statePath: join(dir, 'yubihsm-sim.json'), latency: 'zero' });
   const server = await startConnectorServer(sim, { port: 0, pathPrefix: PREFIX });
   const child = fork(join(here, 'soak-signer-host.ts'), [join(dir, 'config.toml'), server.url], {
-    execArgv: ['--conditions=source', '--import', 'tsx'],
+    execArgv: ['--expose-gc', ...nodeFlags, '--conditions=source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((res, rej) => {
-    child.once('message', (m: { type: string; url: string }) => res(m.url));
+    child.once('message', (m: { type: string; url: string }) => (m.type === 'ready' ? res(m.url) : rej(new Error(`unexpected ${m.type}`))));
     child.once('exit', (code) => rej(new Error(`signer ${id} exited (${code}) during start`)));
   });
   instances.push({ id, dir, auditDir: id === '' ? join(dir, 'audit') : join(dir, 'audit', id), sim, server, connectorPort: server.port, child, url });
@@ -102,6 +105,22 @@ const rssOf = (pid: number | undefined): number | undefined => {
   }
 };
 const rssMb = (): number | undefined => rssOf(instances[0]!.child.pid);
+/** The live heap (V8 heap in use + external memory) of an instance right after a full GC, in MB. */
+const liveHeapMb = (x: Instance): Promise<number | undefined> =>
+  new Promise((res) => {
+    const timer = setTimeout(() => {
+      x.child.off('message', onMessage);
+      res(undefined);
+    }, 10_000);
+    const onMessage = (m: { type?: string; usedBytes?: number; externalBytes?: number }) => {
+      if (m.type !== 'heap') return;
+      clearTimeout(timer);
+      x.child.off('message', onMessage);
+      res(((m.usedBytes ?? 0) + (m.externalBytes ?? 0)) / 2 ** 20);
+    };
+    x.child.on('message', onMessage);
+    x.child.send({ type: 'heap' });
+  });
 const auditBytes = (): number =>
   instances.reduce((sum, x) => sum + (existsSync(x.auditDir) ? readdirSync(x.auditDir).reduce((a, f) => a + statSync(join(x.auditDir, f)).size, 0) : 0), 0);
 
@@ -145,6 +164,8 @@ const outageAt = outageSeconds > 0 ? started + (minutes * 60_000 - outageSeconds
 const rss: { minute: number; mb: number }[] = [];
 /** Fleet mode: the RSS samples of every instance. */
 const rssByInstance: { minute: number; mb: number }[][] = instances.map(() => []);
+/** Every instance's live heap after a full GC. */
+const heapByInstance: { minute: number; mb: number }[][] = instances.map(() => []);
 const auditStart = auditBytes();
 const counts: Record<string, Record<string, number>> = {};
 const errors: string[] = [];
@@ -164,6 +185,17 @@ const sampler = setInterval(() => {
     if (n === 0) rss.push({ minute, mb });
   });
 }, 5000);
+let heapSampling = false;
+const heapSampler = setInterval(() => {
+  if (heapSampling) return;
+  heapSampling = true;
+  void Promise.all(
+    instances.map(async (x, n) => {
+      const mb = await liveHeapMb(x);
+      if (mb !== undefined) heapByInstance[n]!.push({ minute: (performance.now() - started) / 60_000, mb });
+    }),
+  ).finally(() => (heapSampling = false));
+}, 15_000);
 const outageTimer =
   outageAt !== Infinity
     ? setTimeout(() => {
@@ -181,7 +213,8 @@ const outageTimer =
     : undefined;
 const progress = setInterval(() => {
   const m = ((performance.now() - started) / 60_000).toFixed(1);
-  say(`soak: ${m} min, ${i} requests, ${signatures} signatures, ${errorCount} errors, RSS ${rssMb()?.toFixed(1)} MB`);
+  const heap = heapByInstance[0]!.at(-1)?.mb;
+  say(`soak: ${m} min, ${i} requests, ${signatures} signatures, ${errorCount} errors, RSS ${rssMb()?.toFixed(1)} MB, live heap ${heap?.toFixed(1)} MB`);
 }, 30_000);
 
 await lanes(concurrency, async () => {
@@ -213,6 +246,7 @@ await lanes(concurrency, async () => {
   return true;
 });
 clearInterval(sampler);
+clearInterval(heapSampler);
 clearInterval(progress);
 if (outageTimer) clearTimeout(outageTimer);
 const seconds = (performance.now() - started) / 1000;
@@ -228,28 +262,33 @@ await redis?.close();
 
 const auditGrowth = auditEnd - auditStart;
 for (const x of instances) if (x.id !== '') rmSync(x.dir, { recursive: true, force: true });
-const perInstance = instances.map((x, n) => {
-  const samples = rssByInstance[n]!;
-  const after = samples.filter((s) => s.minute >= Math.min(1, minutes / 5));
-  return {
-    id: x.id,
-    first: samples[0]?.mb,
-    peak: samples.length > 0 ? Math.max(...samples.map((s) => s.mb)) : undefined,
-    last: samples[samples.length - 1]?.mb,
-    slope: linearFit(samples.map((s) => ({ x: s.minute, y: s.mb })))?.slope,
-    slopeAfterWarmup: linearFit(after.map((s) => ({ x: s.minute, y: s.mb })))?.slope,
-  };
-});
-const steady = rss.filter((s) => s.minute >= Math.min(1, minutes / 5));
-const fitAll = linearFit(rss.map((s) => ({ x: s.minute, y: s.mb })));
-const fitSteady = linearFit(steady.map((s) => ({ x: s.minute, y: s.mb })));
+// the replay cache reaches its steady size after its TTL (120 s): the slope after the warm-up is what stays for 24 h
+const warmupMinutes = Math.min(2, minutes / 5);
 const round = (x: number | undefined, d = 2) => (x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
+/** First, peak, last and the slope of the linear fit (MB/min) of a series, over the run and after the warm-up. */
+function describeSeries(samples: readonly { minute: number; mb: number }[]) {
+  const after = samples.filter((s) => s.minute >= warmupMinutes);
+  return {
+    first: round(samples[0]?.mb, 1),
+    peak: samples.length > 0 ? round(Math.max(...samples.map((s) => s.mb)), 1) : null,
+    last: round(samples.at(-1)?.mb, 1),
+    slope_mb_per_min: round(linearFit(samples.map((s) => ({ x: s.minute, y: s.mb })))?.slope, 3),
+    slope_mb_per_min_after_warmup: round(linearFit(after.map((s) => ({ x: s.minute, y: s.mb })))?.slope, 3),
+  };
+}
+const signaturesPerMinute = signatures / (seconds / 60);
+/** What the live heap keeps per signature after the warm-up (the slope over the signing rate), in bytes. */
+const heapBytesPerSignature = (slope: number | null): number | null =>
+  slope === null || signaturesPerMinute === 0 ? null : Math.round((slope * 2 ** 20) / (signaturesPerMinute / instances.length));
+const rssSeries = describeSeries(rss);
+const heapSeries = describeSeries(heapByInstance[0]!);
 const summary = {
   date: new Date().toISOString(),
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; load average at the end ${os
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
+  node_flags: nodeFlags,
   minutes: round(seconds / 60),
   concurrency,
   fleet: fleetSize > 0 ? { instances: fleetSize, state: 'redis (one local redis-server, AOF everysec)' } : null,
@@ -260,24 +299,22 @@ const summary = {
   error_samples: errors,
   outage: outageSeconds > 0 ? { seconds: outageSeconds, answered_503_with_code: outage503, back_after_ms: round(recoveredMs, 0) } : null,
   answers: counts,
-  rss_mb: {
-    samples: rss.map((s) => [round(s.minute), round(s.mb, 1)]),
-    first: round(rss[0]?.mb, 1),
-    peak: round(Math.max(...rss.map((s) => s.mb)), 1),
-    last: round(rss[rss.length - 1]?.mb, 1),
-    slope_mb_per_min: round(fitAll?.slope, 3),
-    slope_mb_per_min_after_warmup: round(fitSteady?.slope, 3),
+  rss_mb: { ...rssSeries, samples: rss.map((s) => [round(s.minute), round(s.mb, 1)]) },
+  live_heap_mb: {
+    ...heapSeries,
+    bytes_per_signature_after_warmup: heapBytesPerSignature(heapSeries.slope_mb_per_min_after_warmup),
+    samples: heapByInstance[0]!.map((s) => [round(s.minute), round(s.mb, 1)]),
   },
-  rss_mb_by_instance:
+  by_instance:
     fleetSize > 0
-      ? perInstance.map((p) => ({
-          instance: p.id,
-          first: round(p.first, 1),
-          peak: round(p.peak, 1),
-          last: round(p.last, 1),
-          slope_mb_per_min: round(p.slope, 3),
-          slope_mb_per_min_after_warmup: round(p.slopeAfterWarmup, 3),
-        }))
+      ? instances.map((x, n) => {
+          const heap = describeSeries(heapByInstance[n]!);
+          return {
+            instance: x.id,
+            rss_mb: describeSeries(rssByInstance[n]!),
+            live_heap_mb: { ...heap, bytes_per_signature_after_warmup: heapBytesPerSignature(heap.slope_mb_per_min_after_warmup) },
+          };
+        })
       : null,
   audit: {
     bytes: auditGrowth,
@@ -288,11 +325,16 @@ const summary = {
 mkdirSync(outDir, { recursive: true });
 const stamp = (fleetSize > 0 ? `fleet${fleetSize}-` : '') + summary.date.replace(/[:.]/g, '-');
 writeFileSync(join(outDir, `soak-${stamp}.json`), JSON.stringify(summary, null, 2) + '\n');
+type Series = ReturnType<typeof describeSeries>;
+const row = (name: string, s: Series, extra = '') =>
+  `| ${name} | first ${s.first}, peak ${s.peak}, last ${s.last}; slope ${s.slope_mb_per_min} MB/min over the run, ${s.slope_mb_per_min_after_warmup} MB/min after the first ${warmupMinutes} min${extra} |\n`;
+const perSignature = (b: number | null) => (b === null ? '' : ` (${b} bytes per signature)`);
 const md = `# Soak run ${summary.date}
 
 ${summary.minutes} minutes of mixed load (Solana, Cosmos and EVM sign routes, the EVM JSON-RPC endpoint, explain, and requests the
 policy refuses; concurrency ${concurrency}) against ${fleetSize > 0 ? `${fleetSize} signer instance(s) in fleet mode sharing one redis-server, each` : 'the demo signer'} in a process of its own, its simulated YubiHSM2 served by
-the soak${outageSeconds > 0 ? `; the connector was gone for ${outageSeconds} s in the middle` : ''}.
+the soak${outageSeconds > 0 ? `; the connector was gone for ${outageSeconds} s in the middle` : ''}. Node flags of the signer: ${nodeFlags.length > 0 ? `\`${nodeFlags.join(' ')}\` (the shipped unit's)` : "none (Node's default heap)"}.
+The live heap is V8's heap in use plus external memory, read right after a full GC every 15 s.
 
 Machine: ${summary.machine}
 
@@ -301,22 +343,23 @@ Machine: ${summary.machine}
 | requests | ${i} (${summary.requests_per_second}/s) |
 | signatures | ${signatures} |
 | errors | ${errorCount} |
-${outageSeconds > 0 ? `| connector outage | ${outageSeconds} s: ${outage503} answers 503 with a code; back ${summary.outage?.back_after_ms} ms after the connector returned |\n` : ''}| RSS (MB) | first ${summary.rss_mb.first}, peak ${summary.rss_mb.peak}, last ${summary.rss_mb.last} |
-| RSS slope (linear fit) | ${summary.rss_mb.slope_mb_per_min} MB/min over the run, ${summary.rss_mb.slope_mb_per_min_after_warmup} MB/min after the first ${Math.min(1, minutes / 5)} min |
-${
-  summary.rss_mb_by_instance
-    ? summary.rss_mb_by_instance
+${outageSeconds > 0 ? `| connector outage | ${outageSeconds} s: ${outage503} answers 503 with a code; back ${summary.outage?.back_after_ms} ms after the connector returned |\n` : ''}${
+  summary.by_instance
+    ? summary.by_instance
         .map(
           (p) =>
-            `| RSS of instance ${p.instance} (MB) | first ${p.first}, peak ${p.peak}, last ${p.last}; slope ${p.slope_mb_per_min} MB/min, ${p.slope_mb_per_min_after_warmup} after warm-up |\n`,
+            row(`RSS of instance ${p.instance} (MB)`, p.rss_mb) +
+            row(`live heap of instance ${p.instance} (MB)`, p.live_heap_mb, perSignature(p.live_heap_mb.bytes_per_signature_after_warmup)),
         )
         .join('')
-    : ''
+    : row('RSS (MB)', rssSeries) + row('live heap (MB)', heapSeries, perSignature(summary.live_heap_mb.bytes_per_signature_after_warmup))
 }| audit log growth | ${auditGrowth} bytes: ${summary.audit.bytes_per_signature} bytes per signature, ${summary.audit.bytes_per_request} per request |
 
 Answers by kind: \`${JSON.stringify(counts)}\`
 
 RSS samples (minute, MB): ${summary.rss_mb.samples.map(([m, mb]) => `${m}: ${mb}`).join(', ')}
+
+Live heap samples (minute, MB): ${summary.live_heap_mb.samples.map(([m, mb]) => `${m}: ${mb}`).join(', ')}
 `;
 writeFileSync(join(outDir, `soak-${stamp}.md`), md);
 writeFileSync(join(outDir, fleetSize > 0 ? 'latest-soak-fleet.md' : 'latest-soak.md'), md);

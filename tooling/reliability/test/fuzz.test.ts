@@ -1,6 +1,6 @@
 // 3. Fuzzing: ≥ 100,000 mutated and random requests against every sign route, explain, the Ethereum JSON-RPC
 // endpoint, the REST gateway and the MCP endpoint of a running `openkms demo` process → no 5xx other than 503, no
-// hang, no crash, bounded memory. Every 200 that carries a signature is decoded again with the chain's own library
+// hang, no crash, bounded memory (the signer runs with the shipped unit's heap caps: a leak would end it). Every 200 that carries a signature is decoded again with the chain's own library
 // and checked against the policy: zero signatures outside it. RELIABILITY_SEED reproduces a run,
 // RELIABILITY_FUZZ_N sets the number of requests.
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import { erc20Abi } from 'viem';
 import { DEMO_CAPS, EVM, outsidePolicy, type KeysByLabel } from '../src/chain-requests.js';
 import { fuzzCase, type FuzzCase } from '../src/fuzz-cases.js';
 import { createHttpClient, lanes } from '../src/http-client.js';
-import { freePort, keysByLabel, prepareDemoDir, startSignerProcess, type DemoDir, type SignerProcess } from '../src/demo-signer.js';
+import { DEPLOYED_NODE_FLAGS, freePort, keysByLabel, prepareDemoDir, startSignerProcess, type DemoDir, type SignerProcess } from '../src/demo-signer.js';
 import { seededRandom, suiteSeed } from '../src/seeded-random.js';
 
 const N = Number(process.env.RELIABILITY_FUZZ_N ?? 100_000);
@@ -136,6 +136,7 @@ describe('fuzzing every endpoint of a running signer', () => {
       .catch((e: Error) => e.message);
     const report = {
       seed,
+      node_flags: DEPLOYED_NODE_FLAGS,
       requests: sent,
       seconds: Math.round(seconds),
       per_second: Math.round(sent / seconds),
