@@ -39,6 +39,8 @@ export interface FleetOptions {
   /** `[state.redis] reservation_lease_secs`: how long a crashed instance's pending reservations hold their budget. */
   readonly leaseSecs?: number;
   readonly keyPrefix?: string;
+  /** The Redis URL of one instance, when it differs from `redisUrl` (e.g. through a TcpProxy that can cut it off). */
+  readonly redisUrlFor?: (id: string) => string;
 }
 
 /** `[state]` of one fleet instance. */
@@ -66,7 +68,10 @@ export async function prepareFleet(o: FleetOptions): Promise<FleetDirs> {
     const config = join(dir, 'config.toml');
     writeFileSync(
       config,
-      readFileSync(config, 'utf8').replace('[state]\nfile = "state.json"\n', fleetState({ redisUrl: o.redisUrl, id, keyPrefix, leaseSecs: o.leaseSecs ?? 10 })),
+      readFileSync(config, 'utf8').replace(
+        '[state]\nfile = "state.json"\n',
+        fleetState({ redisUrl: o.redisUrlFor?.(id) ?? o.redisUrl, id, keyPrefix, leaseSecs: o.leaseSecs ?? 10 }),
+      ),
     );
     const port = await freePort();
     instances.push({ id, dir, port, url: `http://127.0.0.1:${port}`, process: undefined, auditDir: join(dir, 'audit', id) });

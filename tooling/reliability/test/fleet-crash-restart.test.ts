@@ -4,9 +4,14 @@
 // the instance's HMAC chain verifies and the shared counters are not below what the fleet's clients received. At the
 // end: every signature a client received has its allow record (same signature hash) in the log of the instance that
 // signed it, every instance's chain verifies, every instance reads the same counters, and no cap was exceeded in total.
+// A request held for approval on one instance at the start stays pending through every kill (it lives in Redis): every
+// restarted instance shows it pending; at the end it is approved on another instance and signed exactly once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readAuditRecords } from '@openkms/audit';
+import { TokenStore } from '@openkms/signer';
 import { redisCommand, redisMissing, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
 import {
   ATOM,
@@ -16,6 +21,7 @@ import {
   evmRequest,
   sha256Hex,
   signatureBytes,
+  solanaMessage,
   solanaRequest,
   type KeysByLabel,
   type SignRequest,
@@ -35,8 +41,15 @@ const UATOM_PER_TX = 1000n;
 const UATOM_FEE = 5000n;
 const UATOM_WINDOW = 400n * (UATOM_PER_TX + UATOM_FEE);
 const LAMPORTS_PER_TX = 1_000_000n;
+/** Above the approval threshold (2 SOL): held for alice's approval. */
+const APPROVAL_LAMPORTS = 3_000_000_000n;
 
-const fleetCaps = capsUnderTest({ solSignsPerDay: SOL_SIGNS_PER_DAY, evmSignsPerDay: EVM_SIGNS_PER_DAY, uatomWindow: UATOM_WINDOW });
+const fleetCaps = capsUnderTest({
+  solSignsPerDay: SOL_SIGNS_PER_DAY,
+  evmSignsPerDay: EVM_SIGNS_PER_DAY,
+  uatomWindow: UATOM_WINDOW,
+  solApprovalAbove: 2_000_000_000n,
+});
 
 interface Received {
   readonly chain: SignRequest['chain'];
@@ -61,12 +74,21 @@ describe('fleet crash: SIGKILL random instances of three behind one Redis under 
   const startMs: number[] = [];
   /** GET /policy answers below what was received (an instance's Redis read timed out: it showed its last read). */
   let degradedViews = 0;
+  /** alice's token (approve:solana-hot-0), on every instance. */
+  let alice: string;
+  /** The request held for approval, and the instance that held it. */
+  let approvalId: string | undefined;
+  let heldOn: FleetInstance | undefined;
+  let pendingChecks = 0;
 
   before(async () => {
     console.log(`fleet crash seed ${seed} (RELIABILITY_SEED=${seed} reproduces the kill schedule)`);
     redis = await startTestRedis();
     fleet = await prepareFleet({ redisUrl: redis.url, edit: fleetCaps, leaseSecs: 15 });
     for (const i of fleet.instances) clients.set(i.id, createHttpClient(i.url, { token: fleet.demo.signerToken, timeoutMs: 30_000 }));
+    const [first, ...others] = fleet.instances;
+    alice = TokenStore.load(join(first!.dir, 'tokens.json')).create('alice', [`approve:${SOL}`]);
+    for (const i of others) copyFileSync(join(first!.dir, 'tokens.json'), join(i.dir, 'tokens.json'));
   });
   after(async () => {
     for (const c of clients.values()) c.close();
@@ -125,6 +147,15 @@ describe('fleet crash: SIGKILL random instances of three behind one Redis under 
       const started = performance.now();
       await Promise.all(fleet.instances.map((i) => fleet.start(i)));
       keys = await keysByLabel(fleet.instances[0]!.url, fleet.demo.signerToken);
+      heldOn = fleet.instances[Math.floor(rand() * fleet.instances.length)]!;
+      const heldClient = clients.get(heldOn.id)!;
+      const held = await heldClient.request(
+        'POST',
+        '/sign/solana',
+        solanaRequest(keys, APPROVAL_LAMPORTS, solanaMessage(keys[SOL]!.address, [{ lamports: APPROVAL_LAMPORTS }])).body,
+      );
+      assert.equal(held.status, 202, held.status === 0 ? held.detail : held.text);
+      approvalId = heldClient.json(held).approval_id as string;
       let kills = 0;
       let stop = false;
       const up = () => fleet.instances.filter((i) => i.process !== undefined);
@@ -175,6 +206,9 @@ describe('fleet crash: SIGKILL random instances of three behind one Redis under 
             startMs.push(performance.now() - t0);
             await verifyInstanceChain(v, join(fleet.demo.dir, 'audit.key'), `after restart (kill ${kill})`);
             await countersCover(v, `after the restart of ${v.id} (kill ${kill})`);
+            const poll = await clients.get(v.id)!.request('GET', `/approvals/${approvalId}`);
+            assert.equal(poll.status, 202, `after the restart of ${v.id} (kill ${kill}): approval ${poll.status === 0 ? poll.detail : poll.text}`);
+            pendingChecks++;
           })
           .then(
             () => undefined,
@@ -214,6 +248,21 @@ describe('fleet crash: SIGKILL random instances of three behind one Redis under 
       for (const i of fleet.instances) views.push(await countersCover(i, 'at the end'));
       for (const v of views.slice(1)) assert.deepEqual(v, views[0], 'the instances read different counters');
 
+      // the held request, still pending after every kill, is approved on another instance and polled on a third
+      const [approver, poller] = [...fleet.instances.filter((i) => i !== heldOn), heldOn!];
+      const approved = await clients
+        .get(approver!.id)!
+        .request('POST', `/admin/approvals/${approvalId}/approve`, undefined, { authorization: `Bearer ${alice}` });
+      assert.equal(approved.status, 200, approved.status === 0 ? approved.detail : approved.text);
+      const answers = [];
+      for (const i of [poller!, heldOn!]) {
+        const got = await clients.get(i.id)!.request('GET', `/approvals/${approvalId}`);
+        assert.equal(got.status, 200, `the approved request polled on ${i.id}: ${got.status === 0 ? got.detail : got.text}`);
+        answers.push(signatureBytes(clients.get(i.id)!.json(got)));
+      }
+      assert.ok(answers[0] !== undefined && Buffer.from(answers[0]).equals(Buffer.from(answers[1]!)), 'the same signature from every instance');
+      const approvedSha = sha256Hex(answers[0]!);
+
       // clean stops; then every chain verifies and every received signature has its record where it was signed
       for (const i of fleet.instances) {
         const p = i.process!;
@@ -221,6 +270,7 @@ describe('fleet crash: SIGKILL random instances of three behind one Redis under 
         assert.equal(await p.stop(), 0, `clean stop of ${i.id}`);
       }
       const allows = new Map<string, number>();
+      let approvedRecords = 0;
       const missing: Received[] = [];
       const mismatched: Received[] = [];
       for (const i of fleet.instances) {
@@ -229,6 +279,7 @@ describe('fleet crash: SIGKILL random instances of three behind one Redis under 
         const records = await auditByRequest(i);
         let n = 0;
         for (const r of records.values()) if (r.decision === 'allow') n++;
+        for await (const r of readAuditRecords(i.auditDir)) if (r.decision === 'allow' && r.signature_sha256 === approvedSha) approvedRecords++;
         allows.set(i.id, n);
         for (const r of received.filter((x) => x.instance === i.id)) {
           const rec = records.get(r.requestId);
@@ -238,9 +289,11 @@ describe('fleet crash: SIGKILL random instances of three behind one Redis under 
       }
       assert.deepEqual(missing, [], 'signatures without an allow record in the signing instance’s log');
       assert.deepEqual(mismatched, [], 'allow records whose signature hash differs from the signature received');
+      assert.equal(approvedRecords, 1, 'the approved request was signed (and audited) exactly once in the fleet');
 
       // caps held across the fleet and across every crash
-      assert.ok(total('solana').length <= SOL_SIGNS_PER_DAY, `solana: ${total('solana').length} signatures received, cap ${SOL_SIGNS_PER_DAY}/day`);
+      const sol = total('solana').length + 1; // + the approved transfer
+      assert.ok(sol <= SOL_SIGNS_PER_DAY, `solana: ${sol} signatures received, cap ${SOL_SIGNS_PER_DAY}/day`);
       assert.ok(total('evm').length <= EVM_SIGNS_PER_DAY, `evm: ${total('evm').length} signatures received, cap ${EVM_SIGNS_PER_DAY}/day`);
       assert.ok(sum(total('cosmos')) <= UATOM_WINDOW, `cosmos: ${sum(total('cosmos'))} uatom signed with fees, window cap ${UATOM_WINDOW}`);
       const byInstance = Object.fromEntries(fleet.instances.map((i) => [i.id, received.filter((r) => r.instance === i.id).length]));
@@ -250,6 +303,7 @@ describe('fleet crash: SIGKILL random instances of three behind one Redis under 
           `cosmos ${sum(total('cosmos'))}/${UATOM_WINDOW} uatom; by instance ${JSON.stringify(byInstance)}; allow records ${JSON.stringify(Object.fromEntries(allows))} ` +
           `(${received.length} received; records beyond that: signed, audited, never delivered); shared counters at the end ${JSON.stringify(views[0], (_k, v) => (typeof v === 'bigint' ? String(v) : v))}; ` +
           `GET /policy answers read again because they showed less than was received: ${degradedViews}; ` +
+          `approval held on ${heldOn!.id}, pending after ${pendingChecks} restarts, approved on ${approver!.id}, signed once; ` +
           `restarts ${Math.round(Math.min(...startMs))}–${Math.round(Math.max(...startMs))} ms; caps reached at kill: solana ${capKill(received, 'solana', SOL_SIGNS_PER_DAY)}, ` +
           `evm ${capKill(received, 'evm', EVM_SIGNS_PER_DAY)}, cosmos ${capKill(received, 'cosmos', Number(UATOM_WINDOW / (UATOM_PER_TX + UATOM_FEE)))}`,
       );

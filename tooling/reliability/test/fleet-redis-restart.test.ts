@@ -6,22 +6,11 @@
 // record, every chain verifies, the caps held.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { redisMissing, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
-import {
-  ATOM,
-  EVM,
-  SOL,
-  cosmosRequest,
-  evmRequest,
-  sha256Hex,
-  signatureBytes,
-  solanaRequest,
-  type KeysByLabel,
-  type SignRequest,
-} from '../src/chain-requests.js';
+import { cosmosRequest, evmRequest, sha256Hex, signatureBytes, solanaRequest, type KeysByLabel, type SignRequest } from '../src/chain-requests.js';
 import { keysByLabel } from '../src/demo-signer.js';
-import { auditByRequest, prepareFleet, verifyInstanceChain, type FleetDirs } from '../src/fleet-signers.js';
+import { prepareFleet, type FleetDirs } from '../src/fleet-signers.js';
+import { assertCountersCover, assertFleetAudited, type ReceivedSignature } from '../src/fleet-checks.js';
 import { createHttpClient, lanes, type HttpClient } from '../src/http-client.js';
 import { capsUnderTest } from '../src/caps-under-test.js';
 
@@ -34,13 +23,7 @@ const UATOM_WINDOW = 60n * 6000n;
 
 const caps = capsUnderTest({ solSignsPerDay: SOL_SIGNS_PER_DAY, evmSignsPerDay: EVM_SIGNS_PER_DAY, uatomWindow: UATOM_WINDOW });
 
-interface Received {
-  readonly chain: SignRequest['chain'];
-  readonly instance: string;
-  readonly requestId: string;
-  readonly amount: bigint;
-  readonly signatureSha256: string | undefined;
-}
+type Received = ReceivedSignature;
 
 const skip = redisMissing();
 
@@ -151,35 +134,8 @@ describe('fleet: Redis SIGKILLed and restarted under load', { skip: skip ?? fals
       assert.ok(Object.keys(outageAnswers).length > 0, 'no request was answered during an outage');
 
       // the shared counters cover what was received (commits that could not land while Redis was down were retried)
-      for (const i of fleet.instances) {
-        const client = clients.get(i.id)!;
-        const view = async (label: string) => client.json(await client.request('GET', `/policy/${label}`)).runtime;
-        const [sol, atom, evm] = [await view(SOL), await view(ATOM), await view(EVM)];
-        const uatom = BigInt(atom.spend.find((x: { asset: string }) => x.asset === 'denom:uatom')?.spent ?? '0');
-        assert.ok(
-          sol.sign_counts.per_day.used >= total('solana').length,
-          `${i.id}: solana count ${sol.sign_counts.per_day.used} below ${total('solana').length} received`,
-        );
-        assert.ok(
-          evm.sign_counts.per_day.used >= total('evm').length,
-          `${i.id}: evm count ${evm.sign_counts.per_day.used} below ${total('evm').length} received`,
-        );
-        assert.ok(uatom >= sum(total('cosmos')), `${i.id}: uatom spent ${uatom} below ${sum(total('cosmos'))} received`);
-      }
-
-      for (const i of fleet.instances) {
-        const p = i.process!;
-        i.process = undefined;
-        assert.equal(await p.stop(), 0, `clean stop of ${i.id}`);
-        await verifyInstanceChain(i, join(fleet.demo.dir, 'audit.key'), 'at the end');
-        const records = await auditByRequest(i);
-        const missing = received.filter((r) => r.instance === i.id && records.get(r.requestId)?.decision !== 'allow');
-        assert.deepEqual(missing, [], `signatures without an allow record in ${i.id}'s log`);
-        const mismatched = received.filter(
-          (r) => r.instance === i.id && r.signatureSha256 !== undefined && records.get(r.requestId)?.signature_sha256 !== r.signatureSha256,
-        );
-        assert.deepEqual(mismatched, [], `allow records in ${i.id}'s log whose signature hash differs`);
-      }
+      for (const i of fleet.instances) await assertCountersCover(clients.get(i.id)!, i.id, received);
+      await assertFleetAudited(fleet, received);
       assert.ok(total('solana').length <= SOL_SIGNS_PER_DAY, `solana: ${total('solana').length} received, cap ${SOL_SIGNS_PER_DAY}/day`);
       assert.ok(total('evm').length <= EVM_SIGNS_PER_DAY, `evm: ${total('evm').length} received, cap ${EVM_SIGNS_PER_DAY}/day`);
       assert.ok(sum(total('cosmos')) <= UATOM_WINDOW, `cosmos: ${sum(total('cosmos'))} uatom received, window cap ${UATOM_WINDOW}`);

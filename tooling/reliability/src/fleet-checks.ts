@@ -1,0 +1,52 @@
+// Checks the fleet cases share: the counters an instance shows cover what the clients received, and at the end every
+// received signature has its allow record (same signature hash) in the log of the instance that signed it.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ATOM, EVM, SOL, type SignRequest } from './chain-requests.js';
+import { auditByRequest, verifyInstanceChain, type FleetDirs } from './fleet-signers.js';
+import type { HttpClient } from './http-client.js';
+
+/** A signature a client received from the fleet. */
+export interface ReceivedSignature {
+  readonly chain: SignRequest['chain'];
+  readonly instance: string;
+  readonly requestId: string;
+  readonly amount: bigint;
+  readonly signatureSha256: string | undefined;
+}
+
+const ofChain = (received: readonly ReceivedSignature[], chain: SignRequest['chain']) => received.filter((r) => r.chain === chain);
+const sum = (rs: readonly ReceivedSignature[]) => rs.reduce((a, r) => a + r.amount, 0n);
+
+/** What the fleet's clients received per chain: Solana and EVM signatures, Cosmos uatom. */
+export function receivedTotals(received: readonly ReceivedSignature[]): { solana: number; evm: number; uatom: bigint } {
+  return { solana: ofChain(received, 'solana').length, evm: ofChain(received, 'evm').length, uatom: sum(ofChain(received, 'cosmos')) };
+}
+
+/** GET /policy on the instance `client` talks to shows counters not below what was received. */
+export async function assertCountersCover(client: HttpClient, instance: string, received: readonly ReceivedSignature[]): Promise<void> {
+  const got = receivedTotals(received);
+  const view = async (label: string) => client.json(await client.request('GET', `/policy/${label}`)).runtime;
+  const [sol, atom, evm] = [await view(SOL), await view(ATOM), await view(EVM)];
+  const uatom = BigInt(atom.spend.find((x: { asset: string }) => x.asset === 'denom:uatom')?.spent ?? '0');
+  assert.ok(sol.sign_counts.per_day.used >= got.solana, `${instance}: solana count ${sol.sign_counts.per_day.used} below ${got.solana} received`);
+  assert.ok(evm.sign_counts.per_day.used >= got.evm, `${instance}: evm count ${evm.sign_counts.per_day.used} below ${got.evm} received`);
+  assert.ok(uatom >= got.uatom, `${instance}: uatom spent ${uatom} below ${got.uatom} received`);
+}
+
+/** Stops every instance cleanly; then each chain verifies and every received signature has its allow record. */
+export async function assertFleetAudited(fleet: FleetDirs, received: readonly ReceivedSignature[]): Promise<void> {
+  for (const i of fleet.instances) {
+    const p = i.process!;
+    i.process = undefined;
+    assert.equal(await p.stop(), 0, `clean stop of ${i.id}`);
+    await verifyInstanceChain(i, join(fleet.demo.dir, 'audit.key'), 'at the end');
+    const records = await auditByRequest(i);
+    const missing = received.filter((r) => r.instance === i.id && records.get(r.requestId)?.decision !== 'allow');
+    assert.deepEqual(missing, [], `signatures without an allow record in ${i.id}'s log`);
+    const mismatched = received.filter(
+      (r) => r.instance === i.id && r.signatureSha256 !== undefined && records.get(r.requestId)?.signature_sha256 !== r.signatureSha256,
+    );
+    assert.deepEqual(mismatched, [], `allow records in ${i.id}'s log whose signature hash differs`);
+  }
+}
