@@ -2,9 +2,9 @@
 // received signature has its allow record (same signature hash) in the log of the instance that signed it.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ATOM, EVM, SOL, type SignRequest } from './chain-requests.js';
-import { auditByRequest, verifyInstanceChain, type FleetDirs } from './fleet-signers.js';
-import type { HttpClient } from './http-client.js';
+import { ATOM, EVM, SOL, cosmosRequest, evmRequest, sha256Hex, signatureBytes, solanaRequest, type KeysByLabel, type SignRequest } from './chain-requests.js';
+import { auditByRequest, verifyInstanceChain, type FleetDirs, type FleetInstance } from './fleet-signers.js';
+import type { HttpClient, HttpResult } from './http-client.js';
 
 /** A signature a client received from the fleet. */
 export interface ReceivedSignature {
@@ -49,4 +49,18 @@ export async function assertFleetAudited(fleet: FleetDirs, received: readonly Re
     );
     assert.deepEqual(mismatched, [], `allow records in ${i.id}'s log whose signature hash differs`);
   }
+}
+
+/** The request a load lane sends: lane n goes to instance n mod size, over Solana, Cosmos and EVM by thirds. */
+export function laneRequest(fleet: FleetDirs, keys: KeysByLabel, lane: number): { instance: FleetInstance; chain: SignRequest['chain']; req: SignRequest } {
+  const instance = fleet.instances[lane % fleet.instances.length]!;
+  const chain = (['solana', 'cosmos', 'evm'] as const)[Math.floor(lane / 3) % 3]!;
+  const req = chain === 'solana' ? solanaRequest(keys, 1_000_000n) : chain === 'cosmos' ? cosmosRequest(keys, 1000n) : evmRequest(1000n);
+  return { instance, chain, req };
+}
+
+/** A 200 answer to `req` from `instance`, as the received signature the end checks look for. */
+export function receivedSignature(res: HttpResult, json: unknown, instance: FleetInstance, chain: SignRequest['chain'], req: SignRequest): ReceivedSignature {
+  const sig = signatureBytes(json);
+  return { chain, instance: instance.id, requestId: String(res.headers['x-request-id']), amount: req.amount, signatureSha256: sig && sha256Hex(sig) };
 }

@@ -8,10 +8,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redisMissing, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
-import { cosmosRequest, evmRequest, sha256Hex, signatureBytes, solanaRequest, type KeysByLabel } from '../src/chain-requests.js';
+import type { KeysByLabel } from '../src/chain-requests.js';
 import { keysByLabel } from '../src/demo-signer.js';
 import { prepareFleet, type FleetDirs } from '../src/fleet-signers.js';
-import { assertCountersCover, assertFleetAudited, receivedTotals, type ReceivedSignature } from '../src/fleet-checks.js';
+import { assertCountersCover, assertFleetAudited, receivedTotals, type ReceivedSignature, laneRequest, receivedSignature } from '../src/fleet-checks.js';
 import { createHttpClient, lanes, type HttpClient } from '../src/http-client.js';
 import { capsUnderTest } from '../src/caps-under-test.js';
 import { startTcpProxy, type TcpProxy } from '../src/tcp-proxy.js';
@@ -70,10 +70,8 @@ describe('fleet: one instance cut off from Redis under load', { skip: skip ?? fa
       let stop = false;
       const load = lanes(LANES, async (lane) => {
         if (stop) return false;
-        const instance = fleet.instances[lane % fleet.instances.length]!;
+        const { instance, chain, req } = laneRequest(fleet, keys, lane);
         const client = clients.get(instance.id)!;
-        const chain = (['solana', 'cosmos', 'evm'] as const)[Math.floor(lane / 3) % 3]!;
-        const req = chain === 'solana' ? solanaRequest(keys, 1_000_000n) : chain === 'cosmos' ? cosmosRequest(keys, 1000n) : evmRequest(1000n);
         const sentCut = cut;
         const sentAt = performance.now();
         const res = await client.request('POST', req.path, req.body);
@@ -93,14 +91,7 @@ describe('fleet: one instance cut off from Redis under load', { skip: skip ?? fa
         }
         if (res.status === 200) {
           if (sentCut && instance.id === CUT) violations.push(`${CUT}: a signature for a request sent while it was cut off`);
-          const sig = signatureBytes(json);
-          received.push({
-            chain,
-            instance: instance.id,
-            requestId: String(res.headers['x-request-id']),
-            amount: req.amount,
-            signatureSha256: sig && sha256Hex(sig),
-          });
+          received.push(receivedSignature(res, json, instance, chain, req));
         }
         if (instance.id === CUT && !cut && healedAt > 0 && sentAt >= healedAt && resumedAfter === undefined && (res.status === 200 || res.status === 429))
           resumedAfter = performance.now() - healedAt;

@@ -7,10 +7,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redisMissing, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
-import { cosmosRequest, evmRequest, sha256Hex, signatureBytes, solanaRequest, type KeysByLabel, type SignRequest } from '../src/chain-requests.js';
+import type { KeysByLabel, SignRequest } from '../src/chain-requests.js';
 import { keysByLabel } from '../src/demo-signer.js';
 import { prepareFleet, type FleetDirs } from '../src/fleet-signers.js';
-import { assertCountersCover, assertFleetAudited, type ReceivedSignature } from '../src/fleet-checks.js';
+import { assertCountersCover, assertFleetAudited, type ReceivedSignature, laneRequest, receivedSignature } from '../src/fleet-checks.js';
 import { createHttpClient, lanes, type HttpClient } from '../src/http-client.js';
 import { capsUnderTest } from '../src/caps-under-test.js';
 
@@ -66,10 +66,8 @@ describe('fleet: Redis SIGKILLed and restarted under load', { skip: skip ?? fals
       let stop = false;
       const load = lanes(LANES, async (lane) => {
         if (stop) return false;
-        const instance = fleet.instances[lane % fleet.instances.length]!;
+        const { instance, chain, req } = laneRequest(fleet, keys, lane);
         const client = clients.get(instance.id)!;
-        const chain = (['solana', 'cosmos', 'evm'] as const)[Math.floor(lane / 3) % 3]!;
-        const req = chain === 'solana' ? solanaRequest(keys, 1_000_000n) : chain === 'cosmos' ? cosmosRequest(keys, 1000n) : evmRequest(1000n);
         const sentDown = down;
         const sentAt = performance.now();
         const res = await client.request('POST', req.path, req.body);
@@ -88,14 +86,7 @@ describe('fleet: Redis SIGKILLed and restarted under load', { skip: skip ?? fals
         }
         if (res.status === 200) {
           if (sentDown) violations.push(`${instance.id} ${req.path}: a signature for a request sent while Redis was down`);
-          const sig = signatureBytes(json);
-          received.push({
-            chain,
-            instance: instance.id,
-            requestId: String(res.headers['x-request-id']),
-            amount: req.amount,
-            signatureSha256: sig && sha256Hex(sig),
-          });
+          received.push(receivedSignature(res, json, instance, chain, req));
         }
         // back: a decision made on the shared state again (a signature, or a cap's 429 once the caps are reached)
         if ((res.status === 200 || res.status === 429) && !down && upAt > 0 && sentAt >= upAt && !firstOkAfterUp.has(instance.id))
