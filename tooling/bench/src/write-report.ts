@@ -2,6 +2,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_SECTIONS } from './bench-sections.js';
+import { comparisonSection, previousFullRun } from './compare-runs.js';
 import type { FleetResults } from './fleet-bench.js';
 import type { BenchResults } from './run-bench.js';
 import type { SoftHsmResults } from './softhsm-bench.js';
@@ -84,7 +85,7 @@ function targets(r: BenchResults): Target[] {
   return out.filter((t) => t.measured !== '–');
 }
 
-function markdown(r: BenchResults, stem: string): string {
+function markdown(r: BenchResults, stem: string, previous?: ReturnType<typeof previousFullRun>): string {
   const m = r.machine;
   const lines: string[] = [];
   lines.push(
@@ -105,6 +106,7 @@ function markdown(r: BenchResults, stem: string): string {
   lines.push('|---|---|---|');
   for (const t of targets(r)) lines.push(`| ${t.target} | ${t.measured} | ${t.met === undefined ? '–' : t.met ? 'yes' : '**no**'} |`);
   lines.push('');
+  if (previous) comparisonSection(lines, previous, r);
   if (r.floors) floorsSection(lines, r.floors);
   if (r.zero_latency.length > 0) zeroSection(lines, r, stem);
   if (r.realistic.points.length > 0) realisticSection(lines, r, stem);
@@ -290,7 +292,10 @@ function fleetSection(lines: string[], fl: FleetResults, r: BenchResults): void 
 export function writeReport(dir: string, r: BenchResults): string[] {
   // a run of some sections only (--only) gets files of its own and leaves latest.md to the full runs
   const full = BENCH_SECTIONS.every((s) => r.sections.includes(s));
-  const stem = r.date.slice(0, 10) + (full ? '' : `-only-${r.sections.join('-')}`);
+  // read before anything is written; a second full run on the same day gets <date>-<HHMM> so the previous one's JSON stays
+  const previous = full ? previousFullRun(dir) : undefined;
+  let stem = r.date.slice(0, 10) + (full ? '' : `-only-${r.sections.join('-')}`);
+  if (previous?.stem === stem) stem += `-${r.date.slice(11, 13)}${r.date.slice(14, 16)}`;
   const json = join(dir, `${stem}.json`);
   writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
   const written = [json];
@@ -354,7 +359,7 @@ export function writeReport(dir: string, r: BenchResults): string[] {
     );
   }
   const md = join(dir, `${stem}.md`);
-  writeFileSync(md, markdown(r, stem));
+  writeFileSync(md, markdown(r, stem, previous));
   written.push(md);
   if (full) {
     const latest = join(dir, 'latest.md');
