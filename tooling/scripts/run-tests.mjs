@@ -28,7 +28,11 @@ if (selected.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=spec', ...selected.sort()], {
+// OPENKMS_TEST_REPORT=<reporter module>:<file> adds a second reporter writing to that file (the spec one stays on stdout).
+const report = process.env.OPENKMS_TEST_REPORT?.split(':');
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+if (report?.length === 2 && report[0] && report[1]) reporters.push(`--test-reporter=${report[0]}`, `--test-reporter-destination=${report[1]}`);
+const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', ...reporters, ...selected.sort()], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },
 });
