@@ -48,6 +48,12 @@ export function withPolicy(label: string, body: string): (toml: string) => strin
   };
 }
 
+/**
+ * Faults and fuzzing make many refusals: lifts the per-token refusal budget (`[auth] denied_per_minute`), which would
+ * otherwise answer 429 before the backend or the policy is reached.
+ */
+export const withoutRefusalBudget = (toml: string): string => toml.replace(/^\[auth\]$/m, '[auth]\ndenied_per_minute = 1000000');
+
 export const pipe =
   (...edits: ((t: string) => string)[]) =>
   (t: string) =>
@@ -84,11 +90,15 @@ export const DEPLOYED_NODE_FLAGS = deploymentNodeFlags(readFileSync(DEPLOY_UNIT_
  * Starts `openkms demo --dir DIR --listen 127.0.0.1:PORT` and waits until GET /health answers. The process runs
  * with the shipped unit's node flags unless `nodeFlags` says otherwise ([] for Node's defaults).
  */
-export async function startSignerProcess(dir: string, port: number, opts: { timeoutMs?: number; nodeFlags?: readonly string[] } = {}): Promise<SignerProcess> {
+export async function startSignerProcess(
+  dir: string,
+  port: number,
+  opts: { timeoutMs?: number; nodeFlags?: readonly string[]; env?: Readonly<Record<string, string>> } = {},
+): Promise<SignerProcess> {
   const timeoutMs = opts.timeoutMs ?? 180_000;
   const child = spawn(process.execPath, [...(opts.nodeFlags ?? DEPLOYED_NODE_FLAGS), CLI_BIN, 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`], {
     cwd: REPO_ROOT,
-    env: { ...process.env, INIT_CWD: REPO_ROOT },
+    env: { ...process.env, ...opts.env, INIT_CWD: REPO_ROOT },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

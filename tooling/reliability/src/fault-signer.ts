@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { startSigner, TokenStore, type RunningSigner } from '@openkms/signer';
 import { createSimulator, startConnectorServer, type ConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
-import { prepareDemoDir, type DemoDir } from './demo-signer.js';
+import { prepareDemoDir, withoutRefusalBudget, type DemoDir } from './demo-signer.js';
 
 const PREFIX = 'reliability-connector';
 const quiet = { write: () => undefined } as never;
@@ -25,7 +25,7 @@ export interface FaultSigner {
 
 export async function startFaultSigner(edit: (toml: string) => string, before?: (demo: DemoDir) => void): Promise<FaultSigner> {
   // faults make many refusals: the per-token refusal budget would otherwise answer 429 before the backend is tried
-  const demo = await prepareDemoDir((t) => edit(t).replace(/^\[auth\]$/m, '[auth]\ndenied_per_minute = 1000000'), 'openkms-reliability-faults-');
+  const demo = await prepareDemoDir((t) => withoutRefusalBudget(edit(t)), 'openkms-reliability-faults-');
   const token = TokenStore.load(join(demo.dir, 'tokens.json')).create('reliability', ['sign', 'read']);
   before?.(demo);
   const sim = createSimulator({ statePath: join(demo.dir, 'yubihsm-sim.json'), latency: 'zero' });

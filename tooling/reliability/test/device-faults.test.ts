@@ -1,18 +1,39 @@
 // 2. Device and backend faults: the YubiHSM2 connector gone (10 s; 60 s with RELIABILITY_LONG_OUTAGE=1, and in the
 // soak), sessions expired or all busy, a device error mid-sign; a SoftHSM2 token removed or its PIN wrong; an
-// emulated cloud key service (AWS KMS, Vault transit) throttling, failing with 5xx or hanging. Every request answers
-// within a bound, faults are 503 with a code and a Retry-After, the service is back soon after the fault ends, and a
-// failed signing attempt leaves the budget as it was.
+// emulated cloud key service (AWS KMS, Vault transit, Azure Key Vault) throttling, failing with 5xx or hanging. Every
+// request answers within a bound, faults are 503 with a code and a Retry-After, the service is back soon after the
+// fault ends, and a failed signing attempt leaves the budget as it was.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAwsKmsEmulator, startVaultEmulator, type AwsKmsEmulator, type VaultEmulator } from '@openkms/tooling/kms-emulators';
+import {
+  createSelfSignedCert,
+  hasOpenssl,
+  startAwsKmsEmulator,
+  startAzureKeyVaultEmulator,
+  startVaultEmulator,
+  type AwsKmsEmulator,
+  type AzureKeyVaultEmulator,
+  type VaultEmulator,
+} from '@openkms/tooling/kms-emulators';
+import { TokenStore } from '@openkms/signer';
 import { createSoftHsmToken, softHsmMissing, type SoftHsmToken } from '@openkms/tooling/test-helpers';
 import { DeviceErrorCode } from '@openkms/yubihsm';
-import { EVM, SYSTEM_PROGRAM, cosmosRequest, evmRequest, solanaMessage, solanaRequest, type KeysByLabel } from '../src/chain-requests.js';
+import {
+  EVM,
+  EVM_CHAIN_ID,
+  EVM_FRIEND,
+  SYSTEM_PROGRAM,
+  evmTx,
+  cosmosRequest,
+  evmRequest,
+  solanaMessage,
+  solanaRequest,
+  type KeysByLabel,
+} from '../src/chain-requests.js';
 import { createHttpClient, lanes, type HttpClient, type HttpResult } from '../src/http-client.js';
-import { keysByLabel, pipe, withPolicy } from '../src/demo-signer.js';
+import { freePort, keysByLabel, pipe, prepareDemoDir, startSignerProcess, withPolicy, withoutRefusalBudget } from '../src/demo-signer.js';
 import { startFaultSigner, type FaultSigner } from '../src/fault-signer.js';
 
 /** Every answer during a fault comes within this bound (a hung request fails the test). */
@@ -301,14 +322,42 @@ interface CloudService {
   close(): Promise<void>;
 }
 
-/** One emulated service holding a Solana (ed25519) key `cloud-sol`: its backend block, and its credential file. */
+/**
+ * One emulated service holding the key `cloud-key` (labelled in `key`): its backend block, its credential files, and
+ * a signing request for the key. `env` runs the signer in a process of its own with that environment (a service
+ * whose SDK must trust the emulator's throw-away CA through NODE_EXTRA_CA_CERTS, read only at process start).
+ */
 interface CloudCase<S extends CloudService> {
   readonly name: string;
   start(): Promise<S>;
   backend(service: S): string;
-  keyId: string;
+  readonly key: string;
   credentials(service: S, dir: string): void;
+  request(keys: KeysByLabel): { path: string; body: string };
+  env?(service: S, dir: string): Record<string, string>;
 }
+
+const BUDGET = 2;
+const keyPolicy = (chain: 'solana' | 'evm', keyId: string, options: string, policy: string) => `
+[keys.cloud-key]
+chain = "${chain}"
+backend = "cloud"
+key_id = "${keyId}"
+
+[keys.cloud-key.options]
+${options}
+
+[keys.cloud-key.policy]
+max_signs_per_minute = 1000000
+max_signs_per_day = ${BUDGET}
+${policy}
+`;
+const solanaKey = (keyId: string) =>
+  keyPolicy('solana', keyId, 'cluster = "mainnet-beta"', `per_tx_cap_lamports = "5000000000"\nallowed_programs = [{ id = "${SYSTEM_PROGRAM}" }]`);
+const solanaTransfer = (keys: KeysByLabel) => ({
+  path: '/sign/solana',
+  body: JSON.stringify({ label: 'cloud-key', message_b64: Buffer.from(solanaMessage(keys['cloud-key']!.address, [{ lamports: 1000n }])).toString('base64') }),
+});
 
 const awsKms: CloudCase<AwsKmsEmulator> = {
   name: 'AWS KMS',
@@ -328,13 +377,14 @@ config_file = "aws-config"
 timeout_ms = 1500
 max_attempts = 2
 `,
-  keyId: 'alias/openkms/sol',
+  key: solanaKey('alias/openkms/sol'),
   credentials(kms, dir) {
     writeFileSync(join(dir, 'aws-credentials'), `[openkms]\naws_access_key_id = ${kms.accessKeyId}\naws_secret_access_key = ${kms.secretAccessKey}\n`, {
       mode: 0o600,
     });
     writeFileSync(join(dir, 'aws-config'), '', { mode: 0o600 });
   },
+  request: solanaTransfer,
 };
 
 const vaultTransit: CloudCase<VaultEmulator> = {
@@ -352,59 +402,93 @@ token_file = "vault-token"
 timeout_ms = 1500
 max_attempts = 2
 `,
-  keyId: 'openkms-sol',
+  key: solanaKey('openkms-sol'),
   credentials(vault, dir) {
     writeFileSync(join(dir, 'vault-token'), vault.rootToken, { mode: 0o600 });
   },
+  request: solanaTransfer,
 };
 
-// Azure Key Vault is not here: its SDK needs HTTPS, and an in-process signer cannot trust the emulator's throw-away
-// CA (NODE_EXTRA_CA_CERTS is read at process start). Its throttling and hangs are covered in a signer process by
-// apps/signer/test/cloud-backends.test.ts; its retries and deadline are the same backend-kit service caller as AWS KMS.
-for (const cloud of [awsKms, vaultTransit] as CloudCase<CloudService>[]) cloudFaults(cloud);
+let azureCa: { key: string; cert: string } | undefined;
+const azureKeyVault: CloudCase<AzureKeyVaultEmulator> = {
+  name: 'Azure Key Vault',
+  async start() {
+    azureCa ??= createSelfSignedCert();
+    const akv = await startAzureKeyVaultEmulator(azureCa);
+    akv.addKey('evm-hot', { tags: { openkms: 'evm-hot' } });
+    return akv;
+  },
+  backend: (akv) => `
+[backends.cloud]
+kind = "azure-key-vault"
+vault_url = "${akv.url}"
+tenant_id = "${akv.tenantId}"
+client_id = "${akv.clientId}"
+client_secret_file = "azure-client-secret"
+authority_host = "${akv.url}"
+disable_instance_discovery = true
+# the emulator is 127.0.0.1, not under the challenge's resource (vault.azure.net)
+disable_challenge_resource_verification = true
+timeout_ms = 1500
+max_attempts = 2
+`,
+  key: keyPolicy(
+    'evm',
+    'evm-hot',
+    `chain_id = ${EVM_CHAIN_ID}`,
+    `per_tx_caps = { native = "2000000000000000000" }\nfee_caps = { native = "10000000000000000" }\nallowed_programs = [{ id = "native" }]\nallowed_recipients = [{ asset = "native", addresses = ["${EVM_FRIEND}"] }]`,
+  ),
+  credentials(akv, dir) {
+    writeFileSync(join(dir, 'azure-client-secret'), akv.clientSecret, { mode: 0o600 });
+    writeFileSync(join(dir, 'ca.pem'), azureCa!.cert);
+  },
+  request: () => ({ path: '/sign/evm', body: JSON.stringify({ label: 'cloud-key', expected_chain_id: String(EVM_CHAIN_ID), tx: evmTx(1000n) }) }),
+  env: (_akv, dir) => ({ NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') }),
+};
 
-function cloudFaults<S extends CloudService>(cloud: CloudCase<S>): void {
-  describe(`emulated ${cloud.name}: throttling, 5xx, a hanging service`, () => {
+/** The signer for a cloud case: in this process beside a simulated YubiHSM2, or (with `env`) an `openkms demo` process. */
+async function startCloudSigner<S extends CloudService>(cloud: CloudCase<S>, service: S): Promise<{ url: string; token: string; close(): Promise<void> }> {
+  const edit = (toml: string) => demoKeysOnYubiHsm(toml) + cloud.backend(service) + cloud.key;
+  if (!cloud.env) {
+    const f = await startFaultSigner(edit, (demo) => cloud.credentials(service, demo.dir));
+    return { url: f.signer.url, token: f.token, close: () => f.close() };
+  }
+  const demo = await prepareDemoDir((t) => withoutRefusalBudget(edit(t)), 'openkms-reliability-cloud-');
+  const token = TokenStore.load(join(demo.dir, 'tokens.json')).create('reliability', ['sign', 'read']);
+  cloud.credentials(service, demo.dir);
+  const child = await startSignerProcess(demo.dir, await freePort(), { env: cloud.env(service, demo.dir) });
+  return {
+    url: child.url,
+    token,
+    async close() {
+      await child.stop();
+      rmSync(demo.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+cloudFaults(awsKms);
+cloudFaults(vaultTransit);
+cloudFaults(azureKeyVault, hasOpenssl() ? undefined : 'the openssl CLI is needed to make the emulator a TLS certificate');
+
+function cloudFaults<S extends CloudService>(cloud: CloudCase<S>, skip?: string): void {
+  describe(`emulated ${cloud.name}: throttling, 5xx, a hanging service`, { skip: skip ?? false }, () => {
     let service: S;
-    let f: FaultSigner;
+    let signer: { url: string; token: string; close(): Promise<void> };
     let client: HttpClient;
-    let address: string;
-    const BUDGET = 2;
+    let keys: KeysByLabel;
     before(async () => {
       service = await cloud.start();
-      f = await startFaultSigner(
-        (toml) =>
-          demoKeysOnYubiHsm(toml) +
-          cloud.backend(service) +
-          `
-[keys.cloud-sol]
-chain = "solana"
-backend = "cloud"
-key_id = "${cloud.keyId}"
-
-[keys.cloud-sol.options]
-cluster = "mainnet-beta"
-
-[keys.cloud-sol.policy]
-max_signs_per_minute = 1000000
-max_signs_per_day = ${BUDGET}
-per_tx_cap_lamports = "5000000000"
-allowed_programs = [{ id = "${SYSTEM_PROGRAM}" }]
-`,
-        (demo) => cloud.credentials(service, demo.dir),
-      );
-      client = createHttpClient(f.signer.url, { token: f.token, timeoutMs: ANSWER_BOUND_MS });
-      address = (await keysByLabel(f.signer.url, f.token))['cloud-sol']!.address;
+      signer = await startCloudSigner(cloud, service);
+      client = createHttpClient(signer.url, { token: signer.token, timeoutMs: ANSWER_BOUND_MS });
+      keys = await keysByLabel(signer.url, signer.token);
     });
     after(async () => {
       client?.close();
-      await f?.close();
+      await signer?.close();
       await service?.close();
     });
-    const next = () => ({
-      path: '/sign/solana',
-      body: JSON.stringify({ label: 'cloud-sol', message_b64: Buffer.from(solanaMessage(address, [{ lamports: 1000n }])).toString('base64') }),
-    });
+    const next = () => cloud.request(keys);
 
     for (const fault of ['throttle', 'unavailable', 'hang'] as const) {
       test(`${fault === 'throttle' ? 'throttling' : fault === 'unavailable' ? '5xx answers' : 'a service that never answers'} under load → 503 with a code and a Retry-After, within the bound`, async () => {
