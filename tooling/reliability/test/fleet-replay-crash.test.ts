@@ -12,7 +12,9 @@
 // never exceed the allow records; the HMAC chains verify after every restart and at the end.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ACTIVE_FILE_NAME } from '@openkms/audit';
 import { redisCommand, redisMissing, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
 import { SOL, sha256Hex, solanaRequest, type KeysByLabel } from '../src/chain-requests.js';
 import { keysByLabel, pipe } from '../src/demo-signer.js';
@@ -117,7 +119,14 @@ describe('fleet: the same bytes to two instances while the claimant is killed', 
       const digests: string[] = [];
       const signatureOfRound: (string | undefined)[] = [];
       /** Rounds whose claim was still the dead instance's after the kill, with how long the late copies waited. */
-      const orphaned: { round: number; killMs: number; sinceClaimMs: number; answeredAfterKillMs: number[]; lateWaitedMs: number[] }[] = [];
+      const orphaned: {
+        round: number;
+        mode: 'device' | 'allow';
+        killMs: number;
+        sinceClaimMs: number;
+        answeredAfterKillMs: number[];
+        lateWaitedMs: number[];
+      }[] = [];
       const roundMs: number[] = [];
       let lastKilledAt = 0;
       const restarts: number[] = [];
@@ -147,9 +156,13 @@ describe('fleet: the same bytes to two instances while the claimant is killed', 
         const claimSeenAt = performance.now();
         const claimant = value.startsWith('c:') ? value.slice(2, value.indexOf('.')) : first.id;
         const victim = fleet.instances.find((i) => i.id === claimant)!;
-        // the first round kills at once (the claimant surely dies holding the claim: the takeover is always exercised)
+        // Even rounds kill at a random moment within the device time (the first at once: the claimant surely dies
+        // holding the claim, so the takeover is always exercised); odd rounds as soon as the claimant's allow record is
+        // in its log, aiming at the few milliseconds before its result reaches Redis (then the bytes are signed again)
         const delay = rand() * DEVICE_WINDOW_MS;
-        await sleep(round === 0 ? 0 : delay);
+        const mode = round % 2 === 0 ? 'device' : 'allow';
+        if (mode === 'allow') await allowRecordIn(victim, digest, t0 + REQUEST_TIMEOUT_MS);
+        else await sleep(round === 0 ? 0 : delay);
         await fleet.kill(victim);
         const killedAt = performance.now();
         lastKilledAt = killedAt;
@@ -201,6 +214,7 @@ describe('fleet: the same bytes to two instances while the claimant is killed', 
           const late = got.filter((a) => a.role === 'late');
           orphaned.push({
             round,
+            mode,
             killMs: Math.round(killedAt - t0),
             sinceClaimMs: Math.round(killedAt - claimSeenAt),
             answeredAfterKillMs: late.map((a) => Math.round(a.answeredAt - killedAt)),
@@ -261,7 +275,7 @@ describe('fleet: the same bytes to two instances while the claimant is killed', 
       console.log(
         `# fleet replay crash: ${ROUNDS} rounds in ${Math.round((performance.now() - started) / 1000)} s (a round ${stats(roundMs.map(Math.round))}); ` +
           `answers ${JSON.stringify(codes)}; slowest answer ${Math.round(Math.max(...answers.map((a) => a.res.ms)))} ms (bound ${ANSWER_BOUND_MS}); ` +
-          `claim orphaned by the kill in ${orphaned.length} rounds (killed ${stats(orphaned.map((o) => o.killMs))} after the send, ${stats(orphaned.map((o) => o.sinceClaimMs))} after the claim showed up): ` +
+          `claim orphaned by the kill in ${orphaned.length} rounds (${orphaned.filter((o) => o.mode === 'allow').length} killed on the allow record; killed ${stats(orphaned.map((o) => o.killMs))} after the send, ${stats(orphaned.map((o) => o.sinceClaimMs))} after the claim showed up): ` +
           `the survivors' late copies answered ${stats(afterKill)} after the kill, having waited ${stats(waited)}; ` +
           `signings per round ${JSON.stringify(signings)} (2 = the claimant died after its allow record, before its result reached Redis: signed again, counted again, same signature); ` +
           `Solana counted ${inRedis} in Redis, ${used.join('/')} shown, ${allows.length} allow records, ${distinct.length} distinct signatures received; ` +
@@ -270,6 +284,16 @@ describe('fleet: the same bytes to two instances while the claimant is killed', 
     },
   );
 });
+
+/** Resolves once `instance`'s active audit file holds an allow record of the signed bytes `digest` (or at `until`). */
+async function allowRecordIn(instance: FleetInstance, digest: string, until: number): Promise<void> {
+  const file = join(instance.auditDir, ACTIVE_FILE_NAME);
+  while (performance.now() < until) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.split('\n').some((line) => line.includes(digest) && line.includes('"decision":"allow"'))) return;
+    await new Promise((r) => setImmediate(r));
+  }
+}
 
 /** One entry per distinct signature: a replay hands out a signature again without counting it again. */
 function distinctSignatures(received: readonly ReceivedSignature[]): ReceivedSignature[] {
