@@ -1,8 +1,9 @@
 // 1 (fleet). The replay join across instances under crashes: three `openkms demo` instances in fleet mode on one Redis,
 // each on a simulated YubiHSM2 with the device's real latency (`--latency realistic`: ~105 ms an Ed25519 signature).
 // Every round sends the SAME signing request (the same label and signed bytes: the same replay key) to two instances
-// at once; the instance whose claim on those bytes shows up in Redis is SIGKILLed at a random moment within the device
-// time, and started again in the background. Later, still before a dead claimant's lease (its request's deadline
+// at once; the instance whose claim on those bytes shows up in Redis is SIGKILLed (even rounds: at a random moment
+// within the device time; odd rounds: as soon as its allow record is in its log, before its result reaches Redis),
+// and started again in the background. Later, still before a dead claimant's lease (its request's deadline
 // + 2 s) lapses, the same bytes go to both surviving instances: they wait on the claim and are answered once it lapses
 // (a fresh decision) or by a replay. Checked per round: every answer comes within its deadline plus the claim's grace
 // (no hang); answers are 200, or 503 `deadline_exceeded` for a waiter whose deadline ends before the dead claimant's
