@@ -88,15 +88,17 @@ export const DEPLOYED_NODE_FLAGS = deploymentNodeFlags(readFileSync(DEPLOY_UNIT_
 
 /**
  * Starts `openkms demo --dir DIR --listen 127.0.0.1:PORT` and waits until GET /health answers. The process runs
- * with the shipped unit's node flags unless `nodeFlags` says otherwise ([] for Node's defaults).
+ * with the shipped unit's node flags unless `nodeFlags` says otherwise ([] for Node's defaults); `demoArgs` are more
+ * `openkms demo` flags (e.g. `--latency realistic`).
  */
 export async function startSignerProcess(
   dir: string,
   port: number,
-  opts: { timeoutMs?: number; nodeFlags?: readonly string[]; env?: Readonly<Record<string, string>> } = {},
+  opts: { timeoutMs?: number; nodeFlags?: readonly string[]; env?: Readonly<Record<string, string>>; demoArgs?: readonly string[] } = {},
 ): Promise<SignerProcess> {
   const timeoutMs = opts.timeoutMs ?? 180_000;
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? DEPLOYED_NODE_FLAGS), CLI_BIN, 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`], {
+  const args = [...(opts.nodeFlags ?? DEPLOYED_NODE_FLAGS), CLI_BIN, 'demo', '--dir', dir, '--listen', `127.0.0.1:${port}`, ...(opts.demoArgs ?? [])];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env, INIT_CWD: REPO_ROOT },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ATOM, EVM, SOL, cosmosRequest, evmRequest, sha256Hex, signatureBytes, solanaRequest, type KeysByLabel, type SignRequest } from './chain-requests.js';
-import { auditByRequest, verifyInstanceChain, type FleetDirs, type FleetInstance } from './fleet-signers.js';
+import { auditByRequest, verifyInstanceChain, type FleetAuditRecord, type FleetDirs, type FleetInstance } from './fleet-signers.js';
 import type { HttpClient, HttpResult } from './http-client.js';
 
 /** A signature a client received from the fleet. */
@@ -34,21 +34,34 @@ export async function assertCountersCover(client: HttpClient, instance: string, 
   assert.ok(uatom >= got.uatom, `${instance}: uatom spent ${uatom} below ${got.uatom} received`);
 }
 
-/** Stops every instance cleanly; then each chain verifies and every received signature has its allow record. */
-export async function assertFleetAudited(fleet: FleetDirs, received: readonly ReceivedSignature[]): Promise<void> {
+/**
+ * Stops every instance cleanly; then each chain verifies and every received signature has its record (same signature
+ * hash) in the log of the instance that answered: an allow record, or a replay record of a signature whose allow record
+ * is in some instance's log (a replay hands out a signature that was signed, audited and counted before). Returns every
+ * instance's records by request id.
+ */
+export async function assertFleetAudited(fleet: FleetDirs, received: readonly ReceivedSignature[]): Promise<Map<string, Map<string, FleetAuditRecord>>> {
+  const logs = new Map<string, Map<string, FleetAuditRecord>>();
   for (const i of fleet.instances) {
     const p = i.process!;
     i.process = undefined;
     assert.equal(await p.stop(), 0, `clean stop of ${i.id}`);
     await verifyInstanceChain(i, join(fleet.demo.dir, 'audit.key'), 'at the end');
-    const records = await auditByRequest(i);
-    const missing = received.filter((r) => r.instance === i.id && records.get(r.requestId)?.decision !== 'allow');
-    assert.deepEqual(missing, [], `signatures without an allow record in ${i.id}'s log`);
-    const mismatched = received.filter(
-      (r) => r.instance === i.id && r.signatureSha256 !== undefined && records.get(r.requestId)?.signature_sha256 !== r.signatureSha256,
-    );
+    logs.set(i.id, await auditByRequest(i));
+  }
+  const allowed = new Set([...logs.values()].flatMap((m) => [...m.values()].filter((r) => r.decision === 'allow').map((r) => r.signature_sha256)));
+  for (const i of fleet.instances) {
+    const records = logs.get(i.id)!;
+    const mine = received.filter((r) => r.instance === i.id);
+    const missing = mine.filter((r) => {
+      const rec = records.get(r.requestId);
+      return rec?.decision !== 'allow' && !(rec?.decision === 'replay' && rec.signature_sha256 !== undefined && allowed.has(rec.signature_sha256));
+    });
+    assert.deepEqual(missing, [], `signatures without an allow record (or a replay of an audited one) in ${i.id}'s log`);
+    const mismatched = mine.filter((r) => r.signatureSha256 !== undefined && records.get(r.requestId)?.signature_sha256 !== r.signatureSha256);
     assert.deepEqual(mismatched, [], `allow records in ${i.id}'s log whose signature hash differs`);
   }
+  return logs;
 }
 
 /** The request a load lane sends: lane n goes to instance n mod size, over Solana, Cosmos and EVM by thirds. */

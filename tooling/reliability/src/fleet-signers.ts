@@ -41,6 +41,8 @@ export interface FleetOptions {
   readonly keyPrefix?: string;
   /** The Redis URL of one instance, when it differs from `redisUrl` (e.g. through a TcpProxy that can cut it off). */
   readonly redisUrlFor?: (id: string) => string;
+  /** More `openkms demo` flags for every instance (e.g. `--latency realistic`: the simulated device takes its time). */
+  readonly demoArgs?: readonly string[];
 }
 
 /** `[state]` of one fleet instance. */
@@ -80,7 +82,7 @@ export async function prepareFleet(o: FleetOptions): Promise<FleetDirs> {
     demo: base,
     instances,
     async start(instance, beforeServing) {
-      const p = await startSignerProcess(instance.dir, instance.port);
+      const p = await startSignerProcess(instance.dir, instance.port, o.demoArgs ? { demoArgs: o.demoArgs } : {});
       try {
         await beforeServing?.(p);
       } catch (err) {
@@ -114,9 +116,18 @@ export async function verifyInstanceChain(instance: FleetInstance, auditKeyFile:
   return files.length;
 }
 
+/** What the fleet cases read of an audit record. */
+export interface FleetAuditRecord {
+  readonly decision: string;
+  readonly signature_sha256?: string;
+  readonly signed_sha256?: string;
+  readonly label?: string;
+  readonly reason_code?: string;
+}
+
 /** Every audit record of an instance, by request id. */
-export async function auditByRequest(instance: FleetInstance): Promise<Map<string, { decision: string; signature_sha256?: string; label?: string }>> {
-  const out = new Map<string, { decision: string; signature_sha256?: string; label?: string }>();
+export async function auditByRequest(instance: FleetInstance): Promise<Map<string, FleetAuditRecord>> {
+  const out = new Map<string, FleetAuditRecord>();
   for await (const r of readAuditRecords(instance.auditDir)) if (r.request_id) out.set(r.request_id, r);
   return out;
 }
