@@ -54,6 +54,19 @@ export function withPolicy(label: string, body: string): (toml: string) => strin
  */
 export const withoutRefusalBudget = (toml: string): string => toml.replace(/^\[auth\]$/m, '[auth]\ndenied_per_minute = 1000000');
 
+const HUGE = '1000000000000000000000000000000';
+
+/**
+ * The demo's count and spend caps raised out of reach (and the refusal budget lifted): the fuzzer and the soak measure
+ * the signer, not the caps. Every other rule of the demo's policy stays.
+ */
+export const withCapsOutOfReach = (toml: string): string =>
+  withoutRefusalBudget(toml)
+    .replace(/^max_signs_per_minute = \d+$/gm, 'max_signs_per_minute = 1000000000')
+    .replace(/^max_signs_per_day = \d+$/gm, 'max_signs_per_day = 1000000000')
+    .replace(/^daily_cap_lamports = "\d+"$/m, `daily_cap_lamports = "${HUGE}"`)
+    .replace(/^window_caps = \{ ("denom:uatom"|native) = "\d+" \}$/gm, `window_caps = { $1 = "${HUGE}" }`);
+
 export const pipe =
   (...edits: ((t: string) => string)[]) =>
   (t: string) =>

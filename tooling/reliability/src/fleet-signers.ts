@@ -4,7 +4,7 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listAuditFiles, loadAuditKey, readAuditRecords, verifyAuditFiles, formatVerifyReport } from '@openkms/audit';
-import { freePort, prepareDemoDir, startSignerProcess, type DemoDir, type SignerProcess } from './demo-signer.js';
+import { freePort, prepareDemoDir, withoutRefusalBudget, startSignerProcess, type DemoDir, type SignerProcess } from './demo-signer.js';
 
 export interface FleetInstance {
   readonly id: string;
@@ -58,7 +58,7 @@ export async function prepareFleet(o: FleetOptions): Promise<FleetDirs> {
   const keyPrefix = o.keyPrefix ?? 'reliability:';
   // one demo (device, keys, tokens, audit key), then a copy per instance with its own [state]
   const base = await prepareDemoDir((t) => {
-    const edited = (o.edit ?? ((x: string) => x))(t).replace(/^\[auth\]$/m, '[auth]\ndenied_per_minute = 1000000');
+    const edited = withoutRefusalBudget((o.edit ?? ((x: string) => x))(t));
     if (!edited.includes('[state]\nfile = "state.json"\n')) throw new Error('the demo config has no [state] table to replace');
     return edited;
   }, 'openkms-reliability-fleet-');

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createSimulator, startConnectorServer, type ConnectorServer, type SimulatedYubiHsm } from '@openkms/yubihsm-sim';
 import { redisMissing, startTestRedis } from '@openkms/tooling/test-helpers';
 import { ATOM, EVM, cosmosRequest, evmRequest, evmTx, solanaRequest, type SignRequest } from './chain-requests.js';
-import { DEPLOYED_NODE_FLAGS, prepareDemoDir, keysByLabel } from './demo-signer.js';
+import { DEPLOYED_NODE_FLAGS, prepareDemoDir, keysByLabel, withCapsOutOfReach } from './demo-signer.js';
 import { fleetState } from './fleet-signers.js';
 import { createHttpClient, lanes } from './http-client.js';
 import { linearFit } from './linear-fit.js';
@@ -44,19 +44,9 @@ if (fleetSize > 0 && redisMissing()) {
   sayErr(`pnpm soak --fleet: ${redisMissing()}`);
   process.exit(2);
 }
-const HUGE = '1000000000000000000000000000000';
 const PREFIX = 'soak-connector';
 
-const demo = await prepareDemoDir(
-  (toml) =>
-    toml
-      .replace(/^max_signs_per_minute = \d+$/gm, 'max_signs_per_minute = 1000000000')
-      .replace(/^max_signs_per_day = \d+$/gm, 'max_signs_per_day = 1000000000')
-      .replace(/^daily_cap_lamports = "\d+"$/m, `daily_cap_lamports = "${HUGE}"`)
-      .replace(/^window_caps = \{ ("denom:uatom"|native) = "\d+" \}$/gm, `window_caps = { $1 = "${HUGE}" }`)
-      .replace(/^\[auth\]$/m, '[auth]\ndenied_per_minute = 1000000'),
-  'openkms-soak-',
-);
+const demo = await prepareDemoDir(withCapsOutOfReach, 'openkms-soak-');
 const redis = fleetSize > 0 ? await startTestRedis() : undefined;
 /** One signer: its directory, its own simulated device and connector, its process and client. */
 interface Instance {

@@ -11,26 +11,28 @@ import { erc20Abi } from 'viem';
 import { DEMO_CAPS, EVM, outsidePolicy, type KeysByLabel } from '../src/chain-requests.js';
 import { fuzzCase, type FuzzCase } from '../src/fuzz-cases.js';
 import { createHttpClient, lanes } from '../src/http-client.js';
-import { DEPLOYED_NODE_FLAGS, freePort, keysByLabel, prepareDemoDir, startSignerProcess, type DemoDir, type SignerProcess } from '../src/demo-signer.js';
+import {
+  DEPLOYED_NODE_FLAGS,
+  freePort,
+  keysByLabel,
+  prepareDemoDir,
+  startSignerProcess,
+  withCapsOutOfReach,
+  type DemoDir,
+  type SignerProcess,
+} from '../src/demo-signer.js';
 import { seededRandom, suiteSeed } from '../src/seeded-random.js';
 
 const N = Number(process.env.RELIABILITY_FUZZ_N ?? 100_000);
 const CONCURRENCY = 48;
 /** No answer within this bound is a hang. */
 const ANSWER_BOUND_MS = 20_000;
-const HUGE = '1000000000000000000000000000000';
 const TOKEN = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 
 /** The demo's per-transaction caps (DEMO_CAPS, checked on every signature); counts and windows out of the way. */
 function fuzzConfig(deadPort: number) {
   return (toml: string) =>
-    toml
-      .replace(/^max_signs_per_minute = \d+$/gm, 'max_signs_per_minute = 1000000000')
-      .replace(/^max_signs_per_day = \d+$/gm, 'max_signs_per_day = 1000000000')
-      .replace(/^daily_cap_lamports = "\d+"$/m, `daily_cap_lamports = "${HUGE}"`)
-      .replace(/^window_caps = \{ ("denom:uatom"|native) = "\d+" \}$/gm, `window_caps = { $1 = "${HUGE}" }`)
-      .replace(/^\[auth\]$/m, '[auth]\ndenied_per_minute = 1000000')
-      .replace(/^upstream = .*$/m, `upstream = "http://127.0.0.1:${deadPort}"`) +
+    withCapsOutOfReach(toml).replace(/^upstream = .*$/m, `upstream = "http://127.0.0.1:${deadPort}"`) +
     `
 [gateway.contracts.token]
 network = "local"
