@@ -34,13 +34,20 @@ describe('fleet mode: GET /policy marks the usage unavailable while Redis does n
   });
 
   test('Redis down: usage_unavailable, the stale figures with the time they were read, state_store unreachable; live again after', async () => {
-    const signed = await signSolana(a, solanaBody(from, 1000n));
-    assert.equal(signed.status, 200, signed.text);
+    for (let i = 0; i < 10; i++) {
+      const signed = await signSolana(a, solanaBody(from, 1000n + BigInt(i)));
+      assert.equal(signed.status, 200, signed.text);
+    }
+    // explain on B decides on the fleet's windows (10 of 10 this minute, signed on A), not on B's own empty memory
+    const explained = await b.request('POST', `/policy/${SOL}/explain`, { token: b.signerToken, body: solanaBody(from, 5000n) });
+    assert.equal(explained.status, 200, explained.text);
+    assert.equal(explained.json.allowed, false, explained.text);
+    assert.equal(explained.json.code, 'rate_limited');
     const live = await a.request('GET', `/policy/${SOL}`, { token: a.signerToken });
     assert.equal(live.status, 200, live.text);
     assert.equal(live.json.runtime.usage_unavailable, false);
     assert.deepEqual(live.json.runtime.state_store, { kind: 'redis', reachable: true });
-    assert.equal(live.json.runtime.sign_counts.per_minute.used, 1);
+    assert.equal(live.json.runtime.sign_counts.per_minute.used, 10);
     assert.equal(typeof live.json.runtime.usage_read_at, 'string');
     assert.equal(live.headers.get('x-openkms-state-store'), 'kind=redis; reachable=true; usage_unavailable=0');
 
@@ -54,7 +61,7 @@ describe('fleet mode: GET /policy marks the usage unavailable while Redis does n
     assert.equal(stale.json.runtime.usage_error, 'state_unavailable');
     assert.deepEqual(stale.json.runtime.state_store, { kind: 'redis', reachable: false });
     assert.equal(stale.json.runtime.usage_read_at, live.json.runtime.usage_read_at);
-    assert.equal(stale.json.runtime.sign_counts.per_minute.used, 1);
+    assert.equal(stale.json.runtime.sign_counts.per_minute.used, 10);
     assert.equal(stale.json.policy.max_signs_per_minute, 10, 'the configured policy is still served');
     assert.equal(stale.headers.get('x-openkms-state-store'), 'kind=redis; reachable=false; usage_unavailable=1');
     // on B: every key marked; figures never read (zeros) say null, never a time after Redis went away
@@ -68,6 +75,10 @@ describe('fleet mode: GET /policy marks the usage unavailable while Redis does n
       assert.deepEqual(v.runtime.state_store, { kind: 'redis', reachable: false });
     }
     assert.equal(list.headers.get('x-openkms-state-store'), `kind=redis; reachable=false; usage_unavailable=${list.json.length}`);
+    // explain cannot decide without the state: 503 state_unavailable, as a sign request gets, never a guess
+    const blind = await b.request('POST', `/policy/${SOL}/explain`, { token: b.signerToken, body: solanaBody(from, 5000n) });
+    assert.equal(blind.status, 503, blind.text);
+    assert.equal(blind.json.code, 'state_unavailable');
     // the admin snapshot carries the same runtime
     const admin = await b.request('GET', `/admin/keys/${SOL}/policy`, { token: b.adminToken });
     assert.equal(admin.status, 200, admin.text);
@@ -79,7 +90,7 @@ describe('fleet mode: GET /policy marks the usage unavailable while Redis does n
       assert.equal(r.status, 200, r.text);
       if (r.json.runtime.usage_unavailable === false) {
         assert.deepEqual(r.json.runtime.state_store, { kind: 'redis', reachable: true });
-        assert.equal(r.json.runtime.sign_counts.per_minute.used, 1, 'the fleet-wide figure, now read');
+        assert.equal(r.json.runtime.sign_counts.per_minute.used, 10, 'the fleet-wide figure, now read');
         assert.equal(r.json.runtime.usage_error, undefined);
         assert.equal(r.headers.get('x-openkms-state-store'), 'kind=redis; reachable=true; usage_unavailable=0');
         break;
