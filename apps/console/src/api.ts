@@ -110,6 +110,12 @@ export interface PolicyEntry {
     readonly key_switch_enabled: boolean;
     readonly sign_counts: Record<string, SignCount>;
     readonly spend: readonly Spend[];
+    /** Fleet mode, the state store did not answer: the figures are not the current usage (absent: an older signer). */
+    readonly usage_unavailable?: boolean;
+    /** When the figures shown were read; null: never (the zeros mean nothing). */
+    readonly usage_read_at?: string | null;
+    readonly usage_error?: string;
+    readonly state_store?: { readonly kind: string; readonly reachable: boolean };
   };
 }
 

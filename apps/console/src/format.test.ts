@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeIntent, describePolicy, formatAmount, percentOf, untilText } from './format.js';
+import { describeIntent, describePolicy, formatAmount, percentOf, untilText, usageState, usageText } from './format.js';
 
 test('amounts in the units an operator reads; unknown assets in base units', () => {
   assert.equal(formatAmount('solana', 'native', '1500000000'), '1.5 SOL');
@@ -44,4 +44,14 @@ test('a policy and an intent in plain words', () => {
     'solana, signed by Payer',
     'send 3 SOL from Payer to Dest',
   ]);
+});
+
+test('usage the signer could not read shows as unavailable (never read) or stale (the last figures), never as a fresh 0', () => {
+  assert.deepEqual(usageState({ usage_unavailable: false, usage_read_at: '2026-01-01T00:00:00.000Z' }), { kind: 'live' });
+  assert.deepEqual(usageState({}), { kind: 'live' }, 'an older signer without the fields');
+  assert.deepEqual(usageState({ usage_unavailable: true, usage_read_at: null }), { kind: 'unavailable' });
+  assert.deepEqual(usageState({ usage_unavailable: true, usage_read_at: '2026-01-01T00:00:00.000Z' }), { kind: 'stale', readAt: '2026-01-01T00:00:00.000Z' });
+  assert.equal(usageText({ kind: 'live' }, '0'), '0');
+  assert.equal(usageText({ kind: 'unavailable' }, '0'), 'unavailable');
+  assert.equal(usageText({ kind: 'stale', readAt: '2026-01-01T00:00:00.000Z' }, '3'), '3 (stale)');
 });

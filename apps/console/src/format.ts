@@ -32,6 +32,20 @@ export function untilText(iso: string | null, now = Date.now()): string {
   return `in ${Math.floor(mins / 60)} h ${mins % 60} min`;
 }
 
+/** How a policy view's usage reads: live, stale (the figures last read, and when), or unavailable (never read). */
+export type UsageState = { readonly kind: 'live' } | { readonly kind: 'stale'; readonly readAt: string } | { readonly kind: 'unavailable' };
+
+export function usageState(runtime: { readonly usage_unavailable?: boolean; readonly usage_read_at?: string | null }): UsageState {
+  if (runtime.usage_unavailable !== true) return { kind: 'live' };
+  return runtime.usage_read_at ? { kind: 'stale', readAt: runtime.usage_read_at } : { kind: 'unavailable' };
+}
+
+/** A usage figure as the console shows it: as is when live; "unavailable" when never read, never a made-up 0. */
+export function usageText(state: UsageState, figure: string): string {
+  if (state.kind === 'unavailable') return 'unavailable';
+  return state.kind === 'stale' ? `${figure} (stale)` : figure;
+}
+
 export function timeText(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { hour12: false });

@@ -318,7 +318,7 @@ function withoutWindowStart(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([k]) => k !== 'day_unix')
+      .filter(([k]) => k !== 'day_unix' && k !== 'usage_read_at')
       .map(([k, v]) => [k, withoutWindowStart(v)]),
   );
 }

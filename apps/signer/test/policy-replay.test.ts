@@ -40,7 +40,7 @@ describe('replay cache over HTTP', () => {
     assert.equal(await hsmEddsaSigns(s), hsm, 'no HSM sign command for a replay');
     // retry_after_secs counts down with the clock and day_unix (the rolling window's start) moves with it; everything
     // else must be unchanged
-    const usage = (runtime: any) => JSON.parse(JSON.stringify(runtime, (k, v) => (k === 'retry_after_secs' || k === 'day_unix' ? undefined : v)));
+    const usage = (runtime: any) => JSON.parse(JSON.stringify(runtime, (k, v) => (k === 'retry_after_secs' || k === 'day_unix' || k === 'usage_read_at' ? undefined : v)));
     assert.deepEqual(usage((await policyView(s, SOL)).runtime), usage(view.runtime), 'nothing consumed');
     const recs = (await auditRecords(s)).filter((r) => r.signed_sha256 === sha256(body.message_b64));
     assert.deepEqual(

@@ -113,7 +113,35 @@ export interface PolicyView {
     readonly key_switch_enabled: boolean;
     readonly sign_counts: { readonly per_minute: SignCountView; readonly per_hour: SignCountView; readonly per_day: SignCountView };
     readonly spend: readonly SpendView[];
+    /**
+     * True when the key's usage could not be read now from the state the decisions use (fleet mode, the shared
+     * store did not answer): `sign_counts` and `spend` are then the figures last read at `usage_read_at`, or zeros
+     * that mean nothing when it is null. Signing that key fails closed meanwhile.
+     */
+    readonly usage_unavailable: boolean;
+    /** When the figures shown were read (ISO 8601): now when live; null when they were never read. */
+    readonly usage_read_at: string | null;
+    /** The stable code of the read's fault (`state_unavailable`, `state_lost`) when `usage_unavailable`. */
+    readonly usage_error?: string;
+    /** Where the usage lives: this process's memory, or a store shared by a fleet; reachable on this read or not. */
+    readonly state_store: StateStoreHealth;
   };
+}
+
+/** The state store a key's usage was read from, as GET /policy shows it. */
+export interface StateStoreHealth {
+  /** `memory` (this process), or the shared store's kind (e.g. `redis`). */
+  readonly kind: string;
+  /** False when the last read of it (for this view) failed. Always true in memory. */
+  readonly reachable: boolean;
+}
+
+/** How a view's usage was read: live or not, when (ms; null: never), from which store, the fault's code. */
+interface UsageRead {
+  readonly usageUnavailable: boolean;
+  readonly readAt: number | null;
+  readonly store: StateStoreHealth;
+  readonly error?: string;
 }
 
 interface KeyEntry {
@@ -141,7 +169,7 @@ export class PolicyEngine {
   readonly #now: () => number;
   #keys: ReadonlyMap<string, KeyEntry>;
   readonly #cache = new Map<string, CacheEntry>();
-  readonly #lastViews = new Map<string, PolicyStateStore>();
+  readonly #lastViews = new Map<string, { readonly view: PolicyStateStore; readonly readAt: number }>();
 
   constructor(options: PolicyEngineOptions) {
     this.#keys = parseKeys(options.keys);
@@ -213,18 +241,29 @@ export class PolicyEngine {
   }
 
   /**
-   * `view` on the shared store's current windows. While the shared store does not answer, the last windows read
-   * for this key (or none) are shown: reads answer degraded, decisions fail closed.
+   * `view` on the shared store's current windows. While the shared store does not answer, the view says so
+   * (`usage_unavailable`, `state_store.reachable` false, the fault's code) and shows the windows last read for this
+   * key with the time they were read (`usage_read_at`; null and zeros when never read): reads answer degraded and
+   * labelled, decisions fail closed.
    */
   async viewAsync(label: string): Promise<PolicyView> {
-    if (this.shared === undefined) return this.view(label);
+    const shared = this.shared;
+    if (shared === undefined) return this.view(label);
     this.#compiled(label);
+    const kind = shared.kind ?? 'shared';
+    const readAt = this.#now();
     try {
-      const { view } = await this.shared.load(label, this.#now() - DAY_MS);
-      this.#lastViews.set(label, view);
-      return this.view(label, view);
-    } catch {
-      return this.view(label, this.#lastViews.get(label) ?? new MemoryPolicyStateStore());
+      const { view } = await shared.load(label, readAt - DAY_MS);
+      this.#lastViews.set(label, { view, readAt });
+      return this.view(label, view, { usageUnavailable: false, readAt, store: { kind, reachable: true } });
+    } catch (err) {
+      const last = this.#lastViews.get(label);
+      return this.view(label, last?.view ?? new MemoryPolicyStateStore(), {
+        usageUnavailable: true,
+        readAt: last?.readAt ?? null,
+        store: { kind, reachable: false },
+        error: isOpenKmsError(err) ? err.code : 'state_unavailable',
+      });
     }
   }
 
@@ -258,10 +297,14 @@ export class PolicyEngine {
     return this.#compiled(label).version;
   }
 
-  /** The key's effective policy and runtime usage, JSON-safe. */
-  view(label: string, state: PolicyStateStore = this.state): PolicyView {
+  /**
+   * The key's effective policy and runtime usage, JSON-safe. `usage` says how the usage was read (default: live,
+   * from this process's memory, now).
+   */
+  view(label: string, state: PolicyStateStore = this.state, usage?: UsageRead): PolicyView {
     const compiled = this.#compiled(label);
     const now = this.#now();
+    const read: UsageRead = usage ?? { usageUnavailable: false, readAt: now, store: { kind: 'memory', reachable: true } };
     const policy = compiled.policy;
     const globalEnabled = this.runtime.isGlobalEnabled();
     const keySwitch = this.runtime.isKeyEnabled(label);
@@ -308,7 +351,16 @@ export class PolicyEngine {
       effective_enabled: globalEnabled && keySwitch && policy.enabled,
       policy_version: compiled.version,
       policy,
-      runtime: { global_enabled: globalEnabled, key_switch_enabled: keySwitch, sign_counts: counts, spend },
+      runtime: {
+        global_enabled: globalEnabled,
+        key_switch_enabled: keySwitch,
+        sign_counts: counts,
+        spend,
+        usage_unavailable: read.usageUnavailable,
+        usage_read_at: read.readAt === null ? null : new Date(read.readAt).toISOString(),
+        ...(read.error !== undefined ? { usage_error: read.error } : {}),
+        state_store: read.store,
+      },
     };
   }
 

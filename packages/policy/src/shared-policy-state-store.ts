@@ -15,6 +15,8 @@ export interface SharedStateSnapshot {
  * engine decides again on a fresh read. Every method may reject (store unreachable): the engine then fails closed.
  */
 export interface SharedPolicyStateStore {
+  /** What the store is, as GET /policy names it (e.g. `redis`); default `shared`. */
+  readonly kind?: string;
   /** Reads the key's events with time > since (pending reservations whose lease ran out are dropped first). */
   load(label: string, since: number): Promise<SharedStateSnapshot>;
   /** Records a pending signature if the key is still at `version`; its id, or undefined on a conflict. */

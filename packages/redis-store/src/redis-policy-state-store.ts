@@ -34,6 +34,7 @@ interface Scripted {
  * meanwhile, the signature is added back as committed).
  */
 export class RedisPolicyStateStore implements SharedPolicyStateStore {
+  readonly kind = 'redis';
   readonly #redis: Redis & Scripted;
   readonly #o: RedisPolicyStateStoreOptions;
   readonly #now: () => number;

@@ -80,6 +80,43 @@ describe('RedisPolicyStateStore: one budget for several engines', { skip }, () =
     assert.equal(fleet.connected, true);
   });
 
+  test('Redis down: the view marks the usage unavailable (the figures last read, with their time), never a fresh 0; live again when it is back', async () => {
+    const { engine } = await open({ prefix: 't5:' });
+    const other = await open({ prefix: 't5:' });
+    const live = await engine.viewAsync('k');
+    assert.equal(live.runtime.usage_unavailable, false);
+    assert.deepEqual(live.runtime.state_store, { kind: 'redis', reachable: true });
+    assert.equal(live.runtime.sign_counts.per_minute.used, 0);
+    const r = await engine.authorizeAsync('k', intent(7n));
+    r.reservation!.commit();
+    await r.reservation!.settled;
+    const read = await engine.viewAsync('k');
+    assert.equal(read.runtime.sign_counts.per_minute.used, 1);
+    await redis.kill();
+    const down = await engine.viewAsync('k');
+    assert.equal(down.runtime.usage_unavailable, true);
+    assert.equal(down.runtime.usage_error, 'state_unavailable');
+    assert.deepEqual(down.runtime.state_store, { kind: 'redis', reachable: false });
+    assert.equal(down.runtime.usage_read_at, read.runtime.usage_read_at, 'the stale figures carry the time they were read');
+    assert.equal(down.runtime.sign_counts.per_minute.used, 1);
+    // an instance that never read the key: zeros that are marked as never read, not a live 0
+    const never = await other.engine.viewAsync('k');
+    assert.equal(never.runtime.usage_unavailable, true);
+    assert.equal(never.runtime.usage_read_at, null);
+    await redis.restart();
+    for (let i = 0; ; i++) {
+      const v = await other.engine.viewAsync('k');
+      if (!v.runtime.usage_unavailable) {
+        assert.equal(v.runtime.sign_counts.per_minute.used, 1);
+        assert.deepEqual(v.runtime.state_store, { kind: 'redis', reachable: true });
+        assert.equal(v.runtime.usage_error, undefined);
+        break;
+      }
+      if (i > 100) assert.fail('the view never became live again');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  });
+
   test('a kill switch thrown through one instance reaches the other', async () => {
     const a = await open({ prefix: 't4:' });
     const b = await open({ prefix: 't4:' });

@@ -3,7 +3,7 @@ import type { Session } from '../app.js';
 import { BudgetBar } from '../components/budget-bar.js';
 import { ConfirmAction } from '../components/confirm-action.js';
 import { CopyText } from '../components/copy-text.js';
-import { describePolicy, formatAmount, percentOf, untilText } from '../format.js';
+import { describePolicy, formatAmount, percentOf, timeText, untilText, usageState, usageText } from '../format.js';
 import { usePoll } from '../use-poll.js';
 
 const WINDOWS: Record<string, { name: string; limit: string }> = {
@@ -79,6 +79,7 @@ function KeyCard({ api, session, entry, policy, onChange }: { api: Api; session:
   const label = entry.label;
   const chain = entry.chain ?? '';
   const keyOn = policy ? policy.runtime.key_switch_enabled : entry.enabled;
+  const usage = policy ? usageState(policy.runtime) : ({ kind: 'live' } as const);
   return (
     <article class="card" data-testid={`key-${label}`} aria-labelledby={`key-${label}-title`}>
       <header class="card-head">
@@ -125,6 +126,14 @@ function KeyCard({ api, session, entry, policy, onChange }: { api: Api; session:
       {policy && (
         <>
           <h3>Budgets</h3>
+          {usage.kind !== 'live' && (
+            <p class="error" role="status" data-testid={`usage-unavailable-${label}`}>
+              Usage unavailable: the signer could not read this key's usage from its state store
+              {policy.runtime.state_store ? ` (${policy.runtime.state_store.kind})` : ''}
+              {usage.kind === 'stale' ? `; the figures below were read at ${timeText(usage.readAt)} and may be out of date.` : '.'} Signing this key is refused
+              until it can.
+            </p>
+          )}
           <div class="budgets">
             {Object.entries(policy.runtime.sign_counts).map(([w, c]) => {
               // the limit as configured (the wire's `limit` says 0 for "none", as the original openKMS did)
@@ -133,9 +142,9 @@ function KeyCard({ api, session, entry, policy, onChange }: { api: Api; session:
                 <BudgetBar
                   key={w}
                   name={WINDOWS[w]?.name ?? w}
-                  used={String(c.used)}
+                  used={usageText(usage, String(c.used))}
                   limit={String(limit)}
-                  percent={limit === 0 ? 100 : Math.min(100, (c.used / limit) * 100)}
+                  percent={usage.kind === 'unavailable' ? 0 : limit === 0 ? 100 : Math.min(100, (c.used / limit) * 100)}
                   {...(c.resets_at ? { note: `oldest frees ${untilText(c.resets_at)}` } : {})}
                 />
               );
@@ -143,15 +152,15 @@ function KeyCard({ api, session, entry, policy, onChange }: { api: Api; session:
             {policy.runtime.spend.map((x) =>
               x.cap === null ? (
                 <p key={x.asset} class="small">
-                  {formatAmount(chain, x.asset, x.spent)} spent in 24 h (no window cap)
+                  {usageText(usage, formatAmount(chain, x.asset, x.spent))} spent in 24 h (no window cap)
                 </p>
               ) : (
                 <BudgetBar
                   key={x.asset}
                   name={`Spent in 24 h (${x.asset})`}
-                  used={formatAmount(chain, x.asset, x.spent)}
+                  used={usageText(usage, formatAmount(chain, x.asset, x.spent))}
                   limit={formatAmount(chain, x.asset, x.cap)}
-                  percent={percentOf(x.spent, x.cap)}
+                  percent={usage.kind === 'unavailable' ? 0 : percentOf(x.spent, x.cap)}
                   {...(x.resets_at && x.frees_at_reset ? { note: `${formatAmount(chain, x.asset, x.frees_at_reset)} frees ${untilText(x.resets_at)}` } : {})}
                 />
               ),

@@ -12,6 +12,7 @@ import { allowedMethods, type RouteSpec } from './route-table.js';
 import { httpStatusOf } from './error-status.js';
 import { denialDetails, registeredCallDetails } from '../pipeline/denial-details.js';
 import { sendError } from './send-error.js';
+import { setStateStoreHeader } from './state-store-header.js';
 import { rpcBody } from '../rpc/rpc-body.js';
 import { createRpcHandler } from '../rpc/rpc-handler.js';
 import { mountGatewayRoutes } from './gateway-routes.js';
@@ -266,6 +267,8 @@ export function createApp(s: SignerServices): express.Express {
     const scopes = identityOf(res).scopes;
     const out = [];
     for (const label of s.keys().labels()) if (canRead(scopes, label)) out.push(await policyOf(label));
+    // 200 even when the state store is unreachable: the configured policy is served, the usage is marked (see README)
+    setStateStoreHeader(res, out);
     res.status(200).json(out);
   });
   route(
@@ -275,7 +278,9 @@ export function createApp(s: SignerServices): express.Express {
     requireRead((r) => String(r.params.label)),
     knownLabel,
     async (req, res) => {
-      res.status(200).json(await policyOf(String(req.params.label)));
+      const view = await policyOf(String(req.params.label));
+      setStateStoreHeader(res, [view]);
+      res.status(200).json(view);
     },
   );
   route(

@@ -43,6 +43,12 @@ export interface PolicyGate {
    */
   decide?(label: string, intent: Intent): AuthorizeResultLike | Promise<AuthorizeResultLike>;
   explain(label: string, intent: Intent): DecisionLike;
+  /**
+   * `explain` on the state the decisions use (fleet mode: the shared store's windows, rejected with
+   * `state_unavailable` when it does not answer; `explain` alone would read this process's empty memory store).
+   * Used by the dry run instead of `explain` when present.
+   */
+  explainAsync?(label: string, intent: Intent): DecisionLike | Promise<DecisionLike>;
   /** The approval conditions an allowed intent meets (the key's `approval` table); empty or absent: none. */
   approvalReasons?(label: string, intent: Intent): readonly ApprovalReasonLike[];
 }

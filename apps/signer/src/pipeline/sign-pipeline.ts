@@ -361,7 +361,9 @@ export class SignPipeline {
     } catch (err) {
       throw failClosed(err, ErrorCode.decodeFailed, 'the request could not be decoded');
     }
-    const decision = this.deps.policy().explain(label, decoded.intent);
+    // the windows the decisions use: in fleet mode the shared store's (a store fault rejects, as a sign request would)
+    const gate = this.deps.policy();
+    const decision = gate.explainAsync ? await gate.explainAsync(label, decoded.intent) : gate.explain(label, decoded.intent);
     // a shared store that does not answer: shown as no replay (a dry run answers degraded rather than not at all)
     const cached = (await this.deps.replay.get(label, replayDigestOf(decoded, sha256Hex(decoded.signingBytes))).catch(() => undefined)) !== undefined;
     const replay = cached && decision.kind !== 'forbidden';
