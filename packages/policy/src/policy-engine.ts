@@ -12,6 +12,7 @@ import { parsePolicy, parsePolicyOverlay } from './parse-policy.js';
 import type { PolicyProblem } from './policy-ids.js';
 import { MemoryPolicyStateStore } from './policy-state-store.js';
 import type { PolicyStateStore } from './policy-state-store.js';
+import { KeyQueue } from './key-queue.js';
 import { Reservation } from './reservation.js';
 import { RuntimeState } from './runtime-state.js';
 import type { SharedPolicyStateStore } from './shared-policy-state-store.js';
@@ -43,6 +44,21 @@ export interface PolicyEngineOptions {
   readonly runtime?: RuntimeState;
   /** Milliseconds since the epoch. Default: Date.now. */
   readonly now?: () => number;
+  /**
+   * Fleet mode: called each time a reservation's compare-and-set found the key's shared version moved (another
+   * instance, a release or a lapse changed the key between the read and the reservation) and the decision is taken
+   * again on a fresh read (the signer's `openkms_state_cas_retries_total`).
+   */
+  readonly onCasRetry?: (label: string) => void;
+}
+
+/** Options of one fleet-mode decision. */
+export interface DecideOptions {
+  /**
+   * The request's deadline (ms since the epoch, wall clock): a decision still waiting behind earlier decisions on
+   * the same key then gives up with `deadline_exceeded` (one that has started runs to its end).
+   */
+  readonly deadline?: number;
 }
 
 export interface AuthorizeResult {
@@ -142,6 +158,10 @@ export class PolicyEngine {
   #keys: ReadonlyMap<string, KeyEntry>;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #lastViews = new Map<string, PolicyStateStore>();
+  /** Fleet mode: one decision per key at a time on this instance (see authorizeAsync). */
+  readonly #decisions = new KeyQueue({ shareError: isStoreFault });
+  readonly #onCasRetry: ((label: string) => void) | undefined;
+  #casRetries = 0;
 
   constructor(options: PolicyEngineOptions) {
     this.#keys = parseKeys(options.keys);
@@ -149,6 +169,7 @@ export class PolicyEngine {
     this.runtime = options.runtime ?? RuntimeState.inMemory();
     this.shared = options.shared;
     this.#now = options.now ?? Date.now;
+    this.#onCasRetry = options.onCasRetry;
     // the stored overlays must apply cleanly to the config policies and pass the chain's checks
     for (const [label, entry] of this.#keys) checkEffective(label, entry, this.runtime.getOverlay(label));
   }
@@ -176,19 +197,33 @@ export class PolicyEngine {
   }
 
   /** `authorize` on whichever store is configured: synchronous in memory, a promise with a shared store. */
-  decide(label: string, intent: Intent): AuthorizeResult | Promise<AuthorizeResult> {
-    return this.shared === undefined ? this.authorize(label, intent) : this.authorizeAsync(label, intent);
+  decide(label: string, intent: Intent, options?: DecideOptions): AuthorizeResult | Promise<AuthorizeResult> {
+    return this.shared === undefined ? this.authorize(label, intent) : this.authorizeAsync(label, intent, options);
   }
 
   /**
    * `authorize` for either store: synchronous with the in-memory store; with a shared store, a read of the key's
    * windows, the same evaluation, and a compare-and-set reservation, decided again on a fresh read whenever another
    * instance changed the key in between. A store fault rejects (the caller fails closed).
+   *
+   * The decisions of one key run one at a time on this instance, in arrival order (decisions on other keys do not
+   * wait): an instance never makes its own compare-and-sets conflict, only other instances' writes can. A decision
+   * waiting for its turn gives up at `options.deadline` (`deadline_exceeded`); when the decision before it fails on
+   * a store fault (`state_unavailable`, `state_lost`), the ones waiting behind it fail with the same error at once.
    */
-  async authorizeAsync(label: string, intent: Intent): Promise<AuthorizeResult> {
+  async authorizeAsync(label: string, intent: Intent, options: DecideOptions = {}): Promise<AuthorizeResult> {
     const shared = this.shared;
     if (shared === undefined) return this.authorize(label, intent);
     this.#compiled(label); // unknown_label before any round trip
+    return this.#decisions.run(label, () => this.#decideShared(shared, label, intent), options.deadline);
+  }
+
+  /** Compare-and-set conflicts met by this engine's fleet-mode decisions so far (each one decided again). */
+  get casRetries(): number {
+    return this.#casRetries;
+  }
+
+  async #decideShared(shared: SharedPolicyStateStore, label: string, intent: Intent): Promise<AuthorizeResult> {
     for (let attempt = 0; ; attempt++) {
       const now = this.#now();
       const { view, version } = await shared.load(label, now - DAY_MS);
@@ -196,6 +231,8 @@ export class PolicyEngine {
       if (!decision.allowed) return { decision };
       const id = await shared.reserveIf(label, version, { time: now, spend: spendTotals(intent) });
       if (id !== undefined) return { decision, reservation: new Reservation(shared, label, id) };
+      this.#casRetries++;
+      this.#onCasRetry?.(label);
       if (attempt >= MAX_CAS_ATTEMPTS) {
         throw openKmsError('state_unavailable', 'the shared policy state is too contended for this key right now; retry', { label, attempts: attempt + 1 });
       }
@@ -442,6 +479,11 @@ export class PolicyEngine {
 
 /** Compare-and-set rounds before a contended shared reservation gives up (fails closed with state_unavailable). */
 const MAX_CAS_ATTEMPTS = 200;
+
+/** A shared store's fault: the decisions waiting behind the one that met it share it (see authorizeAsync). */
+function isStoreFault(err: unknown): boolean {
+  return isOpenKmsError(err) && (err.code === 'state_unavailable' || err.code === 'state_lost');
+}
 
 /**
  * A restored held approval's reservation in a shared store: reserved in the background (reserveFor is synchronous);
