@@ -37,10 +37,16 @@ describe('fleet decisions queued per key on each instance', { skip }, () => {
     for (const f of fleets) f.close();
     await redis?.close();
   });
-  const open = async (prefix: string, commandTimeoutMs?: number) => {
+  const open = async (prefix: string, commandTimeoutMs?: number, leaseMs?: number) => {
     const runtime = RuntimeState.inMemory();
     const fleet = await RedisFleetState.open(
-      { url: redis.url, instanceId: `i${fleets.length}`, keyPrefix: prefix, ...(commandTimeoutMs ? { commandTimeoutMs } : {}) },
+      {
+        url: redis.url,
+        instanceId: `i${fleets.length}`,
+        keyPrefix: prefix,
+        ...(commandTimeoutMs ? { commandTimeoutMs } : {}),
+        ...(leaseMs ? { leaseMs } : {}),
+      },
       runtime,
     );
     fleets.push(fleet);
@@ -57,6 +63,9 @@ describe('fleet decisions queued per key on each instance', { skip }, () => {
     assert.ok(results.filter((r) => !r.decision.allowed).every((r) => r.decision.code === 'window_cap_exceeded'));
     assert.equal(engine.casRetries, 0, 'the instance never raced its own decisions');
     assert.deepEqual(retried, []);
+    // the requests that arrived while the first was decided were reserved together (the version moves once per batch)
+    const version = Number(await redisCommand(redis.port, ['GET', 'q1:k:k:v']));
+    assert.ok(version >= 2 && version < 33, `key version ${version}`);
     allowed.forEach((r) => r.reservation!.commit());
     await Promise.all(allowed.map((r) => r.reservation!.settled));
     assert.equal((await engine.authorizeAsync('k', intent(30n))).decision.code, 'window_cap_exceeded', 'committed spend stays counted');
@@ -72,11 +81,23 @@ describe('fleet decisions queued per key on each instance', { skip }, () => {
     assert.ok(results.filter((r) => !r.decision.allowed).every((r) => r.decision.code === 'window_cap_exceeded'));
     // conflicts can only come from the other instance; either way every one was decided again, never lost
     assert.equal(a.retried.length + b.retried.length, a.engine.casRetries + b.engine.casRetries);
-    allowed[0]!.reservation!.release();
-    allowed.slice(1).forEach((r) => r.reservation!.commit());
+    // the last allowed one was reserved in a batch of several
+    allowed.at(-1)!.reservation!.release();
+    allowed.slice(0, -1).forEach((r) => r.reservation!.commit());
     await Promise.all(allowed.map((r) => r.reservation!.settled));
     const again = await Promise.all([a.engine.authorizeAsync('k', intent(30n)), b.engine.authorizeAsync('k', intent(30n))]);
     assert.equal(again.filter((r) => r.decision.allowed).length, 1, 'only the released slot is free again');
+  });
+
+  test('reservations made in one batch lapse with their lease like single ones (the budget returns)', async () => {
+    const { engine } = await open('q4:', undefined, 300);
+    const results = await Promise.all(Array.from({ length: 40 }, () => engine.authorizeAsync('k', intent(30n))));
+    assert.equal(results.filter((r) => r.decision.allowed).length, 33);
+    assert.equal((await engine.authorizeAsync('k', intent(30n))).decision.allowed, false);
+    await new Promise((r) => setTimeout(r, 700));
+    const again = await Promise.all(Array.from({ length: 40 }, () => engine.authorizeAsync('k', intent(30n))));
+    assert.equal(again.filter((r) => r.decision.allowed).length, 33, 'every lapsed reservation gave its budget back');
+    assert.equal(engine.casRetries, 0);
   });
 
   test('Redis not answering: the decision running and every one queued behind it fail with state_unavailable; a waiter past its deadline gets deadline_exceeded', async () => {
