@@ -111,7 +111,7 @@ export class SignerMetrics {
   readonly auditRecords = new Counter({ name: 'openkms_audit_records_total', help: 'Audit records written.', registers: [this.registry] });
   readonly stateCasRetries = new Counter({
     name: 'openkms_state_cas_retries_total',
-    help: "Fleet mode: decisions taken again because the key's shared version moved between the state read and the compare-and-set reservation (another instance's write), by key.",
+    help: "Fleet mode: compare-and-set reservations refused because the key's shared version moved since the state read (another instance's write); each time the batch of decisions is taken again, by key.",
     labelNames: ['label'] as const,
     registers: [this.registry],
   });
