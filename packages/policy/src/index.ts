@@ -2,6 +2,7 @@ export * from './approval-policy.js';
 export * from './atomic-write.js';
 export * from './decision.js';
 export * from './key-policy.js';
+export * from './key-queue.js';
 export * from './merge-policy.js';
 export * from './parse-policy.js';
 export * from './policy-deprecations.js';

@@ -11,7 +11,8 @@ import { applyOverlay, mergeOverlay } from './merge-policy.js';
 import { parsePolicy, parsePolicyOverlay } from './parse-policy.js';
 import type { PolicyProblem } from './policy-ids.js';
 import { MemoryPolicyStateStore } from './policy-state-store.js';
-import type { PolicyStateStore } from './policy-state-store.js';
+import type { PolicyStateStore, SignEvent } from './policy-state-store.js';
+import { KeyQueue, type KeyQueueOutcome } from './key-queue.js';
 import { Reservation } from './reservation.js';
 import { RuntimeState } from './runtime-state.js';
 import type { SharedPolicyStateStore } from './shared-policy-state-store.js';
@@ -43,6 +44,21 @@ export interface PolicyEngineOptions {
   readonly runtime?: RuntimeState;
   /** Milliseconds since the epoch. Default: Date.now. */
   readonly now?: () => number;
+  /**
+   * Fleet mode: called each time a reservation's compare-and-set found the key's shared version moved (another
+   * instance, a release or a lapse changed the key between the read and the reservation) and the decisions are taken
+   * again on a fresh read (the signer's `openkms_state_cas_retries_total`).
+   */
+  readonly onCasRetry?: (label: string) => void;
+}
+
+/** Options of one fleet-mode decision. */
+export interface DecideOptions {
+  /**
+   * The request's deadline (ms since the epoch, wall clock): a decision still waiting behind earlier decisions on
+   * the same key then gives up with `deadline_exceeded` (one that has started runs to its end).
+   */
+  readonly deadline?: number;
 }
 
 export interface AuthorizeResult {
@@ -170,6 +186,10 @@ export class PolicyEngine {
   #keys: ReadonlyMap<string, KeyEntry>;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #lastViews = new Map<string, { readonly view: PolicyStateStore; readonly readAt: number }>();
+  /** Fleet mode: each key's decisions on this instance, one batch at a time (see authorizeAsync). */
+  readonly #decisions: KeyQueue<Intent, AuthorizeResult>;
+  readonly #onCasRetry: ((label: string) => void) | undefined;
+  #casRetries = 0;
 
   constructor(options: PolicyEngineOptions) {
     this.#keys = parseKeys(options.keys);
@@ -177,6 +197,12 @@ export class PolicyEngine {
     this.runtime = options.runtime ?? RuntimeState.inMemory();
     this.shared = options.shared;
     this.#now = options.now ?? Date.now;
+    this.#onCasRetry = options.onCasRetry;
+    const batches = options.shared?.reserveAllIf !== undefined;
+    this.#decisions = new KeyQueue((label, intents) => this.#decideShared(label, intents), {
+      shareError: isStoreFault,
+      maxBatch: batches ? MAX_BATCH : 1,
+    });
     // the stored overlays must apply cleanly to the config policies and pass the chain's checks
     for (const [label, entry] of this.#keys) checkEffective(label, entry, this.runtime.getOverlay(label));
   }
@@ -204,26 +230,70 @@ export class PolicyEngine {
   }
 
   /** `authorize` on whichever store is configured: synchronous in memory, a promise with a shared store. */
-  decide(label: string, intent: Intent): AuthorizeResult | Promise<AuthorizeResult> {
-    return this.shared === undefined ? this.authorize(label, intent) : this.authorizeAsync(label, intent);
+  decide(label: string, intent: Intent, options?: DecideOptions): AuthorizeResult | Promise<AuthorizeResult> {
+    return this.shared === undefined ? this.authorize(label, intent) : this.authorizeAsync(label, intent, options);
   }
 
   /**
    * `authorize` for either store: synchronous with the in-memory store; with a shared store, a read of the key's
    * windows, the same evaluation, and a compare-and-set reservation, decided again on a fresh read whenever another
    * instance changed the key in between. A store fault rejects (the caller fails closed).
+   *
+   * The decisions of one key run through a queue on this instance (decisions on other keys do not wait): one batch at
+   * a time, made of the requests that arrived while the previous batch ran. A batch is one state read, the requests
+   * evaluated in arrival order on it (each allowed one counted before the next is evaluated, as with the in-memory
+   * store), and one compare-and-set reserving all the allowed ones at once (or none: the whole batch is decided again
+   * on a fresh read). An instance thus never makes its own compare-and-sets conflict; only other instances' writes
+   * can. A request waiting for its batch gives up at `options.deadline` (`deadline_exceeded`); when a batch fails on a
+   * store fault (`state_unavailable`, `state_lost`), the requests waiting behind it fail with the same error at once.
    */
-  async authorizeAsync(label: string, intent: Intent): Promise<AuthorizeResult> {
-    const shared = this.shared;
-    if (shared === undefined) return this.authorize(label, intent);
+  async authorizeAsync(label: string, intent: Intent, options: DecideOptions = {}): Promise<AuthorizeResult> {
+    if (this.shared === undefined) return this.authorize(label, intent);
     this.#compiled(label); // unknown_label before any round trip
+    return this.#decisions.submit(label, intent, options.deadline);
+  }
+
+  /** Compare-and-set conflicts met by this engine's fleet-mode decisions so far (each batch decided again). */
+  get casRetries(): number {
+    return this.#casRetries;
+  }
+
+  async #decideShared(label: string, intents: readonly Intent[]): Promise<KeyQueueOutcome<AuthorizeResult>[]> {
+    const shared = this.shared!;
     for (let attempt = 0; ; attempt++) {
       const now = this.#now();
       const { view, version } = await shared.load(label, now - DAY_MS);
-      const decision = this.#evaluate(label, intent, now, view);
-      if (!decision.allowed) return { decision };
-      const id = await shared.reserveIf(label, version, { time: now, spend: spendTotals(intent) });
-      if (id !== undefined) return { decision, reservation: new Reservation(shared, label, id) };
+      const outcomes: KeyQueueOutcome<AuthorizeResult>[] = [];
+      const events: SignEvent[] = [];
+      const allowed: number[] = [];
+      for (const intent of intents) {
+        let decision: Decision;
+        try {
+          decision = this.#evaluate(label, intent, now, view);
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+          continue;
+        }
+        if (decision.allowed) {
+          const event = { time: now, spend: spendTotals(intent) };
+          // the next requests of the batch are evaluated with this one counted
+          view.add(label, event);
+          events.push(event);
+          allowed.push(outcomes.length);
+        }
+        outcomes.push({ ok: true, value: { decision } });
+      }
+      if (events.length === 0) return outcomes;
+      const ids = events.length === 1 ? await reserveOne(shared, label, version, events[0]!) : await shared.reserveAllIf!(label, version, events);
+      if (ids !== undefined) {
+        allowed.forEach((at, j) => {
+          const { decision } = (outcomes[at] as { value: AuthorizeResult }).value;
+          outcomes[at] = { ok: true, value: { decision, reservation: new Reservation(shared, label, ids[j]!) } };
+        });
+        return outcomes;
+      }
+      this.#casRetries++;
+      this.#onCasRetry?.(label);
       if (attempt >= MAX_CAS_ATTEMPTS) {
         throw openKmsError('state_unavailable', 'the shared policy state is too contended for this key right now; retry', { label, attempts: attempt + 1 });
       }
@@ -494,6 +564,19 @@ export class PolicyEngine {
 
 /** Compare-and-set rounds before a contended shared reservation gives up (fails closed with state_unavailable). */
 const MAX_CAS_ATTEMPTS = 200;
+
+/** Requests of one key decided together in fleet mode (one state read, one compare-and-set). */
+const MAX_BATCH = 64;
+
+async function reserveOne(shared: SharedPolicyStateStore, label: string, version: string, event: SignEvent): Promise<string[] | undefined> {
+  const id = await shared.reserveIf(label, version, event);
+  return id === undefined ? undefined : [id];
+}
+
+/** A shared store's fault: the decisions waiting behind the one that met it share it (see authorizeAsync). */
+function isStoreFault(err: unknown): boolean {
+  return isOpenKmsError(err) && (err.code === 'state_unavailable' || err.code === 'state_lost');
+}
 
 /**
  * A restored held approval's reservation in a shared store: reserved in the background (reserveFor is synchronous);

@@ -21,6 +21,11 @@ export interface SharedPolicyStateStore {
   load(label: string, since: number): Promise<SharedStateSnapshot>;
   /** Records a pending signature if the key is still at `version`; its id, or undefined on a conflict. */
   reserveIf(label: string, version: string, event: SignEvent): Promise<string | undefined>;
+  /**
+   * Records several pending signatures of one key if it is still at `version`, all or none (a batch of decisions);
+   * their ids in order, or undefined on a conflict. Optional: without it the engine decides one request at a time.
+   */
+  reserveAllIf?(label: string, version: string, events: readonly SignEvent[]): Promise<string[] | undefined>;
   /** Records a pending signature unconditionally (a held approval restored at startup). */
   reserve(label: string, event: SignEvent): Promise<string>;
   /** Makes a pending signature permanent. */

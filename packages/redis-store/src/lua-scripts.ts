@@ -81,6 +81,38 @@ end
 return 1
 `;
 
+/**
+ * Several pending reservations of one key, all or none (a batch of decisions). ARGV: prefix, label, expected version,
+ * lease end, ttl of the pending hashes (ms), then per reservation: id, time, number of assets n, n asset, amount pairs.
+ * Returns 1, or 0 when the version moved (nothing written). The version is bumped once.
+ */
+export const RESERVE_MANY_SCRIPT = `
+local p, label, expected, lease, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+${MARKER_CHECK}
+local k = p .. 'k:' .. label .. ':'
+local v = redis.call('GET', k .. 'v') or '0'
+if v ~= expected then return 0 end
+redis.call('INCR', k .. 'v')
+local i = 6
+while i <= #ARGV do
+  local id, time, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  i = i + 3
+  local r = p .. 'r:' .. id
+  redis.call('ZADD', k .. 'signs', time, id)
+  redis.call('HSET', r, 'label', label)
+  for j = 1, n do
+    local a, member = ARGV[i], id .. '|' .. ARGV[i + 1]
+    i = i + 2
+    redis.call('SADD', k .. 'assets', a)
+    redis.call('ZADD', k .. 'a:' .. a, time, member)
+    redis.call('HSET', r, 'a:' .. a, member)
+  end
+  redis.call('PEXPIRE', r, ttl)
+  redis.call('ZADD', p .. 'pending', lease, id)
+end
+return 1
+`;
+
 /** ARGV: prefix, id. Returns 1 when the reservation was pending, 0 when it had lapsed (or was unknown). */
 export const COMMIT_SCRIPT = `
 local p, id = ARGV[1], ARGV[2]

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { MemoryPolicyStateStore, type SharedPolicyStateStore, type SharedStateSnapshot, type SignEvent } from '@openkms/policy';
-import { COMMIT_SCRIPT, HOLD_SCRIPT, LOAD_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT } from './lua-scripts.js';
+import { COMMIT_SCRIPT, HOLD_SCRIPT, LOAD_SCRIPT, RELEASE_SCRIPT, RESERVE_MANY_SCRIPT, RESERVE_SCRIPT } from './lua-scripts.js';
 import { stateUnavailable } from './state-unavailable.js';
 
 export interface RedisPolicyStateStoreOptions {
@@ -21,6 +21,7 @@ type Reply = [string, string, string[], ...(string | string[])[]];
 interface Scripted {
   okmsLoad(prefix: string, label: string, since: string, now: string): Promise<Reply>;
   okmsReserve(...args: string[]): Promise<number>;
+  okmsReserveMany(...args: string[]): Promise<number>;
   okmsCommit(prefix: string, id: string): Promise<number>;
   okmsHold(prefix: string, id: string): Promise<number>;
   okmsRelease(prefix: string, id: string): Promise<number>;
@@ -87,6 +88,25 @@ export class RedisPolicyStateStore implements SharedPolicyStateStore {
 
   async reserveIf(label: string, version: string, event: SignEvent): Promise<string | undefined> {
     return this.#reserve(label, version, event, true);
+  }
+
+  async reserveAllIf(label: string, version: string, events: readonly SignEvent[]): Promise<string[] | undefined> {
+    const ids = events.map(() => `${this.#o.instanceId}.${randomUUID()}`);
+    const args = [this.#o.prefix, label, version, String(this.#now() + this.#o.leaseMs), String(this.#o.leaseMs * 4 + 86_400_000)];
+    events.forEach((event, i) => {
+      const spend = [...event.spend].filter(([, amount]) => amount > 0n);
+      args.push(ids[i]!, String(event.time), String(spend.length));
+      for (const [asset, amount] of spend) args.push(asset, amount.toString());
+    });
+    let ok: number;
+    try {
+      ok = await this.#redis.okmsReserveMany(...args);
+    } catch (err) {
+      throw stateUnavailable(err, 'reserve the budget');
+    }
+    if (ok !== 1) return undefined;
+    events.forEach((event, i) => this.#mine.set(ids[i]!, { label, event }));
+    return ids;
   }
 
   async reserve(label: string, event: SignEvent): Promise<string> {
@@ -185,6 +205,7 @@ function defineScripts(redis: Redis): void {
   if (r.okmsLoad !== undefined) return;
   redis.defineCommand('okmsLoad', { numberOfKeys: 0, lua: LOAD_SCRIPT });
   redis.defineCommand('okmsReserve', { numberOfKeys: 0, lua: RESERVE_SCRIPT });
+  redis.defineCommand('okmsReserveMany', { numberOfKeys: 0, lua: RESERVE_MANY_SCRIPT });
   redis.defineCommand('okmsCommit', { numberOfKeys: 0, lua: COMMIT_SCRIPT });
   redis.defineCommand('okmsHold', { numberOfKeys: 0, lua: HOLD_SCRIPT });
   redis.defineCommand('okmsRelease', { numberOfKeys: 0, lua: RELEASE_SCRIPT });

@@ -109,6 +109,12 @@ export class SignerMetrics {
     registers: [this.registry],
   });
   readonly auditRecords = new Counter({ name: 'openkms_audit_records_total', help: 'Audit records written.', registers: [this.registry] });
+  readonly stateCasRetries = new Counter({
+    name: 'openkms_state_cas_retries_total',
+    help: "Fleet mode: compare-and-set reservations refused because the key's shared version moved since the state read (another instance's write); each time the batch of decisions is taken again, by key.",
+    labelNames: ['label'] as const,
+    registers: [this.registry],
+  });
   /** The original openKMS's metric names (dashboards built for it). */
   readonly original = new OriginalMetrics(this.registry, this.inFlight);
 

@@ -39,9 +39,10 @@ export interface PolicyGate {
   authorize(label: string, intent: Intent): { decision: DecisionLike; reservation?: ReservationLike };
   /**
    * `authorize` on whichever state store is configured (fleet mode: a promise, rejected with `state_unavailable`
-   * when the shared store does not answer). Used instead of `authorize` when present.
+   * when the shared store does not answer). Used instead of `authorize` when present. `deadline` (ms since the
+   * epoch): a fleet-mode decision waiting behind earlier ones on the same key gives up then (`deadline_exceeded`).
    */
-  decide?(label: string, intent: Intent): AuthorizeResultLike | Promise<AuthorizeResultLike>;
+  decide?(label: string, intent: Intent, options?: { readonly deadline?: number }): AuthorizeResultLike | Promise<AuthorizeResultLike>;
   explain(label: string, intent: Intent): DecisionLike;
   /**
    * `explain` on the state the decisions use (fleet mode: the shared store's windows, rejected with

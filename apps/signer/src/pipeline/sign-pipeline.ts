@@ -196,7 +196,7 @@ export class SignPipeline {
       let authorized = ctx.approved
         ? { decision: gate.explain(label, decoded.intent), reservation: ctx.approved.reservation }
         : gate.decide
-          ? gate.decide(label, decoded.intent)
+          ? gate.decide(label, decoded.intent, { deadline: ctx.deadline })
           : gate.authorize(label, decoded.intent);
       if (authorized instanceof Promise) {
         // fleet mode: the shared state store decides; when it does not answer, nothing is signed

@@ -139,7 +139,12 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
 
     // policy (counters and rolling spend: the checkpoint written alongside the audit chain plus the records after it)
     const runtime = stores.runtime;
-    const engine = new PolicyEngine({ keys: policyKeys(config, chains), state: stores.state, runtime, ...(stores.shared ? { shared: stores.shared } : {}) });
+    const engine = new PolicyEngine({
+      keys: policyKeys(config, chains),
+      state: stores.state,
+      runtime,
+      ...(stores.shared ? { shared: stores.shared, onCasRetry: (label: string) => metrics.stateCasRetries.inc({ label }) } : {}),
+    });
     warnPolicyDeprecations(logger, config);
     const restoreStarted = performance.now();
     const restored = await restoreCounters(stores.auditDir, auditKey);
@@ -166,7 +171,8 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       );
     }
 
-    const replay = stores.replay ?? new MemoryReplayStore(new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000, Date.now, config.replay.maxBytes));
+    const replay =
+      stores.replay ?? new MemoryReplayStore(new ReplayCache(config.replay.maxEntries, config.replay.ttlSecs * 1000, Date.now, config.replay.maxBytes));
     const backendLimiter = new ConcurrencyLimiter('backend', config.server.maxInFlightPerBackend);
     const requestLimiter = new ConcurrencyLimiter('overall', config.server.maxInFlight);
     const pipeline = new SignPipeline({
