@@ -17,7 +17,11 @@ export interface SharedStateSnapshot {
 export interface SharedPolicyStateStore {
   /** What the store is, as GET /policy names it (e.g. `redis`); default `shared`. */
   readonly kind?: string;
-  /** Reads the key's events with time > since (pending reservations whose lease ran out are dropped first). */
+  /**
+   * Reads the key's events with time > since (pending reservations whose lease ran out are dropped first). The view is
+   * a snapshot the caller owns: the engine adds a batch's allowed events to it while it evaluates the batch, so it must
+   * not be the store's own state.
+   */
   load(label: string, since: number): Promise<SharedStateSnapshot>;
   /** Records a pending signature if the key is still at `version`; its id, or undefined on a conflict. */
   reserveIf(label: string, version: string, event: SignEvent): Promise<string | undefined>;

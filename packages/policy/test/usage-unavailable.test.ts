@@ -8,21 +8,35 @@ import { SOLANA_ALIASES, SYSTEM, solanaBase, solanaTx, testClock, transfer } fro
 // A shared store (fleet mode) that can be cut: GET /policy (engine.viewAsync) must then say the usage is not the
 // current state instead of showing a fresh 0, and must go live again once the store answers.
 function cuttableStore() {
-  const mem = new MemoryPolicyStateStore();
+  // the key's events by reservation id (committed or pending); released ones are dropped
+  const events = new Map<string, { label: string; event: SignEvent }>();
+  let next = 0;
   let down = false;
   let version = 0;
   const guard = () => {
     if (down) throw openKmsError('state_unavailable', 'the shared state store did not answer', {});
   };
+  const record = (label: string, event: SignEvent) => {
+    const id = `r${next++}`;
+    events.set(id, { label, event });
+    version++;
+    return id;
+  };
   const store: SharedPolicyStateStore = {
     kind: 'test-shared',
-    load: async () => (guard(), { view: mem, version: String(version) }),
-    reserveIf: async (label: string, v: string, event: SignEvent) => (guard(), v === String(version) ? (version++, mem.reserve(label, event)) : undefined),
-    reserve: async (label: string, event: SignEvent) => (guard(), version++, mem.reserve(label, event)),
-    commit: async (id: string) => (guard(), mem.commit(id)),
-    release: async (id: string) => (guard(), mem.release(id)),
+    // a snapshot the engine owns, as the contract asks (it counts a batch's allowed events in it)
+    load: async (label: string, since: number) => {
+      guard();
+      const view = new MemoryPolicyStateStore();
+      for (const e of events.values()) if (e.label === label && e.event.time > since) view.add(label, e.event);
+      return { view, version: String(version) };
+    },
+    reserveIf: async (label: string, v: string, event: SignEvent) => (guard(), v === String(version) ? record(label, event) : undefined),
+    reserve: async (label: string, event: SignEvent) => (guard(), record(label, event)),
+    commit: async () => guard(),
+    release: async (id: string) => (guard(), void events.delete(id)),
     hold: async () => guard(),
-    add: async (label: string, event: SignEvent) => (guard(), mem.add(label, event)),
+    add: async (label: string, event: SignEvent) => (guard(), void record(label, event)),
   };
   return { store, cut: (v: boolean) => void (down = v) };
 }
