@@ -23,6 +23,7 @@ export const FULL_PROFILE: Readonly<Record<string, string>> = {
   RELIABILITY_FLEET_KILLS: '20',
   RELIABILITY_REDIS_OUTAGES: '3',
   RELIABILITY_PARTITIONS: '2',
+  RELIABILITY_REPLAY_CRASHES: '10',
   RELIABILITY_FUZZ_N: '100000',
 };
 
@@ -35,7 +36,7 @@ interface Row {
 }
 
 const MAX_LINES_PER_FILE = 40;
-const MAX_LINE = 600;
+const MAX_LINE = 4000;
 
 export function summarise(
   events: readonly SuiteEvent[],
@@ -65,7 +66,7 @@ export function summarise(
     }
   }
   const overrides = Object.keys(env)
-    .filter((k) => k.startsWith('RELIABILITY_'))
+    .filter((k) => k.startsWith('RELIABILITY_') && k !== 'RELIABILITY_RESULTS')
     .sort()
     .map((k) => `${k}=${env[k]}`);
   const full = Object.entries(FULL_PROFILE).every(([k, v]) => env[k] === undefined || env[k] === v) && !env.RELIABILITY_SEED;
@@ -79,7 +80,7 @@ export function summarise(
   );
   out.push('');
   out.push(
-    `Profile: ${full ? '**full** (the defaults: 20 crash cycles, 20 fleet kills, 3 Redis outages, 2 partitions, a 100,000-request fuzz)' : '**not the full one**'}${overrides.length ? `; set: \`${overrides.join(' ')}\`` : ''}.`,
+    `Profile: ${full ? '**full** (the defaults: 20 crash cycles, 20 fleet kills, 3 Redis outages, 2 partitions, 10 replay-crash rounds, a 100,000-request fuzz)' : '**not the full one**'}${overrides.length ? `; set: \`${overrides.join(' ')}\`` : ''}.`,
   );
   out.push('');
   const minutes = (facts.endedAt.getTime() - facts.startedAt.getTime()) / 60000;
