@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isOpenKmsError, type OpenKmsError } from '@openkms/core';
-import { createYubiHsmBackend, type YubiHsmBackend } from '@openkms/yubihsm';
+import { createHttpTransport, createYubiHsmBackend, passwordToAuthKey, YubiHsmPool, type YubiHsmBackend } from '@openkms/yubihsm';
 import { provisionSigner, startHarness, waitFor } from './driver-harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,6 +98,45 @@ test('health answers from the last known state within a short bound and sees a f
   } finally {
     h.sim.faults.release();
     await backend.close();
+    await h.close();
+  }
+});
+
+test('a health probe queued behind commands that keep finishing leaves a busy device up (only a silent one goes down)', async () => {
+  // the published device timings: ~100+ ms per Ed25519 signature, one command at a time; one session, so a probe
+  // queues behind every sign in flight and runs out of its 300 ms long before they are done
+  const h = await startHarness({ latency: 'realistic' });
+  const pool = new YubiHsmPool({
+    transport: createHttpTransport({ url: h.url }),
+    authKeyId: 3,
+    authKey: passwordToAuthKey('signer-password'),
+    keepaliveMs: 0,
+    size: 1,
+    commandTimeoutMs: 10_000,
+    probeTimeoutMs: 300,
+  });
+  try {
+    await provisionSigner(h.client);
+    assert.equal((await pool.signEddsa(0x64, Uint8Array.of(1))).length, 64);
+    const signs = Array.from({ length: 8 }, (_, i) => pool.signEddsa(0x64, Uint8Array.of(i)));
+    await sleep(20);
+    const t0 = performance.now();
+    assert.equal(await pool.probe(), true, 'the device kept answering while the probe waited');
+    assert.ok(performance.now() - t0 >= 250, 'the probe did run out of time in the queue');
+    assert.equal(pool.state, 'up');
+    for (const sig of await Promise.all(signs)) assert.equal(sig.length, 64);
+    // a device that stops answering: the probe's deadline passes with nothing finished, and it goes down
+    h.sim.faults.hangNext(5000);
+    const stuck = pool.signEddsa(0x64, Uint8Array.of(9)).catch((e: unknown) => e);
+    await sleep(20);
+    assert.equal(await pool.probe(), false);
+    assert.equal(pool.state, 'down');
+    h.sim.faults.release();
+    await stuck;
+  } finally {
+    h.sim.faults.release();
+    await pool.close();
+    await pool.transport.close?.();
     await h.close();
   }
 });

@@ -224,6 +224,10 @@ export class YubiHsmPool extends YubiHsmCommandMethods {
       await this.send(Echo, Uint8Array.of(0xff), { timeoutMs: this.probeTimeoutMs });
       return true;
     } catch (err) {
+      // a probe that ran out of time waiting behind commands that keep finishing shows a busy device, not a down one
+      // (a real YubiHSM2 with more requests queued than the probe's deadline covers): no answer from the device for
+      // the probe's whole deadline is what takes it down
+      if (err instanceof YubiHsmTransportError && err.reason === 'timeout' && this._state === 'up' && this.busyForMs < this.probeTimeoutMs) return true;
       // queued behind a command that does not finish, or no answer: the device is not serving
       if (err instanceof YubiHsmTransportError || err instanceof YubiHsmSessionError) this.markDown(err);
       return false;
