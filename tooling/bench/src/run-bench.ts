@@ -468,9 +468,12 @@ async function coldStart(dir: string): Promise<{ ms: number } | { error: string 
     }
     return { error: 'no ready /health within 30 s' };
   } finally {
-    const exited = new Promise((r) => child.once('exit', r));
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
+    // a child that already exited fires no more 'exit': waiting for one would leave the run hanging (exit 13)
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
   }
 }
 
