@@ -251,7 +251,13 @@ const auditEnd = auditBytes();
 await redis?.close();
 
 const auditGrowth = auditEnd - auditStart;
-for (const x of instances) if (x.id !== '') rmSync(x.dir, { recursive: true, force: true });
+// an unexpected answer's audit record says why (its reason and context: device, driver reason, device error)
+const errorRecords = auditRecordsOf(
+  errors.map((e) => /"request_id":"([^"]+)"/.exec(e)?.[1]).filter((id): id is string => id !== undefined),
+  instances.map((x) => x.auditDir),
+);
+if (errorCount > 0) say(`soak: errors seen; the instances' directories are kept for a look: ${instances.map((x) => x.dir).join(' ')}`);
+else for (const x of instances) if (x.id !== '') rmSync(x.dir, { recursive: true, force: true });
 // the replay cache reaches its steady size after its TTL (120 s): the slope after the warm-up is what stays for 24 h
 const warmupMinutes = Math.min(2, minutes / 5);
 const round = (x: number | undefined, d = 2) => (x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
@@ -287,6 +293,7 @@ const summary = {
   signatures,
   errors: errorCount,
   error_samples: errors,
+  error_records: errorRecords,
   outage: outageSeconds > 0 ? { seconds: outageSeconds, answered_503_with_code: outage503, back_after_ms: round(recoveredMs, 0) } : null,
   answers: counts,
   rss_mb: { ...rssSeries, samples: rss.map((s) => [round(s.minute), round(s.mb, 1)]) },
@@ -346,7 +353,7 @@ ${outageSeconds > 0 ? `| connector outage | ${outageSeconds} s: ${outage503} ans
 }| audit log growth | ${auditGrowth} bytes: ${summary.audit.bytes_per_signature} bytes per signature, ${summary.audit.bytes_per_request} per request |
 
 Answers by kind: \`${JSON.stringify(counts)}\`
-
+${errors.length > 0 ? `\nUnexpected answers (first ${errors.length}):\n\n${errors.map((e) => `- \`${e}\``).join('\n')}\n${errorRecords.length > 0 ? `\nTheir audit records:\n\n${errorRecords.map((e) => `- \`${e}\``).join('\n')}\n` : ''}` : ''}
 RSS samples (minute, MB): ${summary.rss_mb.samples.map(([m, mb]) => `${m}: ${mb}`).join(', ')}
 
 Live heap samples (minute, MB): ${summary.live_heap_mb.samples.map(([m, mb]) => `${m}: ${mb}`).join(', ')}
@@ -355,3 +362,18 @@ writeFileSync(join(outDir, `soak-${stamp}.md`), md);
 writeFileSync(join(outDir, fleetSize > 0 ? 'latest-soak-fleet.md' : 'latest-soak.md'), md);
 say(md);
 process.exit(errorCount === 0 ? 0 : 1);
+
+/** The audit records (one JSON line each, trimmed) whose request_id is one of `ids`, from every file of the dirs. */
+function auditRecordsOf(ids: readonly string[], dirs: readonly string[]): string[] {
+  if (ids.length === 0) return [];
+  const out: string[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir)) {
+      if (f.includes('checkpoint')) continue;
+      for (const line of readFileSync(join(dir, f), 'utf8').split('\n'))
+        if (ids.some((id) => line.includes(`"${id}"`))) out.push(line.length > 1500 ? `${line.slice(0, 1500)}…` : line);
+    }
+  }
+  return out;
+}
