@@ -106,3 +106,51 @@ test('in-process transport: answers, maps handler failures to unavailable, and t
   const hanging = createInProcessTransport(() => new Promise<Uint8Array>(() => undefined), { timeoutMs: 30 });
   await assert.rejects(hanging.send(Uint8Array.of(1, 0, 0)), { reason: 'timeout' });
 });
+
+test('HTTP transport: a kept-alive socket the connector reset as this request went out on it → sent again on a fresh connection', async () => {
+  // a connector whose idle-close races the next request: the second request on a connection meets a TCP reset
+  const requestsBySocket = new Map<object, number>();
+  let resets = 0;
+  const { url, server } = await serve((req, res) => {
+    const n = (requestsBySocket.get(req.socket) ?? 0) + 1;
+    requestsBySocket.set(req.socket, n);
+    req.resume();
+    req.on('end', () => {
+      if (n >= 2) {
+        resets++;
+        req.socket.resetAndDestroy();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(Buffer.from([0x80 | 0x01, 0x00, 0x00]));
+    });
+  });
+  const t = createHttpTransport({ url, timeoutMs: 2000 });
+  try {
+    assert.deepEqual([...(await t.send(Uint8Array.of(0x01, 0x00, 0x00)))], [0x81, 0, 0]);
+    // the same kept-alive socket is reused and reset: the frame goes out again on a new connection and is answered
+    assert.deepEqual([...(await t.send(Uint8Array.of(0x01, 0x00, 0x00)))], [0x81, 0, 0]);
+    assert.equal(resets, 1);
+    assert.equal(requestsBySocket.size, 2);
+  } finally {
+    await t.close?.();
+    await close(server);
+  }
+});
+
+test('HTTP transport: a reset on a fresh connection is not retried (the connector is gone or refusing)', async () => {
+  let requests = 0;
+  const { url, server } = await serve((req) => {
+    requests++;
+    req.resume();
+    req.on('end', () => req.socket.resetAndDestroy());
+  });
+  const t = createHttpTransport({ url, timeoutMs: 2000 });
+  try {
+    await assert.rejects(t.send(Uint8Array.of(0x01, 0x00, 0x00)), (e: unknown) => e instanceof YubiHsmTransportError && e.reason === 'unavailable');
+    assert.equal(requests, 1);
+  } finally {
+    await t.close?.();
+    await close(server);
+  }
+});

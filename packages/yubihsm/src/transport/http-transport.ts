@@ -64,6 +64,24 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
     opts?: TransportCallOptions,
   ): Promise<{ status: number; body: Buffer }> {
     const ctl = callSignal(opts?.timeoutMs ?? defaultTimeout, opts?.signal);
+    return attempt(method, path, body, limit, ctl, true).finally(() => ctl.dispose());
+  }
+
+  /**
+   * One HTTP request. A kept-alive socket the connector closed as idle just as this request went out on it fails
+   * with ECONNRESET/EPIPE before any answer; the connector never read the request, so it is sent once more on a fresh
+   * connection (Node's documented remedy for that race) instead of taking the device down. Should the device have run
+   * it after all, the repeated session frame fails its MAC check there (the session counter moved on): a device
+   * command is never run twice.
+   */
+  function attempt(
+    method: 'GET' | 'POST',
+    path: string,
+    body: Uint8Array | undefined,
+    limit: number,
+    ctl: ReturnType<typeof callSignal>,
+    mayRetry: boolean,
+  ): Promise<{ status: number; body: Buffer }> {
     return new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
       if (ctl.signal.aborted) {
         reject(ctl.failure());
@@ -100,10 +118,19 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           res.on('error', (err) => reject(mapError(err, ctl)));
         },
       );
-      req.on('error', (err) => reject(mapError(err, ctl)));
+      let answered = false;
+      req.on('response', () => (answered = true));
+      req.on('error', (err) => {
+        const code = (err as { code?: unknown }).code;
+        if (mayRetry && req.reusedSocket && !answered && !ctl.signal.aborted && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          attempt(method, path, body, limit, ctl, false).then(resolve, reject);
+          return;
+        }
+        reject(mapError(err, ctl));
+      });
       req.setNoDelay(true);
       req.end(body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : undefined);
-    }).finally(() => ctl.dispose());
+    });
   }
 
   return {
