@@ -1061,6 +1061,22 @@ export interface components {
       };
       /** @description Rolling 24 h spend per asset (every asset with a window cap or with spend in the window). */
       spend?: components['schemas']['AssetSpend'][];
+      /** @description True when the key's usage could not be read now from the state the decisions use (fleet mode, Redis did not answer or lost the fleet's state). `sign_counts`, `spend` and `daily_spend` are then not the current state but the figures last read by this instance at `usage_read_at`, or zeros that mean nothing when `usage_read_at` is null (never read). They stay numbers so that clients of the original openKMS keep parsing them; read this flag first. Signing the key fails closed (503) meanwhile. Always false in memory mode. */
+      usage_unavailable?: boolean;
+      /**
+       * Format: date-time
+       * @description When the usage figures shown were read (ISO 8601); now when live, the time of the last successful read when `usage_unavailable`, null when this instance never read them.
+       */
+      usage_read_at?: string | null;
+      /** @description Present only when `usage_unavailable`; the stable code of the read's fault (`state_unavailable`, `state_lost`). */
+      usage_error?: string;
+      /** @description Where the usage lives and whether this read of it succeeded. */
+      state_store?: {
+        /** @description `memory` (this process) or `redis` (a fleet's shared store). */
+        kind: string;
+        /** @description False when this view's read of the store failed. Always true in memory mode. */
+        reachable: boolean;
+      };
       /** @description The `spend` list in the original openKMS's item shape. Our window is rolling 24 h, not a UTC calendar day; `day_unix` is the window's start (now − 86400 s). */
       daily_spend?: components['schemas']['DailySpend'][];
     };
@@ -1778,6 +1794,8 @@ export interface components {
     ETag: string;
     /** @description Request id; echoes a valid incoming x-request-id or is generated. */
     RequestId: string;
+    /** @description The state store the usage in this response was read from, for the whole response (GET /policy is an array): `kind=<memory|redis>; reachable=<true|false>; usage_unavailable=<n>`. reachable is false when any read of this response failed; n counts the keys whose usage is not the current state (see PolicyRuntime.usage_unavailable). Absent when no key is visible to the token. */
+    StateStore: string;
     /** @description Seconds to wait before retrying. */
     RetryAfter: number;
   };
@@ -1849,6 +1867,7 @@ export interface operations {
       200: {
         headers: {
           'x-request-id': components['headers']['RequestId'];
+          'x-openkms-state-store': components['headers']['StateStore'];
           [name: string]: unknown;
         };
         content: {
@@ -1876,6 +1895,7 @@ export interface operations {
       200: {
         headers: {
           'x-request-id': components['headers']['RequestId'];
+          'x-openkms-state-store': components['headers']['StateStore'];
           [name: string]: unknown;
         };
         content: {

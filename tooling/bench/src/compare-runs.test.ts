@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,9 @@ test('a figure that moved the wrong way by more than 10% is a regression; throug
 test('a full report names the previous run and keeps its JSON when it ran on the same day', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
   try {
-    for (const f of ['2026-11-30.json', 'latest.md']) cpSync(join(RESULTS, f), join(dir, f));
+    // the committed 30 November run as the previous one, whatever latest.md links today
+    cpSync(join(RESULTS, '2026-11-30.json'), join(dir, '2026-11-30.json'));
+    writeFileSync(join(dir, 'latest.md'), '# openKMS benchmark\n\nSetup: … JSON: [`2026-11-30.json`](2026-11-30.json).\n');
     assert.equal(previousFullRun(dir)?.stem, '2026-11-30');
     const next = { ...committed(), date: '2026-11-30T23:59:00.000Z' };
     writeReport(dir, next);
