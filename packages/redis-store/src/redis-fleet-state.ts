@@ -5,7 +5,7 @@ import { RedisNonceStore } from './redis-nonce-store.js';
 import { RedisPolicyStateStore } from './redis-policy-state-store.js';
 import { RedisRecordMap } from './redis-record-map.js';
 import { RedisReplayStore } from './redis-replay-store.js';
-import { createRedisClient, DEFAULT_KEY_PREFIX, type RedisStateOptions } from './redis-state-options.js';
+import { createRedisClient, createRedisSubscriber, DEFAULT_KEY_PREFIX, type RedisStateOptions } from './redis-state-options.js';
 import { RedisRuntimeSync } from './redis-runtime-sync.js';
 
 export interface RedisFleetStateOptions extends RedisStateOptions {
@@ -56,7 +56,7 @@ export class RedisFleetState {
   static async open(o: RedisFleetStateOptions, runtime: RuntimeState): Promise<RedisFleetState> {
     const prefix = o.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const redis = createRedisClient(o);
-    const subscriber = createRedisClient(o);
+    const subscriber = createRedisSubscriber(o);
     // errors surface per command; the client's own 'error' events (reconnect attempts) must not crash the process
     redis.on('error', () => undefined);
     subscriber.on('error', () => undefined);

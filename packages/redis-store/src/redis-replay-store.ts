@@ -72,6 +72,8 @@ export class RedisReplayStore implements ReplayStore {
       const waiting = this.#waiters.get(key);
       if (waiting) for (const wake of waiting) wake();
     });
+    // after a reconnect: subscribe again (see createRedisSubscriber); waiters poll meanwhile
+    this.#subscriber.on('ready', () => void this.#subscriber.subscribe(this.channel).catch(() => undefined));
     try {
       await this.#subscriber.subscribe(this.channel);
     } catch (err) {

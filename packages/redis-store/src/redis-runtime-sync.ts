@@ -50,7 +50,11 @@ export class RedisRuntimeSync {
     this.#subscriber.on('message', (channel: string) => {
       if (channel === this.channel) void this.refresh().catch(() => undefined);
     });
-    this.#subscriber.on('ready', () => void this.refresh().catch(() => undefined));
+    // after a reconnect: subscribe again (see createRedisSubscriber) and read what may have been missed meanwhile
+    this.#subscriber.on('ready', () => {
+      void this.#subscriber.subscribe(this.channel).catch(() => undefined);
+      void this.refresh().catch(() => undefined);
+    });
     try {
       await this.#subscriber.subscribe(this.channel);
       const [rev, data] = await this.#redis.okmsRuntimeRead(this.#prefix);

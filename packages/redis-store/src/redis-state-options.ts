@@ -63,3 +63,13 @@ export function redisClientOptions(o: RedisStateOptions): RedisOptions {
 export function createRedisClient(o: RedisStateOptions): Redis {
   return new Redis(redisClientOptions(o));
 }
+
+/**
+ * The pub/sub connection. ioredis's own resubscription after a reconnect sends SUBSCRIBE without handling its promise:
+ * when the connection drops again at that moment (no offline queue), the rejection is unhandled, and Node ends the
+ * process on an unhandled rejection. So it is off here, and each subscriber subscribes again on 'ready' itself, with
+ * the failure handled (the announcements are a fast path: decisions re-read the state and replays poll meanwhile).
+ */
+export function createRedisSubscriber(o: RedisStateOptions): Redis {
+  return new Redis({ ...redisClientOptions(o), autoResubscribe: false });
+}

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Intent } from '@openkms/core';
 import { PolicyEngine, RuntimeState } from '@openkms/policy';
+import { Redis } from 'ioredis';
 import { redisMissing, startTestRedis, type TestRedis } from '@openkms/tooling/test-helpers';
 import { RedisFleetState } from '../src/index.js';
 
@@ -114,6 +115,31 @@ describe('RedisPolicyStateStore: one budget for several engines', { skip }, () =
       }
       if (i > 100) assert.fail('the view never became live again');
       await new Promise((res) => setTimeout(res, 100));
+    }
+  });
+
+  test('after the pub/sub connections drop and come back, a kill switch thrown through one instance still reaches the other', async () => {
+    const a = await open({ prefix: 't5:' });
+    const b = await open({ prefix: 't5:' });
+    const admin = new Redis(redis.url, { lazyConnect: true });
+    try {
+      await admin.connect();
+      // every subscriber connection is cut; ioredis reconnects them, and each store subscribes again by itself
+      await admin.client('KILL', 'TYPE', 'pubsub');
+      for (let i = 0; ; i++) {
+        const [, runtimeSubscribers] = (await admin.pubsub('NUMSUB', 't5:runtime:changed')) as [string, number];
+        const [, replaySubscribers] = (await admin.pubsub('NUMSUB', 't5:replay:settled')) as [string, number];
+        if (Number(runtimeSubscribers) >= 2 && Number(replaySubscribers) >= 2) break;
+        if (i > 100) assert.fail(`not subscribed again: runtime ${runtimeSubscribers}, replay ${replaySubscribers}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await a.fleet.runtime.change(() => a.engine.runtime.setKeyEnabled('k', false));
+      for (let i = 0; b.engine.runtime.isKeyEnabled('k'); i++) {
+        if (i > 100) assert.fail('the switch did not propagate after the reconnect');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      admin.disconnect();
     }
   });
 
