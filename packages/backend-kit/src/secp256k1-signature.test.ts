@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { secp256k1PublicPoint } from './secp256k1-public-point.js';
 import { compressSecp256k1PublicKey, normalizeSecp256k1Signature, parseDerSignature } from './secp256k1-signature.js';
 
 const n = secp256k1.Point.Fn.ORDER;
@@ -33,6 +34,35 @@ describe('secp256k1 signature normalisation', () => {
     assert.equal(normalizeSecp256k1Signature(sig.r, sig.s, new Uint8Array(32).fill(8), publicKey), undefined);
     assert.equal(normalizeSecp256k1Signature(0n, sig.s, digest, publicKey), undefined);
     assert.equal(normalizeSecp256k1Signature(sig.r, n, digest, publicKey), undefined);
+  });
+
+  it('checks against an uncompressed key too; refuses a digest that is not 32 bytes and a key that is not a curve point', () => {
+    const digest = new Uint8Array(32).fill(9);
+    const sig = secp256k1.Signature.fromBytes(secp256k1.sign(digest, secret, { prehash: false }), 'compact');
+    const out = normalizeSecp256k1Signature(sig.r, sig.s, digest, secp256k1.getPublicKey(secret, false));
+    assert.deepEqual(out, normalizeSecp256k1Signature(sig.r, sig.s, digest, publicKey));
+    assert.ok(out && secp256k1.verify(out.signature, digest, publicKey, { prehash: false, lowS: true }));
+    assert.equal(normalizeSecp256k1Signature(sig.r, sig.s, digest.subarray(0, 31), publicKey), undefined);
+    assert.equal(normalizeSecp256k1Signature(sig.r, sig.s, Uint8Array.from([...digest, 0]), publicKey), undefined);
+    assert.equal(normalizeSecp256k1Signature(sig.r, sig.s, digest, Uint8Array.from([2, ...new Uint8Array(32).fill(0xff)])), undefined);
+  });
+
+  it('parses each key once: the same point (with its multiplication table) for the same key bytes', () => {
+    const point = secp256k1PublicPoint(publicKey);
+    assert.equal(secp256k1PublicPoint(Uint8Array.from(publicKey)), point);
+    assert.deepEqual(point.toBytes(true), publicKey);
+    assert.throws(() => secp256k1PublicPoint(Uint8Array.from([2, ...new Uint8Array(32).fill(0xff)])));
+  });
+
+  it('keeps at most 64 keys, dropping the least recently used', () => {
+    const keys = Array.from({ length: 65 }, (_, i) => secp256k1.getPublicKey(new Uint8Array(32).fill(i + 100), true));
+    const first = secp256k1PublicPoint(keys[0]!);
+    const second = secp256k1PublicPoint(keys[1]!);
+    for (const key of keys.slice(2, 64)) secp256k1PublicPoint(key);
+    assert.equal(secp256k1PublicPoint(keys[0]!), first, 'used again: moved to the back');
+    secp256k1PublicPoint(keys[64]!); // the 65th key: the least recently used (keys[1]) goes
+    assert.equal(secp256k1PublicPoint(keys[0]!), first);
+    assert.notEqual(secp256k1PublicPoint(keys[1]!), second);
   });
 
   it('parses strict DER only', () => {

@@ -1,4 +1,5 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { normalizeSecp256k1Signature as normalizeRecoverable } from '@openkms/backend-kit';
 import { YubiHsmProtocolError } from '../protocol/errors.js';
 import { parseDerEcdsaSignature } from './der-ecdsa.js';
 
@@ -23,27 +24,15 @@ export function compressSecp256k1PublicKey(key: Uint8Array): Uint8Array {
 
 /**
  * Device DER signature → compact r‖s with low S, plus its recovery id, checked against `publicKey` (33-byte compressed
- * or raw x‖y) and the 32-byte digest. One double-scalar multiplication does both: R = (h/s)·G + (r/s)·Q is the ECDSA
- * verification equation (valid iff R.x mod n = r), and R's y parity is the recovery id of (r, s). Throws when the
- * signature does not verify for this key and digest.
+ * or raw x‖y) and the 32-byte digest, with one double-scalar multiplication against the key's cached table (see
+ * @openkms/backend-kit's normalizeSecp256k1Signature, which every secp256k1 backend shares). Throws when the signature
+ * does not verify for this key and digest.
  */
 export function normalizeSecp256k1Signature(der: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): CompactRecoverableSignature {
-  const { r, s: rawS } = parseDerEcdsaSignature(der);
-  const invalid = (): YubiHsmProtocolError => new YubiHsmProtocolError('signature_invalid', 'secp256k1 signature does not verify against the key');
-  const Fn = secp256k1.Point.Fn;
-  if (digest.length !== 32 || r <= 0n || r >= Fn.ORDER || rawS <= 0n || rawS >= Fn.ORDER) throw invalid();
-  // low S (s ≤ n/2): the device may return either half; @noble/curves says which and negates in its scalar field
-  const s = new secp256k1.Signature(r, rawS).hasHighS() ? Fn.neg(rawS) : rawS;
-  const q = secp256k1.Point.fromBytes(compressSecp256k1PublicKey(publicKey));
-  // bits2int of a 32-byte digest on a 256-bit order is the digest itself, reduced mod n
-  const h = Fn.create(BigInt(`0x${Buffer.from(digest).toString('hex')}`));
-  const w = Fn.inv(s);
-  const R = secp256k1.Point.BASE.multiplyUnsafe(Fn.mul(h, w)).add(q.multiplyUnsafe(Fn.mul(r, w)));
-  if (R.is0()) throw invalid();
-  const { x, y } = R.toAffine();
-  // R.x ≥ n would need recovery ids 2/3, which compact recoverable signatures cannot carry (probability ~2^-128)
-  if (x >= Fn.ORDER || x !== r) throw invalid();
-  return { signature: new secp256k1.Signature(r, s).toBytes('compact'), recovery: (y & 1n) === 1n ? 1 : 0 };
+  const { r, s } = parseDerEcdsaSignature(der);
+  const out = normalizeRecoverable(r, s, digest, publicKey.length === 64 ? compressSecp256k1PublicKey(publicKey) : publicKey);
+  if (out === undefined) throw new YubiHsmProtocolError('signature_invalid', 'secp256k1 signature does not verify against the key');
+  return out;
 }
 
 /** Verifies a compact low-S signature over a 32-byte digest. */
