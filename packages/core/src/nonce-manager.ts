@@ -1,4 +1,4 @@
-import type { NonceStore } from './nonce-store.js';
+import type { NonceLease, NonceStore } from './nonce-store.js';
 
 /**
  * Account nonces for a signer that sends transactions itself (the JSON-RPC endpoint's eth_sendTransaction; the REST
@@ -14,9 +14,24 @@ import type { NonceStore } from './nonce-store.js';
  * - a node that rejects the transaction (insufficient funds, underpriced, …) means the nonce is unused: `release`.
  * - "nonce too low" (the chain moved on without us) or a send of unknown fate (timeout after the request was
  *   written): `resync`; the next allocation re-reads the chain's pending nonce.
+ * - the node took the transaction: `confirm`.
+ * - none of these within the lease (`leaseMs`, default 2 minutes): the sender died or hung mid-send (a fleet instance
+ *   killed between allocating and sending). The nonce is released by the next allocation after the lease, on any
+ *   instance, so the account is not left with a gap that holds its later transactions in the node's queue. Should the
+ *   slow sender still send it later, the node refuses one of the two (nonce too low, or the nonce taken by a pending
+ *   transaction), which resynchronises.
  */
 export class NonceManager {
-  constructor(readonly store: NonceStore) {}
+  readonly #leaseMs: number;
+  readonly #now: () => number;
+
+  constructor(
+    readonly store: NonceStore,
+    opts: { readonly leaseMs?: number; readonly now?: () => number } = {},
+  ) {
+    this.#leaseMs = opts.leaseMs ?? DEFAULT_NONCE_LEASE_MS;
+    this.#now = opts.now ?? Date.now;
+  }
 
   /** The store key of an account on a network. Addresses are compared case-insensitively. */
   static key(network: string, address: string): string {
@@ -25,10 +40,10 @@ export class NonceManager {
 
   /** The next nonce for `key`; reads the chain's next (pending) nonce first when the key is stale. */
   async allocate(key: string, readChain: () => Promise<bigint>): Promise<bigint> {
-    const first = await this.store.allocate(key);
+    const first = await this.store.allocate(key, this.#lease());
     if (first !== undefined) return first;
     await this.store.initialize(key, await readChain());
-    const next = await this.store.allocate(key);
+    const next = await this.store.allocate(key, this.#lease());
     if (next === undefined) throw new Error(`nonce store lost ${key} right after initializing it`);
     return next;
   }
@@ -38,8 +53,24 @@ export class NonceManager {
     return this.store.release(key, nonce);
   }
 
+  /** The node has the transaction with this nonce: its lease ends. */
+  confirm(key: string, nonce: bigint): Promise<void> {
+    return this.store.confirm(key, nonce);
+  }
+
   /** Forgets what the store knows: the next allocation re-reads the chain. */
   resync(key: string): Promise<void> {
     return this.store.invalidate(key);
   }
+
+  #lease(): NonceLease {
+    const now = this.#now();
+    return { now, until: now + this.#leaseMs };
+  }
 }
+
+/**
+ * How long an allocated nonce waits for its send: well beyond a request's signing deadline plus the upstream node's
+ * answer, so only a sender that died or hung loses it.
+ */
+export const DEFAULT_NONCE_LEASE_MS = 120_000;

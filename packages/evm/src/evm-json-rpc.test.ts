@@ -119,7 +119,7 @@ test('a refused signature (before the node) releases its nonce: the next send ge
     f.signed.map((b) => b.tx.nonce),
     ['0x5', '0x5'],
   );
-  assert.deepEqual(await f.nonces.store.peek(key), { next: 6n, released: [] });
+  assert.deepEqual(await f.nonces.store.peek(key), { next: 6n, released: [], leased: [] }, 'the sent nonce confirmed: no lease left');
 });
 
 test('a node rejection (insufficient funds) releases the nonce; an unreachable node before sending too', async () => {
@@ -129,12 +129,12 @@ test('a node rejection (insufficient funds) releases the nonce; an unreachable n
   const f = fake({ upstream: { eth_sendRawTransaction: () => answer() } });
   const send = () => rpc.handle({ method: 'eth_sendTransaction', params: [{ from: ADDRESS, to: FRIEND, value: '0x1' }] }, f.ctx);
   await assert.rejects(send(), (e) => isOpenKmsError(e) && e.code === ErrorCode.upstreamRejected);
-  assert.deepEqual(await f.nonces.store.peek(key), { next: 5n, released: [] });
+  assert.deepEqual(await f.nonces.store.peek(key), { next: 5n, released: [], leased: [] });
   answer = () => {
     throw openKmsError(ErrorCode.rpcUnavailable, 'down', { delivery: 'not_sent' });
   };
   await assert.rejects(send(), (e) => isOpenKmsError(e) && e.code === ErrorCode.rpcUnavailable);
-  assert.deepEqual(await f.nonces.store.peek(key), { next: 5n, released: [] });
+  assert.deepEqual(await f.nonces.store.peek(key), { next: 5n, released: [], leased: [] });
   // a timeout after the request was written: fate unknown, the next send re-reads the node
   answer = () => {
     throw openKmsError(ErrorCode.rpcUnavailable, 'timeout', { delivery: 'unknown' });
@@ -172,6 +172,41 @@ test('"nonce too low": resynchronised from the node and retried once with the ne
     },
   });
   assert.equal(await rpc.handle({ method: 'eth_sendTransaction', params: [{ from: ADDRESS, to: FRIEND, value: '0x1' }] }, known.ctx), '0xhash');
+  assert.deepEqual(await known.nonces.store.peek(key), { next: 6n, released: [], leased: [] }, '"already known" confirms the nonce');
+});
+
+test('a nonce another pending transaction holds ("replacement transaction underpriced"): resynchronised and retried once', async () => {
+  let pending = 5n;
+  let first = true;
+  const f = fake({
+    upstream: {
+      eth_getTransactionCount: () => `0x${pending.toString(16)}`,
+      eth_sendRawTransaction: () => {
+        if (first) {
+          first = false;
+          pending = 6n; // nonce 5 is a pending transaction's (a sender whose lease lapsed had sent it after all)
+          throw rejected('replacement transaction underpriced');
+        }
+        return '0xhash';
+      },
+    },
+  });
+  await rpc.handle({ method: 'eth_sendTransaction', params: [{ from: ADDRESS, to: FRIEND, value: '0x1' }] }, f.ctx);
+  assert.deepEqual(
+    f.signed.map((b) => b.tx.nonce),
+    ['0x5', '0x6'],
+  );
+  assert.deepEqual(await f.nonces.store.peek(key), { next: 7n, released: [], leased: [] });
+});
+
+test('the transaction is out but its confirmation fails (the store unreachable): the hash is still the answer', async () => {
+  const f = fake();
+  const store = f.nonces.store as MemoryNonceStore;
+  store.confirm = async () => {
+    throw openKmsError('state_unavailable', 'redis down', {});
+  };
+  assert.equal(await rpc.handle({ method: 'eth_sendTransaction', params: [{ from: ADDRESS, to: FRIEND, value: '0x1' }] }, f.ctx), '0xhash');
+  assert.deepEqual(await store.peek(key), { next: 6n, released: [], leased: [5n] }, 'left to its lease');
 });
 
 test('a client nonce is used as is; eth_signTransaction reads the pending nonce without allocating', async () => {

@@ -10,6 +10,12 @@ import { evmRpcNetworkOptionsSchema, networkChainId } from './rpc-network-option
 
 /** What the node says when a transaction's nonce is already used (geth, anvil, erigon, nethermind, besu wording). */
 const NONCE_TOO_LOW = /nonce too low|nonce has already been used|nonce is too low|NONCE_EXPIRED|OldNonce|invalid nonce/i;
+/**
+ * Another pending transaction holds the nonce (geth, anvil, erigon, besu, nethermind wording): the store handed out a
+ * nonce that is taken, e.g. again after a lapsed lease whose sender had sent it after all. Resynchronised like
+ * "nonce too low".
+ */
+const NONCE_TAKEN = /replacement transaction underpriced|REPLACEMENT_UNDERPRICED|ReplacementNotAllowed|replacement underpriced/i;
 /** The node already has this exact transaction: it was sent (a retry of ours): its hash is the answer. */
 const ALREADY_KNOWN = /already known|known transaction|already imported|AlreadyKnown/i;
 
@@ -60,8 +66,11 @@ async function pendingNonce(ctx: ChainRpcContext, address: Address): Promise<big
 /**
  * eth_sendTransaction: fill, sign through the pipeline, send upstream. Nonce handling (see NonceManager): released on
  * any failure before the node took the transaction (refused, signing failed, node rejected it, node unreachable
- * before the request was sent); resynchronised from the node on "nonce too low" (then retried once with a new nonce,
- * signed and audited again) and when the fate of a send is unknown (timeout); "already known" is success.
+ * before the request was sent); resynchronised from the node on "nonce too low" or a nonce taken by another pending
+ * transaction (then retried once with a new nonce, signed and audited again) and when the fate of a send is unknown
+ * (timeout); "already known" is success. A nonce the node took is confirmed (its lease ends); that confirmation is
+ * best effort, since the transaction is already out: if it fails, the lease lapses and the nonce is handed out again,
+ * which the node refuses and which resynchronises.
  */
 async function sendTransaction(params: Params, ctx: ChainRpcContext): Promise<Hex> {
   const [request] = positional(params, 'eth_sendTransaction');
@@ -85,14 +94,21 @@ async function sendTransaction(params: Params, ctx: ChainRpcContext): Promise<He
       throw err;
     }
     const hash = signed.tx_hash as Hex;
+    const confirm = async (): Promise<void> => {
+      if (allocated !== undefined) await ctx.nonces.confirm(nonceKey, allocated).catch(() => undefined);
+    };
     try {
       const answer = await ctx.upstream('eth_sendRawTransaction', [signed.raw_transaction]);
+      await confirm();
       return typeof answer === 'string' ? (answer as Hex) : hash;
     } catch (err) {
       const message = isOpenKmsError(err) ? String(err.context.upstream_message ?? '') : '';
-      if (isOpenKmsError(err) && err.code === ErrorCode.upstreamRejected && ALREADY_KNOWN.test(message)) return hash;
+      if (isOpenKmsError(err) && err.code === ErrorCode.upstreamRejected && ALREADY_KNOWN.test(message)) {
+        await confirm();
+        return hash;
+      }
       if (allocated === undefined) throw err;
-      if (isOpenKmsError(err) && err.code === ErrorCode.upstreamRejected && NONCE_TOO_LOW.test(message)) {
+      if (isOpenKmsError(err) && err.code === ErrorCode.upstreamRejected && (NONCE_TOO_LOW.test(message) || NONCE_TAKEN.test(message))) {
         await ctx.nonces.resync(nonceKey);
         if (attempt === 0) continue;
       } else if (isOpenKmsError(err) && (err.code === ErrorCode.upstreamRejected || err.context.delivery === 'not_sent')) {

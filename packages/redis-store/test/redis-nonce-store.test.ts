@@ -57,6 +57,18 @@ describe('RedisNonceStore: the NonceStore contract, shared by several instances'
     await both((s) => s.allocate(KEY), 'allocate the released one');
     await both((s) => s.release(KEY, 2n ** 60n + 2n), 'release the top');
     await both((s) => s.release(KEY, 2n ** 60n + 1n), 'release the new top');
+    // leases: a lease that ended is released by the next allocation with a lease, a confirmed one is not
+    await both((s) => s.invalidate(KEY), 'invalidate before the leases');
+    await both((s) => s.initialize(KEY, 5n), 'initialize for the leases');
+    await both((s) => s.allocate(KEY, { now: 100, until: 200 }), 'allocate 5 leased until 200');
+    await both((s) => s.allocate(KEY, { now: 100, until: 150 }), 'allocate 6 leased until 150');
+    await both((s) => s.allocate(KEY, { now: 100, until: 150 }), 'allocate 7 leased until 150');
+    await both((s) => s.confirm(KEY, 6n), 'confirm 6');
+    await both((s) => s.allocate(KEY, { now: 149, until: 300 }), 'allocate 8 before any lease ended');
+    await both((s) => s.allocate(KEY, { now: 150, until: 300 }), 'allocate at 150: 7 lapsed, handed out again');
+    await both((s) => s.release(KEY, 8n), 'release 8 (ends its lease, lowers next)');
+    await both((s) => s.allocate(KEY, { now: 400, until: 500 }), 'allocate at 400: 5 and 7 lapsed; 5 handed out, 7 lowers next');
+    await both((s) => s.allocate(KEY), 'allocate without a lease');
     await both((s) => s.invalidate(KEY), 'invalidate before the random run');
 
     // a random run (seeded: reproducible)
@@ -67,9 +79,16 @@ describe('RedisNonceStore: the NonceStore contract, shared by several instances'
     };
     for (let i = 0; i < 400; i++) {
       const p = await memory.peek(KEY);
-      const op = rnd(10);
-      if (op < 4) await both((s) => s.allocate(KEY), `#${i} allocate`);
-      else if (op < 8) {
+      const op = rnd(13);
+      if (op < 2) await both((s) => s.allocate(KEY), `#${i} allocate`);
+      else if (op < 4) {
+        const now = rnd(40);
+        const until = now + rnd(10);
+        await both((s) => s.allocate(KEY, { now, until }), `#${i} allocate at ${now} leased until ${until}`);
+      } else if (op >= 10) {
+        const n = BigInt(rnd(Number((p?.next ?? 5n) + 2n)));
+        await both((s) => s.confirm(KEY, n), `#${i} confirm ${n}`);
+      } else if (op < 8) {
         const n = BigInt(rnd(Number((p?.next ?? 5n) + 3n)));
         await both((s) => s.release(KEY, n), `#${i} release ${n}`);
       } else if (op < 9) {
@@ -106,14 +125,40 @@ describe('RedisNonceStore: the NonceStore contract, shared by several instances'
       keys.every((k) => k.startsWith('parity:') || k.startsWith('fleet:')),
       keys.join(' '),
     );
-    assert.deepEqual((await clients[0]!.keys('fleet:*')).sort(), ['fleet:nonce:{anvil:0xabc}:next']);
+    assert.deepEqual((await clients[0]!.keys('fleet:*')).sort(), ['fleet:nonce:{anvil:0xabc}:leased', 'fleet:nonce:{anvil:0xabc}:next']);
+  });
+
+  test('an instance that dies between allocating and sending: once its lease ends, another instance hands its nonce out again', async () => {
+    const [a, b] = await Promise.all([store('crash:'), store('crash:')]);
+    let now = 1_000;
+    const [ma, mb] = [a, b].map((s) => new NonceManager(s, { leaseMs: 5_000, now: () => now }));
+    const readChain = async () => 40n;
+    assert.equal(await ma!.allocate(KEY, readChain), 40n);
+    await ma!.confirm(KEY, 40n);
+    assert.equal(await ma!.allocate(KEY, readChain), 41n); // A is killed here: 41 is never sent
+    assert.equal(await mb!.allocate(KEY, readChain), 42n);
+    await mb!.confirm(KEY, 42n); // the node holds 42 back, waiting for 41
+    now += 4_999;
+    assert.equal(await mb!.allocate(KEY, readChain), 43n, 'inside the lease: 41 may still be on its way');
+    await mb!.confirm(KEY, 43n);
+    now += 1;
+    assert.equal(await mb!.allocate(KEY, readChain), 41n, 'the lease ended: B fills the gap');
+    await mb!.confirm(KEY, 41n);
+    assert.deepEqual(await b.peek(KEY), { next: 44n, released: [], leased: [] });
   });
 
   test('Redis down: every method rejects with state_unavailable (nothing handed out); back again: it works', async () => {
     const s = await store('down:');
     await s.initialize(KEY, 1n);
     await redis.kill();
-    for (const op of [() => s.allocate(KEY), () => s.initialize(KEY, 1n), () => s.release(KEY, 0n), () => s.invalidate(KEY), () => s.peek(KEY)]) {
+    for (const op of [
+      () => s.allocate(KEY),
+      () => s.initialize(KEY, 1n),
+      () => s.release(KEY, 0n),
+      () => s.confirm(KEY, 0n),
+      () => s.invalidate(KEY),
+      () => s.peek(KEY),
+    ]) {
       await assert.rejects(op(), (e: any) => e.code === 'state_unavailable');
     }
     await redis.restart();
