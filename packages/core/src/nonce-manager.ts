@@ -22,14 +22,16 @@ import type { NonceLease, NonceStore } from './nonce-store.js';
  *   transaction), which resynchronises.
  */
 export class NonceManager {
-  readonly #leaseMs: number;
+  readonly #leaseMs: () => number;
   readonly #now: () => number;
 
+  /** `leaseMs`: a number, or a function read at each allocation (the signer's follows its config's timeouts). */
   constructor(
     readonly store: NonceStore,
-    opts: { readonly leaseMs?: number; readonly now?: () => number } = {},
+    opts: { readonly leaseMs?: number | (() => number); readonly now?: () => number } = {},
   ) {
-    this.#leaseMs = opts.leaseMs ?? DEFAULT_NONCE_LEASE_MS;
+    const lease = opts.leaseMs ?? DEFAULT_NONCE_LEASE_MS;
+    this.#leaseMs = typeof lease === 'number' ? () => lease : lease;
     this.#now = opts.now ?? Date.now;
   }
 
@@ -65,12 +67,12 @@ export class NonceManager {
 
   #lease(): NonceLease {
     const now = this.#now();
-    return { now, until: now + this.#leaseMs };
+    return { now, until: now + this.#leaseMs() };
   }
 }
 
 /**
- * How long an allocated nonce waits for its send: well beyond a request's signing deadline plus the upstream node's
- * answer, so only a sender that died or hung loses it.
+ * How long an allocated nonce waits for its send at least: well beyond a request's signing deadline plus the upstream
+ * node's answers with the default timeouts, so only a sender that died or hung loses it.
  */
 export const DEFAULT_NONCE_LEASE_MS = 120_000;

@@ -274,7 +274,7 @@ export async function startSigner(opts: StartSignerOptions): Promise<RunningSign
       keys: () => keys,
       backend,
       pipeline,
-      rpc: createRpcServices(stores.nonces ? { nonceStore: stores.nonces } : {}),
+      rpc: createRpcServices({ ...(stores.nonces ? { nonceStore: stores.nonces } : {}), config: () => config }),
       gateway,
       admin,
       approvals,
