@@ -1,5 +1,5 @@
 import type { Intent } from '@openkms/core';
-import { concat, hexToBytes, numberToHex, toRlp } from 'viem';
+import { concat, hexToBytes, numberToHex, toRlp } from 'viem/utils';
 import type { Address } from 'viem';
 import { readAddress } from './evm-address.js';
 import { chainIdNumber } from './evm-transaction.js';

@@ -1,5 +1,5 @@
 import type { ContractCall, IntentAction, IntentFlag, Transfer } from '@openkms/core';
-import { decodeFunctionData, encodeFunctionData } from 'viem';
+import { decodeFunctionData, encodeFunctionData } from 'viem/utils';
 import type { Address, Hex } from 'viem';
 import { KNOWN_METHODS, UNLIMITED_ALLOWANCE } from './known-methods.js';
 import { decodeRegisteredCall, type RegisteredFunction } from './registered-contract-call.js';

@@ -1,4 +1,4 @@
-import { isAddress } from 'viem';
+import { isAddress } from 'viem/utils';
 import type { Address } from 'viem';
 import { ErrorCode, openKmsError } from '@openkms/core';
 

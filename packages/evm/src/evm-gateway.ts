@@ -1,6 +1,7 @@
 import { ErrorCode, openKmsError } from '@openkms/core';
 import type { ChainGateway, ChainRpcContext, GatewayContract, GatewayInvocation } from '@openkms/core';
-import { decodeEventLog, decodeFunctionResult, encodeFunctionData, getAddress, isHex, type AbiFunction, type Hex } from 'viem';
+import type { AbiFunction, Hex } from 'viem';
+import { decodeEventLog, decodeFunctionResult, encodeFunctionData, getAddress, isHex } from 'viem/utils';
 import { formatAbiItem } from 'viem/utils';
 import { evmAddress, readAddress } from './evm-address.js';
 import { createEvmJsonRpc } from './evm-json-rpc.js';

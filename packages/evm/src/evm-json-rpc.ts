@@ -1,6 +1,6 @@
 import { ErrorCode, NonceManager, isOpenKmsError, openKmsError } from '@openkms/core';
 import type { ChainKey, ChainRpc, ChainRpcContext, RpcCall } from '@openkms/core';
-import { isHex, numberToHex } from 'viem';
+import { isHex, numberToHex } from 'viem/utils';
 import type { Address, Hex } from 'viem';
 import { evmAddress } from './evm-address.js';
 import { fillTransaction, type EvmUpstreamCall } from './fill-transaction.js';

@@ -1,7 +1,7 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesEqual, ErrorCode, openKmsError } from '@openkms/core';
 import type { ChainKey, KeyBackend, SignOptions } from '@openkms/core';
-import { bytesToHex, serializeSignature } from 'viem';
+import { bytesToHex } from 'viem/utils';
 import type { Hex } from 'viem';
 
 /** Order of the secp256k1 group. */
@@ -56,5 +56,5 @@ export async function signEvmDigest(backend: KeyBackend, key: ChainKey, digest: 
   if (recovered === undefined || !bytesEqual(recovered, key.publicKey)) fail('does not recover to the key’s public key');
   const r = bytesToHex(signature.subarray(0, 32));
   const s = bytesToHex(signature.subarray(32));
-  return { r, s, yParity: recovery, serialized: serializeSignature({ r, s, yParity: recovery }), compact: Uint8Array.from(signature) };
+  return { r, s, yParity: recovery, serialized: bytesToHex(Uint8Array.from([...signature, 27 + recovery])), compact: Uint8Array.from(signature) };
 }

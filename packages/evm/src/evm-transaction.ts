@@ -1,5 +1,5 @@
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { isHex, parseTransaction, serializeTransaction } from 'viem';
+import { isHex, parseTransaction, serializeTransaction } from 'viem/utils';
 import type { AccessList, Address, Hex, SignedAuthorizationList, TransactionSerializable } from 'viem';
 import { readAddress } from './evm-address.js';
 import { quantity } from './quantity.js';

@@ -1,5 +1,6 @@
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { getAddress, isAddress, isHex, type AbiParameter } from 'viem';
+import type { AbiParameter } from 'viem';
+import { getAddress, isAddress, isHex } from 'viem/utils';
 import { paramName } from './gateway-abi.js';
 
 type Tuple = AbiParameter & { components?: readonly AbiParameter[] };

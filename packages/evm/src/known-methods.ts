@@ -1,4 +1,4 @@
-import { parseAbi, toFunctionSelector } from 'viem';
+import { parseAbi, toFunctionSelector } from 'viem/utils';
 import type { AbiFunction } from 'viem';
 
 /** What the intent makes of a decoded method. */

@@ -1,10 +1,14 @@
 import type { Intent } from '@openkms/core';
-import { hexToBytes, toPrefixedMessage } from 'viem';
 import type { Address } from 'viem';
 
 /** The EIP-191 (version 0x45) bytes of a personal message: "\x19Ethereum Signed Message:\n" ‖ length ‖ message. */
 export function personalMessageSigningBytes(message: Uint8Array | string): Uint8Array {
-  return hexToBytes(toPrefixedMessage(typeof message === 'string' ? message : { raw: message }));
+  const body = typeof message === 'string' ? new TextEncoder().encode(message) : message;
+  const prefix = new TextEncoder().encode(`\x19Ethereum Signed Message:\n${body.length}`);
+  const out = new Uint8Array(prefix.length + body.length);
+  out.set(prefix);
+  out.set(body, prefix.length);
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DecodeContract } from '@openkms/core';
-import { decodeFunctionData, encodeFunctionData, toFunctionSelector } from 'viem';
+import { decodeFunctionData, encodeFunctionData, toFunctionSelector } from 'viem/utils';
 import type { AbiFunction, Address, Hex } from 'viem';
 import { abiFunctions, functionSignature } from './gateway-abi.js';
 import { fromTupleValue } from './gateway-values.js';

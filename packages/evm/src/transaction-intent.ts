@@ -1,5 +1,5 @@
 import type { ContractCall, DecodeContract, Fee, Intent, IntentAction, IntentFlag, Transfer } from '@openkms/core';
-import { getContractAddress } from 'viem';
+import { getContractAddress } from 'viem/utils';
 import type { Address, Hex } from 'viem';
 import { decodeContractCall } from './call-decoder.js';
 import { transactionTo } from './evm-transaction.js';

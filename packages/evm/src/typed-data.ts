@@ -1,5 +1,5 @@
 import { ErrorCode, openKmsError } from '@openkms/core';
-import { concat, getTypesForEIP712Domain, hashDomain, hashStruct, hexToBytes, isHex, validateTypedData } from 'viem';
+import { concat, hashStruct, hexToBytes, isHex, validateTypedData } from 'viem/utils';
 import type { Address, Hex, TypedDataDomain } from 'viem';
 import { readAddress } from './evm-address.js';
 import { MAX_LIST_ITEMS } from './sign-request-schema.js';
@@ -113,7 +113,7 @@ export function normalizeTypedData(json: EvmTypedDataJson): NormalizedTypedData 
     if (type === undefined) bad(`typed_data.domain.${key} is not an EIP-712 domain field`, `typed_data.domain.${key}`);
     normDomain[key] = normalizeValue({}, type, value, `typed_data.domain.${key}`, 0);
   }
-  const derived = getTypesForEIP712Domain({ domain: normDomain as TypedDataDomain });
+  const derived = eip712DomainTypes(normDomain);
   if (types.EIP712Domain !== undefined) {
     const given = types.EIP712Domain.map((f) => `${f.name}:${f.type}`).sort();
     const want = derived.map((f) => `${f.name}:${f.type}`).sort();
@@ -129,12 +129,19 @@ export function normalizeTypedData(json: EvmTypedDataJson): NormalizedTypedData 
   return { domain: normDomain as TypedDataDomain, types: allTypes, primaryType, message: normMessage };
 }
 
+/** The EIP712Domain struct of a domain: each field it has (not null or undefined), in the order EIP-712 fixes. */
+function eip712DomainTypes(domain: Record<string, unknown>): Field[] {
+  return (['name', 'version', 'chainId', 'verifyingContract', 'salt'] as const)
+    .filter((name) => domain[name] != null)
+    .map((name) => ({ name, type: DOMAIN_FIELDS[name]! }));
+}
+
 /** The bytes whose keccak256 is the EIP-712 digest: 0x1901 ‖ domainSeparator ‖ hashStruct(message). */
 export function typedDataSigningBytes(data: NormalizedTypedData): Uint8Array {
   const types = data.types as Record<string, Field[]>;
   const parts: Hex[] = [
     '0x1901',
-    hashDomain({ domain: data.domain, types } as never),
+    hashStruct({ data: data.domain, primaryType: 'EIP712Domain', types } as never),
     hashStruct({ data: data.message, primaryType: data.primaryType, types } as never),
   ];
   return hexToBytes(concat(parts));
