@@ -133,8 +133,15 @@ export interface Child<T> {
  * Forks one of this package's scripts and waits for its `ready` message. `fromSource` (default true): through tsx with
  * the `source` export condition (workspace packages from their TypeScript); false: plain Node on built output.
  */
-export async function startChild<T>(script: string, args: readonly string[], fromSource = true, nodeFlags: readonly string[] = []): Promise<Child<T>> {
+export async function startChild<T>(
+  script: string,
+  args: readonly string[],
+  fromSource = true,
+  nodeFlags: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): Promise<Child<T>> {
   const child = fork(join(here, script), [...args], {
+    env: { ...process.env, ...env },
     execArgv: [...(fromSource ? ['--conditions=source', '--import', 'tsx'] : []), '--expose-gc', ...nodeFlags],
     // BENCH_CHILD_OUTPUT=1 shows the children's stdout (the signer's log) for debugging
     stdio: ['ignore', process.env.BENCH_CHILD_OUTPUT === '1' ? 'inherit' : 'ignore', 'inherit', 'ipc'],

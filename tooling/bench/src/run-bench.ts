@@ -24,7 +24,7 @@ import { cosmosBodies, evmBodies, evmRpcBodies, solanaBodies, type BodyFactory, 
 import { scrape, stageMeans, type StageMeans } from './signer-metrics.js';
 import { benchSoftHsm, type SoftHsmResults } from './softhsm-bench.js';
 import { writeReport } from './write-report.js';
-import { deploymentNodeFlags, redisMissing } from '@openkms/tooling/test-helpers';
+import { deploymentEnvironment, deploymentNodeFlags, redisMissing } from '@openkms/tooling/test-helpers';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -175,9 +175,15 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function startStack(d: BenchDemo, devices: number, latency: 'zero' | 'realistic', nodeFlags: readonly string[] = []): Promise<Running> {
+async function startStack(
+  d: BenchDemo,
+  devices: number,
+  latency: 'zero' | 'realistic',
+  nodeFlags: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): Promise<Running> {
   const dev = await startChild<{ urls: string[] }>('device-host.ts', [d.simState, String(devices), latency]);
-  const signer = await startChild<{ url: string }>('signer-host.mjs', [d.config, JSON.stringify(dev.ready.urls)], !signerBuilt, nodeFlags);
+  const signer = await startChild<{ url: string }>('signer-host.mjs', [d.config, JSON.stringify(dev.ready.urls)], !signerBuilt, nodeFlags, env);
   return {
     base: signer.ready.url,
     signer,
@@ -329,6 +335,8 @@ interface RssResult {
   ok: number;
   /** The signer's node flags for this measurement ([] = Node's defaults). */
   node_flags: string[];
+  /** Other environment the signer ran with for this measurement (the shipped unit's, e.g. MALLOC_ARENA_MAX). */
+  environment: Record<string, string>;
   idle_mb: number;
   after_mb: number;
   peak_mb: number;
@@ -338,8 +346,8 @@ interface RssResult {
   external_mb: number;
 }
 
-async function measureRss(nodeFlags: readonly string[]): Promise<RssResult> {
-  const stack = await startStack(demo, 1, 'zero', nodeFlags);
+async function measureRss(nodeFlags: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RssResult> {
+  const stack = await startStack(demo, 1, 'zero', nodeFlags, env);
   try {
     const { defs } = await routes(stack.base);
     const idle = rssMb(stack.signer.process.pid!);
@@ -352,6 +360,7 @@ async function measureRss(nodeFlags: readonly string[]): Promise<RssResult> {
       signatures: RSS_SIGNATURES,
       ok: res.ok,
       node_flags: [...nodeFlags],
+      environment: { ...env },
       idle_mb: idle.rss,
       after_mb: after.rss,
       peak_mb: after.peak,
@@ -368,7 +377,10 @@ async function measureRss(nodeFlags: readonly string[]): Promise<RssResult> {
 
 // with Node's default heap settings V8 keeps the heap it grew under load; the shipped unit caps it
 const rss = runs('rss')
-  ? { node_defaults: await measureRss([]), deployment: await measureRss(deploymentNodeFlags(readFileSync(DEPLOY_UNIT, 'utf8'))) }
+  ? {
+      node_defaults: await measureRss([]),
+      deployment: await measureRss(deploymentNodeFlags(readFileSync(DEPLOY_UNIT, 'utf8')), deploymentEnvironment(readFileSync(DEPLOY_UNIT, 'utf8'))),
+    }
   : undefined;
 
 // ---- realistic latency: 1, 2, 4 devices ------------------------------------------------------------------------------

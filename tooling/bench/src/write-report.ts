@@ -78,7 +78,7 @@ function targets(r: BenchResults): Target[] {
     const def = r.rss.node_defaults;
     out.push({
       target: `RSS < 120 MB after ${dep.signatures.toLocaleString('en')} signatures`,
-      measured: `${f(dep.after_mb, 1)} MB with the shipped unit's heap settings (\`${dep.node_flags.join(' ') || 'none'}\`; idle ${f(dep.idle_mb, 1)} MB, peak ${f(dep.peak_mb, 1)} MB; live JS heap after a full GC ${f(dep.heap_used_after_gc_mb, 1)} MB; ${dep.ok} signed). With Node's defaults: ${f(def.after_mb, 1)} MB (live heap ${f(def.heap_used_after_gc_mb, 1)} MB of ${f(def.heap_total_mb, 1)} MB V8 kept)`,
+      measured: `${f(dep.after_mb, 1)} MB with the shipped unit's settings (\`${deployedSettings(dep) || 'none'}\`; idle ${f(dep.idle_mb, 1)} MB, peak ${f(dep.peak_mb, 1)} MB; live JS heap after a full GC ${f(dep.heap_used_after_gc_mb, 1)} MB; ${dep.ok} signed). With Node's defaults: ${f(def.after_mb, 1)} MB (live heap ${f(def.heap_used_after_gc_mb, 1)} MB of ${f(def.heap_total_mb, 1)} MB V8 kept)`,
       met: dep.after_mb < 120,
     });
   }
@@ -220,7 +220,7 @@ function memorySection(lines: string[], r: BenchResults): void {
   const parts: string[] = [];
   if (r.rss)
     parts.push(
-      `RSS of a fresh signer with the shipped unit's heap settings (\`${r.rss.deployment.node_flags.join(' ')}\`): ${f(r.rss.deployment.idle_mb, 1)} MB idle, ${f(r.rss.deployment.after_mb, 1)} MB after ${r.rss.deployment.signatures.toLocaleString('en')} signatures (peak ${f(r.rss.deployment.peak_mb, 1)} MB); with Node's defaults ${f(r.rss.node_defaults.idle_mb, 1)} MB idle, ${f(r.rss.node_defaults.after_mb, 1)} MB after (peak ${f(r.rss.node_defaults.peak_mb, 1)} MB), when the live JS heap after a full GC is ${f(r.rss.node_defaults.heap_used_after_gc_mb, 1)} MB of ${f(r.rss.node_defaults.heap_total_mb, 1)} MB V8 kept, plus ${f(r.rss.node_defaults.external_mb, 1)} MB of buffers.`,
+      `RSS of a fresh signer with the shipped unit's settings (\`${deployedSettings(r.rss.deployment)}\`): ${f(r.rss.deployment.idle_mb, 1)} MB idle, ${f(r.rss.deployment.after_mb, 1)} MB after ${r.rss.deployment.signatures.toLocaleString('en')} signatures (peak ${f(r.rss.deployment.peak_mb, 1)} MB); with Node's defaults ${f(r.rss.node_defaults.idle_mb, 1)} MB idle, ${f(r.rss.node_defaults.after_mb, 1)} MB after (peak ${f(r.rss.node_defaults.peak_mb, 1)} MB), when the live JS heap after a full GC is ${f(r.rss.node_defaults.heap_used_after_gc_mb, 1)} MB of ${f(r.rss.node_defaults.heap_total_mb, 1)} MB V8 kept, plus ${f(r.rss.node_defaults.external_mb, 1)} MB of buffers.`,
     );
   if (r.cold_start)
     parts.push(
@@ -367,4 +367,9 @@ export function writeReport(dir: string, r: BenchResults): string[] {
     written.push(latest);
   }
   return written;
+}
+
+/** The environment and node flags a deployment-settings measurement ran with, as the unit sets them. */
+function deployedSettings(m: { node_flags: readonly string[]; environment?: Readonly<Record<string, string>> }): string {
+  return [...Object.entries(m.environment ?? {}).map(([k, v]) => `${k}=${v}`), ...m.node_flags].join(' ');
 }
