@@ -56,9 +56,8 @@ export class MemoryNonceStore implements NonceStore {
   async allocate(key: string, lease?: NonceLease): Promise<bigint | undefined> {
     const s = this.#state.get(key);
     if (s === undefined) return undefined;
-    if (lease !== undefined) {
-      for (const [nonce, until] of [...s.leases].sort(([a], [b]) => ascending(a, b))) if (until <= lease.now) this.#release(s, nonce);
-    }
+    // releasing in any order ends in the same state (the top shrinks past every released nonce either way)
+    if (lease !== undefined) for (const [nonce, until] of [...s.leases]) if (until <= lease.now) this.#release(s, nonce);
     const nonce = s.released.length > 0 ? s.released.shift()! : s.next++;
     if (lease !== undefined) s.leases.set(nonce, lease.until);
     return nonce;

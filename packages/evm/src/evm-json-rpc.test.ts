@@ -143,27 +143,40 @@ test('a node rejection (insufficient funds) releases the nonce; an unreachable n
   assert.equal(await f.nonces.store.peek(key), undefined);
 });
 
-test('"nonce too low": resynchronised from the node and retried once with the new nonce; "already known" is success', async () => {
-  let pending = 5n;
-  let first = true;
-  const f = fake({
-    upstream: {
-      eth_getTransactionCount: () => `0x${pending.toString(16)}`,
-      eth_sendRawTransaction: () => {
-        if (first) {
-          first = false;
-          pending = 9n; // the account was used elsewhere
-          throw rejected('nonce too low: next nonce 9, tx nonce 5');
-        }
-        return '0xhash';
+for (const [what, message, chainNext] of [
+  ['"nonce too low" (the account was used elsewhere)', 'nonce too low: next nonce 9, tx nonce 5', 9n],
+  [
+    'a nonce another pending transaction holds ("replacement transaction underpriced": a sender whose lease lapsed sent it after all)',
+    'replacement transaction underpriced',
+    6n,
+  ],
+] as const) {
+  test(`${what}: resynchronised from the node and retried once with the new nonce`, async () => {
+    let pending = 5n;
+    let first = true;
+    const f = fake({
+      upstream: {
+        eth_getTransactionCount: () => `0x${pending.toString(16)}`,
+        eth_sendRawTransaction: () => {
+          if (first) {
+            first = false;
+            pending = chainNext;
+            throw rejected(message);
+          }
+          return '0xhash';
+        },
       },
-    },
+    });
+    await rpc.handle({ method: 'eth_sendTransaction', params: [{ from: ADDRESS, to: FRIEND, value: '0x1' }] }, f.ctx);
+    assert.deepEqual(
+      f.signed.map((b) => b.tx.nonce),
+      ['0x5', `0x${chainNext.toString(16)}`],
+    );
+    assert.deepEqual(await f.nonces.store.peek(key), { next: chainNext + 1n, released: [], leased: [] });
   });
-  await rpc.handle({ method: 'eth_sendTransaction', params: [{ from: ADDRESS, to: FRIEND, value: '0x1' }] }, f.ctx);
-  assert.deepEqual(
-    f.signed.map((b) => b.tx.nonce),
-    ['0x5', '0x9'],
-  );
+}
+
+test('"already known" is success, and confirms the nonce', async () => {
   const known = fake({
     upstream: {
       eth_sendRawTransaction: () => {
@@ -172,31 +185,7 @@ test('"nonce too low": resynchronised from the node and retried once with the ne
     },
   });
   assert.equal(await rpc.handle({ method: 'eth_sendTransaction', params: [{ from: ADDRESS, to: FRIEND, value: '0x1' }] }, known.ctx), '0xhash');
-  assert.deepEqual(await known.nonces.store.peek(key), { next: 6n, released: [], leased: [] }, '"already known" confirms the nonce');
-});
-
-test('a nonce another pending transaction holds ("replacement transaction underpriced"): resynchronised and retried once', async () => {
-  let pending = 5n;
-  let first = true;
-  const f = fake({
-    upstream: {
-      eth_getTransactionCount: () => `0x${pending.toString(16)}`,
-      eth_sendRawTransaction: () => {
-        if (first) {
-          first = false;
-          pending = 6n; // nonce 5 is a pending transaction's (a sender whose lease lapsed had sent it after all)
-          throw rejected('replacement transaction underpriced');
-        }
-        return '0xhash';
-      },
-    },
-  });
-  await rpc.handle({ method: 'eth_sendTransaction', params: [{ from: ADDRESS, to: FRIEND, value: '0x1' }] }, f.ctx);
-  assert.deepEqual(
-    f.signed.map((b) => b.tx.nonce),
-    ['0x5', '0x6'],
-  );
-  assert.deepEqual(await f.nonces.store.peek(key), { next: 7n, released: [], leased: [] });
+  assert.deepEqual(await known.nonces.store.peek(key), { next: 6n, released: [], leased: [] });
 });
 
 test('the transaction is out but its confirmation fails (the store unreachable): the hash is still the answer', async () => {

@@ -3,8 +3,9 @@ import type { Address } from 'viem';
 
 /** The EIP-191 (version 0x45) bytes of a personal message: "\x19Ethereum Signed Message:\n" ‖ length ‖ message. */
 export function personalMessageSigningBytes(message: Uint8Array | string): Uint8Array {
-  const body = typeof message === 'string' ? new TextEncoder().encode(message) : message;
-  const prefix = new TextEncoder().encode(`\x19Ethereum Signed Message:\n${body.length}`);
+  const utf8 = new TextEncoder();
+  const body = typeof message === 'string' ? utf8.encode(message) : message;
+  const prefix = utf8.encode(`\x19Ethereum Signed Message:\n${body.length}`);
   const out = new Uint8Array(prefix.length + body.length);
   out.set(prefix);
   out.set(body, prefix.length);

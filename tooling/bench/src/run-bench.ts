@@ -29,6 +29,8 @@ import { deploymentEnvironment, deploymentNodeFlags, redisMissing } from '@openk
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const DEPLOY_UNIT = join(repoRoot, 'apps/signer/deploy/openkms.service');
+/** The shipped systemd unit: the memory measurement runs the signer with its node flags and environment. */
+const deployUnit = readFileSync(DEPLOY_UNIT, 'utf8');
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 2 : 5;
 const CONCURRENCY = [1, 8, 32, 128] as const;
@@ -379,7 +381,7 @@ async function measureRss(nodeFlags: readonly string[], env: Readonly<Record<str
 const rss = runs('rss')
   ? {
       node_defaults: await measureRss([]),
-      deployment: await measureRss(deploymentNodeFlags(readFileSync(DEPLOY_UNIT, 'utf8')), deploymentEnvironment(readFileSync(DEPLOY_UNIT, 'utf8'))),
+      deployment: await measureRss(deploymentNodeFlags(deployUnit), deploymentEnvironment(deployUnit)),
     }
   : undefined;
 

@@ -1,5 +1,5 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { normalizeSecp256k1Signature as normalizeRecoverable } from '@openkms/backend-kit';
+import { compressSecp256k1PublicKey as compressSec1, normalizeSecp256k1Signature as normalizeRecoverable } from '@openkms/backend-kit';
 import { YubiHsmProtocolError } from '../protocol/errors.js';
 import { parseDerEcdsaSignature } from './der-ecdsa.js';
 
@@ -14,9 +14,8 @@ export interface CompactRecoverableSignature {
 
 /** Raw x‖y (64 bytes, as GetPublicKey returns it) or SEC1 (33/65 bytes) → 33-byte compressed SEC1. */
 export function compressSecp256k1PublicKey(key: Uint8Array): Uint8Array {
-  const sec1 = key.length === 64 ? Uint8Array.from([0x04, ...key]) : key;
   try {
-    return secp256k1.Point.fromBytes(sec1).toBytes(true);
+    return compressSec1(key);
   } catch {
     throw new YubiHsmProtocolError('malformed_frame', 'invalid secp256k1 public key');
   }
